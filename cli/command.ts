@@ -1,0 +1,46 @@
+/**
+ * What every `safecampus` sub-command looks like, and the two error kinds the CLI maps
+ * to exit codes: UsageError → 2 (the call was wrong), anything else → 1 (the work failed).
+ */
+import type { ParseArgsConfig } from 'node:util';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+export interface CommandContext {
+  /** Write a human line to stdout (suppressed with --json). */
+  say(line: string): void;
+  /** Write the machine-readable result (only with --json). */
+  json: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** Usage line(s) after `safecampus <name>`, e.g. "[--schools N] [--out DIR]". */
+  usage: string;
+  /** Option lines for --help: [flag, description]. */
+  help: [string, string][];
+  options: OptionSpec;
+  allowPositionals?: boolean;
+  run(values: Values, positionals: string[], context: CommandContext): Promise<unknown>;
+}
+
+export class UsageError extends Error {}
+
+export function stringOption(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function integerOption(values: Values, name: string, fallback: number, min = 0): number {
+  const text = stringOption(values, name);
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min) {
+    throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${text}"`);
+  }
+  return Number(text);
+}

@@ -1,0 +1,26 @@
+import type { Command } from '../command.ts';
+import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
+import { initWarehouse } from '../../warehouse/init.ts';
+
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'create or migrate the warehouse and load reference data',
+  usage: '',
+  help: [],
+  options: {},
+  async run(_values, _positionals, context) {
+    const path = resolveDbPath();
+    const db = await Warehouse.open(path);
+    try {
+      const result = await initWarehouse(db);
+      context.say(
+        result.applied.length
+          ? `warehouse ${path}: applied ${result.applied.join(', ')} (schema version ${result.version})`
+          : `warehouse ${path}: up to date (schema version ${result.version})`,
+      );
+      return { path, ...result };
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,106 @@
+/** `safecampus`: parse the command line, dispatch, map errors to exit codes 0/1/2. */
+import { parseArgs } from 'node:util';
+import { UsageError, type Command, type CommandContext } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+
+const GLOBAL_OPTIONS = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const GLOBAL_HELP: [string, string][] = [
+  ['--db PATH', 'warehouse file (default data/warehouse.duckdb, env SAFECAMPUS_DB)'],
+  ['--json', 'machine-readable output'],
+  ['-h, --help', 'this help'],
+];
+
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(generalHelp());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`safecampus: unknown command "${name}". Run \`safecampus --help\` for the list.\n`);
+    return 2;
+  }
+  let values: Record<string, unknown>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: command.allowPositionals ?? false,
+      strict: true,
+    }));
+  } catch (error) {
+    io.stderr.write(`safecampus ${name}: ${(error as Error).message}\nRun \`safecampus ${name} --help\` for usage.\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
+  if (typeof values.db === 'string') process.env.SAFECAMPUS_DB = values.db;
+  const json = values.json === true;
+  const context: CommandContext = {
+    json,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    say: (line) => {
+      if (!json) io.stdout.write(`${line}\n`);
+    },
+  };
+  try {
+    const result = await command.run(values as never, positionals, context);
+    if (json && result !== undefined) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`safecampus ${name}: ${error.message}\nRun \`safecampus ${name} --help\` for usage.\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`safecampus ${name}: ${message}\n`);
+    if (process.env.SAFECAMPUS_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+function generalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'safecampus — campus-safety evaluation warehouse',
+    '',
+    'Usage: safecampus <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Global options:',
+    ...formatOptions(GLOBAL_HELP),
+    '',
+    'Run `safecampus <command> --help` for a command’s options.',
+    'Exit codes: 0 success, 1 failure, 2 bad usage.',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  return [
+    `Usage: safecampus ${command.name} ${command.usage}`.trimEnd(),
+    '',
+    command.summary,
+    '',
+    'Options:',
+    ...formatOptions([...command.help, ...GLOBAL_HELP]),
+    '',
+  ].join('\n');
+}
+
+function formatOptions(options: [string, string][]): string[] {
+  const width = Math.max(...options.map(([flag]) => flag.length));
+  return options.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`);
+}

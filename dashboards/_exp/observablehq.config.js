@@ -1,0 +1,1 @@
+export default { root: "src", title: "实验", globalStylesheets: [], footer: "", pages: [] };

@@ -1,0 +1,120 @@
+/**
+ * The one way the project talks to DuckDB: open a warehouse (or snapshot) file, run SQL,
+ * read rows as plain JS objects. BIGINT/HUGEINT come back as numbers when they fit, and
+ * DuckDB's date/time/decimal values as their text form, so rows serialise to JSON as-is.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+
+export const DEFAULT_DB_PATH = 'data/warehouse.duckdb';
+
+export type Row = Record<string, unknown>;
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+/** --db flag, then SAFECAMPUS_DB, then data/warehouse.duckdb (relative to the cwd). */
+export function resolveDbPath(flag?: string): string {
+  return resolve(flag ?? process.env.SAFECAMPUS_DB ?? DEFAULT_DB_PATH);
+}
+
+export interface OpenOptions {
+  readOnly?: boolean;
+}
+
+export class Warehouse {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
+    if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    } catch (error) {
+      throw new Error(explainOpenError(path, error));
+    }
+    const connection = await instance.connect();
+    await connection.run("set TimeZone = 'Asia/Shanghai'");
+    return new Warehouse(path, instance, connection);
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjects().map((row) => plainRow(row) as T);
+  }
+
+  async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async value<T = unknown>(sql: string, params?: Params): Promise<T> {
+    const row = await this.one(sql, params);
+    return (row ? Object.values(row)[0] : undefined) as T;
+  }
+
+  /** Runs `work` in one transaction: everything or nothing lands. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('begin transaction');
+    try {
+      const result = await work();
+      await this.run('commit');
+      return result;
+    } catch (error) {
+      await this.run('rollback').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async tableExists(schema: string, table: string): Promise<boolean> {
+    const n = await this.value<number>(
+      'select count(*) from information_schema.tables where table_schema = $1 and table_name = $2',
+      [schema, table],
+    );
+    return n > 0;
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function plainRow(row: Record<string, DuckDBValue>): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) out[key] = plainValue(value);
+  return out;
+}
+
+function plainValue(value: DuckDBValue): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'bigint') {
+      return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+    }
+    return value;
+  }
+  if (value instanceof Uint8Array) return value;
+  if ('items' in value && Array.isArray(value.items)) return value.items.map(plainValue);
+  if ('entries' in value && typeof value.entries === 'object' && value.entries !== null && !Array.isArray(value.entries)) {
+    return Object.fromEntries(Object.entries(value.entries).map(([k, v]) => [k, plainValue(v as DuckDBValue)]));
+  }
+  if ('toDouble' in value && typeof value.toDouble === 'function') return value.toDouble();
+  return String(value);
+}
+
+function explainOpenError(path: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/lock/i.test(message)) {
+    return `the warehouse ${path} is in use by another process (DuckDB allows one writer). Wait for the running pipeline to finish, or read the latest snapshot instead (safecampus query). Detail: ${message}`;
+  }
+  if (/No such file|does not exist|Cannot open/i.test(message)) {
+    return `cannot open the warehouse ${path}: run \`safecampus init\` first, or pass --db PATH. Detail: ${message}`;
+  }
+  return `cannot open the warehouse ${path}: ${message}`;
+}

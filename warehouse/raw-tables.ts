@@ -1,0 +1,56 @@
+/**
+ * The raw layer's tables are derived from the source contracts: one table per source with
+ * lineage columns and one typed column per contract column (PII columns dropped or kept
+ * only as a salted hash). Syncing adds tables and columns the contracts gained; it never
+ * drops anything, so older batches stay readable.
+ */
+import type { ColumnContract, ColumnType, SourceContract } from '../sources/contract.ts';
+import { CONTRACTS } from '../sources/contracts.ts';
+import type { Warehouse } from './connection.ts';
+
+const SQL_TYPES: Record<ColumnType, string> = {
+  text: 'varchar',
+  school_code: 'varchar',
+  unit_code: 'varchar',
+  enum: 'varchar',
+  integer: 'integer',
+  number: 'double',
+  date: 'date',
+  datetime: 'timestamp',
+  boolean: 'boolean',
+};
+
+export const LINEAGE_COLUMNS = [
+  ['batch_id', 'varchar not null'],
+  ['batch_seq', 'bigint not null'],
+  ['row_number', 'integer not null'],
+  ['row_hash', 'varchar not null'],
+] as const;
+
+/** The column a contract column is stored as in raw, or null when it is never stored. */
+export function storedColumn(column: ColumnContract): { name: string; sqlType: string } | null {
+  if (column.pii === 'drop') return null;
+  if (column.pii === 'hash') return { name: `${column.name}_hash`, sqlType: 'varchar' };
+  return { name: column.name, sqlType: SQL_TYPES[column.type] };
+}
+
+export function rawTableName(contract: SourceContract): string {
+  return `raw.${contract.source}`;
+}
+
+export async function syncRawTables(db: Warehouse): Promise<void> {
+  for (const contract of Object.values(CONTRACTS)) {
+    const columns = [
+      ...LINEAGE_COLUMNS.map(([name, type]) => `${name} ${type}`),
+      ...contract.columns.flatMap((c) => {
+        const stored = storedColumn(c);
+        return stored ? [`${stored.name} ${stored.sqlType}`] : [];
+      }),
+      'extra json',
+    ];
+    await db.run(`create table if not exists ${rawTableName(contract)} (${columns.join(', ')})`);
+    for (const column of columns) {
+      await db.run(`alter table ${rawTableName(contract)} add column if not exists ${column.replace(' not null', '')}`);
+    }
+  }
+}
