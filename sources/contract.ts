@@ -70,7 +70,11 @@ export type RejectReason =
   | 'bad_enum'
   | 'bad_school_code'
   | 'unknown_school'
+  | 'unknown_unit'
   | 'out_of_range'
   | 'future_date'
   | 'duplicate_row'
   | 'malformed_row';
+
+/** Reason codes for a whole file that cannot be landed (audit.rejects row_number is null). */
+export type FileRejectReason = 'empty_file' | 'unreadable_file' | 'unknown_source' | 'ambiguous_source' | 'missing_columns';

@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { ingestCommand } from './ingest.ts';
 import { initCommand } from './init.ts';
 
-export const COMMANDS: Command[] = [initCommand];
+export const COMMANDS: Command[] = [initCommand, ingestCommand];

@@ -1,1 +1,0 @@
-export default { root: "src", title: "实验", globalStylesheets: [], footer: "", pages: [] };
