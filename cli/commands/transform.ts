@@ -1,0 +1,25 @@
+import type { Command } from '../command.ts';
+import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
+import { initWarehouse } from '../../warehouse/init.ts';
+import { runTransform } from '../../transforms/runner.ts';
+
+export const transformCommand: Command = {
+  name: 'transform',
+  summary: 'rebuild staging, core and marts and run the data tests',
+  usage: '',
+  help: [],
+  options: {},
+  async run(_values, _positionals, context) {
+    const db = await Warehouse.open(resolveDbPath());
+    try {
+      await initWarehouse(db);
+      const result = await runTransform(db);
+      context.say(`built ${result.models.length} models; ${result.tests.length} data tests, ${result.failures.length} failing`);
+      for (const failure of result.failures) context.say(`  FAIL ${failure.model} ${failure.test}: ${failure.failingRows} row(s), e.g. ${failure.sample}`);
+      if (result.failures.length) throw new Error(`${result.failures.length} data test(s) failed; nothing will be published until they pass (see audit.data_tests)`);
+      return result;
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,274 @@
+// Builds the dashboard site (Observable Framework 1.13) from a published snapshot.
+//
+//   const { outDir, pages } = await buildSite({ snapshotPath, outDir, unit });
+//
+// - Runs `observable build` in dashboards/ with SAFECAMPUS_SNAPSHOT / SAFECAMPUS_UNIT set
+//   for the data loaders; Framework comes from the root package's node_modules.
+// - Never serves stale data: Framework caches loader output under
+//   src/.observablehq/cache and reuses it whenever it is newer than the loader's source
+//   (even for a different snapshot), so every build first clears that cache, keeping only
+//   the bundles of node_modules packages (`_node/`, keyed by package version) and the npm
+//   version seeds (`_npm/`).
+// - Offline: the build runs with fetch() blocked (lib/offline-guard.js) and telemetry off;
+//   the output is checked for references to other hosts before it is published.
+// - Builds are serialised by a lock file (the cache is shared), written to a staging
+//   directory next to outDir, and swapped in whole: a reader never sees a half-built site.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export interface BuildSiteOptions {
+  /** The snapshot DuckDB file the loaders read (read-only). */
+  snapshotPath: string;
+  /** Where the site goes; replaced as a whole when the build succeeds. */
+  outDir: string;
+  /** Scope the build to one unit code: no other unit's school-level rows in the output. */
+  unit?: string;
+  /** Give up after this long (default 10 minutes, lock wait included). */
+  timeoutMs?: number;
+  /** Receives Framework's log lines as they come (default: discarded). */
+  onLog?: (line: string) => void;
+}
+
+export interface BuildSiteResult {
+  outDir: string;
+  /** The built pages, as paths of .html files relative to outDir ("index.html", …). */
+  pages: string[];
+  /** Wall time of the whole build, lock wait included. */
+  durationMs: number;
+}
+
+export const DASHBOARDS_DIR = dirname(fileURLToPath(import.meta.url));
+const SOURCE_ROOT = join(DASHBOARDS_DIR, 'src');
+const CACHE_DIR = join(SOURCE_ROOT, '.observablehq', 'cache');
+const LOCK_PATH = join(DASHBOARDS_DIR, '.observablehq', 'build.lock');
+const GUARD_PATH = join(DASHBOARDS_DIR, 'lib', 'offline-guard.js');
+/** Cache entries that survive a build: package bundles and npm version seeds. */
+const KEPT_CACHE_ENTRIES = new Set(['_node', '_npm']);
+
+/**
+ * Framework bundles its client (the lazy "recommended libraries" behind implicit globals
+ * such as `d3` or `Inputs`) with `npm:` specifiers and asks registry.npmjs.org for their
+ * latest versions unless its version cache (empty directories `_npm/<name>@<version>`)
+ * already names one. Seeding it keeps the build off the network. The versions only
+ * appear in never-taken lazy import paths (we use no implicit globals).
+ */
+export const NPM_VERSION_SEEDS = [
+  '@observablehq/plot@0.6.17',
+  '@observablehq/sample-datasets@1.0.1',
+  'apache-arrow@21.2.0',
+  'arquero@8.0.3',
+  'd3@7.9.2',
+  'd3-dsv@3.0.2',
+  'echarts@6.1.0',
+  'htl@1.0.0',
+  'leaflet@1.9.4',
+  'lodash@4.18.1',
+  'mapbox-gl@3.32.0',
+  'parquet-wasm@0.8.0',
+  'react@19.3.1',
+  'react-dom@19.3.1',
+  'topojson-client@3.1.0',
+];
+
+/** Text that must never appear in the output: hosts a page could fetch from. */
+const FORBIDDEN_OUTPUT = [/cdn\.jsdelivr\.net/, /fonts\.googleapis\.com/, /fonts\.gstatic\.com/, /unpkg\.com/, /esm\.sh/];
+
+function findFrameworkBin(): string {
+  for (let dir = DASHBOARDS_DIR; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', '@observablehq', 'framework', 'dist', 'bin', 'observable.js');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) break;
+  }
+  throw new Error('@observablehq/framework is not installed: run `npm install` in the project root.');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function withLock<T>(deadline: number, body: () => Promise<T>): Promise<T> {
+  await mkdir(dirname(LOCK_PATH), { recursive: true });
+  for (;;) {
+    try {
+      const handle = await open(LOCK_PATH, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const text = await readFile(LOCK_PATH, 'utf8').catch(() => '');
+    const holder = Number.parseInt(text, 10);
+    const age = await stat(LOCK_PATH).then((s) => Date.now() - s.mtimeMs, () => 0);
+    // A lock whose process is gone is stale; an empty one may be mid-creation, so give it time.
+    if ((holder > 0 && !isAlive(holder)) || (!(holder > 0) && age > 10_000)) {
+      await rm(LOCK_PATH, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for another dashboards build (pid ${text || '?'}) holding ${LOCK_PATH}`);
+    }
+    await sleep(200);
+  }
+  try {
+    return await body();
+  } finally {
+    await rm(LOCK_PATH, { force: true });
+  }
+}
+
+async function resetCache(): Promise<void> {
+  await mkdir(CACHE_DIR, { recursive: true });
+  for (const entry of await readdir(CACHE_DIR)) {
+    if (!KEPT_CACHE_ENTRIES.has(entry)) await rm(join(CACHE_DIR, entry), { recursive: true, force: true });
+  }
+  for (const seed of NPM_VERSION_SEEDS) await mkdir(join(CACHE_DIR, '_npm', seed), { recursive: true });
+}
+
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+
+async function runFramework(env: NodeJS.ProcessEnv, deadline: number, onLog?: (line: string) => void): Promise<void> {
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').replace(ANSI, '').split(/\r?\n/)) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > 60) tail.shift();
+      onLog?.(line);
+    }
+  };
+  const child = spawn(process.execPath, [findFrameworkBin(), 'build'], {
+    cwd: DASHBOARDS_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(1_000, deadline - Date.now()));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
+    child.on('error', fail);
+    child.on('close', (c, s) => done([c, s]));
+  }).finally(() => clearTimeout(timer));
+  if (code !== 0) {
+    const why = signal ? `killed by ${signal}${signal === 'SIGKILL' ? ' (timed out)' : ''}` : `exit code ${code}`;
+    throw new Error(`dashboards build failed (${why}):\n${tail.join('\n')}`);
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
+  }
+  return out.sort();
+}
+
+/** Sets <html lang="zh-CN"> (Framework 1.13 has no option) and checks for foreign hosts. */
+async function finishOutput(dir: string): Promise<string[]> {
+  const pages: string[] = [];
+  const problems: string[] = [];
+  for (const file of await listFiles(dir)) {
+    const rel = relative(dir, file).split(sep).join('/');
+    if (!/\.(html|js|css|json)$/.test(file)) continue;
+    let text = await readFile(file, 'utf8');
+    if (file.endsWith('.html')) {
+      pages.push(rel);
+      const fixed = text.replace(/<html>/, '<html lang="zh-CN">');
+      if (fixed !== text) await writeFile(file, (text = fixed));
+      // A resource loaded from another origin (links to other sites are fine, but there are none).
+      for (const m of text.matchAll(/<(?:link|script|img|iframe|source)\b[^>]*\b(?:href|src)="((?:https?:)?\/\/[^"]+)"/g)) {
+        problems.push(`${rel}: loads ${m[1]}`);
+      }
+    }
+    if (file.endsWith('.js') || file.endsWith('.html')) {
+      for (const m of text.matchAll(/\b(?:from|import)\s*\(?\s*["'](npm:[^"']+|https?:\/\/[^"']+)["']/g)) {
+        problems.push(`${rel}: imports ${m[1]}`);
+      }
+    }
+    if (file.endsWith('.css')) {
+      for (const m of text.matchAll(/(?:@import\s+(?:url\()?|url\()\s*["']?((?:https?:)?\/\/[^"')\s]+)/g)) {
+        problems.push(`${rel}: loads ${m[1]}`);
+      }
+    }
+    for (const pattern of FORBIDDEN_OUTPUT) {
+      if (pattern.test(text)) problems.push(`${rel}: mentions ${pattern.source.replaceAll('\\', '')}`);
+    }
+  }
+  if (problems.length) {
+    throw new Error(`dashboards build output would make requests to other hosts:\n${problems.slice(0, 20).join('\n')}`);
+  }
+  return pages.sort();
+}
+
+async function replaceDir(staging: string, outDir: string): Promise<void> {
+  if (existsSync(outDir)) {
+    if (!statSync(outDir).isDirectory()) throw new Error(`outDir ${outDir} exists and is not a directory`);
+    const old = `${outDir}.old-${process.pid}-${randomUUID().slice(0, 8)}`;
+    await rename(outDir, old);
+    await rename(staging, outDir);
+    await rm(old, { recursive: true, force: true });
+  } else {
+    await rename(staging, outDir);
+  }
+}
+
+/** Builds the site from `snapshotPath` into `outDir` (replacing it); see the file header. */
+export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
+  const started = performance.now();
+  const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+  const snapshotPath = resolve(options.snapshotPath);
+  if (!existsSync(snapshotPath) || !statSync(snapshotPath).isFile()) {
+    throw new Error(`snapshot not found: ${snapshotPath} (publish one with \`safecampus run\` or pass --db)`);
+  }
+  const unit = options.unit?.trim() || undefined;
+  if (unit !== undefined && !/^\d{6}$/.test(unit)) {
+    throw new Error(`unit must be a 6-digit unit code such as 411002, got ${JSON.stringify(options.unit)}`);
+  }
+  const outDir = resolve(options.outDir);
+  const rel = relative(outDir, DASHBOARDS_DIR);
+  if (rel === '' || !rel.startsWith('..') || outDir === dirname(outDir)) {
+    throw new Error(`outDir ${outDir} would contain the dashboards sources; choose another directory`);
+  }
+  if (!relative(SOURCE_ROOT, outDir).startsWith('..')) {
+    throw new Error(`outDir ${outDir} must not be inside ${SOURCE_ROOT}`);
+  }
+  await mkdir(dirname(outDir), { recursive: true });
+
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.SAFECAMPUS_UNIT;
+  if (unit) env.SAFECAMPUS_UNIT = unit;
+  env.SAFECAMPUS_SNAPSHOT = snapshotPath;
+  env.OBSERVABLE_TELEMETRY_DISABLE = '1';
+  env.NO_COLOR = '1';
+  env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--import=${pathToFileURL(GUARD_PATH).href}`].filter(Boolean).join(' ');
+
+  const pages = await withLock(deadline, async () => {
+    const staging = `${outDir}.building-${process.pid}-${randomUUID().slice(0, 8)}`;
+    env.SAFECAMPUS_SITE_OUTPUT = staging;
+    try {
+      await resetCache();
+      await runFramework(env, deadline, options.onLog);
+      if (!existsSync(staging)) throw new Error(`dashboards build wrote nothing to ${staging}`);
+      const built = await finishOutput(staging);
+      if (built.length === 0) throw new Error('dashboards build produced no pages');
+      await replaceDir(staging, outDir);
+      return built;
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  });
+  return { outDir, pages, durationMs: Math.round(performance.now() - started) };
+}

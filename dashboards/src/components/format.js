@@ -1,0 +1,31 @@
+// Number formatting for the zh-CN pages (no d3-format: Intl is built in).
+
+const integer = new Intl.NumberFormat("zh-CN", {maximumFractionDigits: 0});
+
+/** A share 0..1 as a percentage with one decimal, e.g. 0.9 → "90.0%"; null → "—". */
+export function pct(value, digits = 1) {
+  return value == null || !Number.isFinite(value) ? "—" : `${(value * 100).toFixed(digits)}%`;
+}
+
+/** A count with zh-CN grouping, e.g. 12345 → "12,345"; null → "—". */
+export function int(value) {
+  return value == null || !Number.isFinite(value) ? "—" : integer.format(value);
+}
+
+/** "numerator / denominator" for a rate's parts, e.g. "45 / 50". */
+export function ratio(numerator, denominator) {
+  return numerator == null || denominator == null ? "—" : `${int(numerator)} / ${int(denominator)}`;
+}
+
+/** An ISO timestamp as a Beijing-time date and time, e.g. "2026年1月5日 10:10". */
+export function dateTime(iso) {
+  if (!iso) return "—";
+  const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat("zh-CN", {
+    timeZone: "Asia/Shanghai",
+    dateStyle: "long",
+    timeStyle: "short",
+    hourCycle: "h23"
+  }).format(date);
+}

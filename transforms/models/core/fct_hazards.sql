@@ -1,0 +1,39 @@
+-- grain: one row per hazard: a checklist item found 不合格 in one inspection
+-- unique: hazard_id
+-- not_null: hazard_id, school_code, unit_code, found_on, hazard_level
+-- accepted_values: hazard_level = 一般 | 较大 | 重大
+-- relationships: school_code -> core.dim_schools.school_code
+-- expect: rectified_on is null or rectified_on >= found_on
+with failed_items as (
+  select * from staging.stg_inspections where result = '不合格'
+),
+
+schools as (
+  select * from core.dim_schools
+),
+
+final as (
+  select
+    items.inspection_id || ':' || items.item_code as hazard_id,
+    items.inspection_id,
+    items.item_code,
+    items.school_code,
+    schools.unit_code,
+    schools.school_type,
+    items.inspected_on as found_on,
+    items.inspection_kind,
+    coalesce(items.hazard_level, '一般') as hazard_level,
+    coalesce(items.hazard_level, '一般') = '重大' as is_major,
+    items.hazard_text,
+    items.due_on,
+    items.rectified_on,
+    items.rectified_on is not null as is_rectified,
+    coalesce(items.rectified_on <= items.due_on, false) as is_rectified_on_time
+  from failed_items as items
+  -- the school as it was on the day the hazard was found
+  left join schools
+    on schools.school_code = items.school_code
+   and items.inspected_on between schools.valid_from and schools.valid_to
+)
+
+select * from final

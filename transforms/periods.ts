@@ -1,0 +1,8 @@
+/** Period identifiers: 2025, 2025-Q3, 2025-09, 2025-T1 (spring, Feb–Jul), 2025-T2 (autumn, Sep–Jan). */
+const PERIOD_PATTERN = /^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2])|-T[12])?$/;
+
+export function isPeriodId(text: string): boolean {
+  return PERIOD_PATTERN.test(text);
+}
+
+export const PERIOD_HELP = '2025 (year), 2025-Q3 (quarter), 2025-09 (month), 2025-T1 (spring term Feb–Jul) or 2025-T2 (autumn term Sep–Jan)';

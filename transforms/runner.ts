@@ -1,0 +1,132 @@
+/**
+ * `safecampus transform`: build every model in dependency order inside one transaction,
+ * then run every model's data tests and store their results in audit.data_tests.
+ * Error-level failures are returned (with sample rows) so the pipeline can stop before
+ * publishing.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Warehouse } from '../warehouse/connection.ts';
+import { testsFromHeader, type Model } from './model.ts';
+import { stagingModels } from './staging.ts';
+
+const MODELS_DIR = join(import.meta.dirname, 'models');
+const LAYERS = ['core', 'marts'] as const;
+
+export interface TestResult {
+  model: string;
+  test: string;
+  severity: 'error' | 'warn';
+  failingRows: number;
+  sample: string | null;
+}
+
+export interface TransformResult {
+  runId: string;
+  models: string[];
+  tests: TestResult[];
+  failures: TestResult[];
+}
+
+export function loadModels(dir = MODELS_DIR): Model[] {
+  const fileModels = LAYERS.flatMap((schema) =>
+    readdirSync(join(dir, schema))
+      .filter((f) => f.endsWith('.sql'))
+      .map((file) => parseModel(schema, file.replace(/\.sql$/, ''), readFileSync(join(dir, schema, file), 'utf8'))),
+  );
+  return orderByDependencies([...stagingModels(), ...fileModels]);
+}
+
+export function parseModel(schema: Model['schema'], name: string, text: string): Model {
+  const id = `${schema}.${name}`;
+  const header = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const match = /^--\s*([a-z_]+):\s*(.+)$/.exec(line.trim());
+    if (!match) {
+      if (line.trim().startsWith('--') || line.trim() === '') continue;
+      break;
+    }
+    header.set(match[1], [...(header.get(match[1]) ?? []), match[2].trim()]);
+  }
+  const grain = header.get('grain')?.[0];
+  if (!grain) throw new Error(`model ${id} does not state its grain: start the file with "-- grain: one row per …"`);
+  if (!/select \* from final\s*;?\s*$/i.test(text)) throw new Error(`model ${id} must end with "select * from final"`);
+  return { id, schema, name, grain, sql: text, tests: testsFromHeader(id, header) };
+}
+
+function orderByDependencies(models: Model[]): Model[] {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const ordered: Model[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (model: Model, path: string[]) => {
+    if (state.get(model.id) === 'done') return;
+    if (state.get(model.id) === 'visiting') throw new Error(`models depend on each other in a cycle: ${[...path, model.id].join(' → ')}`);
+    state.set(model.id, 'visiting');
+    for (const dependency of dependenciesOf(model, byId)) visit(dependency, [...path, model.id]);
+    state.set(model.id, 'done');
+    ordered.push(model);
+  };
+  for (const model of models) visit(model, []);
+  return ordered;
+}
+
+function dependenciesOf(model: Model, byId: Map<string, Model>): Model[] {
+  const found = new Set<Model>();
+  for (const match of model.sql.matchAll(/\b(staging|core|marts)\.([a-z0-9_]+)/g)) {
+    const dependency = byId.get(`${match[1]}.${match[2]}`);
+    if (dependency && dependency !== model) found.add(dependency);
+  }
+  return [...found];
+}
+
+export async function runTransform(db: Warehouse, models = loadModels()): Promise<TransformResult> {
+  const runId = randomUUID();
+  await db.run(`insert into audit.runs values ($1, 'transform', now()::timestamp, null, 'running', null)`, [runId]);
+  try {
+    await db.transaction(async () => {
+      for (const model of models) {
+        try {
+          await db.run(`create or replace table ${model.id} as ${model.sql}`);
+        } catch (error) {
+          throw new Error(`model ${model.id} failed to build: ${(error as Error).message}`);
+        }
+      }
+    });
+    const tests = await runDataTests(db, models, runId);
+    const failures = tests.filter((t) => t.failingRows > 0 && t.severity === 'error');
+    await finishRun(db, runId, failures.length ? 'failed' : 'succeeded', { models: models.length, tests: tests.length, failures: failures.length });
+    return { runId, models: models.map((m) => m.id), tests, failures };
+  } catch (error) {
+    await finishRun(db, runId, 'failed', { error: (error as Error).message });
+    throw error;
+  }
+}
+
+async function runDataTests(db: Warehouse, models: Model[], runId: string): Promise<TestResult[]> {
+  const results: TestResult[] = [];
+  for (const model of models) {
+    for (const test of model.tests) {
+      const failingRows = await db.value<number>(`select count(*) from (${test.failingRowsSql})`);
+      const sample = failingRows ? JSON.stringify(await db.all(`${test.failingRowsSql} limit 5`)) : null;
+      results.push({ model: model.id, test: test.name, severity: test.severity, failingRows, sample });
+    }
+  }
+  await db.transaction(async () => {
+    for (const r of results) {
+      await db.run('insert into audit.data_tests values ($1, $2, $3, $4, $5, $6, now()::timestamp)', [
+        runId,
+        r.model,
+        r.test,
+        r.severity,
+        r.failingRows,
+        r.sample,
+      ]);
+    }
+  });
+  return results;
+}
+
+async function finishRun(db: Warehouse, runId: string, status: string, detail: unknown): Promise<void> {
+  await db.run('update audit.runs set finished_at = now()::timestamp, status = $2, detail = $3 where run_id = $1', [runId, status, JSON.stringify(detail)]);
+}
