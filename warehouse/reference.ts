@@ -22,22 +22,35 @@ export async function loadReference(db: Warehouse, dir = REFERENCE_DIR): Promise
     }
     await db.run('delete from ref.enum_aliases');
     const rows = enumAliasRows();
-    for (const row of rows) {
-      await db.run('insert or ignore into ref.enum_aliases values ($1, $2, $3, $4)', row);
-    }
+    await db.run(
+      `insert into ref.enum_aliases select * from (values ${rows.map(() => '(?, ?, ?, ?)').join(', ')})`,
+      rows.flat(),
+    );
     counts.enum_aliases = rows.length;
   });
   return counts;
 }
 
-/** [source, column, alias (normalised), canonical value] for every spelling in the contracts. */
+/**
+ * [source, column, alias (normalised), canonical value] for every spelling in the
+ * contracts. A spelling that means two values in one column is a contract error.
+ */
 export function enumAliasRows(): [string, string, string, string][] {
   const rows: [string, string, string, string][] = [];
+  const seen = new Map<string, string>();
   for (const contract of Object.values(CONTRACTS)) {
     for (const column of contract.columns) {
       for (const entry of column.enum ?? []) {
         for (const spelling of [entry.value, ...entry.aliases]) {
-          rows.push([contract.source, column.name, normaliseEnumText(spelling), entry.value]);
+          const alias = normaliseEnumText(spelling);
+          const key = `${contract.source}.${column.name}.${alias}`;
+          const earlier = seen.get(key);
+          if (earlier === entry.value) continue;
+          if (earlier !== undefined) {
+            throw new Error(`contract ${contract.source}.${column.name}: "${spelling}" means both ${earlier} and ${entry.value}`);
+          }
+          seen.set(key, entry.value);
+          rows.push([contract.source, column.name, alias, entry.value]);
         }
       }
     }

@@ -1,0 +1,27 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../cli/main.ts';
+
+export const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+export function tempDir(prefix = 'safecampus-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void) {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+/** Runs the CLI in-process, as `safecampus ...args`, capturing its output. */
+export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(args, { stdout: stdout as unknown as typeof process.stdout, stderr: stderr as unknown as typeof process.stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
