@@ -36,7 +36,7 @@ export default {
   search: false,
   style: 'style.css',
   globalStylesheets: [],
-  head: '<script>document.documentElement.lang="zh-CN"</script>',
+  head: '<link rel="icon" href="/favicon.svg" type="image/svg+xml"><script>document.documentElement.lang="zh-CN"</script>',
   footer: `许昌市教育局 · 校园安全评估 · 站点生成于 ${builtAt}（北京时间）`,
   interpreters: {
     // Run TypeScript loaders in one process (the default is the `tsx` binary on PATH).

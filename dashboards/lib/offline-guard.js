@@ -22,8 +22,10 @@ if (typeof original === 'function') {
     throw new TypeError(
       `offline build: blocked a network request to ${url.href}. The dashboards must build without internet: ` +
         'import libraries from node_modules (e.g. `import * as Plot from "@observablehq/plot"`), never `npm:` ' +
-        'imports or implicit globals (Plot, d3, Inputs, html, sql); if Framework looks up an npm version, ' +
-        'add it to NPM_VERSION_SEEDS in dashboards/build.ts.',
+        'imports, implicit globals (Plot, d3, Inputs, html, sql…), `sql:` front matter, or FileAttachment ' +
+        'methods that pull a parser (.csv/.tsv → d3-dsv, .arrow/.parquet, .xlsx, .zip; use .json(), .text() or ' +
+        '.arrayBuffer() with an explicit import); if Framework looks up an npm version, add it to ' +
+        'NPM_VERSION_SEEDS in dashboards/build.ts.',
     );
   };
 }

@@ -7,7 +7,7 @@ import {h} from "./dom.js";
 export function KpiCards(items, {columns = items.length} = {}) {
   return h(
     "div",
-    {class: `grid grid-cols-${Math.min(4, columns)}`},
+    {class: `grid grid-cols-${Math.min(4, columns)} sc-kpis`},
     items.map(({label, value, note}) =>
       h("div", {class: "card sc-kpi"}, h("h2", {}, label), h("span", {class: "big"}, value), note ? h("div", {class: "sc-kpi-note"}, note) : null)
     )

@@ -18,6 +18,7 @@ export function RankingTable(units, {highlight = null, valueLabel = "按期整�
     ],
     {
       testId: "unit-ranking",
+      sort: {key: "rank"},
       rowClass: (d) => (d.unit_code === highlight ? "sc-highlight" : d.value == null ? "sc-muted" : null)
     }
   );

@@ -41,6 +41,7 @@ export function RateBarChart(
     cityValue != null && {x: cityValue * 100, text: `全市 ${pct(cityValue)}`, dash: "8,4", color: palette.ink}
   ].filter(Boolean);
   const [numeratorLabel, denominatorLabel] = partsLabels;
+  const valueText = {x: "percent", y: "name", text: (d) => pct(d.value), fontWeight: 600};
 
   const plot = Plot.plot({
     width,
@@ -66,8 +67,11 @@ export function RateBarChart(
         },
         tip: {format: {y: true, x: (v) => `${v.toFixed(1)}%`, fill: false, 排名: true, [numeratorLabel]: true, [denominatorLabel]: true}}
       }),
-      Plot.text(rows, {x: "percent", y: "name", text: (d) => pct(d.value), textAnchor: "start", dx: 4, fill: "currentColor"}),
       ...lines.map((line) => Plot.ruleX([line.x], {stroke: line.color, strokeWidth: 1.5, strokeDasharray: line.dash ?? undefined})),
+      // Value labels inside the bar end (outside when the bar is too short to hold one).
+      Plot.text(rows.filter((d) => d.percent >= 25 && d.group !== "本单位"), {...valueText, textAnchor: "end", dx: -6, fill: "white"}),
+      Plot.text(rows.filter((d) => d.percent >= 25 && d.group === "本单位"), {...valueText, textAnchor: "end", dx: -6, fill: "black"}),
+      Plot.text(rows.filter((d) => d.percent < 25), {...valueText, textAnchor: "start", dx: 4, fill: "currentColor"}),
       Plot.ruleX([0])
     ]
   });

@@ -72,7 +72,7 @@ async function overview(snapshot: Snapshot) {
 
   const scope = snapshot.scope;
   const schoolFilter = scope ? 'and v.unit_code = $unit' : '';
-  const schoolParams = scope ? { indicator, period, unit: scope.unit_code } : { indicator, period };
+  const schoolParams: Record<string, string> = scope ? { indicator, period, unit: scope.unit_code } : { indicator, period };
   const lowestSchools = await snapshot.query<SchoolRow>(
     `select v.school_code, v.school_name, v.unit_code, u.unit_name, v.value, v.numerator, v.denominator
      from marts.indicator_values v
