@@ -20,7 +20,7 @@ export interface Snapshot {
   path: string;
   /** The unit this build is scoped to, or null for the whole city. */
   scope: ScopeUnit | null;
-  /** Runs a query and returns plain JSON-safe rows (BIGINT/DECIMAL → number, timestamps → ISO text). */
+  /** Runs a query and returns plain JSON-safe rows (BIGINT/DECIMAL → number, timestamps → 'YYYY-MM-DD HH:MM:SS' Shanghai wall time). */
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]>;
   close(): void;
 }
@@ -37,7 +37,8 @@ function toJsonValue(value: unknown): unknown {
     if (!Number.isSafeInteger(n)) throw new LoaderError(`integer ${value} does not fit a JavaScript number`);
     return n;
   }
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  // DuckDB TIMESTAMPs are zone-less Asia/Shanghai wall time; the Date's UTC fields hold it.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 19).replace('T', ' ');
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));

@@ -62,7 +62,8 @@ export const FIXTURE_SCHOOLS: FixtureSchoolRow[] = [
   { school_code: '3641000002', school_name: '许昌职业技术学校', unit_code: '411000', numerator: 8, denominator: 10, status: 'ok' },
 ];
 
-export const FIXTURE_PUBLISHED_AT = '2026-01-05 02:10:00';
+// Asia/Shanghai wall time, as the warehouse stores every timestamp
+export const FIXTURE_PUBLISHED_AT = '2026-01-05 10:10:00';
 
 function sqlString(value: string | null): string {
   return value === null ? 'NULL' : `'${value.replaceAll("'", "''")}'`;

@@ -167,6 +167,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     expect(await page.title()).toContain('许昌市校园安全评估');
     expect(await page.locator('h1').first().textContent()).toContain('校园安全总览');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    // the publish time is stored as Shanghai wall time and shown as such
+    expect(await page.locator('body').textContent()).toContain('数据更新于 2026年1月5日 10:10');
 
     const kpis = await page.locator('.sc-kpi').allTextContents();
     expect(kpis.join(' ')).toContain('参评学校数');

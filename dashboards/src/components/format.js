@@ -17,10 +17,14 @@ export function ratio(numerator, denominator) {
   return numerator == null || denominator == null ? "—" : `${int(numerator)} / ${int(denominator)}`;
 }
 
-/** An ISO timestamp as a Beijing-time date and time, e.g. "2026年1月5日 10:10". */
+/**
+ * A timestamp as a Beijing-time date and time, e.g. "2026年1月5日 10:10". The warehouse
+ * stores Asia/Shanghai wall time without a zone; a zone, when present, is honoured.
+ */
 export function dateTime(iso) {
   if (!iso) return "—";
-  const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
+  const text = String(iso).replace(" ", "T");
+  const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}+08:00`);
   if (Number.isNaN(date.getTime())) return String(iso);
   return new Intl.DateTimeFormat("zh-CN", {
     timeZone: "Asia/Shanghai",
