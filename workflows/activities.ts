@@ -1,0 +1,207 @@
+/**
+ * Activities: thin wrappers around the pipeline's real functions (sources/, transforms/,
+ * warehouse/), built by a factory that receives them, so tests inject fakes and the CLI calls
+ * the same functions directly.
+ *
+ * The wrappers add only what Temporal needs:
+ *   - BadInputError (thrown by deps for input that no retry can fix) becomes a non-retryable
+ *     ApplicationFailure of type 'BadInputError';
+ *   - long steps heartbeat on a timer, so a crashed worker is noticed within the heartbeat timeout
+ *     (not the start-to-close timeout) and the step is retried elsewhere.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+
+export interface DiscoveredFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface IngestOutcome {
+  file: string;
+  sha256: string;
+  source: string | null;
+  status: 'landed' | 'skipped' | 'held' | 'failed';
+  rowsLanded: number;
+  rowsRejected: number;
+  message?: string;
+}
+
+export interface TransformOutcome {
+  models: number;
+  testsFailed: number;
+  failures: string[];
+}
+
+export interface ScoreOutcome {
+  periods: string[];
+  rows: number;
+}
+
+export interface PublishOutcome {
+  snapshotPath: string;
+  sitePath: string | null;
+}
+
+/**
+ * What a parsing worker hands to the warehouse writer in scale-out mode: the file, its detected
+ * source and a typed intermediate file (e.g. Parquet) on storage both workers can reach.
+ * Must be JSON-serialisable.
+ */
+export interface ParsedFile {
+  file: DiscoveredFile;
+  source: string | null;
+  artifactPath: string;
+  rows: number;
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * Optional last argument of every step: implementations may ignore it. `signal` aborts when
+ * Temporal cancels the step (run cancelled, worker shutting down); `heartbeat` reports progress
+ * (the wrapper already heartbeats on a timer, so calling it is never required).
+ */
+export interface StepContext {
+  signal: AbortSignal;
+  heartbeat(details?: unknown): void;
+}
+
+export interface PipelineDeps {
+  /** New files only (not yet landed). */
+  discoverFiles(inboxDir: string, context?: StepContext): Promise<DiscoveredFile[]>;
+  /** Parse, validate and land one file; idempotent by sha256. */
+  ingestFile(file: DiscoveredFile, context?: StepContext): Promise<IngestOutcome>;
+  transform(context?: StepContext): Promise<TransformOutcome>;
+  score(periods: string[], context?: StepContext): Promise<ScoreOutcome>;
+  publish(options: { buildSite: boolean }, context?: StepContext): Promise<PublishOutcome>;
+  /** Scale-out (optional): parse + validate on a parsing worker, write a typed intermediate file. Stateless. */
+  parseFile?(file: DiscoveredFile, context?: StepContext): Promise<ParsedFile>;
+  /** Scale-out (optional): land what parseFile produced, on the warehouse writer; idempotent by sha256. */
+  landParsed?(parsed: ParsedFile, context?: StepContext): Promise<IngestOutcome>;
+}
+
+export const BAD_INPUT_ERROR_TYPE = 'BadInputError';
+
+/** Input that retrying cannot fix (unreadable file, unknown format, missing inbox). Never retried. */
+export class BadInputError extends Error {
+  readonly details: unknown;
+  constructor(message: string, details?: unknown) {
+    super(message);
+    this.name = BAD_INPUT_ERROR_TYPE;
+    this.details = details;
+  }
+}
+
+function isBadInput(error: unknown): error is Error {
+  // By name too: a second copy of this module (e.g. loaded by another loader) has another class.
+  return error instanceof BadInputError || (error instanceof Error && error.name === BAD_INPUT_ERROR_TYPE);
+}
+
+function currentContext(): Context | null {
+  try {
+    return Context.current();
+  } catch {
+    return null; // called outside an activity (e.g. directly from a unit test)
+  }
+}
+
+export interface WrapOptions {
+  /** Heartbeat while the step runs. Interval: a third of the activity's heartbeat timeout, at most 10 s. */
+  heartbeat?: boolean;
+}
+
+const OUTSIDE_ACTIVITY: StepContext = { signal: new AbortController().signal, heartbeat: () => undefined };
+
+/** Runs `fn` as an activity body: heartbeats on a timer, converts BadInputError to a non-retryable failure. */
+export async function runActivityStep<T>(step: string, fn: (context: StepContext) => Promise<T>, options: WrapOptions = {}): Promise<T> {
+  const context = currentContext();
+  const stepContext: StepContext = context
+    ? { signal: context.cancellationSignal, heartbeat: (details?: unknown) => context.heartbeat(details) }
+    : OUTSIDE_ACTIVITY;
+  let timer: NodeJS.Timeout | undefined;
+  if (options.heartbeat && context) {
+    const timeoutMs = context.info.heartbeatTimeoutMs;
+    if (timeoutMs) {
+      const intervalMs = Math.max(200, Math.min(10_000, Math.floor(timeoutMs / 3)));
+      const startedAt = Date.now();
+      context.heartbeat({ step, elapsedMs: 0 });
+      timer = setInterval(() => context.heartbeat({ step, elapsedMs: Date.now() - startedAt }), intervalMs);
+    }
+  }
+  try {
+    return await fn(stepContext);
+  } catch (error) {
+    if (isBadInput(error)) {
+      const details = (error as Partial<BadInputError>).details;
+      throw ApplicationFailure.create({
+        message: `${step}: ${error.message}`,
+        type: BAD_INPUT_ERROR_TYPE,
+        nonRetryable: true,
+        details: details === undefined ? undefined : [details],
+      });
+    }
+    throw error;
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+}
+
+export type IngestWorkflowStatus =
+  | { state: 'running' }
+  | { state: 'completed'; outcome: IngestOutcome }
+  | { state: 'closed'; status: string };
+
+/** The activities registered on the workers. Warehouse-queue ones write; parseFile is stateless. */
+export function createActivities(deps: PipelineDeps) {
+  return {
+    async discoverFiles(inboxDir: string): Promise<DiscoveredFile[]> {
+      return runActivityStep('discover', (c) => deps.discoverFiles(inboxDir, c));
+    },
+    async ingestFile(file: DiscoveredFile): Promise<IngestOutcome> {
+      return runActivityStep(`ingest ${file.path}`, (c) => deps.ingestFile(file, c), { heartbeat: true });
+    },
+    async parseFile(file: DiscoveredFile): Promise<ParsedFile> {
+      const parse = deps.parseFile?.bind(deps);
+      if (!parse) {
+        throw ApplicationFailure.nonRetryable(
+          'this worker cannot parse files on the parse task queue (its PipelineDeps have no parseFile)',
+          'NotImplemented',
+        );
+      }
+      return runActivityStep(`parse ${file.path}`, (c) => parse(file, c), { heartbeat: true });
+    },
+    async landParsed(parsed: ParsedFile): Promise<IngestOutcome> {
+      const land = deps.landParsed?.bind(deps);
+      if (!land) {
+        throw ApplicationFailure.nonRetryable('this worker cannot land parsed files (its PipelineDeps have no landParsed)', 'NotImplemented');
+      }
+      return runActivityStep(`land ${parsed.file.path}`, (c) => land(parsed, c), { heartbeat: true });
+    },
+    /**
+     * State of another run's ingest workflow (run as a local activity by the pipeline when its own
+     * `ingest-<sha256>` child could not start because that id is taken). Quick, never blocks.
+     */
+    async ingestWorkflowStatus(workflowId: string): Promise<IngestWorkflowStatus> {
+      const handle = Context.current().client.workflow.getHandle<(input: unknown) => Promise<IngestOutcome>>(workflowId);
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') return { state: 'running' };
+      if (status.name === 'COMPLETED') return { state: 'completed', outcome: await handle.result() };
+      return { state: 'closed', status: status.name };
+    },
+    async transform(): Promise<TransformOutcome> {
+      return runActivityStep('transform', (c) => deps.transform(c), { heartbeat: true });
+    },
+    async score(periods: string[]): Promise<ScoreOutcome> {
+      return runActivityStep('score', (c) => deps.score(periods, c), { heartbeat: true });
+    },
+    async publish(options: { buildSite: boolean }): Promise<PublishOutcome> {
+      return runActivityStep('publish', (c) => deps.publish(options, c), { heartbeat: true });
+    },
+  };
+}
+
+export type PipelineActivities = ReturnType<typeof createActivities>;
+
+/** Activity names served on the parse task queue (stateless). */
+export const PARSE_ACTIVITY_NAMES = ['parseFile'] as const;

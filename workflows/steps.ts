@@ -1,0 +1,85 @@
+/**
+ * The real pipeline steps behind the Temporal activities: each opens the warehouse,
+ * does one job with the same functions the CLI uses, and closes it again, so no lock is
+ * held between steps.
+ */
+import { basename, dirname, join } from 'node:path';
+import { Warehouse } from '../warehouse/connection.ts';
+import { initWarehouse } from '../warehouse/init.ts';
+import { publicationBlockers } from '../warehouse/publication.ts';
+import { publishSnapshot } from '../warehouse/snapshot.ts';
+import { ingestFile, listExportFiles, sha256File } from '../sources/ingest.ts';
+import { runTransform } from '../transforms/runner.ts';
+import { buildSite } from '../dashboards/build.ts';
+import type { DiscoveredFile, IngestOutcome, PipelineDeps, PublishOutcome, TransformOutcome } from './activities.ts';
+import { statSync } from 'node:fs';
+
+export interface StepsConfig {
+  dbPath: string;
+  /** Where the published site goes (default: <warehouse dir>/site). */
+  siteDir?: string;
+  holdThreshold?: number;
+}
+
+export function createPipelineSteps(config: StepsConfig): PipelineDeps {
+  const withWarehouse = async <T>(work: (db: Warehouse) => Promise<T>): Promise<T> => {
+    const db = await Warehouse.open(config.dbPath);
+    try {
+      await initWarehouse(db);
+      return await work(db);
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    discoverFiles: (inboxDir) =>
+      withWarehouse(async (db) => {
+        const landed = new Set((await db.all<{ sha256: string }>('select distinct sha256 from audit.batches')).map((r) => r.sha256));
+        const found: DiscoveredFile[] = [];
+        for (const path of await listExportFiles(inboxDir)) {
+          const sha256 = await sha256File(path);
+          if (!landed.has(sha256)) found.push({ path, sha256, bytes: statSync(path).size });
+        }
+        return found;
+      }),
+    ingestFile: (file) =>
+      withWarehouse(async (db): Promise<IngestOutcome> => {
+        const r = await ingestFile(db, file.path, { holdThreshold: config.holdThreshold });
+        return {
+          file: r.file,
+          sha256: r.sha256,
+          source: r.source,
+          status: r.status,
+          rowsLanded: r.rowsLanded,
+          rowsRejected: r.rowsRejected,
+          message: r.message,
+        };
+      }),
+    transform: () =>
+      withWarehouse(async (db): Promise<TransformOutcome> => {
+        const r = await runTransform(db);
+        return {
+          models: r.models.length,
+          testsFailed: r.failures.length,
+          failures: r.failures.map((f) => `${f.model} ${f.test}: ${f.failingRows} row(s), e.g. ${f.sample}`),
+        };
+      }),
+    score: (periods) =>
+      withWarehouse(async (db) => {
+        const rows = await db.value<number>(
+          `select count(*) from marts.indicator_values where period in (select unnest($1::varchar[]))`,
+          [periods as never],
+        );
+        return { periods, rows };
+      }),
+    publish: ({ buildSite: withSite }) =>
+      withWarehouse(async (db): Promise<PublishOutcome> => {
+        const blockers = await publicationBlockers(db);
+        if (blockers.length) throw new Error(`not published:\n${blockers.join('\n')}`);
+        const snapshot = await publishSnapshot(db);
+        if (!withSite) return { snapshotPath: snapshot.path, sitePath: null };
+        const site = await buildSite({ snapshotPath: snapshot.path, outDir: config.siteDir ?? join(dirname(config.dbPath), 'site') });
+        return { snapshotPath: snapshot.path, sitePath: site.outDir };
+      }),
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * Workers. `runWorker` serves the chosen task queues in this process; `runPipeline` is what
+ * `safecampus run` does: an in-process worker, one pipeline workflow, wait, shut down.
+ *
+ * Task queues:
+ *   warehouse: hosts the workflows and the warehouse activities, ONE activity at a time (DuckDB has
+ *              one writer). Run exactly one such worker per warehouse.
+ *   parse:     the stateless parseFile activity only; run as many as you like.
+ */
+import { fileURLToPath } from 'node:url';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogLevel,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { createActivities, type PipelineDeps } from './activities.ts';
+import { connectClient } from './client.ts';
+import { DEFAULT_NAMESPACE } from './dev-server.ts';
+import { TASK_QUEUES, type TaskQueueRole } from './task-queues.ts';
+import type { PipelineInput, PipelineProgress, PipelineSummary } from './workflows.ts';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+
+/**
+ * Make the SDK's own logging quiet (default: warnings and errors only). The SDK's Runtime is a
+ * process-wide singleton configured once, before the first worker; later calls do nothing.
+ */
+export function configureTemporalLogging(level: LogLevel = 'WARN'): void {
+  if (Runtime._instance !== undefined) return;
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // installed concurrently or by the host application: keep theirs
+  }
+}
+
+let bundlePromise: Promise<WorkflowBundleWithSourceMap> | null = null;
+
+/** The webpack bundle of workflows.ts, built once per process (a few seconds). */
+export function getWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundlePromise ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }).catch((error: unknown) => {
+    bundlePromise = null;
+    throw error;
+  });
+  return bundlePromise;
+}
+
+export interface RunWorkerOptions {
+  address: string;
+  namespace?: string;
+  deps: PipelineDeps;
+  /** Which queues this process serves. Default ['warehouse']. */
+  taskQueues?: TaskQueueRole[];
+  /** Override queue names (tests; several warehouses on one cluster). */
+  taskQueueNames?: Partial<Record<TaskQueueRole, string>>;
+  /** Aborting shuts the worker down (gracefully). */
+  signal?: AbortSignal;
+  /** Parse activities at once on this machine. Default 2. */
+  parseConcurrency?: number;
+  /** How long in-flight activities may finish on shutdown before they are cancelled. Default '5 seconds'. */
+  shutdownGraceTime?: Duration;
+  /**
+   * Give up on a graceful shutdown after this long (activities that ignore cancellation, e.g. a
+   * long DuckDB statement, would otherwise hold it). Default '15 seconds'. Their work is retried by
+   * the next worker after the heartbeat timeout.
+   */
+  shutdownForceTime?: Duration;
+  /** SDK log level (process-wide, first call wins). Default 'WARN'. */
+  logLevel?: LogLevel;
+  identity?: string;
+}
+
+export interface WorkerHandle {
+  /** The task queue names served. */
+  taskQueues: string[];
+  /** Resolves when every worker has stopped; rejects if one failed. */
+  done: Promise<void>;
+  /** Graceful shutdown; resolves when stopped. Safe to call more than once. */
+  shutdown(): Promise<void>;
+}
+
+export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle> {
+  configureTemporalLogging(options.logLevel ?? 'WARN');
+  const roles = options.taskQueues ?? ['warehouse'];
+  const names = { ...TASK_QUEUES, ...options.taskQueueNames };
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  const activities = createActivities(options.deps);
+  const connection = await NativeConnection.connect({ address: options.address });
+  const workers: Worker[] = [];
+  try {
+    for (const role of roles) {
+      const common = {
+        connection,
+        namespace,
+        taskQueue: names[role],
+        shutdownGraceTime: options.shutdownGraceTime ?? '5 seconds',
+        shutdownForceTime: options.shutdownForceTime ?? '15 seconds',
+        ...(options.identity ? { identity: `${options.identity}/${role}` } : {}),
+      };
+      if (role === 'warehouse') {
+        workers.push(
+          await Worker.create({
+            ...common,
+            workflowBundle: await getWorkflowBundle(),
+            activities,
+            // The single writer: warehouse activities run one at a time.
+            maxConcurrentActivityTaskExecutions: 1,
+          }),
+        );
+      } else {
+        workers.push(
+          await Worker.create({
+            ...common,
+            activities: { parseFile: activities.parseFile },
+            maxConcurrentActivityTaskExecutions: options.parseConcurrency ?? 2,
+          }),
+        );
+      }
+    }
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw error;
+  }
+
+  const runs = workers.map((w) => w.run());
+  const done = Promise.all(runs).then(() => undefined);
+  let stopping: Promise<void> | null = null;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      for (const w of workers) {
+        if (w.getState() === 'RUNNING') w.shutdown();
+      }
+      await done.catch(() => undefined);
+      await connection.close().catch(() => undefined);
+    })();
+    return stopping;
+  };
+  // If one worker dies, stop the others too.
+  for (const run of runs) run.catch(() => void shutdown());
+  if (options.signal) {
+    if (options.signal.aborted) void shutdown();
+    else options.signal.addEventListener('abort', () => void shutdown(), { once: true });
+  }
+  return { taskQueues: roles.map((r) => names[r]), done, shutdown };
+}
+
+export interface RunPipelineOptions extends Omit<RunWorkerOptions, 'signal'> {
+  inboxDir: string;
+  periods: string[];
+  buildSite: boolean;
+  /** Default `pipeline-<ISO timestamp>`. */
+  workflowId?: string;
+  /** Extra workflow input (scale-out, heartbeat timeout, ...). */
+  input?: Partial<Omit<PipelineInput, 'inboxDir' | 'periods' | 'buildSite'>>;
+  /** Ctrl-C: request cancellation of the pipeline workflow, shut the worker down, reject. */
+  signal?: AbortSignal;
+  /** Called as the pipeline starts (e.g. to print the workflow id). */
+  onStart?: (workflowId: string) => void;
+}
+
+export function defaultPipelineWorkflowId(now = new Date()): string {
+  return `pipeline-${now.toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/** Starts an in-process worker and one pipeline workflow, waits for its summary, shuts the worker down. */
+export async function runPipeline(options: RunPipelineOptions): Promise<PipelineSummary> {
+  if (options.signal?.aborted) throw abortError();
+  const roles: TaskQueueRole[] = options.taskQueues ?? (options.input?.scaleOut ? ['warehouse', 'parse'] : ['warehouse']);
+  const names = { ...TASK_QUEUES, ...options.taskQueueNames };
+  const worker = await runWorker({ ...options, taskQueues: roles, signal: undefined });
+  const client = await connectClient(options.address, options.namespace ?? DEFAULT_NAMESPACE).catch(async (error: unknown) => {
+    await worker.shutdown();
+    throw error;
+  });
+  const workflowId = options.workflowId ?? defaultPipelineWorkflowId();
+  const input: PipelineInput = {
+    ...options.input,
+    inboxDir: options.inboxDir,
+    periods: options.periods,
+    buildSite: options.buildSite,
+    ...(roles.includes('parse') ? { parseTaskQueue: names.parse } : {}),
+  };
+  let onAbort: (() => void) | undefined;
+  try {
+    const handle = await client.workflow.start('pipelineWorkflow', {
+      taskQueue: names.warehouse,
+      workflowId,
+      args: [input],
+    });
+    options.onStart?.(workflowId);
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        handle
+          .cancel()
+          .catch(() => undefined)
+          .finally(() => reject(abortError()));
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    const workerDied = worker.done.then(() => {
+      throw new Error('The Temporal worker stopped before the pipeline finished.');
+    });
+    // The wait is aborted before the connection closes: closing under a pending long-poll makes the
+    // client's retry timer throw an uncaught "Channel has been shut down".
+    const stopWaiting = new AbortController();
+    const result = client.withAbortSignal(stopWaiting.signal, () => handle.result());
+    try {
+      return (await Promise.race([result, aborted, workerDied])) as PipelineSummary;
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) {
+        let root: unknown = error;
+        while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+        throw new Error(`Pipeline workflow ${workflowId} failed: ${(root as Error).message}`, { cause: error });
+      }
+      throw error;
+    } finally {
+      stopWaiting.abort();
+      await result.catch(() => undefined);
+      aborted.catch(() => undefined);
+      workerDied.catch(() => undefined);
+    }
+  } finally {
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    await worker.shutdown();
+    await client.connection.close().catch(() => undefined);
+  }
+}
+
+/** Current step of a running pipeline (the workflow's `progress` query). */
+export async function queryPipelineProgress(address: string, workflowId: string, namespace = DEFAULT_NAMESPACE): Promise<PipelineProgress> {
+  const client = await connectClient(address, namespace);
+  try {
+    return await client.workflow.getHandle(workflowId).query<PipelineProgress>('progress');
+  } finally {
+    await client.connection.close().catch(() => undefined);
+  }
+}
+
+function abortError(): Error {
+  const error = new Error('Pipeline run interrupted; its workflow was asked to cancel.');
+  error.name = 'AbortError';
+  return error;
+}
