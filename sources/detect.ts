@@ -3,6 +3,8 @@
  * and which source it is from its headers.
  */
 import { open } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import type { SourceContract, SourceName } from './contract.ts';
 import { CONTRACTS } from './contracts.ts';
 
@@ -134,4 +136,48 @@ function missingColumnsMessage(contract: SourceContract, mapping: HeaderMapping,
     `missing required column(s) for ${contract.source}: ${missing.join(', ')}; ` +
     `expected ${contract.columns.filter((c) => c.required).map((c) => c.zh).join(', ')}; found ${headers.join(', ')}`
   );
+}
+
+/**
+ * The header names of a file, read from its first bytes (or first XLSX row) without
+ * landing it: enough to tell the registry from the other exports before ingesting.
+ */
+export async function sniffHeaders(path: string, format: FileFormat, head: Buffer): Promise<string[]> {
+  if (format === 'xlsx') return firstXlsxRow(path);
+  const text = format === 'csv-gbk' ? iconv.decode(head, 'gb18030') : head.toString('utf8').replace(/^\uFEFF/, '');
+  if (format === 'ndjson') return keysOf(text.split('\n')[0]);
+  if (format === 'json') return keysOf(/\{[^{}]*\}/.exec(text)?.[0] ?? '');
+  const line = text.split(/\r?\n/)[0] ?? '';
+  const delimiter = [',', ';', '\t', '|'].sort((a, b) => line.split(b).length - line.split(a).length)[0];
+  return line.split(delimiter).map((h) => h.trim().replace(/^"|"$/g, ''));
+}
+
+function keysOf(json: string): string[] {
+  try {
+    const value = JSON.parse(json) as unknown;
+    return value && typeof value === 'object' ? Object.keys(value) : [];
+  } catch {
+    return [];
+  }
+}
+
+async function firstXlsxRow(path: string): Promise<string[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', worksheets: 'emit' });
+  for await (const worksheet of reader) {
+    for await (const row of worksheet) return (row.values as unknown[]).slice(1).map((v) => String(v ?? ''));
+  }
+  return [];
+}
+
+/** Landing order: the school registry (wave 0) before everything checked against it (wave 1). */
+export async function landingWave(path: string): Promise<number> {
+  try {
+    const head = await readHead(path);
+    if (head.length === 0) return 1;
+    const format = detectFormat(head);
+    const headers = await sniffHeaders(path, format, head);
+    return mapHeaders(CONTRACTS.schools, headers).missingRequired.length === 0 ? 0 : 1;
+  } catch {
+    return 1;
+  }
 }

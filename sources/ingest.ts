@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { rawTableName, LINEAGE_COLUMNS } from '../warehouse/raw-tables.ts';
 import type { SourceName } from './contract.ts';
-import { detectFormat, detectSource, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
+import { detectFormat, detectSource, landingWave, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
 import { piiSalt } from './pii.ts';
 import { quoteIdent, readIntoTable, UnreadableFileError } from './readers.ts';
 import { rawValueColumns, validationSql } from './validate.ts';
@@ -48,7 +48,7 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Files under `path` (or `path` itself) that look like exports, sorted so schools land first. */
+/** Files under `path` (or `path` itself) that look like exports, the school registry first. */
 export async function listExportFiles(path: string): Promise<string[]> {
   const info = await stat(path);
   if (info.isFile()) return [resolve(path)];
@@ -57,8 +57,8 @@ export async function listExportFiles(path: string): Promise<string[]> {
     if (entry.isFile() && INGESTIBLE.test(entry.name)) files.push(resolve(entry.parentPath, entry.name));
   }
   // The registry first: other sources' school codes are checked against it.
-  const registryFirst = (file: string) => (/school|学校/i.test(basename(file)) ? 0 : 1);
-  return files.sort((a, b) => registryFirst(a) - registryFirst(b) || a.localeCompare(b));
+  const waves = new Map(await Promise.all(files.map(async (f) => [f, await landingWave(f)] as const)));
+  return files.sort((a, b) => waves.get(a)! - waves.get(b)! || a.localeCompare(b));
 }
 
 export async function ingestPath(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult[]> {

@@ -1,3 +1,5 @@
+import type { Warehouse } from '../warehouse/connection.ts';
+
 /** Period identifiers: 2025, 2025-Q3, 2025-09, 2025-T1 (spring, Feb–Jul), 2025-T2 (autumn, Sep–Jan). */
 const PERIOD_PATTERN = /^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2])|-T[12])?$/;
 
@@ -6,3 +8,14 @@ export function isPeriodId(text: string): boolean {
 }
 
 export const PERIOD_HELP = '2025 (year), 2025-Q3 (quarter), 2025-09 (month), 2025-T1 (spring term Feb–Jul) or 2025-T2 (autumn term Sep–Jan)';
+
+/** The latest year, quarter, month and term that have started by the latest date with data. */
+export async function currentPeriods(db: Warehouse): Promise<string[]> {
+  const rows = await db.all<{ period_id: string }>(
+    `select arg_max(period_id, start_on) as period_id
+     from core.dim_periods
+     where start_on <= (select max(inspected_on) from staging.stg_inspections)
+     group by period_kind order by period_kind`,
+  );
+  return rows.map((r) => r.period_id);
+}

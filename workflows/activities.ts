@@ -16,6 +16,8 @@ export interface DiscoveredFile {
   path: string;
   sha256: string;
   bytes: number;
+  /** Files of a lower wave are landed before any file of a higher one (default 0). */
+  wave?: number;
 }
 
 export interface IngestOutcome {

@@ -3,16 +3,18 @@
  * does one job with the same functions the CLI uses, and closes it again, so no lock is
  * held between steps.
  */
-import { basename, dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Warehouse } from '../warehouse/connection.ts';
 import { initWarehouse } from '../warehouse/init.ts';
 import { publicationBlockers } from '../warehouse/publication.ts';
 import { publishSnapshot } from '../warehouse/snapshot.ts';
 import { ingestFile, listExportFiles, sha256File } from '../sources/ingest.ts';
+import { landingWave } from '../sources/detect.ts';
 import { runTransform } from '../transforms/runner.ts';
+import { currentPeriods } from '../transforms/periods.ts';
 import { buildSite } from '../dashboards/build.ts';
-import type { DiscoveredFile, IngestOutcome, PipelineDeps, PublishOutcome, TransformOutcome } from './activities.ts';
-import { statSync } from 'node:fs';
+import { BadInputError, type DiscoveredFile, type IngestOutcome, type PipelineDeps, type PublishOutcome, type TransformOutcome } from './activities.ts';
 
 export interface StepsConfig {
   dbPath: string;
@@ -38,7 +40,7 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
         const found: DiscoveredFile[] = [];
         for (const path of await listExportFiles(inboxDir)) {
           const sha256 = await sha256File(path);
-          if (!landed.has(sha256)) found.push({ path, sha256, bytes: statSync(path).size });
+          if (!landed.has(sha256)) found.push({ path, sha256, bytes: statSync(path).size, wave: await landingWave(path) });
         }
         return found;
       }),
@@ -64,18 +66,21 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
           failures: r.failures.map((f) => `${f.model} ${f.test}: ${f.failingRows} row(s), e.g. ${f.sample}`),
         };
       }),
-    score: (periods) =>
+    score: (requested) =>
       withWarehouse(async (db) => {
+        const periods = requested.length ? requested : await currentPeriods(db);
+        const known = await db.all<{ period_id: string }>('select period_id from core.dim_periods');
+        const missing = periods.filter((p) => !known.some((k) => k.period_id === p));
+        if (missing.length) throw new BadInputError(`no data for period(s) ${missing.join(', ')}`);
         const rows = await db.value<number>(
-          `select count(*) from marts.indicator_values where period in (select unnest($1::varchar[]))`,
-          [periods as never],
+          `select count(*) from marts.indicator_values where period in (${periods.map((p) => `'${p}'`).join(', ')})`,
         );
         return { periods, rows };
       }),
     publish: ({ buildSite: withSite }) =>
       withWarehouse(async (db): Promise<PublishOutcome> => {
         const blockers = await publicationBlockers(db);
-        if (blockers.length) throw new Error(`not published:\n${blockers.join('\n')}`);
+        if (blockers.length) throw new BadInputError(`not published:\n${blockers.join('\n')}`);
         const snapshot = await publishSnapshot(db);
         if (!withSite) return { snapshotPath: snapshot.path, sitePath: null };
         const site = await buildSite({ snapshotPath: snapshot.path, outDir: config.siteDir ?? join(dirname(config.dbPath), 'site') });

@@ -259,11 +259,16 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
 
   // 2. ingest each file (its own child workflow, deterministic id)
   progress.step = 'ingest';
-  summary.ingests = await mapLimited(files, input.maxParallelIngests ?? 4, async (file) => {
-    const outcome = await ingestOne(input, file, heartbeatTimeout);
-    progress.filesDone += 1;
-    return outcome;
-  });
+  // Wave by wave: the school registry lands before the exports whose school codes are checked against it.
+  const waves = [...new Set(files.map((f) => f.wave ?? 0))].sort((a, b) => a - b);
+  for (const wave of waves) {
+    const outcomes = await mapLimited(files.filter((f) => (f.wave ?? 0) === wave), input.maxParallelIngests ?? 4, async (file) => {
+      const outcome = await ingestOne(input, file, heartbeatTimeout);
+      progress.filesDone += 1;
+      return outcome;
+    });
+    summary.ingests.push(...outcomes);
+  }
   for (const outcome of summary.ingests) {
     summary.files[outcome.status] += 1;
     summary.rowsLanded += outcome.rowsLanded;

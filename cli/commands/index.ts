@@ -2,8 +2,21 @@ import type { Command } from '../command.ts';
 import { ingestCommand } from './ingest.ts';
 import { initCommand } from './init.ts';
 import { releaseCommand } from './release.ts';
+import { runCommand } from './run.ts';
 import { scoreCommand } from './score.ts';
+import { setupCommand } from './setup.ts';
 import { statusCommand } from './status.ts';
 import { transformCommand } from './transform.ts';
+import { workerCommand } from './worker.ts';
 
-export const COMMANDS: Command[] = [initCommand, ingestCommand, releaseCommand, transformCommand, scoreCommand, statusCommand];
+export const COMMANDS: Command[] = [
+  setupCommand,
+  initCommand,
+  ingestCommand,
+  releaseCommand,
+  transformCommand,
+  scoreCommand,
+  runCommand,
+  workerCommand,
+  statusCommand,
+];

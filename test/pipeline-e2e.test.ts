@@ -1,0 +1,73 @@
+/**
+ * The thin slice end to end, for real: `safecampus run` starts an embedded Temporal dev
+ * server and an in-process worker, the pipeline workflow lands the mini city's exports
+ * into a DuckDB file, transforms, scores, publishes a snapshot and builds the site.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Warehouse } from '../warehouse/connection.ts';
+import { readLatestSnapshot } from '../warehouse/snapshot.ts';
+import { FIXTURES, runCli, tempDir } from './helpers.ts';
+
+const root = tempDir('safecampus-e2e-');
+const inbox = join(root, 'inbox');
+const db = join(root, 'data', 'warehouse.duckdb');
+let first: { code: number; stdout: string; stderr: string };
+
+beforeAll(async () => {
+  mkdirSync(inbox);
+  cpSync(join(FIXTURES, 'mini-city'), inbox, { recursive: true });
+  first = await runCli(['run', '--db', db, '--inbox', inbox, '--json']);
+}, 300_000);
+
+describe('safecampus run on the mini city', () => {
+  it('completes the pipeline workflow and publishes', () => {
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const summary = JSON.parse(first.stdout);
+    expect(summary.status).toBe('published');
+    expect(summary.files).toEqual({ discovered: 2, landed: 2, skipped: 0, held: 0, failed: 0 });
+    expect(summary.rowsLanded).toBe(7 + 18);
+    expect(summary.rowsRejected).toBe(1);
+    expect(summary.score.periods).toEqual(expect.arrayContaining(['2025', '2025-T2']));
+  });
+
+  it('publishes a snapshot whose A3 ranking equals the hand-computed one', async () => {
+    const pointer = readLatestSnapshot(db);
+    expect(pointer).not.toBeNull();
+    const snapshot = await Warehouse.open(pointer!.path, { readOnly: true });
+    const ranking = await snapshot.all(
+      `select unit_code, numerator, denominator, rank from marts.unit_indicator_ranking
+       where period = '2025' and indicator_id = 'A3' order by rank nulls last, unit_code`,
+    );
+    snapshot.close();
+    expect(ranking).toEqual([
+      { unit_code: '411002', numerator: 5, denominator: 6, rank: 1 },
+      { unit_code: '411024', numerator: 1, denominator: 2, rank: 2 },
+      { unit_code: '411025', numerator: 1, denominator: 2, rank: 2 },
+      { unit_code: '411003', numerator: 0, denominator: 1, rank: 4 },
+      { unit_code: '411000', numerator: 1, denominator: 1, rank: null },
+    ]);
+  });
+
+  it('builds the Chinese overview page from that snapshot', () => {
+    const index = join(root, 'data', 'site', 'index.html');
+    expect(existsSync(index)).toBe(true);
+    const html = readFileSync(index, 'utf8');
+    expect(html).toContain('lang="zh-CN"');
+    expect(html).toContain('校园安全总览');
+  });
+
+  it('does no ingestion work on a second run with no new files, and stops its embedded server', async () => {
+    const second = await runCli(['run', '--db', db, '--inbox', inbox, '--json']);
+    expect(second.code).toBe(0);
+    const summary = JSON.parse(second.stdout);
+    expect(summary.files.discovered).toBe(0);
+    expect(summary.ingests).toEqual([]);
+    expect(existsSync(join(root, 'data', 'temporal', 'server.json'))).toBe(false);
+    const warehouse = await Warehouse.open(db, { readOnly: true });
+    expect(await warehouse.value('select count(*) from audit.batches')).toBe(2);
+    warehouse.close();
+  });
+});
