@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { dashboardsCommand } from './dashboards.ts';
 import { ingestCommand } from './ingest.ts';
 import { initCommand } from './init.ts';
 import { releaseCommand } from './release.ts';
@@ -18,5 +19,6 @@ export const COMMANDS: Command[] = [
   scoreCommand,
   runCommand,
   workerCommand,
+  dashboardsCommand,
   statusCommand,
 ];

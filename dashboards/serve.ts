@@ -1,5 +1,6 @@
-// A minimal static file server for browser tests: serves a built site on 127.0.0.1 the
-// way a plain web server would (clean URLs: /foo → foo.html, / → index.html).
+// A minimal static file server for a built site (`safecampus dashboards preview` and the
+// browser tests): serves it on 127.0.0.1 the way a plain web server would (clean URLs:
+// /foo → foo.html, / → index.html).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -28,7 +29,7 @@ async function isFile(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => false);
 }
 
-export async function serveStatic(rootDir: string): Promise<StaticServer> {
+export async function serveStatic(rootDir: string, port = 0): Promise<StaticServer> {
   const root = resolve(rootDir);
   const server: Server = createServer(async (request, response) => {
     try {
@@ -50,10 +51,10 @@ export async function serveStatic(rootDir: string): Promise<StaticServer> {
       response.writeHead(500).end(String(error));
     }
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${bound}`,
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
 }
