@@ -62,19 +62,24 @@ export interface SourceContract {
   columns: ColumnContract[];
 }
 
-/** Stable reason codes for rows that cannot be used; messages are in `reasons.ts`. */
+/**
+ * Stable reason codes for rows that cannot be used (audit.rejects.reason_code). Each
+ * reject also carries a Chinese/English message built in `validate.ts` (row checks) or
+ * `readers.ts` (malformed rows); a row gets the first code that applies, in contract
+ * column order, missing_required first and duplicate_row last.
+ */
 export type RejectReason =
-  | 'missing_required'
-  | 'bad_date'
-  | 'bad_number'
-  | 'bad_enum'
-  | 'bad_school_code'
-  | 'unknown_school'
-  | 'unknown_unit'
-  | 'out_of_range'
-  | 'future_date'
-  | 'duplicate_row'
-  | 'malformed_row';
+  | 'missing_required' // a required cell is blank
+  | 'bad_date' // a date/time in no known style (DOMAIN.md §4), or an impossible one
+  | 'bad_number' // not a number (an integer column also refuses fractions)
+  | 'bad_enum' // not a label, alias or vendor code of the column's enumeration
+  | 'bad_school_code' // not 10 digits, and no single registered code ends with it
+  | 'unknown_school' // a well-formed code the registry does not know
+  | 'unknown_unit' // a unit code not in ref.units
+  | 'out_of_range' // outside the column's min/max
+  | 'future_date' // later than the ingest clock
+  | 'duplicate_row' // every cell equal to an earlier row of the same file
+  | 'malformed_row'; // cannot be split into fields: cut off, too many fields, too long, not UTF-8, not a JSON object
 
 /** Reason codes for a whole file that cannot be landed (audit.rejects row_number is null). */
 export type FileRejectReason = 'empty_file' | 'unreadable_file' | 'unknown_source' | 'ambiguous_source' | 'missing_columns';

@@ -1,12 +1,14 @@
 /**
  * Telling what a file is without asking: its format and encoding from its first bytes,
- * and which source it is from its headers.
+ * its delimiter and header from its first record, and which source it is from its headers.
  */
 import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { SourceContract, SourceName } from './contract.ts';
 import { CONTRACTS } from './contracts.ts';
+import { maskPiiText } from './pii.ts';
 
 export type FileFormat = 'csv-utf8' | 'csv-utf8-bom' | 'csv-gbk' | 'xlsx' | 'json' | 'ndjson';
 
@@ -43,13 +45,49 @@ function isUtf8(head: Buffer): boolean {
   }
 }
 
-/** Header text reduced to what identifies it: case, spaces, BOM and bracket styles ignored. */
+/** True when the sample has no byte above 0x7f: it cannot tell UTF-8 from GBK. */
+export function isAscii(head: Buffer): boolean {
+  return !head.some((byte) => byte > 0x7f);
+}
+
+const NOT_TEXT: [Buffer, string][] = [
+  [Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), '这是旧版 Excel 97-2003 (.xls) 文件，请另存为 .xlsx 或 CSV（an old .xls workbook: save it as .xlsx or CSV UTF-8 and ingest that）'],
+  [Buffer.from([0xff, 0xfe]), '这是 UTF-16 文本（Excel“Unicode 文本”），请另存为 CSV UTF-8（UTF-16 text: save it as CSV UTF-8 or XLSX）'],
+  [Buffer.from([0xfe, 0xff]), '这是 UTF-16 文本，请另存为 CSV UTF-8（UTF-16 text: save it as CSV UTF-8 or XLSX）'],
+  [Buffer.from('%PDF'), '这是 PDF 文件，不是数据导出（a PDF document, not a data export: export the data as CSV, XLSX or JSON）'],
+  [Buffer.from([0x1f, 0x8b]), '这是 gzip 压缩文件，请先解压（a gzip archive: unpack it and ingest the files inside）'],
+];
+
+/**
+ * Why the file is not a text or XLSX export (a message saying what to do), or null.
+ * Binary content shows NUL bytes or many control characters in the first bytes.
+ */
+export function notTextReason(head: Buffer): string | null {
+  for (const [magic, message] of NOT_TEXT) if (head.subarray(0, magic.length).equals(magic)) return message;
+  if (detectFormat(head) === 'xlsx') return null;
+  let control = 0;
+  for (const byte of head) {
+    if (byte === 0) return binaryMessage;
+    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) control++;
+  }
+  return control > head.length / 100 ? binaryMessage : null;
+}
+
+const binaryMessage =
+  '文件内容是二进制数据，不是 CSV/XLSX/JSON 导出（binary content, not a CSV, XLSX or JSON export: check the file was not corrupted in transfer, and re-export it）';
+
+/** Header text reduced to what identifies it: case, spaces, BOM, required-marks and bracket styles ignored. */
 export function normaliseHeader(header: string): string {
   return header
     .replace(/^\uFEFF/, '')
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[\s_\-()（）【】[\]]/g, '');
+    .replace(/[\s_\-()（）【】[\]*:：]/g, '');
+}
+
+/** The header without a bracketed unit or note, e.g. 在校生数（人） → 在校生数. */
+function withoutBrackets(header: string): string {
+  return normaliseHeader(header.normalize('NFKC').replace(/[(（【[][^)）】\]]*[)）】\]]/g, ''));
 }
 
 export interface HeaderMapping {
@@ -60,21 +98,33 @@ export interface HeaderMapping {
   extras: string[];
 }
 
+/**
+ * Maps file headers to contract columns. A column's own name or Chinese header wins over
+ * another column's alias, and an exact spelling over one with a bracketed unit removed.
+ */
 export function mapHeaders(contract: SourceContract, headers: string[]): HeaderMapping {
-  const byNormalised = new Map<string, string>();
-  for (const header of headers) {
-    const key = normaliseHeader(header);
-    if (!byNormalised.has(key)) byNormalised.set(key, header);
-  }
   const columns = new Map<string, string>();
   const used = new Set<string>();
-  for (const column of contract.columns) {
-    for (const spelling of [column.name, column.zh, ...column.aliases]) {
-      const header = byNormalised.get(normaliseHeader(spelling));
-      if (header !== undefined && !used.has(header)) {
-        columns.set(column.name, header);
-        used.add(header);
-        break;
+  const passes: [(c: SourceContract['columns'][number]) => string[], (h: string) => string][] = [
+    [(c) => [c.name, c.zh], normaliseHeader],
+    [(c) => c.aliases, normaliseHeader],
+    [(c) => [c.name, c.zh, ...c.aliases], withoutBrackets],
+  ];
+  for (const [spellings, normalise] of passes) {
+    const byNormalised = new Map<string, string>();
+    for (const header of headers) {
+      const key = normalise(header);
+      if (!used.has(header) && !byNormalised.has(key)) byNormalised.set(key, header);
+    }
+    for (const column of contract.columns) {
+      if (columns.has(column.name)) continue;
+      for (const spelling of spellings(column)) {
+        const header = byNormalised.get(normaliseHeader(spelling));
+        if (header !== undefined && !used.has(header)) {
+          columns.set(column.name, header);
+          used.add(header);
+          break;
+        }
       }
     }
   }
@@ -93,49 +143,127 @@ export class SourceDetectionError extends Error {
 
 /** The one source whose required columns are all present; refuses unknown or ambiguous files. */
 export function detectSource(headers: string[], forced?: SourceName): { contract: SourceContract; mapping: HeaderMapping } {
+  const scored = Object.values(CONTRACTS).map((contract) => ({ contract, mapping: mapHeaders(contract, headers) }));
+  const complete = scored.filter((s) => s.mapping.missingRequired.length === 0);
+  complete.sort((a, b) => b.mapping.columns.size - a.mapping.columns.size);
   if (forced) {
-    const contract = CONTRACTS[forced];
-    const mapping = mapHeaders(contract, headers);
+    const { contract, mapping } = scored.find((s) => s.contract.source === forced)!;
     if (mapping.missingRequired.length) {
-      throw new SourceDetectionError(missingColumnsMessage(contract, mapping, headers), 'missing_columns');
+      const looksLike = complete.length ? ` 该文件看起来是 ${complete[0].contract.source} 导出（the file looks like an export of ${complete[0].contract.source}: check --source）。` : '';
+      throw new SourceDetectionError(`${missingColumnsMessage(contract, mapping, headers)}${looksLike}`, 'missing_columns');
     }
     return { contract, mapping };
   }
-  const scored = Object.values(CONTRACTS).map((contract) => ({ contract, mapping: mapHeaders(contract, headers) }));
-  const complete = scored.filter((s) => s.mapping.missingRequired.length === 0);
-  if (complete.length > 1) {
-    // More matched columns wins (an alerts file also satisfies a looser contract); a tie is ambiguous.
-    complete.sort((a, b) => b.mapping.columns.size - a.mapping.columns.size);
-    if (complete[0].mapping.columns.size === complete[1].mapping.columns.size) {
-      throw new SourceDetectionError(
-        `cannot tell which source this file is: it fits ${complete.map((s) => s.contract.source).join(', ')} equally. ` +
-          'Pass --source NAME to say which.',
-        'ambiguous_source',
-      );
-    }
+  // More matched columns wins (an alerts file also satisfies a looser contract); a tie is ambiguous.
+  if (complete.length > 1 && complete[0].mapping.columns.size === complete[1].mapping.columns.size) {
+    const tied = complete.filter((s) => s.mapping.columns.size === complete[0].mapping.columns.size).map((s) => s.contract.source);
+    throw new SourceDetectionError(
+      `无法判断文件属于哪个数据源：它同样符合 ${tied.join('、')}，请用 --source 指定` +
+        `（ambiguous file: it fits ${tied.join(', ')} equally well; pass --source ${tied.join('|')} to say which）`,
+      'ambiguous_source',
+    );
   }
   if (complete.length >= 1) return complete[0];
-  const best = scored.sort((a, b) => b.mapping.columns.size - a.mapping.columns.size)[0];
-  const candidates = scored.filter((s) => s.mapping.columns.size > 0).map((s) => s.contract.source);
+  const ranked = scored.filter((s) => s.mapping.columns.size > 0).sort((a, b) => b.mapping.columns.size - a.mapping.columns.size);
+  const candidates = ranked.length ? ranked : scored;
+  const delimiterHint =
+    headers.length === 1 ? ' 只找到一列：请检查分隔符（only one column found: check the delimiter is a comma, semicolon, tab or |）。' : '';
+  // A headerless export's first row is a student's data: say so rather than repeat it.
+  const found = headers.some((h) => maskPiiText(h) !== h)
+    ? '第一行像是数据而不是表头，请带表头重新导出 (a first row that looks like data, not headers: re-export the file with its header row)'
+    : shownHeaders(headers);
   throw new SourceDetectionError(
-    `cannot tell which source this file is from its headers (${headers.slice(0, 12).join(', ')}${headers.length > 12 ? ', …' : ''}). ` +
-      (candidates.length
-        ? `Closest: ${best.contract.source} (${missingColumnsMessage(best.contract, best.mapping, headers)}). Candidates: ${candidates.join(', ')}. `
-        : '') +
-      'Check the file is an export of one of: schools, inspections, sensors, alerts, cases, activities, or pass --source NAME.',
+    `无法从表头判断数据源（cannot tell which source this file is from its headers: found ${found}).${delimiterHint}` +
+      ` 候选 candidates: ${candidates.map((s) => s.contract.source).join(', ')} — ` +
+      candidates.slice(0, ranked.length ? 2 : candidates.length).map((s) => missingColumnsMessage(s.contract, s.mapping, null)).join('; ') +
+      '. 请确认文件是六类导出之一，或用 --source 指定（check the file is one of the six exports, or pass --source NAME）。',
     'unknown_source',
   );
 }
 
-function missingColumnsMessage(contract: SourceContract, mapping: HeaderMapping, headers: string[]): string {
+function missingColumnsMessage(contract: SourceContract, mapping: HeaderMapping, headers: string[] | null): string {
   const missing = mapping.missingRequired.map((name) => {
     const column = contract.columns.find((c) => c.name === name)!;
     return `${column.zh}/${column.name}`;
   });
+  const expected = contract.columns.filter((c) => c.required).map((c) => `${c.zh}/${c.name}`);
   return (
-    `missing required column(s) for ${contract.source}: ${missing.join(', ')}; ` +
-    `expected ${contract.columns.filter((c) => c.required).map((c) => c.zh).join(', ')}; found ${headers.join(', ')}`
+    `${contract.source} 缺少必填列 missing required column(s): ${missing.join(', ')}; ` +
+    `expected 应有 ${expected.join(', ')}` +
+    (headers ? `; found 实有 ${shownHeaders(headers)}` : '')
   );
+}
+
+/** Headers for a message: a headerless file's "headers" are data, so PII-looking values are masked. */
+function shownHeaders(headers: string[]): string {
+  const shown = headers.slice(0, 30).map((h) => maskPiiText(h.length > 40 ? `${h.slice(0, 40)}…` : h));
+  return `${shown.join(', ')}${headers.length > 30 ? ', …' : ''}`;
+}
+
+export interface FirstRecord {
+  delimiter: string;
+  fields: string[];
+}
+
+const DELIMITERS = [',', '\t', ';', '|'];
+
+/**
+ * The delimiter and fields of the first record of delimited text (a quoted field may
+ * hold delimiters, quotes as "" and line breaks). The delimiter is the candidate seen
+ * most often outside quotes in that record; a comma when none is.
+ */
+export function parseFirstRecord(text: string): FirstRecord {
+  const body = text.replace(/^\uFEFF/, '');
+  let end = body.length;
+  let quoted = false;
+  const counts = new Map<string, number>();
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) {
+      end = i;
+      break;
+    } else if (!quoted && DELIMITERS.includes(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  const delimiter = DELIMITERS.reduce((best, d) => ((counts.get(d) ?? 0) > (counts.get(best) ?? 0) ? d : best), DELIMITERS[0]);
+  return { delimiter, fields: splitRecord(body.slice(0, end), delimiter) };
+}
+
+function splitRecord(record: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < record.length; i++) {
+    const ch = record[i];
+    if (quoted) {
+      if (ch === '"' && record[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      fields.push(field);
+      field = '';
+    } else field += ch;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/**
+ * Column names for a table: trimmed, unique (a repeat gets _2, _3…), a blank one named
+ * by `blank(i)`, and never a name the readers use themselves.
+ */
+export function uniqueHeaders(raw: string[], blank: (index: number) => string = (i) => `column${i + 1}`): string[] {
+  const seen = new Set<string>(['_row', '_overflow']);
+  return raw.map((text, i) => {
+    const base = text.trim() || blank(i);
+    let name = base;
+    for (let n = 2; seen.has(name.toLowerCase()); n++) name = `${base}_${n}`;
+    seen.add(name.toLowerCase());
+    return name;
+  });
 }
 
 /**
@@ -147,9 +275,7 @@ export async function sniffHeaders(path: string, format: FileFormat, head: Buffe
   const text = format === 'csv-gbk' ? iconv.decode(head, 'gb18030') : head.toString('utf8').replace(/^\uFEFF/, '');
   if (format === 'ndjson') return keysOf(text.split('\n')[0]);
   if (format === 'json') return keysOf(/\{[^{}]*\}/.exec(text)?.[0] ?? '');
-  const line = text.split(/\r?\n/)[0] ?? '';
-  const delimiter = [',', ';', '\t', '|'].sort((a, b) => line.split(b).length - line.split(a).length)[0];
-  return line.split(delimiter).map((h) => h.trim().replace(/^"|"$/g, ''));
+  return parseFirstRecord(text).fields.map((h) => h.trim());
 }
 
 function keysOf(json: string): string[] {
@@ -161,10 +287,41 @@ function keysOf(json: string): string[] {
   }
 }
 
+/**
+ * exceljs's streaming reader for an XLSX file. exceljs 4.4 decodes each zip chunk of the
+ * sheet and shared-strings XML on its own, so a Chinese character split across two chunks
+ * turns into U+FFFD; here those parts are decoded as one UTF-8 stream before parsing.
+ */
+export function openXlsx(path: string, styles: 'cache' | 'ignore'): ExcelJS.stream.xlsx.WorkbookReader {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles, hyperlinks: 'ignore', worksheets: 'emit' });
+  const internals = reader as unknown as {
+    _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): AsyncGenerator<unknown>;
+    _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
+  };
+  const parseWorksheet = internals._parseWorksheet.bind(reader);
+  const parseSharedStrings = internals._parseSharedStrings.bind(reader);
+  internals._parseWorksheet = (chunks, sheetNo) => parseWorksheet(utf8Text(chunks), sheetNo);
+  internals._parseSharedStrings = (entry) => parseSharedStrings(entry.setEncoding('utf8'));
+  return reader;
+}
+
+async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
 async function firstXlsxRow(path: string): Promise<string[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', worksheets: 'emit' });
+  const reader = openXlsx(path, 'ignore');
   for await (const worksheet of reader) {
-    for await (const row of worksheet) return (row.values as unknown[]).slice(1).map((v) => String(v ?? ''));
+    for await (const row of worksheet) {
+      const values = row.values as unknown[];
+      return Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => String(values[i + 1] ?? ''));
+    }
   }
   return [];
 }
@@ -173,7 +330,7 @@ async function firstXlsxRow(path: string): Promise<string[]> {
 export async function landingWave(path: string): Promise<number> {
   try {
     const head = await readHead(path);
-    if (head.length === 0) return 1;
+    if (head.length === 0 || notTextReason(head)) return 1;
     const format = detectFormat(head);
     const headers = await sniffHeaders(path, format, head);
     return mapHeaders(CONTRACTS.schools, headers).missingRequired.length === 0 ? 0 : 1;

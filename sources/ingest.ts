@@ -11,10 +11,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { rawTableName, LINEAGE_COLUMNS } from '../warehouse/raw-tables.ts';
 import type { SourceName } from './contract.ts';
-import { detectFormat, detectSource, landingWave, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
+import { detectFormat, detectSource, landingWave, notTextReason, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
 import { piiSalt } from './pii.ts';
-import { quoteIdent, readIntoTable, UnreadableFileError } from './readers.ts';
-import { rawValueColumns, validationSql } from './validate.ts';
+import { EmptyFileError, quoteIdent, readIntoTable, UnreadableFileError } from './readers.ts';
+import { malformedRawSql, rawValueColumns, validationSql } from './validate.ts';
+
+/** A write inside the landing transaction, named for fault-injection tests. */
+export type LandingStep = 'raw' | 'rejects' | 'batch';
 
 export interface IngestOptions {
   source?: SourceName;
@@ -23,6 +26,8 @@ export interface IngestOptions {
   holdThreshold?: number;
   /** Ingest clock for the future-date rule (default: now). */
   now?: Date;
+  /** Called inside the landing transaction after each write; a test throws (or dies) here to simulate a crash. */
+  afterStep?: (step: LandingStep) => void | Promise<void>;
 }
 
 export interface IngestResult {
@@ -41,6 +46,8 @@ export interface IngestResult {
 
 export const DEFAULT_HOLD_THRESHOLD = 0.2;
 const INGESTIBLE = /\.(csv|txt|tsv|xlsx|json|ndjson|jsonl)$/i;
+/** Excel's lock files (~$name.xlsx), hidden files and the demo generator's own metadata are never exports. */
+const NOT_AN_EXPORT = /^(~\$|\.)|^(manifest|story)\.json$/;
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -54,26 +61,41 @@ export async function listExportFiles(path: string): Promise<string[]> {
   if (info.isFile()) return [resolve(path)];
   const files: string[] = [];
   for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && INGESTIBLE.test(entry.name)) files.push(resolve(entry.parentPath, entry.name));
+    if (entry.isFile() && INGESTIBLE.test(entry.name) && !NOT_AN_EXPORT.test(entry.name)) files.push(resolve(entry.parentPath, entry.name));
   }
   // The registry first: other sources' school codes are checked against it.
   const waves = new Map(await Promise.all(files.map(async (f) => [f, await landingWave(f)] as const)));
   return files.sort((a, b) => waves.get(a)! - waves.get(b)! || a.localeCompare(b));
 }
 
+/** Lands every export under `path`; a file that fails unexpectedly is reported and the others still land. */
 export async function ingestPath(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
-  for (const file of await listExportFiles(path)) results.push(await ingestFile(db, file, options));
+  for (const file of await listExportFiles(path)) {
+    try {
+      results.push(await ingestFile(db, file, options));
+    } catch (error) {
+      results.push({
+        file,
+        sha256: await sha256File(file).catch(() => ''),
+        batchId: null,
+        source: null,
+        format: null,
+        status: 'failed',
+        rowsRead: 0,
+        rowsLanded: 0,
+        rowsRejected: 0,
+        rejectsByReason: {},
+        message: `意外错误，此文件未入库，可重试（unexpected error, nothing from this file was landed; run the ingest again, and report it if it repeats: ${(error as Error).message}）`,
+      });
+    }
+  }
   return results;
 }
 
 export async function ingestFile(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult> {
   const file = resolve(path);
   const sha256 = await sha256File(file);
-  const previous = await db.one<{ batch_id: string; status: string; source: string | null }>(
-    "select batch_id, status, source from audit.batches where sha256 = $1 order by batch_seq limit 1",
-    [sha256],
-  );
   const base: IngestResult = {
     file,
     sha256,
@@ -86,12 +108,26 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
     rowsRejected: 0,
     rejectsByReason: {},
   };
-  if (previous) {
+  const earlier = await db.all<{ batch_id: string; status: string; source: string | null; message: string | null }>(
+    'select batch_id, status, source, message from audit.batches where sha256 = $1 order by batch_seq',
+    [sha256],
+  );
+  const kept = earlier.find((b) => b.status !== 'failed');
+  if (kept) {
     return {
       ...base,
-      batchId: previous.batch_id,
-      source: previous.source as SourceName | null,
-      message: `already ingested as batch ${previous.batch_id} (${previous.status}); identical content is never landed twice`,
+      batchId: kept.batch_id,
+      source: kept.source as SourceName | null,
+      message: `已入库，跳过（already ingested as batch ${kept.batch_id} (${kept.status}); identical content is never landed twice）`,
+    };
+  }
+  // A file that failed as a whole fails the same way again, unless the operator now says what it is.
+  const failed = earlier.at(-1);
+  if (failed && options.source === undefined && options.sheet === undefined) {
+    return {
+      ...base,
+      batchId: failed.batch_id,
+      message: `此前入库失败，跳过（failed before as batch ${failed.batch_id}: ${failed.message}; fix the file, or pass --source/--sheet to try again）`,
     };
   }
   const scratchDir = await mkdtemp(join(tmpdir(), 'safecampus-ingest-'));
@@ -125,38 +161,55 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
   };
 
   if (bytes === 0) return failFile('empty_file', '文件为空（the file is empty: re-export it from the source system）');
-  format = detectFormat(await readHead(file));
+  const head = await readHead(file);
+  const notText = notTextReason(head);
+  if (notText) return failFile('unreadable_file', notText);
+  format = detectFormat(head);
   try {
     const landed = await readIntoTable(db, file, format, table, { sheet: options.sheet, scratchDir });
+    format = landed.format;
     const { contract, mapping } = detectSource(landed.headers, options.source);
     source = contract.source;
-    await db.run(`create or replace temp table known_schools as select distinct school_code from raw.schools`);
+    const knownSchools = `${table}_known_schools`;
+    await db.run(
+      `create temp table ${knownSchools} as
+       select distinct school_code from raw.schools join audit.batches using (batch_id) where status <> 'discarded'`,
+    );
     if (contract.source === 'schools' && mapping.columns.has('school_code')) {
+      // a registry's own codes count too: its later rows may repair against its earlier ones
       const header = quoteIdent(mapping.columns.get('school_code')!);
-      await db.run(`insert into known_schools select distinct trim(${header}) from ${table} where regexp_matches(trim(${header}), '^\\d{10}$')`);
+      await db.run(`insert into ${knownSchools} select distinct trim(${header}) from ${table} where regexp_full_match(trim(${header}), '\\d{10}')`);
     }
     const { sql, table: checked } = validationSql({
       contract,
       mapping,
       landingTable: table,
-      knownSchoolsTable: 'known_schools',
+      headers: landed.headers,
+      knownSchoolsTable: knownSchools,
       now: isoLocal(options.now ?? new Date()),
       piiSalt: piiSalt(db.path),
     });
     await db.run(sql);
-    const counts = await db.all<{ reason_code: string | null; n: number }>(`select reason_code, count(*) as n from ${checked} group by all`);
+    const counts = await db.all<{ reason_code: string | null; n: number }>(
+      `select reason_code, count(*) as n from ${checked} group by all
+       union all select 'malformed_row', count(*) from ${landed.malformedTable} having count(*) > 0`,
+    );
     const rejectsByReason: Record<string, number> = {};
-    for (const { reason_code, n } of counts) if (reason_code) rejectsByReason[reason_code] = n;
-    if (landed.structuralRejects.length) rejectsByReason.malformed_row = landed.structuralRejects.length;
+    let rowsRead = 0;
+    for (const { reason_code, n } of counts) {
+      rowsRead += n;
+      if (reason_code) rejectsByReason[reason_code] = n;
+    }
     const rowsRejected = Object.values(rejectsByReason).reduce((a, b) => a + b, 0);
-    const rowsLanded = landed.rows - rowsRejected;
+    const rowsLanded = rowsRead - rowsRejected;
     const threshold = options.holdThreshold ?? DEFAULT_HOLD_THRESHOLD;
-    const status = landed.rows > 0 && rowsRejected / landed.rows > threshold ? 'held' : 'landed';
+    const status = rowsRead > 0 && rowsRejected / rowsRead > threshold ? 'held' : 'landed';
     const message =
       status === 'held'
-        ? `拒收比例 ${(100 * rowsRejected / landed.rows).toFixed(1)}% 超过阈值 ${(100 * threshold).toFixed(1)}%，批次暂扣待审（reject share above the hold threshold: check audit.rejects, then release with \`safecampus release ${batchId}\`）`
+        ? `拒收比例 ${((100 * rowsRejected) / rowsRead).toFixed(1)}% 超过阈值 ${(100 * threshold).toFixed(1)}%，批次暂扣待审（reject share above the hold threshold: check audit.rejects, then release with \`safecampus release ${batchId}\`）`
         : null;
     const values = rawValueColumns(contract);
+    const step = async (name: LandingStep) => options.afterStep?.(name);
 
     await db.transaction(async () => {
       const seq = await db.value<number>("select nextval('audit.batch_seq')");
@@ -165,33 +218,39 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
          select $1, $2, _row, row_hash, ${values.map((v) => v.source).join(', ')}, extra from ${checked} where reason_code is null`,
         [batchId, seq],
       );
+      await step('raw');
       await db.run(
-        `insert into audit.rejects select $1, $2, _row, reason_code, reason_message, cast(raw_json as varchar) from ${checked} where reason_code is not null`,
+        `insert into audit.rejects
+         select $1, $2, _row, reason_code, reason_message, cast(raw_json as varchar) from ${checked} where reason_code is not null
+         union all
+         select $1, $2, _row, 'malformed_row', message, ${malformedRawSql(landed, contract, mapping)} from ${landed.malformedTable}`,
         [batchId, file],
       );
-      for (const reject of landed.structuralRejects) {
-        await db.run('insert into audit.rejects values ($1, $2, $3, $4, $5, $6)', [
-          batchId,
-          file,
-          reject.row,
-          'malformed_row',
-          `无法解析的行（the row cannot be parsed: ${reject.message}）`,
-          JSON.stringify({ line: reject.raw }),
-        ]);
-      }
+      await step('rejects');
       await db.run(
         `insert into audit.batches values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::timestamp, now()::timestamp)`,
-        [batchId, seq, file, source, format, sha256, bytes, archivePath, landed.rows, rowsLanded, rowsRejected, status, message, isoLocal(startedAt)],
+        [batchId, seq, file, source, format, sha256, bytes, archivePath, rowsRead, rowsLanded, rowsRejected, status, message, isoLocal(startedAt)],
       );
+      await step('batch');
     });
-    return { ...base, batchId, source, format, status, rowsRead: landed.rows, rowsLanded, rowsRejected, rejectsByReason, message: message ?? undefined };
+    return { ...base, batchId, source, format, status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message: message ?? undefined };
   } catch (error) {
     if (error instanceof SourceDetectionError) return failFile(error.reasonCode, error.message);
+    if (error instanceof EmptyFileError) return failFile('empty_file', error.message);
     if (error instanceof UnreadableFileError) return failFile('unreadable_file', error.message);
     throw error;
   } finally {
-    for (const suffix of ['', '_checked']) await db.run(`drop table if exists ${table}${suffix}`);
+    await dropTempTables(db, table);
   }
+}
+
+/** Drops every temp table of one landing (reader, validation and lookup tables share its name as prefix). */
+async function dropTempTables(db: Warehouse, table: string): Promise<void> {
+  const tables = await db.all<{ name: string }>(
+    'select table_name as name from duckdb_tables() where temporary and starts_with(table_name, $1)',
+    [table],
+  );
+  for (const { name } of tables) await db.run(`drop table if exists ${quoteIdent(name)}`);
 }
 
 /** Copies the file as received to <warehouse dir>/archive/<sha256>/<name>; idempotent. */

@@ -1,29 +1,33 @@
 /**
  * Readers bring any export into one DuckDB temp table of text columns (the file's own
- * headers) plus `_row`, the data row number. Bulk paths only: DuckDB's read_csv for
- * UTF-8, a streaming GBK→UTF-8 decode for GBK, a streaming XLSX→CSV pass for Excel,
- * and DuckDB's JSON functions for NDJSON/JSON. Rows the CSV parser cannot split come
- * back as structural rejects instead of failing the file.
+ * headers) plus `_row`, the data row number (header excluded), and a second temp table
+ * of the rows that could not be split into fields (`_row`, `line`, `message`). Bulk
+ * paths only: DuckDB's read_csv for UTF-8, a streaming GBK→UTF-8 decode for GBK, a
+ * streaming XLSX→CSV pass for Excel, and DuckDB's JSON functions for NDJSON/JSON.
+ *
+ * CSV is read with the dialect fixed from the header line (delimiter counted there,
+ * RFC 4180 quotes) rather than sniffed: DuckDB's sniffer, given a file whose last row
+ * is cut inside a quoted field, picks a quote-less dialect and rejects every other row.
+ * Blank lines are not rows; a malformed row right after a blank line is numbered as if
+ * the blank line were one (DuckDB counts it), the one place numbering can drift by one.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { Warehouse } from '../warehouse/connection.ts';
-import type { FileFormat } from './detect.ts';
-
-export interface StructuralReject {
-  row: number | null;
-  raw: string;
-  message: string;
-}
+import { isAscii, openXlsx, parseFirstRecord, readHead, uniqueHeaders, type FileFormat } from './detect.ts';
 
 export interface LandedFile {
+  /** Temp table: `_row` plus one VARCHAR column per header. */
   table: string;
   headers: string[];
-  rows: number;
-  structuralRejects: StructuralReject[];
+  /** The format as read: a UTF-8-looking head over a GBK body is re-read as csv-gbk. */
+  format: FileFormat;
+  /** Temp table (`_row`, `line`, `message`) of rows that could not be split into fields. */
+  malformedTable: string;
+  /** How a malformed line is laid out, for masking PII in it. */
+  lineLayout: { delimiter: string } | 'json';
 }
 
 export interface ReadOptions {
@@ -34,156 +38,356 @@ export interface ReadOptions {
 }
 
 export class UnreadableFileError extends Error {}
+export class EmptyFileError extends UnreadableFileError {}
+
+/** Longest row (or JSON record) read; a longer one is a malformed row, not a crash. */
+export const MAX_ROW_BYTES = 4 * 1024 * 1024;
+
+// CASE, not AND: DuckDB evaluates both sides of AND, and json_type throws on invalid JSON
+const IS_OBJECT = `case when json_valid(line) then json_type(line) = 'OBJECT' else false end`;
 
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const jsonKeyPath = (key: string) => sqlString(`$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
 
 export async function readIntoTable(db: Warehouse, path: string, format: FileFormat, table: string, options: ReadOptions): Promise<LandedFile> {
   switch (format) {
     case 'csv-utf8':
-    case 'csv-utf8-bom':
-      return readCsv(db, path, table);
+    case 'csv-utf8-bom': {
+      const landed = await readDelimited(db, path, table);
+      if (format === 'csv-utf8' && landed.invalidEncoding > 0 && isAscii(await readHead(path))) {
+        await dropReadTables(db, table);
+        return readIntoTable(db, path, 'csv-gbk', table, options);
+      }
+      return { ...landed, format };
+    }
     case 'csv-gbk': {
       const utf8 = `${options.scratchDir}/${table}.utf8.csv`;
       await pipeline(createReadStream(path), iconv.decodeStream('gb18030'), iconv.encodeStream('utf8'), createWriteStream(utf8));
-      return readCsv(db, utf8, table);
+      return { ...(await readDelimited(db, utf8, table)), format };
     }
     case 'xlsx': {
       const csv = `${options.scratchDir}/${table}.xlsx.csv`;
-      await xlsxToCsv(path, csv, options.sheet);
-      return readCsv(db, csv, table);
+      const { headers } = await xlsxToCsv(path, csv, options.sheet);
+      const landed = await readDelimited(db, csv, table, headers);
+      return { ...landed, headers: await unfoldOverflow(db, table, landed.headers), format };
     }
     case 'ndjson':
-      return readNdjson(db, path, table);
+      await readLines(db, path, table);
+      return { ...(await objectsToColumns(db, table)), format };
     case 'json':
-      return readJsonArray(db, path, table);
+      await readJsonArray(db, path, table);
+      return { ...(await objectsToColumns(db, table)), format };
   }
 }
 
-async function readCsv(db: Warehouse, path: string, table: string): Promise<LandedFile> {
-  const rejectsTable = `${table}_rejects`;
-  const scanTable = `${table}_scans`;
+async function dropReadTables(db: Warehouse, table: string): Promise<void> {
+  for (const suffix of ['', '_malformed', '_lines', '_records', '_rej', '_scan', '_gaps', '_lines_gaps']) await db.run(`drop table if exists ${table}${suffix}`);
+}
+
+const CSV_ERRORS: Record<string, string> = {
+  'MISSING COLUMNS': '字段数少于表头，行可能被截断（fewer fields than the header: the row looks cut off）',
+  'TOO MANY COLUMNS': '字段数多于表头，可能有多余的分隔符或引号（more fields than the header: a stray delimiter or quote?）',
+  'UNQUOTED VALUE': '引号未闭合，行可能被截断（a quoted field is not closed: the row looks cut off）',
+  'LINE SIZE OVER MAXIMUM': `行长度超过 ${MAX_ROW_BYTES / 1024 / 1024} MiB 上限（the row is longer than the ${MAX_ROW_BYTES / 1024 / 1024} MiB limit: check the export for a runaway cell）`,
+  'INVALID ENCODING': '不是有效的 UTF-8 文本（not valid UTF-8 text: re-export the file in one encoding）',
+};
+
+/**
+ * Delimited UTF-8 text into `table`. With `knownHeaders` the file has no header line and
+ * its first column is the data row number (the XLSX conversion writes it so).
+ */
+async function readDelimited(
+  db: Warehouse,
+  path: string,
+  table: string,
+  knownHeaders?: string[],
+): Promise<Omit<LandedFile, 'format'> & { invalidEncoding: number }> {
+  let delimiter = ',';
+  let headers: string[];
+  let columns: string[];
+  if (knownHeaders) {
+    headers = knownHeaders;
+    columns = ['_row', ...headers, '_overflow'];
+  } else {
+    const text = (await readHead(path)).toString('utf8');
+    if (!text.replace(/^\uFEFF/, '').trim()) throw new EmptyFileError('文件没有表头行（the file has no header row: re-export it with headers）');
+    const first = parseFirstRecord(text);
+    delimiter = first.delimiter;
+    headers = uniqueHeaders(first.fields);
+    columns = headers;
+  }
+  const read = (strict: boolean) =>
+    db.run(
+      `create or replace temp table ${table} as
+       select ${knownHeaders ? 'cast(_row as bigint) as _row, * exclude (_row)' : 'row_number() over () as _row, *'}
+       from read_csv(${sqlString(path)}, header = ${knownHeaders ? 'false' : 'true'}, auto_detect = false,
+                     columns = {${columns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ')}},
+                     delim = ${sqlString(delimiter)}, quote = '"', escape = '"', strict_mode = ${strict},
+                     store_rejects = true, rejects_table = '${table}_rej', rejects_scan = '${table}_scan',
+                     max_line_size = ${MAX_ROW_BYTES})`,
+    );
+  try {
+    try {
+      await read(true);
+    } catch (error) {
+      // Strict mode refuses a file mixing \r\n and \n line ends; the lenient parser reads it.
+      if (!/state machine|invalid state/i.test((error as Error).message)) throw error;
+      await read(false);
+    }
+  } catch (error) {
+    throw new UnreadableFileError(`无法按 CSV 读取（the file cannot be read as CSV: ${(error as Error).message.split('\n')[0]}）`);
+  }
+  const errorText = `case error_type ${Object.entries(CSV_ERRORS).map(([k, v]) => `when ${sqlString(k)} then ${sqlString(v)}`).join(' ')} else error_message end`;
+  await db.run(
+    `create or replace temp table ${table}_malformed as
+     select line - ${knownHeaders ? 0 : 1} as _row, ltrim(csv_line, chr(10) || chr(13)) as line,
+            '无法解析的行：' || ${errorText} || '（the row cannot be parsed）' as message, error_type
+     from (select distinct on (line) * from ${table}_rej order by line, byte_position)`,
+  );
+  const invalidEncoding = await db.value<number>(`select count(*) from ${table}_malformed where error_type = 'INVALID ENCODING'`);
+  await db.run(`drop table if exists ${table}_rej`);
+  await db.run(`drop table if exists ${table}_scan`);
+  if (!knownHeaders) await renumberAroundMalformed(db, table, `${table}_malformed`);
+  return { table, headers, malformedTable: `${table}_malformed`, lineLayout: { delimiter }, invalidEncoding };
+}
+
+/**
+ * Good rows were numbered by position among good rows; each malformed row before one
+ * pushes its number up by one. Only rows after the first malformed row are touched.
+ */
+async function renumberAroundMalformed(db: Warehouse, target: string, malformed: string): Promise<void> {
+  await db.run(
+    `create or replace temp table ${target}_gaps as
+     select good_before, max(shift) as shift from (
+       select _row - row_number() over (order by _row) as good_before, row_number() over (order by _row) as shift
+       from ${malformed}) group by all`,
+  );
+  await db.run(
+    `update ${target} set _row = ${target}._row + g.shift
+     from (select t._row as k, g.shift from ${target} t asof join ${target}_gaps g on t._row > g.good_before) g
+     where ${target}._row = g.k`,
+  );
+  await db.run(`drop table ${target}_gaps`);
+}
+
+/** XLSX cells past the header row's width arrive as one JSON column; they become columns named by their Excel letter. */
+async function unfoldOverflow(db: Warehouse, table: string, headers: string[]): Promise<string[]> {
+  const letters = (await db.all<{ key: string }>(`select distinct unnest(json_keys(_overflow)) as key from ${table} where _overflow is not null order by 1`)).map((r) => r.key);
+  const taken = new Set(headers.map((h) => h.toLowerCase()));
+  const added: string[] = [];
+  for (const letter of letters.sort((a, b) => a.length - b.length || a.localeCompare(b))) {
+    const name = taken.has(letter.toLowerCase()) ? `${letter}_overflow` : letter;
+    await db.run(`alter table ${table} add column ${quoteIdent(name)} varchar`);
+    await db.run(`update ${table} set ${quoteIdent(name)} = json_extract_string(_overflow, ${jsonKeyPath(letter)}) where _overflow is not null`);
+    added.push(name);
+  }
+  await db.run(`alter table ${table} drop column _overflow`);
+  return [...headers, ...added];
+}
+
+/**
+ * Each line of a file as one text value in `<table>_lines`, numbered by line; blank lines
+ * are not rows. Lines too long to read go to `<table>_malformed`.
+ */
+async function readLines(db: Warehouse, path: string, table: string): Promise<void> {
+  const lines = `${table}_lines`;
+  const read = (strict: boolean) =>
+    db.run(
+      `create or replace temp table ${lines} as
+       select row_number() over () as _row, line
+       from read_csv(${sqlString(path)}, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,
+                     delim = chr(31), quote = '', escape = '', strict_mode = ${strict},
+                     store_rejects = true, rejects_table = '${table}_rej', rejects_scan = '${table}_scan',
+                     max_line_size = ${MAX_ROW_BYTES})`,
+    );
+  try {
+    try {
+      await read(true);
+    } catch (error) {
+      if (!/state machine|invalid state/i.test((error as Error).message)) throw error;
+      await read(false);
+    }
+  } catch (error) {
+    throw new UnreadableFileError(`无法按行读取（the file cannot be read line by line: ${(error as Error).message.split('\n')[0]}）`);
+  }
+  await db.run(
+    `create or replace temp table ${table}_malformed as
+     select line as _row, csv_line as line,
+            '无法解析的行：' || case error_type when 'LINE SIZE OVER MAXIMUM' then ${sqlString(CSV_ERRORS['LINE SIZE OVER MAXIMUM'])}
+              else '不是有效的 JSON 对象（not a valid JSON object）' end || '（the row cannot be parsed）' as message
+     from (select distinct on (line) * from ${table}_rej order by line)`,
+  );
+  await db.run(`drop table if exists ${table}_rej`);
+  await db.run(`drop table if exists ${table}_scan`);
+  await renumberAroundMalformed(db, lines, `${table}_malformed`);
+  await db.run(`delete from ${lines} where trim(coalesce(line, '')) = ''`);
+}
+
+/**
+ * A JSON array of records, one record per `_row`. A document DuckDB cannot parse (most
+ * often an export cut off mid-record) is salvaged line by line when it is laid out one
+ * record per line, so the records before the cut still land.
+ */
+async function readJsonArray(db: Warehouse, path: string, table: string): Promise<void> {
+  await db.run(`create or replace temp table ${table}_malformed (_row bigint, line varchar, message varchar)`);
   try {
     await db.run(
-      `create temp table ${table} as
-       select row_number() over () as _row, *
-       from read_csv(${sqlString(path)}, header = true, all_varchar = true, store_rejects = true,
-                     rejects_table = ${sqlString(rejectsTable)}, rejects_scan = ${sqlString(scanTable)},
-                     max_line_size = 4194304)`,
+      `create or replace temp table ${table}_lines as
+       select row_number() over () as _row, cast(json as varchar) as line
+       from read_json_objects(${sqlString(path)}, format = 'array', maximum_object_size = ${MAX_ROW_BYTES})`,
     );
+    // the size limit is not enforced inside an array: apply the one every format has
+    await db.run(
+      `insert into ${table}_malformed select _row, left(line, 10000),
+         '无法解析的行：' || ${sqlString(CSV_ERRORS['LINE SIZE OVER MAXIMUM'])} || '（the row cannot be parsed）'
+       from ${table}_lines where strlen(line) > ${MAX_ROW_BYTES}`,
+    );
+    await db.run(`delete from ${table}_lines where strlen(line) > ${MAX_ROW_BYTES}`);
+    return;
   } catch (error) {
-    const message = (error as Error).message;
-    if (/No files found|empty/i.test(message)) throw new UnreadableFileError('the file has no header row (empty file)');
-    throw new UnreadableFileError(`the file cannot be read as CSV: ${message.split('\n')[0]}`);
+    const reason = (error as Error).message.split('\n')[0];
+    await readLines(db, path, table);
+    // Records are numbered in order among the lines that hold one (brackets stripped).
+    const record = `regexp_replace(regexp_replace(regexp_replace(trim(line), '^\\[\\s*', ''), '\\s*\\]$', ''), ',$', '')`;
+    await db.run(
+      `create or replace temp table ${table}_records as
+       select row_number() over (order by physical) as _row, physical, line, too_long from (
+         select _row as physical, ${record} as line, false as too_long from ${table}_lines
+         union all select _row, line, true from ${table}_malformed)
+       where too_long or line <> ''`,
+    );
+    await db.run(`create or replace temp table ${table}_lines as select _row, line from ${table}_records where not too_long`);
+    await db.run(
+      `create or replace temp table ${table}_malformed as
+       select r._row, m.line, m.message from ${table}_malformed m join ${table}_records r on r.physical = m._row and r.too_long`,
+    );
+    await db.run(`drop table ${table}_records`);
+    const { valid, invalid } = (await db.one<{ valid: number; invalid: number }>(
+      `select count(*) filter (where ${IS_OBJECT}) as valid, count(*) filter (where not (${IS_OBJECT})) as invalid from ${table}_lines`,
+    ))!;
+    if (valid === 0 || invalid > valid) {
+      throw new UnreadableFileError(`不是有效的 JSON 记录数组（the file is not a valid JSON array of records: ${reason}; re-export it）`);
+    }
   }
-  const headers = (await db.all<{ column_name: string }>(`describe ${table}`)).map((r) => r.column_name).filter((c) => c !== '_row');
-  const rejected = await db.all<{ line: number; csv_line: string; error_type: string; error_message: string }>(
-    `select distinct on (line) line, csv_line, error_type, error_message from ${rejectsTable} order by line`,
-  );
-  await db.run(`drop table if exists ${rejectsTable}`);
-  await db.run(`drop table if exists ${scanTable}`);
-  const structuralRejects = rejected.map((r) => ({
-    row: Number(r.line) - 1,
-    raw: r.csv_line,
-    message: `${r.error_type}: ${r.error_message}`,
-  }));
-  const rows = (await db.value<number>(`select count(*) from ${table}`)) + structuralRejects.length;
-  return { table, headers, rows, structuralRejects };
 }
 
-async function readNdjson(db: Warehouse, path: string, table: string): Promise<LandedFile> {
+/** JSON object lines (`_row`, `line`) into one text column per key; anything else is malformed. */
+async function objectsToColumns(db: Warehouse, table: string): Promise<Omit<LandedFile, 'format'>> {
   const lines = `${table}_lines`;
+  const isObject = IS_OBJECT;
   await db.run(
-    `create temp table ${lines} as
-     select row_number() over () as _row, line
-     from read_csv(${sqlString(path)}, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,
-                   delim = E'\\x1f', quote = '', escape = '', max_line_size = 4194304)
-     where trim(coalesce(line, '')) <> ''`,
-  );
-  const bad = await db.all<{ _row: number; line: string }>(
-    `select _row, line from ${lines} where not coalesce(json_valid(line), false) or json_type(line) <> 'OBJECT' order by _row`,
+    `insert into ${table}_malformed select _row, line, '无法解析的行：不是有效的 JSON 对象（the row is not a valid JSON object）'
+     from ${lines} where not (${isObject})`,
   );
   const keys = (
     await db.all<{ key: string }>(
-      `select key from (select unnest(json_keys(line)) as key, min(_row) as first_row from ${lines}
-       where coalesce(json_valid(line), false) and json_type(line) = 'OBJECT' group by all) order by first_row, key`,
+      `select key from (
+         select unnest(json_keys(line)) as key, generate_subscripts(json_keys(line), 1) as position, _row from ${lines} where ${isObject})
+       group by key order by min(_row), min_by(position, _row), key`,
     )
   ).map((r) => r.key);
-  const select = keys.map((k) => `json_extract_string(line, ${sqlString(`$."${k.replaceAll('"', '\\"')}"`)}) as ${quoteIdent(k)}`);
-  await db.run(
-    `create temp table ${table} as select _row${select.length ? ', ' + select.join(', ') : ''} from ${lines}
-     where coalesce(json_valid(line), false) and json_type(line) = 'OBJECT'`,
-  );
-  const rows = await db.value<number>(`select count(*) from ${lines}`);
-  await db.run(`drop table ${lines}`);
-  return {
-    table,
-    headers: keys,
-    rows,
-    structuralRejects: bad.map((b) => ({ row: b._row, raw: b.line, message: 'not a valid JSON object line' })),
-  };
-}
-
-async function readJsonArray(db: Warehouse, path: string, table: string): Promise<LandedFile> {
-  try {
-    await db.run(`create temp table ${table}_typed as select * from read_json(${sqlString(path)}, format = 'array', records = true, maximum_object_size = 16777216)`);
-  } catch (error) {
-    throw new UnreadableFileError(`the file is not a valid JSON array of records: ${(error as Error).message.split('\n')[0]}`);
+  if (keys.length === 0) {
+    if ((await db.value<number>(`select count(*) from ${table}_malformed`)) === 0) {
+      throw new EmptyFileError('文件中没有任何记录（the file holds no records: re-export it）');
+    }
+    throw new UnreadableFileError(
+      '没有一行是 JSON 对象：若文件是单个 JSON 文档，请导出为记录数组或 NDJSON（no line is a JSON object record: a single JSON document is not an export; export the records as a JSON array or NDJSON）',
+    );
   }
-  const headers = (await db.all<{ column_name: string }>(`describe ${table}_typed`)).map((r) => r.column_name);
-  const select = headers.map((h) => `case when ${quoteIdent(h)} is null then null else trim(cast(${quoteIdent(h)} as varchar), '"') end as ${quoteIdent(h)}`);
-  await db.run(`create temp table ${table} as select row_number() over () as _row, ${select.join(', ')} from ${table}_typed`);
-  await db.run(`drop table ${table}_typed`);
-  return { table, headers, rows: await db.value<number>(`select count(*) from ${table}`), structuralRejects: [] };
+  const headers = uniqueHeaders(keys);
+  const select = keys.map((key, i) => `json_extract_string(line, ${jsonKeyPath(key)}) as ${quoteIdent(headers[i])}`);
+  await db.run(`create or replace temp table ${table} as select _row${select.map((s) => `, ${s}`).join('')} from ${lines} where ${isObject}`);
+  await db.run(`drop table ${lines}`);
+  return { table, headers, malformedTable: `${table}_malformed`, lineLayout: 'json' };
 }
 
-/** Streams the chosen sheet into a UTF-8 CSV, cells as text; dates as Shanghai wall time. */
-async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise<void> {
+/**
+ * Streams the chosen sheet into a headerless UTF-8 CSV: the data row number (Excel row
+ * minus the header row), one cell per header, and cells past the header as JSON.
+ * Dates become Shanghai wall time text; rows with no value at all are skipped.
+ */
+async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise<{ headers: string[] }> {
   const out = createWriteStream(csvPath);
   const write = async (line: string) => {
     if (!out.write(line)) await once(out, 'drain');
   };
+  const names: string[] = [];
+  let headers: string[] | null = null;
   let found = false;
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
+    const reader = openXlsx(path, 'cache');
     for await (const worksheet of reader) {
-      const name = (worksheet as unknown as { name?: string }).name;
-      if (found || (sheet !== undefined && name !== sheet)) continue;
-      found = true;
-      let width = 0;
+      const name = (worksheet as unknown as { name?: string }).name ?? '';
+      names.push(name);
+      const chosen = !found && (sheet === undefined || name === sheet);
+      let headerRow = 0;
       for await (const row of worksheet) {
-        const values = (row.values as unknown[]).slice(1);
-        if (width === 0) width = values.length;
-        const cells = Array.from({ length: width }, (_, i) => csvCell(cellText(values[i])));
-        await write(cells.join(',') + '\n');
+        if (!chosen) continue;
+        // row.values is sparse (index = column number): Array.from visits the holes, map would not
+        const values = row.values as unknown[];
+        const texts = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+        if (texts.every((t) => t === '')) continue;
+        if (headers === null) {
+          headers = uniqueHeaders(texts, columnLetter);
+          headerRow = row.number;
+          continue;
+        }
+        const overflow: Record<string, string> = {};
+        texts.slice(headers.length).forEach((t, i) => {
+          if (t !== '') overflow[columnLetter(headers!.length + i)] = t;
+        });
+        const cells = headers.map((_, i) => csvCell(texts[i] ?? ''));
+        await write(`${row.number - headerRow},${cells.join(',')},${Object.keys(overflow).length ? csvCell(JSON.stringify(overflow)) : ''}\n`);
       }
+      if (chosen) found = true;
     }
   } catch (error) {
     out.destroy();
-    throw new UnreadableFileError(`the file cannot be read as XLSX: ${(error as Error).message}`);
+    throw new UnreadableFileError(`无法按 XLSX 读取（the file cannot be read as XLSX: ${(error as Error).message}; open it in Excel/WPS and save it again）`);
   }
   out.end();
   await once(out, 'finish');
-  if (!found) throw new UnreadableFileError(sheet ? `the workbook has no sheet named "${sheet}"` : 'the workbook has no sheet');
+  if (!found) {
+    throw new UnreadableFileError(
+      sheet
+        ? `工作簿中没有名为“${sheet}”的工作表（the workbook has no sheet "${sheet}"; it has: ${names.join(', ')}）`
+        : '工作簿中没有工作表（the workbook has no sheet）',
+    );
+  }
+  if (headers === null) throw new EmptyFileError('工作表是空的（the sheet is empty: re-export it with headers）');
+  return { headers };
+}
+
+function columnLetter(index: number): string {
+  let n = index + 1;
+  let letters = '';
+  while (n > 0) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
 }
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) {
-    // exceljs returns the cell's wall-clock time as if it were UTC
-    const iso = value.toISOString();
+    // exceljs returns the cell's wall-clock time as if it were UTC; Excel's float serial
+    // can land a few ms off, so round to the second.
+    const iso = new Date(Math.round(value.getTime() / 1000) * 1000).toISOString();
     return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
   }
   if (typeof value === 'object') {
-    const v = value as { richText?: { text: string }[]; text?: string; result?: unknown; error?: string };
-    if (v.richText) return v.richText.map((r) => r.text).join('');
+    const v = value as { richText?: { text: string }[]; text?: string; result?: unknown; error?: string; formula?: string; sharedFormula?: string };
+    if (v.richText) return v.richText.map((r) => r.text).join('').trim();
     if (v.result !== undefined) return cellText(v.result);
-    if (v.text !== undefined) return v.text;
-    if (v.error !== undefined) return '';
+    if (v.error !== undefined) return v.error;
+    if (v.text !== undefined) return String(v.text).trim();
+    if (v.formula !== undefined || v.sharedFormula !== undefined) return '';
   }
-  return String(value);
+  return String(value).trim();
 }
 
 function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -1,5 +1,8 @@
 import type { Command } from '../command.ts';
 import { dashboardsCommand } from './dashboards.ts';
+import { generateCommand } from './generate.ts';
+import { startCommand } from './start.ts';
+import { weightsCommand } from './weights.ts';
 import { ingestCommand } from './ingest.ts';
 import { initCommand } from './init.ts';
 import { releaseCommand } from './release.ts';
@@ -12,6 +15,8 @@ import { workerCommand } from './worker.ts';
 
 export const COMMANDS: Command[] = [
   setupCommand,
+  startCommand,
+  generateCommand,
   initCommand,
   ingestCommand,
   releaseCommand,
@@ -20,5 +25,6 @@ export const COMMANDS: Command[] = [
   runCommand,
   workerCommand,
   dashboardsCommand,
+  weightsCommand,
   statusCommand,
 ];

@@ -12,6 +12,21 @@ schools as (
   select * from core.dim_schools
 ),
 
+-- the same item at the same school failing again within 90 days of the previous rectification
+previous_rectification as (
+  select
+    later.inspection_id || ':' || later.item_code as hazard_id,
+    arg_max(earlier.inspection_id || ':' || earlier.item_code, earlier.rectified_on) as recurrence_of_hazard_id
+  from failed_items as later
+  join failed_items as earlier
+    on earlier.school_code = later.school_code
+   and earlier.item_code = later.item_code
+   and earlier.rectified_on is not null
+   and earlier.inspected_on < later.inspected_on
+   and later.inspected_on between earlier.rectified_on and earlier.rectified_on + interval 90 day
+  group by all
+),
+
 final as (
   select
     items.inspection_id || ':' || items.item_code as hazard_id,
@@ -28,8 +43,11 @@ final as (
     items.due_on,
     items.rectified_on,
     items.rectified_on is not null as is_rectified,
-    coalesce(items.rectified_on <= items.due_on, false) as is_rectified_on_time
+    coalesce(items.rectified_on <= items.due_on, false) as is_rectified_on_time,
+    previous_rectification.recurrence_of_hazard_id is not null as is_recurrence,
+    previous_rectification.recurrence_of_hazard_id
   from failed_items as items
+  left join previous_rectification on previous_rectification.hazard_id = items.inspection_id || ':' || items.item_code
   -- the school as it was on the day the hazard was found
   left join schools
     on schools.school_code = items.school_code

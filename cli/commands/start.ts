@@ -1,0 +1,27 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from '../command.ts';
+import { generateCity } from '../../sources/demo-city/index.ts';
+import { listExportFiles } from '../../sources/ingest.ts';
+import { DEFAULT_GENERATE } from './generate.ts';
+import { runPipelineCommand } from './run.ts';
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'the main job on the embedded defaults: generate the demo city if the inbox is empty, then run the pipeline',
+  usage: '[--inbox DIR]',
+  help: [['--inbox DIR', 'folder of export files (default data/inbox)']],
+  options: { inbox: { type: 'string' } },
+  async run(values, _positionals, context) {
+    const inboxDir = resolve(typeof values.inbox === 'string' ? values.inbox : 'data/inbox');
+    mkdirSync(inboxDir, { recursive: true });
+    if ((await listExportFiles(inboxDir)).length === 0) {
+      context.say(`inbox ${inboxDir} is empty: generating the demo city (${DEFAULT_GENERATE.schools} schools, ${DEFAULT_GENERATE.fromYear}–${DEFAULT_GENERATE.toYear})…`);
+      const manifest = await generateCity({ ...DEFAULT_GENERATE, outDir: inboxDir });
+      context.say(`generated ${manifest.files.length} export files`);
+    }
+    const summary = await runPipelineCommand({ inboxDir, periods: [], buildSite: true }, context);
+    if (summary.status !== 'published') throw new Error(`pipeline stopped before publishing: ${summary.stoppedReason}`);
+    return summary;
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * The demo city (DOMAIN §7): a seeded, deterministic generator of all six exports of a
+ * synthetic Xuchang, with deliberate unit profiles, a school-change story and optional
+ * dirt at a known rate. Same options, byte-identical files. See docs/demo-city.md.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildCity, codesBySuffix } from './city.ts';
+import type { ExportContext } from './context.ts';
+import type { DirtSettings } from './dirt.ts';
+import { writeActivities } from './exports/activities.ts';
+import { writeAlerts } from './exports/alerts.ts';
+import { writeCases } from './exports/cases.ts';
+import { writeInspections } from './exports/inspections.ts';
+import { writeSchools } from './exports/schools.ts';
+import { writeSensors } from './exports/sensors.ts';
+import { writeFileProblems } from './file-problems.ts';
+import { buildManifest, writeJson, type Manifest, type ManifestFile } from './manifest.ts';
+import { storyJson } from './story.ts';
+
+export type { Manifest, ManifestFile } from './manifest.ts';
+
+export interface GenerateOptions {
+  schools: number;
+  fromYear: number;
+  toYear: number;
+  seed: number;
+  dirtyRate: number;
+  outDir: string;
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+export const STORY_FILE = 'story.json';
+
+export async function generateCity(options: GenerateOptions): Promise<Manifest> {
+  const { schools, fromYear, toYear, seed, dirtyRate, outDir } = options;
+  if (!Number.isInteger(schools) || schools < 1) throw new Error(`schools must be a positive integer, got ${schools}`);
+  if (!Number.isInteger(fromYear) || !Number.isInteger(toYear) || fromYear > toYear) throw new Error(`bad year range ${fromYear}-${toYear}`);
+  if (!(dirtyRate >= 0 && dirtyRate <= 1)) throw new Error(`dirtyRate must be between 0 and 1, got ${dirtyRate}`);
+  mkdirSync(outDir, { recursive: true });
+  removePreviousRun(outDir);
+
+  const city = buildCity(seed, schools, fromYear, toYear);
+  const suffixes = codesBySuffix(city);
+  const dirt: DirtSettings | null =
+    dirtyRate > 0 ? { rate: dirtyRate, toYear, codesBySuffix: suffixes, sharedSuffixes: [...suffixes].filter(([, n]) => n > 1).map(([s]) => s) } : null;
+  const ctx: ExportContext = { city, outDir, dirt };
+
+  const files: ManifestFile[] = [
+    ...(await writeSchools(ctx)),
+    ...(await writeInspections(ctx)),
+    ...(await writeSensors(ctx, dirt ? toYear : null)),
+    ...(await writeAlerts(ctx)),
+    ...(await writeCases(ctx)),
+    ...(await writeActivities(ctx)),
+    ...(dirt ? await writeFileProblems(ctx, toYear) : []),
+  ];
+  writeJson(outDir, STORY_FILE, storyJson(city.story, city.schools));
+  const manifest = buildManifest(seed, schools, [fromYear, toYear], dirtyRate, files);
+  writeJson(outDir, MANIFEST_FILE, manifest);
+  return manifest;
+}
+
+/** Files a previous run listed in its manifest (and nothing else) are removed, so no stale export is left behind. */
+function removePreviousRun(outDir: string): void {
+  const previous = join(outDir, MANIFEST_FILE);
+  if (!existsSync(previous)) return;
+  try {
+    const manifest = JSON.parse(readFileSync(previous, 'utf8')) as Partial<Manifest>;
+    for (const f of manifest.files ?? []) if (typeof f.file === 'string' && !f.file.includes('..')) rmSync(join(outDir, f.file), { force: true });
+  } catch {
+    // An unreadable manifest is not ours to interpret; leave the folder as it is.
+  }
+  rmSync(join(outDir, STORY_FILE), { force: true });
+  rmSync(previous, { force: true });
+}

@@ -1,0 +1,43 @@
+/**
+ * manifest.json: what was generated and what the ingest should make of it, per file.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SourceName } from '../contract.ts';
+import type { FileFormat } from './writers.ts';
+
+export interface ManifestFile {
+  file: string;
+  source: SourceName;
+  format: FileFormat;
+  rows: number;
+  expected_landed: number;
+  expected_rejected: number;
+  injected: Record<string, number>;
+}
+
+export interface Manifest {
+  seed: number;
+  schools: number;
+  years: [number, number];
+  dirty_rate: number;
+  files: ManifestFile[];
+}
+
+export function manifestEntry(
+  file: { file: string; source: SourceName; format: FileFormat },
+  rows: number,
+  rejected: number,
+  injected: Record<string, number>,
+): ManifestFile {
+  const sorted = Object.fromEntries(Object.entries(injected).sort(([a], [b]) => a.localeCompare(b)));
+  return { file: file.file, source: file.source, format: file.format, rows, expected_landed: rows - rejected, expected_rejected: rejected, injected: sorted };
+}
+
+export function buildManifest(seed: number, schools: number, years: [number, number], dirtyRate: number, files: ManifestFile[]): Manifest {
+  return { seed, schools, years, dirty_rate: dirtyRate, files: files.slice().sort((a, b) => a.file.localeCompare(b.file)) };
+}
+
+export function writeJson(outDir: string, name: string, value: unknown): void {
+  writeFileSync(join(outDir, name), JSON.stringify(value, null, 2) + '\n');
+}

@@ -1,0 +1,48 @@
+/**
+ * The committed reference data the city is built from: the reporting units and the
+ * safety checklist (data/reference). Another city is a change to those files only.
+ */
+import { readFileSync } from 'node:fs';
+
+const REFERENCE_DIR = new URL('../../data/reference/', import.meta.url);
+
+export interface Unit {
+  code: string;
+  name: string;
+  kind: 'district' | 'county' | 'county_city' | 'functional_zone' | 'city_direct';
+  isRanked: boolean;
+}
+
+export interface ChecklistItem {
+  code: string;
+  name: string;
+  category: string;
+  isEscapeObstacle: boolean;
+  appliesTo: 'all' | 'boarding' | 'near_water' | 'not_kindergarten';
+}
+
+/** Rows of a simple comma-separated file with a header (the reference files have no quoting). */
+function readSimpleCsv(name: string): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(new URL(name, REFERENCE_DIR), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const keys = header.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((value, i) => [keys[i], value])));
+}
+
+export function loadUnits(): Unit[] {
+  return readSimpleCsv('units.csv').map((r) => ({
+    code: r.unit_code,
+    name: r.unit_name,
+    kind: r.unit_kind as Unit['kind'],
+    isRanked: r.is_ranked === 'true',
+  }));
+}
+
+export function loadChecklist(): ChecklistItem[] {
+  return readSimpleCsv('checklist_items.csv').map((r) => ({
+    code: r.item_code,
+    name: r.item_name,
+    category: r.category,
+    isEscapeObstacle: r.is_escape_obstacle === 'true',
+    appliesTo: r.applies_to as ChecklistItem['appliesTo'],
+  }));
+}

@@ -1,0 +1,123 @@
+/**
+ * The city's story: which schools are renamed, merged, closed and moved, and the two
+ * veto cases planted every year (a death in 禹州市, a serious case reported days late in
+ * 许昌经济技术开发区). Chosen from the registry by rule, so the codes follow from the seed
+ * and size; story.json records them for docs, tests and dashboards.
+ */
+import { dayOf, momentOf, schoolDays, type Day, type Moment } from './calendar.ts';
+import { UNIT_PROFILES } from './profiles.ts';
+import type { Rng } from './random.ts';
+import type { RegistryEvents, RegistryPlan, School } from './registry.ts';
+
+export interface PlantedCase {
+  year: number;
+  caseId: string;
+  schoolCode: string;
+  unitCode: string;
+  occurredAt: Moment;
+  reportedAt: Moment;
+}
+
+export interface Story {
+  events: RegistryEvents;
+  deaths: PlantedCase[];
+  lateReports: PlantedCase[];
+  /** Pairs of codes sharing a serial (a primary and its attached kindergarten). */
+  sharedSerials: [string, string][];
+}
+
+const UNIT = { weidu: '411002', jianan: '411003', xiangcheng: '411025', yuzhou: '411081', jingkai: '411071', shifanqu: '411072' };
+
+export function planStory(rng: Rng, plan: RegistryPlan, years: number[]): Story {
+  const taken = new Set<string>();
+  const enrollment = (s: School) => plan.base.get(s)!.enrollment;
+  const candidates = (unit: string, filter: (s: School) => boolean = () => true) =>
+    plan.schools.filter((s) => s.unitCode === unit && s.siblingCode === null && !taken.has(s.code) && filter(s));
+  const take = (s: School | undefined) => {
+    if (s) taken.add(s.code);
+    return s;
+  };
+  const prefer = (unit: string, ...filters: ((s: School) => boolean)[]) => {
+    for (const f of filters) {
+      const found = candidates(unit, f);
+      if (found.length) return found;
+    }
+    return candidates(unit);
+  };
+  const first = years[0];
+  const middle = years[Math.min(1, years.length - 1)];
+  const last = years[years.length - 1];
+
+  const deathSchool = take(rng.pick(prefer(UNIT.yuzhou, (s) => s.isNearWater && s.type !== '幼儿园', (s) => s.type !== '幼儿园')));
+  const lateSchool = take(rng.pick(prefer(UNIT.jingkai, (s) => s.type === '初中' || s.type === '小学', (s) => s.type !== '幼儿园')));
+
+  const events: RegistryEvents = {};
+  const renamed = take(prefer(UNIT.weidu, (s) => s.type === '小学' && s.ownership === '公办' && !s.isRural, (s) => s.type === '小学')[0]);
+  if (renamed) events.rename = { code: renamed.code, newName: newNameFor(renamed.name), effectiveOn: dayOf(first, 8, 20) };
+
+  const primaries = prefer(UNIT.yuzhou, (s) => s.type === '小学').sort((a, b) => enrollment(a) - enrollment(b));
+  if (primaries.length >= 2) {
+    const absorbed = take(primaries[0])!;
+    const absorber = take(primaries[primaries.length - 1])!;
+    events.merge = { absorbed: absorbed.code, absorber: absorber.code, closedOn: dayOf(last, 7, 31) };
+  }
+  const closing = take(prefer(UNIT.xiangcheng, (s) => s.type === '小学' && s.isRural).sort((a, b) => enrollment(a) - enrollment(b))[0]);
+  if (closing) events.closure = { code: closing.code, closedOn: dayOf(middle, 7, 10) };
+
+  const moving = take(prefer(UNIT.jianan, (s) => s.type === '小学' || s.type === '幼儿园')[0]);
+  if (moving) events.move = { code: moving.code, toUnit: UNIT.shifanqu, effectiveOn: dayOf(middle, 8, 1) };
+
+  const deaths: PlantedCase[] = [];
+  const lateReports: PlantedCase[] = [];
+  for (const year of years) {
+    if (deathSchool) {
+      const occurredAt = momentOf(dayOf(year, 7, rng.int(14, 31)), rng.int(14, 18), rng.int(0, 59));
+      deaths.push({ year, caseId: `AJ${year}-${deathSchool.code}-D`, schoolCode: deathSchool.code, unitCode: UNIT.yuzhou, occurredAt, reportedAt: occurredAt + rng.int(40, 150) * 60 });
+    }
+    if (lateSchool) {
+      const occurredAt = momentOf(rng.pick(schoolDays(year, 11)), rng.int(11, 17), rng.int(0, 59));
+      const reportedAt = occurredAt + rng.int(72, 120) * 3600 + rng.int(0, 59) * 60;
+      lateReports.push({ year, caseId: `AJ${year}-${lateSchool.code}-L`, schoolCode: lateSchool.code, unitCode: UNIT.jingkai, occurredAt, reportedAt });
+    }
+  }
+  const sharedSerials = plan.schools
+    .filter((s) => s.siblingCode !== null && s.type === '小学')
+    .map((s): [string, string] => [s.code, s.siblingCode!]);
+  return { events, deaths, lateReports, sharedSerials };
+}
+
+function newNameFor(name: string): string {
+  const renamed = name.replace(/(小学|初级中学|高级中学|幼儿园)$/, '实验$1');
+  return renamed === name || name.includes('实验') ? `${name.replace(/(小学|初级中学|高级中学|幼儿园)$/, '')}育才${name.match(/(小学|初级中学|高级中学|幼儿园)$/)?.[1] ?? '学校'}` : renamed;
+}
+
+const iso = (day: Day) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+const isoMinute = (moment: Moment) => new Date(moment * 1000).toISOString().slice(0, 16).replace('T', ' ');
+
+/** story.json: the story with codes, names and dates spelled out. */
+export function storyJson(story: Story, schools: School[]): unknown {
+  const byCode = new Map(schools.map((s) => [s.code, s]));
+  const { rename, merge, closure, move } = story.events;
+  const planted = (c: PlantedCase) => ({
+    year: c.year,
+    case_id: c.caseId,
+    school_code: c.schoolCode,
+    unit_code: c.unitCode,
+    occurred_at: isoMinute(c.occurredAt),
+    reported_at: isoMinute(c.reportedAt),
+  });
+  return {
+    renamed: rename
+      ? { school_code: rename.code, unit_code: byCode.get(rename.code)!.unitCode, old_name: byCode.get(rename.code)!.name, new_name: rename.newName, effective_on: iso(rename.effectiveOn) }
+      : null,
+    merged: merge
+      ? { absorbed_code: merge.absorbed, absorber_code: merge.absorber, unit_code: byCode.get(merge.absorbed)!.unitCode, closed_on: iso(merge.closedOn) }
+      : null,
+    closed: closure ? { school_code: closure.code, unit_code: byCode.get(closure.code)!.unitCode, closed_on: iso(closure.closedOn) } : null,
+    moved: move ? { school_code: move.code, from_unit: byCode.get(move.code)!.unitCode, to_unit: move.toUnit, effective_on: iso(move.effectiveOn) } : null,
+    deaths: story.deaths.map(planted),
+    late_reports: story.lateReports.map(planted),
+    shared_serials: story.sharedSerials,
+    profiles: Object.fromEntries(Object.entries(UNIT_PROFILES).map(([code, p]) => [code, p.summary])),
+  };
+}

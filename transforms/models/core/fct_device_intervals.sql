@@ -1,0 +1,47 @@
+-- grain: one row per device per status interval: from one status event to the device's next event (gaps and islands of the event stream)
+-- unique: device_id, started_at
+-- not_null: device_id, school_code, device_type, state, started_at
+-- accepted_values: state = online | offline | fault
+-- expect: ended_at is null or ended_at >= started_at
+with events as (
+  select * from staging.stg_sensors
+),
+
+-- several events at the same instant: the most severe state wins (fault over offline over online)
+states as (
+  select
+    device_id,
+    event_at,
+    arg_max(school_code, event_at) as school_code,
+    arg_max(device_type, event_at) as device_type,
+    max(case status when '故障' then 3 when '离线' then 2 else 1 end) as severity
+  from events
+  group by device_id, event_at
+),
+
+-- consecutive events in the same state are one island
+islands as (
+  select
+    *,
+    case severity when 3 then 'fault' when 2 then 'offline' else 'online' end as state,
+    lag(severity) over (partition by device_id order by event_at) as previous_severity
+  from states
+),
+
+island_starts as (
+  select * from islands where previous_severity is null or previous_severity <> severity
+),
+
+final as (
+  select
+    device_id,
+    school_code,
+    device_type,
+    state,
+    event_at as started_at,
+    -- the last interval is open: it lasts until the period being measured ends
+    lead(event_at) over (partition by device_id order by event_at) as ended_at
+  from island_starts
+)
+
+select * from final
