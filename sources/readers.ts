@@ -127,17 +127,7 @@ async function readDelimited(
                      store_rejects = true, rejects_table = '${table}_rej', rejects_scan = '${table}_scan',
                      max_line_size = ${MAX_ROW_BYTES})`,
     );
-  try {
-    try {
-      await read(true);
-    } catch (error) {
-      // Strict mode refuses a file mixing \r\n and \n line ends; the lenient parser reads it.
-      if (!/state machine|invalid state/i.test((error as Error).message)) throw error;
-      await read(false);
-    }
-  } catch (error) {
-    throw new UnreadableFileError(`无法按 CSV 读取（the file cannot be read as CSV: ${(error as Error).message.split('\n')[0]}）`);
-  }
+  await strictThenLenient(read, '无法按 CSV 读取（the file cannot be read as CSV');
   const errorText = `case error_type ${Object.entries(CSV_ERRORS).map(([k, v]) => `when ${sqlString(k)} then ${sqlString(v)}`).join(' ')} else error_message end`;
   await db.run(
     `create or replace temp table ${table}_malformed as
@@ -201,16 +191,7 @@ async function readLines(db: Warehouse, path: string, table: string): Promise<vo
                      store_rejects = true, rejects_table = '${table}_rej', rejects_scan = '${table}_scan',
                      max_line_size = ${MAX_ROW_BYTES})`,
     );
-  try {
-    try {
-      await read(true);
-    } catch (error) {
-      if (!/state machine|invalid state/i.test((error as Error).message)) throw error;
-      await read(false);
-    }
-  } catch (error) {
-    throw new UnreadableFileError(`无法按行读取（the file cannot be read line by line: ${(error as Error).message.split('\n')[0]}）`);
-  }
+  await strictThenLenient(read, '无法按行读取（the file cannot be read line by line');
   await db.run(
     `create or replace temp table ${table}_malformed as
      select line as _row, csv_line as line,
@@ -390,4 +371,21 @@ function cellText(value: unknown): string {
 
 function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * Reads strictly first; strict mode refuses a file mixing \r\n and \n line ends, which
+ * the lenient parser reads. Any other failure makes the file unreadable.
+ */
+async function strictThenLenient(read: (strict: boolean) => Promise<unknown>, failure: string): Promise<void> {
+  try {
+    try {
+      await read(true);
+    } catch (error) {
+      if (!/state machine|invalid state/i.test((error as Error).message)) throw error;
+      await read(false);
+    }
+  } catch (error) {
+    throw new UnreadableFileError(`${failure}: ${(error as Error).message.split('\n')[0]}）`);
+  }
 }
