@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { testsFromHeader, type Model } from './model.ts';
 import { stagingModels } from './staging.ts';
+import { loadDefinitionsIntoRef } from './definitions/ref-tables.ts';
 
 const MODELS_DIR = join(import.meta.dirname, 'models');
 const LAYERS = ['core', 'marts'] as const;
@@ -85,6 +86,7 @@ export async function runTransform(db: Warehouse, models = loadModels()): Promis
   await db.run(`insert into audit.runs values ($1, 'transform', now()::timestamp, null, 'running', null)`, [runId]);
   try {
     await db.transaction(async () => {
+      await loadDefinitionsIntoRef(db);
       for (const model of models) {
         try {
           await db.run(`create or replace table ${model.id} as ${model.sql}`);

@@ -11,6 +11,8 @@ import { join, resolve } from 'node:path';
 import { ahpWeights, AhpMatrixError, InconsistentMatrixError, parseJudgement } from '../weighting/ahp.ts';
 import { WeightingInputError } from '../weighting/common.ts';
 import {
+  ENGINE_FLAGS,
+  ENGINE_FORMULAS,
   INDICATOR_DIRECTIONS,
   INDICATOR_KINDS,
   RANKING_METHODS,
@@ -205,7 +207,9 @@ export function parseDefinition(json: unknown, file = '<definition>'): Indicator
     const path = `flags[${i}]`;
     const f = c.object(raw, path);
     if (!f) return;
-    c.unique(flags, c.string(f, 'id', path), `${path}.id`, 'flag');
+    const id = c.string(f, 'id', path);
+    c.unique(flags, id, `${path}.id`, 'flag');
+    if (id !== undefined && !ENGINE_FLAGS.includes(id as never)) c.fail(`${path}.id`, `"${id}" is not a flag the engine derives; known: ${ENGINE_FLAGS.join(', ')}`);
     c.string(f, 'zh', path);
     c.string(f, 'en', path);
     c.string(f, 'column', path);
@@ -234,7 +238,9 @@ export function parseDefinition(json: unknown, file = '<definition>'): Indicator
     const direction = c.oneOf(ind, 'direction', path, INDICATOR_DIRECTIONS);
     const unit = c.string(ind, 'unit', path);
     const formula = c.string(ind, 'formula', path);
-    if (formula !== undefined && !/^[a-z][a-z0-9_]*$/.test(formula)) c.fail(`${path}.formula`, `must be a snake_case key the engine implements, got "${formula}"`);
+    if (formula !== undefined && !ENGINE_FORMULAS.includes(formula as never)) {
+      c.fail(`${path}.formula`, `"${formula}" is not a formula the engine implements; known: ${ENGINE_FORMULAS.join(', ')}`);
+    }
     c.unique(formulas, formula, `${path}.formula`, 'formula key');
     c.string(ind, 'formula_text', path);
     c.number(ind, 'points', path, { positive: true });

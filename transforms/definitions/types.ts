@@ -21,6 +21,42 @@ export const INDICATOR_DIRECTIONS: readonly IndicatorDirection[] = ['higher_bett
 export const SOURCE_SYSTEMS: readonly SourceSystem[] = ['schools', 'inspections', 'sensors', 'alerts', 'cases', 'activities'];
 export const VETO_RULES = ['death_in_school_incident', 'late_reported_serious_case'] as const;
 export type VetoRuleKind = (typeof VETO_RULES)[number];
+/**
+ * The formula keys the SQL engine implements (transforms/models/core/int_measures_*.sql and
+ * int_unit_measures.sql emit rows under these keys). A definition may only name these.
+ */
+export const ENGINE_FORMULAS = [
+  'self_inspection_month_coverage',
+  'checklist_pass_rate',
+  'on_time_rectification_rate',
+  'overdue_major_hazards',
+  'hazard_recurrence_rate',
+  'guard_staffing_met',
+  'one_key_alarm_uptime',
+  'camera_uptime',
+  'fire_device_health',
+  'median_fault_repair_hours',
+  'evacuation_drill_rate',
+  'fire_alert_ack_p90_minutes',
+  'open_escape_obstacles',
+  'parent_letter_receipt_rate',
+  'water_patrol_week_coverage',
+  'drowning_lesson_rate',
+  'bullying_survey_term_coverage',
+  'bullying_case_timely_closure_rate',
+  'voice_ai_ack_within_5min_rate',
+  'psych_screening_coverage',
+  'warned_student_tracking_rate',
+  'mental_health_course_each_term',
+  'alert_closure_24h_rate',
+  'red_orange_ack_median_minutes',
+  'severity_weighted_incidents_per_10k',
+  'assignment_letter_on_time_reply_rate',
+  'school_supervision_coverage',
+  'supervision_accountability_deductions',
+] as const;
+/** School flags the engine derives from the registry (core.int_school_periods.flags). */
+export const ENGINE_FLAGS = ['near_water', 'boarding'] as const;
 export const RANKING_METHODS = ['points', 'ahp', 'entropy', 'topsis'] as const;
 export type RankingMethodName = (typeof RANKING_METHODS)[number];
 

@@ -1,15 +1,35 @@
--- grain: one row per reporting period (calendar year, quarter, month, and school term) of every year with data
+-- grain: one row per reporting period (calendar year, quarter, month, and school term) of every year with data, up to the latest data
 -- unique: period_id
--- not_null: period_id, period_kind, start_on, end_on
+-- not_null: period_id, period_kind, start_on, end_on, as_of_on, definition_edition
 -- accepted_values: period_kind = year | quarter | month | term
--- expect: start_on <= end_on
+-- expect: start_on <= as_of_on and as_of_on <= end_on
+-- every day on which an export records something happening (due dates and deadlines are plans, not facts)
 with fact_dates as (
   select inspected_on as fact_on from staging.stg_inspections
-  union all select reported_on from staging.stg_schools
+  union all select rectified_on from staging.stg_inspections
+  union all select cast(event_at as date) from staging.stg_sensors
+  union all select cast(greatest(raised_at, acknowledged_at, closed_at) as date) from staging.stg_alerts
+  union all select cast(greatest(occurred_at, reported_at, investigation_closed_at) as date) from staging.stg_cases
+  union all select greatest(activity_on, replied_on) from staging.stg_activities
+),
+
+registry_dates as (
+  select reported_on as fact_on from staging.stg_schools
+),
+
+-- the day the data runs to: a period still in progress is measured up to it, not to its end
+data_until as (
+  select coalesce((select max(fact_on) from fact_dates), (select max(fact_on) from registry_dates)) as data_until_on
+),
+
+editions as (
+  select edition from ref.definition_editions
 ),
 
 years as (
-  select distinct year(fact_on) as period_year from fact_dates where fact_on is not null
+  select distinct year(fact_on) as period_year
+  from (select fact_on from fact_dates union all select fact_on from registry_dates)
+  where fact_on is not null
 ),
 
 periods as (
@@ -35,9 +55,18 @@ periods as (
 
 final as (
   select
-    *,
-    lag(period_id) over (partition by period_kind order by start_on) as previous_period_id
+    periods.*,
+    lag(periods.period_id) over (partition by periods.period_kind order by periods.start_on) as previous_period_id,
+    least(periods.end_on, data_until.data_until_on) as as_of_on,
+    periods.end_on <= data_until.data_until_on as is_complete,
+    -- the edition in force in the period's year, else the nearest earlier one, else the first
+    coalesce(
+      (select max(edition) from editions where edition <= periods.period_year),
+      (select min(edition) from editions)
+    ) as definition_edition
   from periods
+  cross join data_until
+  where periods.start_on <= data_until.data_until_on
 )
 
 select * from final

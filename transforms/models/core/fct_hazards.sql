@@ -4,6 +4,7 @@
 -- accepted_values: hazard_level = 一般 | 较大 | 重大
 -- relationships: school_code -> core.dim_schools.school_code
 -- expect: rectified_on is null or rectified_on >= found_on
+-- expect: days_after_previous_rectification is null or days_after_previous_rectification >= 0
 with failed_items as (
   select * from staging.stg_inspections where result = '不合格'
 ),
@@ -12,18 +13,23 @@ schools as (
   select * from core.dim_schools
 ),
 
--- the same item at the same school failing again within 90 days of the previous rectification
+checklist as (
+  select * from ref.checklist_items
+),
+
+-- the latest earlier rectification of the same item at the same school: a failure soon after it is a recurrence
 previous_rectification as (
   select
     later.inspection_id || ':' || later.item_code as hazard_id,
-    arg_max(earlier.inspection_id || ':' || earlier.item_code, earlier.rectified_on) as recurrence_of_hazard_id
+    arg_max(earlier.inspection_id || ':' || earlier.item_code, earlier.rectified_on) as previous_hazard_id,
+    min(later.inspected_on - earlier.rectified_on) as days_after_previous_rectification
   from failed_items as later
   join failed_items as earlier
     on earlier.school_code = later.school_code
    and earlier.item_code = later.item_code
    and earlier.rectified_on is not null
    and earlier.inspected_on < later.inspected_on
-   and later.inspected_on between earlier.rectified_on and earlier.rectified_on + interval 90 day
+   and earlier.rectified_on <= later.inspected_on
   group by all
 ),
 
@@ -44,9 +50,11 @@ final as (
     items.rectified_on,
     items.rectified_on is not null as is_rectified,
     coalesce(items.rectified_on <= items.due_on, false) as is_rectified_on_time,
-    previous_rectification.recurrence_of_hazard_id is not null as is_recurrence,
-    previous_rectification.recurrence_of_hazard_id
+    coalesce(checklist.is_escape_obstacle, false) as is_escape_obstacle,
+    previous_rectification.previous_hazard_id,
+    previous_rectification.days_after_previous_rectification
   from failed_items as items
+  left join checklist using (item_code)
   left join previous_rectification on previous_rectification.hazard_id = items.inspection_id || ':' || items.item_code
   -- the school as it was on the day the hazard was found
   left join schools

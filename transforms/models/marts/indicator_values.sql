@@ -1,52 +1,153 @@
--- grain: one row per period, school and indicator
--- unique: period, school_code, indicator_id
--- not_null: period, unit_code, school_code, indicator_id, status
+-- grain: one row per period, school and indicator of the edition in force (school_code null: one row per period, unit and supervision indicator)
+-- unique: period, unit_code, school_code, indicator_id
+-- not_null: period, unit_code, indicator_id, indicator_name, domain_id, status, definition_edition
 -- accepted_values: status = ok | not_applicable | no_data
 -- relationships: period -> core.dim_periods.period_id
--- expect: value is null or (value between 0 and 1 and numerator <= denominator)
+-- relationships: unit_code -> core.dim_units.unit_code
 -- expect: (status = 'ok') = (value is not null)
-with periods as (
+-- expect: (status = 'not_applicable') = (points is null) and (points is null) = (max_points is null)
+-- expect: points is null or (points >= 0 and points <= max_points + 1e-9)
+-- expect: status <> 'no_data' or points = 0
+-- expect: unit <> '%' or value is null or value between 0 and 1
+with school_periods as (
+  select * from core.int_school_periods
+),
+
+periods as (
   select * from core.dim_periods
 ),
 
--- every school open during the period, as registered at the period's end (or its last report before it)
-school_in_period as (
-  select periods.period_id, periods.start_on, periods.end_on, schools.*
-  from periods
-  join core.dim_schools as schools
-    on schools.valid_from <= periods.end_on
-   and (schools.closed_on is null or schools.closed_on >= periods.start_on)
-  qualify row_number() over (partition by periods.period_id, schools.school_code order by schools.valid_from desc) = 1
+units as (
+  select * from core.dim_units
 ),
 
--- A3 隐患按期整改率: hazards rectified by their due date ÷ hazards due in the period
-a3_counts as (
-  select
-    school_in_period.period_id,
-    school_in_period.school_code,
-    count(hazards.hazard_id) as n_due,
-    count(hazards.hazard_id) filter (where hazards.is_rectified_on_time) as n_on_time
-  from school_in_period
-  left join core.fct_hazards as hazards
-    on hazards.school_code = school_in_period.school_code
-   and hazards.due_on between school_in_period.start_on and school_in_period.end_on
+indicators as (
+  select * from ref.indicators
+),
+
+applicability as (
+  select edition, indicator_id, list(school_type) as school_types
+  from ref.indicator_applicability
   group by all
+),
+
+required_flags as (
+  select edition, indicator_id, list(flag_id) as flag_ids
+  from ref.indicator_required_flags
+  group by all
+),
+
+school_measures as (
+  select * from core.int_measures_inspections
+  union all by name select * from core.int_measures_registry
+  union all by name select * from core.int_measures_devices
+  union all by name select * from core.int_measures_programmes
+  union all by name select * from core.int_measures_alerts
+  union all by name select * from core.int_measures_cases
+),
+
+unit_measures as (
+  select * from core.int_unit_measures
+),
+
+-- every school of the period against every school-level indicator of the edition
+school_rows as (
+  select
+    school_periods.period_id,
+    school_periods.unit_code,
+    school_periods.school_code,
+    school_periods.school_name,
+    indicators.*,
+    list_contains(applicability.school_types, school_periods.school_type)
+      and list_has_all(school_periods.flags, coalesce(required_flags.flag_ids, [])) as is_applicable,
+    school_measures.numerator,
+    school_measures.denominator,
+    school_measures.value as measured_value,
+    school_measures.is_required
+  from school_periods
+  join indicators on indicators.edition = school_periods.definition_edition and indicators.scope = 'school'
+  left join applicability using (edition, indicator_id)
+  left join required_flags using (edition, indicator_id)
+  left join school_measures
+    on school_measures.period_id = school_periods.period_id
+   and school_measures.school_code = school_periods.school_code
+   and school_measures.formula = indicators.formula
+),
+
+-- every unit against every supervision indicator
+unit_rows as (
+  select
+    periods.period_id,
+    units.unit_code,
+    null as school_code,
+    null as school_name,
+    indicators.*,
+    true as is_applicable,
+    unit_measures.numerator,
+    unit_measures.denominator,
+    unit_measures.value as measured_value,
+    unit_measures.is_required
+  from periods
+  cross join units
+  join indicators on indicators.edition = periods.definition_edition and indicators.scope = 'unit'
+  left join unit_measures
+    on unit_measures.period_id = periods.period_id
+   and unit_measures.unit_code = units.unit_code
+   and unit_measures.formula = indicators.formula
+),
+
+with_status as (
+  select
+    *,
+    case
+      when not is_applicable or not coalesce(is_required, true) then 'not_applicable'
+      when measured_value is null then empty_denominator
+      else 'ok'
+    end as status
+  from (select * from school_rows union all by name select * from unit_rows)
+),
+
+-- DOMAIN.md §5 default scoring: linear between floor and target, deductions down to zero, yes/no all or nothing
+scored as (
+  select
+    *,
+    case
+      when status = 'not_applicable' then null
+      when status = 'no_data' then 0
+      when kind = 'yes_no' then case when measured_value >= 1 then points else 0 end
+      when kind = 'deduction' and deduction_base is not null
+        then points * greatest(0, deduction_base - measured_value) / deduction_base
+      when kind = 'deduction' then greatest(0, points - measured_value * deduction_per_occurrence)
+      -- the sign of (target - floor) carries the direction
+      else points * least(1, greatest(0, (measured_value - floor) / (target - floor)))
+    end as earned_points
+  from with_status
 ),
 
 final as (
   select
-    school_in_period.period_id as period,
-    school_in_period.unit_code,
-    school_in_period.school_code,
-    school_in_period.school_name,
-    'A3' as indicator_id,
-    case when a3_counts.n_due > 0 then a3_counts.n_on_time / a3_counts.n_due end as value,
-    cast(a3_counts.n_on_time as double) as numerator,
-    cast(a3_counts.n_due as double) as denominator,
-    -- nothing fell due: there is nothing to judge, so the indicator drops out
-    case when a3_counts.n_due > 0 then 'ok' else 'not_applicable' end as status
-  from school_in_period
-  join a3_counts using (period_id, school_code)
+    period_id as period,
+    unit_code,
+    school_code,
+    school_name,
+    indicator_id,
+    indicator_name_zh as indicator_name,
+    coalesce(domain_id, 'I') as domain_id,
+    scope,
+    kind,
+    direction,
+    unit,
+    case when status = 'ok' then measured_value end as value,
+    round(earned_points, 4) as points,
+    case when status <> 'not_applicable' then scored.points end as max_points,
+    status,
+    numerator,
+    denominator,
+    target,
+    floor,
+    edition as definition_edition,
+    sort_order
+  from scored
 )
 
 select * from final

@@ -1,0 +1,129 @@
+-- grain: one row per period, school and device-based formula (B2–B5): device-hours behind uptime, repair times
+-- unique: period_id, school_code, formula
+-- not_null: period_id, school_code, formula, is_required
+-- relationships: period_id -> core.dim_periods.period_id
+-- expect: value is null or value >= 0
+-- expect: numerator is null or denominator is null or numerator <= denominator + 1e-9
+with school_periods as (
+  select * from core.int_school_periods
+),
+
+params as (
+  select * from core.int_indicator_params
+),
+
+intervals as (
+  select * from core.fct_device_intervals
+),
+
+-- each status interval cut to the period; the last (open) interval runs to the end of the as-of day
+clipped as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    intervals.device_id,
+    intervals.device_type,
+    intervals.state,
+    date_diff(
+      'second',
+      greatest(intervals.started_at, school_periods.start_on::timestamp),
+      least(coalesce(intervals.ended_at, school_periods.as_of_on::timestamp + interval 1 day), school_periods.as_of_on::timestamp + interval 1 day)
+    ) / 3600.0 as hours
+  from school_periods
+  join intervals
+    on intervals.school_code = school_periods.school_code
+   and intervals.started_at < school_periods.as_of_on::timestamp + interval 1 day
+   and (intervals.ended_at is null or intervals.ended_at > school_periods.start_on::timestamp)
+),
+
+-- B2, B3, B4: the share of device-hours online, over the device types each formula names
+uptime_formulas as (
+  select period_id, formula, from_json(json_extract(params, '$.device_types'), '["VARCHAR"]') as device_types
+  from params
+  where formula in ('one_key_alarm_uptime', 'camera_uptime', 'fire_device_health')
+),
+
+uptime_measured as (
+  select
+    clipped.period_id,
+    clipped.school_code,
+    uptime_formulas.formula,
+    sum(clipped.hours) filter (where clipped.state = 'online') as online_hours,
+    sum(clipped.hours) as device_hours
+  from clipped
+  join uptime_formulas
+    on uptime_formulas.period_id = clipped.period_id
+   and list_contains(uptime_formulas.device_types, clipped.device_type)
+  group by all
+),
+
+uptime as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    uptime_formulas.formula,
+    uptime_measured.online_hours as numerator,
+    uptime_measured.device_hours as denominator
+  from school_periods
+  join uptime_formulas on uptime_formulas.period_id = school_periods.period_id
+  left join uptime_measured
+    on uptime_measured.period_id = school_periods.period_id
+   and uptime_measured.school_code = school_periods.school_code
+   and uptime_measured.formula = uptime_formulas.formula
+),
+
+-- B5: fault episodes that ended (the device was restored) in the period, in hours
+repairs as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    date_diff('second', intervals.started_at, intervals.ended_at) / 3600.0 as repair_hours
+  from school_periods
+  join intervals
+    on intervals.school_code = school_periods.school_code
+   and intervals.state = 'fault'
+   and intervals.ended_at >= school_periods.start_on::timestamp
+   and intervals.ended_at < school_periods.as_of_on::timestamp + interval 1 day
+),
+
+b5 as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    'median_fault_repair_hours' as formula,
+    null::double as numerator,
+    count(repairs.repair_hours) as denominator,
+    median(repairs.repair_hours) as value,
+    true as is_required
+  from school_periods
+  left join repairs using (period_id, school_code)
+  group by all
+),
+
+unioned as (
+  select
+    period_id,
+    school_code,
+    formula,
+    coalesce(numerator, 0) as numerator,
+    denominator,
+    case when denominator > 0 then coalesce(numerator, 0) / denominator end as value,
+    true as is_required
+  from uptime
+  union all by name
+  select * from b5
+),
+
+final as (
+  select
+    period_id,
+    school_code,
+    formula,
+    cast(numerator as double) as numerator,
+    cast(denominator as double) as denominator,
+    cast(value as double) as value,
+    is_required
+  from unioned
+)
+
+select * from final

@@ -1,0 +1,172 @@
+-- grain: one row per period, school and inspection-based formula (A1–A5, C3): the counts and value behind the indicator
+-- unique: period_id, school_code, formula
+-- not_null: period_id, school_code, formula, is_required
+-- relationships: period_id -> core.dim_periods.period_id
+-- expect: value is null or value >= 0
+with school_periods as (
+  select * from core.int_school_periods
+),
+
+params as (
+  select * from core.int_indicator_params
+),
+
+items as (
+  select * from core.fct_inspection_items
+),
+
+hazards as (
+  select * from core.fct_hazards
+),
+
+-- A1 and A2 read the checklist items inspected in the period
+items_in_period as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    count(items.item_code) as n_items,
+    count(*) filter (where items.result = '合格') as n_passed,
+    count(*) filter (where items.result in ('合格', '不合格')) as n_judged,
+    count(distinct date_trunc('month', items.inspected_on)) filter (
+      where items.inspection_kind = json_extract_string(a1_params.params, '$.inspection_kind')
+    ) as n_months_self_inspected
+  from school_periods
+  join params as a1_params on a1_params.period_id = school_periods.period_id and a1_params.formula = 'self_inspection_month_coverage'
+  left join items
+    on items.school_code = school_periods.school_code
+   and items.inspected_on between school_periods.start_on and school_periods.as_of_on
+  group by all
+),
+
+a1 as (
+  select
+    period_id,
+    school_code,
+    'self_inspection_month_coverage' as formula,
+    n_months_self_inspected as numerator,
+    -- months from the period's first to the month of its as-of day
+    date_diff('month', school_periods.start_on, school_periods.as_of_on) + 1 as denominator,
+    -- a school with no inspection of any kind in the period has no data, not a zero
+    case when n_items > 0 then n_months_self_inspected / denominator end as value,
+    true as is_required
+  from items_in_period
+  join school_periods using (period_id, school_code)
+),
+
+a2 as (
+  select
+    period_id,
+    school_code,
+    'checklist_pass_rate' as formula,
+    n_passed as numerator,
+    n_judged as denominator,
+    case when n_judged > 0 then n_passed / n_judged end as value,
+    true as is_required
+  from items_in_period
+),
+
+-- A3: hazards whose due date falls in the period, fixed by it
+a3 as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    'on_time_rectification_rate' as formula,
+    count(hazards.hazard_id) filter (where hazards.is_rectified_on_time) as numerator,
+    count(hazards.hazard_id) as denominator,
+    case when denominator > 0 then numerator / denominator end as value,
+    true as is_required
+  from school_periods
+  left join hazards
+    on hazards.school_code = school_periods.school_code
+   and hazards.due_on between school_periods.start_on and school_periods.as_of_on
+  group by all
+),
+
+-- hazards still open on the as-of day (a rectification dated later had not happened yet)
+open_on_as_of as (
+  select school_periods.period_id, school_periods.school_code, school_periods.as_of_on, hazards.*
+  from school_periods
+  join hazards
+    on hazards.school_code = school_periods.school_code
+   and hazards.found_on <= school_periods.as_of_on
+   and (hazards.rectified_on is null or hazards.rectified_on > school_periods.as_of_on)
+),
+
+-- A4: distinct checklist items with a major hazard open past its due date (the same item found twice is one hazard)
+a4 as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    'overdue_major_hazards' as formula,
+    count(distinct open_on_as_of.item_code) filter (
+      where open_on_as_of.hazard_level = json_extract_string(a4_params.params, '$.hazard_level')
+        and open_on_as_of.due_on < open_on_as_of.as_of_on
+    ) as numerator,
+    null::double as denominator,
+    numerator as value,
+    true as is_required
+  from school_periods
+  join params as a4_params on a4_params.period_id = school_periods.period_id and a4_params.formula = 'overdue_major_hazards'
+  left join open_on_as_of
+    on open_on_as_of.period_id = school_periods.period_id
+   and open_on_as_of.school_code = school_periods.school_code
+  group by all
+),
+
+-- C3: distinct escape-obstacle items (bars, mesh, locked exits) failed and not yet rectified on the as-of day
+c3 as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    'open_escape_obstacles' as formula,
+    count(distinct open_on_as_of.item_code) filter (where open_on_as_of.is_escape_obstacle) as numerator,
+    null::double as denominator,
+    numerator as value,
+    true as is_required
+  from school_periods
+  left join open_on_as_of using (period_id, school_code)
+  group by all
+),
+
+-- A5: hazards found in the period on an item rectified within the window before
+a5 as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    'hazard_recurrence_rate' as formula,
+    count(hazards.hazard_id) filter (
+      where hazards.days_after_previous_rectification <= cast(json_extract(a5_params.params, '$.window_days') as integer)
+    ) as numerator,
+    count(hazards.hazard_id) as denominator,
+    case when denominator > 0 then numerator / denominator end as value,
+    true as is_required
+  from school_periods
+  join params as a5_params on a5_params.period_id = school_periods.period_id and a5_params.formula = 'hazard_recurrence_rate'
+  left join hazards
+    on hazards.school_code = school_periods.school_code
+   and hazards.found_on between school_periods.start_on and school_periods.as_of_on
+  group by all
+),
+
+unioned as (
+  select * from a1
+  union all by name select * from a2
+  union all by name select * from a3
+  union all by name select * from a4
+  union all by name select * from c3
+  union all by name select * from a5
+),
+
+final as (
+  select
+    period_id,
+    school_code,
+    formula,
+    cast(numerator as double) as numerator,
+    cast(denominator as double) as denominator,
+    cast(value as double) as value,
+    is_required
+  from unioned
+)
+
+select * from final

@@ -1,0 +1,51 @@
+-- grain: one row per period, school and registry-based formula (B1): guards on the books against the number the staffing bands require
+-- unique: period_id, school_code, formula
+-- not_null: period_id, school_code, formula, is_required
+-- relationships: period_id -> core.dim_periods.period_id
+-- expect: value is null or value in (0, 1)
+with school_periods as (
+  select * from core.int_school_periods
+),
+
+bands as (
+  select * from ref.guard_bands
+),
+
+-- GB/T 29315: the band's guards, one more per N students above the open band's minimum, night cover per M boarders
+required as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    school_periods.guards,
+    bands.guards
+      + coalesce(
+          case bands.extra_rounding
+            when 'ceil' then ceil((school_periods.enrollment - bands.min_enrollment) / bands.extra_guard_per_students)
+            else floor((school_periods.enrollment - bands.min_enrollment) / bands.extra_guard_per_students)
+          end, 0)
+      + case when coalesce(school_periods.boarders, 0) > 0 then
+          case bands.boarders_rounding
+            when 'floor' then floor(school_periods.boarders / bands.extra_guard_per_boarders)
+            else ceil(school_periods.boarders / bands.extra_guard_per_boarders)
+          end
+        else 0 end as required_guards
+  from school_periods
+  left join bands
+    on bands.edition = school_periods.definition_edition
+   and school_periods.enrollment >= bands.min_enrollment
+   and (bands.max_enrollment is null or school_periods.enrollment <= bands.max_enrollment)
+),
+
+final as (
+  select
+    period_id,
+    school_code,
+    'guard_staffing_met' as formula,
+    cast(guards as double) as numerator,
+    cast(required_guards as double) as denominator,
+    case when guards is not null and required_guards is not null then cast(guards >= required_guards as double) end as value,
+    true as is_required
+  from required
+)
+
+select * from final

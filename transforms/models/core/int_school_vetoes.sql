@@ -1,0 +1,57 @@
+-- grain: one row per period, school and veto rule triggered, with the cases behind it
+-- unique: period_id, school_code, veto_id
+-- not_null: period_id, school_code, veto_id, veto_name_zh, case_ids
+-- relationships: period_id -> core.dim_periods.period_id
+with school_periods as (
+  select * from core.int_school_periods
+),
+
+vetoes as (
+  select * from ref.vetoes
+),
+
+cases as (
+  select * from core.fct_cases
+),
+
+severity_weights as (
+  select * from ref.severity_weights
+),
+
+triggering_cases as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    vetoes.veto_id,
+    vetoes.veto_name_zh,
+    cases.case_id
+  from school_periods
+  join vetoes on vetoes.edition = school_periods.definition_edition
+  join cases
+    on cases.school_code = school_periods.school_code
+   and cases.occurred_at >= school_periods.start_on::timestamp
+   and cases.occurred_at < school_periods.as_of_on::timestamp + interval 1 day
+  left join severity_weights as case_weight
+    on case_weight.edition = school_periods.definition_edition and case_weight.severity = cases.severity
+  left join severity_weights as min_weight
+    on min_weight.edition = school_periods.definition_edition
+   and min_weight.severity = json_extract_string(vetoes.params, '$.min_severity')
+  where case vetoes.rule
+    when 'death_in_school_incident' then cases.n_deaths >= cast(json_extract(vetoes.params, '$.min_deaths') as integer)
+    when 'late_reported_serious_case' then case_weight.weight >= min_weight.weight
+      and cases.hours_to_report > cast(json_extract(vetoes.params, '$.max_report_delay_hours') as double)
+  end
+),
+
+final as (
+  select
+    period_id,
+    school_code,
+    veto_id,
+    any_value(veto_name_zh) as veto_name_zh,
+    string_agg(case_id, '、' order by case_id) as case_ids
+  from triggering_cases
+  group by period_id, school_code, veto_id
+)
+
+select * from final

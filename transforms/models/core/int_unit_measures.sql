@@ -1,0 +1,133 @@
+-- grain: one row per period, reporting unit and supervision formula (I1–I3): the county office's own work
+-- unique: period_id, unit_code, formula
+-- not_null: period_id, unit_code, formula, is_required
+-- relationships: period_id -> core.dim_periods.period_id
+-- relationships: unit_code -> core.dim_units.unit_code
+-- expect: value is null or value >= 0
+with periods as (
+  select * from core.dim_periods
+),
+
+units as (
+  select * from core.dim_units
+),
+
+params as (
+  select * from core.int_indicator_params
+),
+
+school_periods as (
+  select * from core.int_school_periods
+),
+
+supervision as (
+  select * from core.fct_activities where activity_kind = '督导'
+),
+
+inspections as (
+  select * from core.fct_inspection_items
+),
+
+unit_periods as (
+  select periods.period_id, periods.start_on, periods.as_of_on, units.unit_code
+  from periods
+  cross join units
+),
+
+-- I1: assignment letters due in the period, answered by their deadline
+i1 as (
+  select
+    unit_periods.period_id,
+    unit_periods.unit_code,
+    'assignment_letter_on_time_reply_rate' as formula,
+    count(supervision.activity_id) filter (where supervision.replied_on <= supervision.deadline_on) as numerator,
+    count(supervision.activity_id) as denominator,
+    case when denominator > 0 then numerator / denominator end as value,
+    true as is_required
+  from unit_periods
+  left join supervision
+    on supervision.unit_code = unit_periods.unit_code
+   and supervision.supervision_action = '交办函'
+   and supervision.deadline_on between unit_periods.start_on and unit_periods.as_of_on
+  group by all
+),
+
+-- I2: the unit's schools with a bureau supervision inspection in the twelve months to the as-of day
+supervised_schools as (
+  select
+    school_periods.period_id,
+    school_periods.unit_code,
+    school_periods.school_code,
+    count(inspections.inspection_id) > 0 as is_supervised
+  from school_periods
+  join params on params.period_id = school_periods.period_id and params.formula = 'school_supervision_coverage'
+  left join inspections
+    on inspections.school_code = school_periods.school_code
+   and inspections.inspection_kind = json_extract_string(params.params, '$.inspection_kind')
+   and inspections.inspected_on > school_periods.as_of_on - interval 1 year
+   and inspections.inspected_on <= school_periods.as_of_on
+  group by all
+),
+
+i2 as (
+  select
+    unit_periods.period_id,
+    unit_periods.unit_code,
+    'school_supervision_coverage' as formula,
+    count(supervised_schools.school_code) filter (where supervised_schools.is_supervised) as numerator,
+    count(supervised_schools.school_code) as denominator,
+    case when denominator > 0 then numerator / denominator end as value,
+    true as is_required
+  from unit_periods
+  left join supervised_schools using (period_id, unit_code)
+  group by all
+),
+
+-- I3: points deducted per accountability action in the period (value = total deduction on the base's scale)
+deduction_rates as (
+  select
+    params.period_id,
+    json_extract_string(deduction, '$.action') as action,
+    cast(json_extract(deduction, '$.per_occurrence') as double) as per_occurrence
+  from params,
+    unnest(from_json(json_extract(params.params, '$.deductions'), '["JSON"]')) as d(deduction)
+  where params.formula = 'supervision_accountability_deductions'
+),
+
+i3 as (
+  select
+    unit_periods.period_id,
+    unit_periods.unit_code,
+    'supervision_accountability_deductions' as formula,
+    cast(count(supervision.activity_id) as double) as numerator,
+    null::double as denominator,
+    coalesce(sum(deduction_rates.per_occurrence) filter (where supervision.activity_id is not null), 0) as value,
+    true as is_required
+  from unit_periods
+  left join deduction_rates on deduction_rates.period_id = unit_periods.period_id
+  left join supervision
+    on supervision.unit_code = unit_periods.unit_code
+   and supervision.supervision_action = deduction_rates.action
+   and supervision.activity_on between unit_periods.start_on and unit_periods.as_of_on
+  group by all
+),
+
+unioned as (
+  select * from i1
+  union all by name select * from i2
+  union all by name select * from i3
+),
+
+final as (
+  select
+    period_id,
+    unit_code,
+    formula,
+    cast(numerator as double) as numerator,
+    cast(denominator as double) as denominator,
+    cast(value as double) as value,
+    is_required
+  from unioned
+)
+
+select * from final

@@ -1,0 +1,148 @@
+-- grain: one row per period and school: points per domain, the score rescaled to 100 over applicable points, grade, vetoes and rank within school type
+-- unique: period, school_code
+-- not_null: period, school_code, school_name, unit_code, school_type, score, grade, is_vetoed, earned_points, applicable_points
+-- relationships: period -> core.dim_periods.period_id
+-- relationships: unit_code -> core.dim_units.unit_code
+-- expect: score between 0 and 100
+-- expect: earned_points <= applicable_points + 1e-9
+-- expect: not is_vetoed or veto_reason is not null
+-- expect: rank >= 1
+with indicator_values as (
+  select * from marts.indicator_values where scope = 'school'
+),
+
+school_periods as (
+  select * from core.int_school_periods
+),
+
+periods as (
+  select * from core.dim_periods
+),
+
+vetoes as (
+  select * from core.int_school_vetoes
+),
+
+ref_vetoes as (
+  select * from ref.vetoes
+),
+
+grade_bands as (
+  select * from ref.grade_bands
+),
+
+totals as (
+  select
+    period,
+    school_code,
+    sum(points) filter (where domain_id = 'A') as points_a,
+    sum(points) filter (where domain_id = 'B') as points_b,
+    sum(points) filter (where domain_id = 'C') as points_c,
+    sum(points) filter (where domain_id = 'D') as points_d,
+    sum(points) filter (where domain_id = 'E') as points_e,
+    sum(points) filter (where domain_id = 'F') as points_f,
+    sum(points) filter (where domain_id = 'G') as points_g,
+    sum(points) filter (where domain_id = 'H') as points_h,
+    coalesce(sum(points), 0) as earned_points,
+    coalesce(sum(max_points), 0) as applicable_points,
+    count(*) filter (where status = 'ok') as n_indicators_ok,
+    count(*) filter (where status = 'no_data') as n_indicators_no_data,
+    count(*) filter (where status = 'not_applicable') as n_indicators_not_applicable
+  from indicator_values
+  group by all
+),
+
+-- a school's vetoes, and the grade they cap it at (the strictest cap when several apply)
+school_vetoes as (
+  select
+    vetoes.period_id as period,
+    vetoes.school_code,
+    string_agg(vetoes.veto_id || ' ' || vetoes.veto_name_zh || '（' || vetoes.case_ids || '）', '；' order by vetoes.veto_id) as veto_reason,
+    arg_max(cap_band.grade, cap_band.sort_order) as grade_cap,
+    max(cap_band.sort_order) as grade_cap_order
+  from vetoes
+  join school_periods on school_periods.period_id = vetoes.period_id and school_periods.school_code = vetoes.school_code
+  join ref_vetoes on ref_vetoes.edition = school_periods.definition_edition and ref_vetoes.veto_id = vetoes.veto_id
+  join grade_bands as cap_band on cap_band.edition = ref_vetoes.edition and cap_band.grade = ref_vetoes.school_grade_cap
+  group by all
+),
+
+scored as (
+  select
+    totals.*,
+    school_periods.school_name,
+    school_periods.unit_code,
+    school_periods.school_type,
+    school_periods.enrollment,
+    school_periods.is_separately_ranked,
+    school_periods.definition_edition,
+    case when totals.applicable_points > 0 then round(100 * totals.earned_points / totals.applicable_points, 2) else 0 end as score,
+    school_vetoes.veto_reason is not null as is_vetoed,
+    school_vetoes.veto_reason,
+    school_vetoes.grade_cap,
+    school_vetoes.grade_cap_order
+  from totals
+  join school_periods on school_periods.period_id = totals.period and school_periods.school_code = totals.school_code
+  left join school_vetoes on school_vetoes.period = totals.period and school_vetoes.school_code = totals.school_code
+),
+
+-- the band the score reaches (the highest band whose minimum it meets), capped by a veto
+capped as (
+  select
+    scored.*,
+    case when scored.grade_cap_order > band.sort_order then scored.grade_cap else band.grade end as grade
+  from scored
+  asof join grade_bands as band
+    on band.edition = scored.definition_edition
+   and scored.score >= band.min_score
+),
+
+-- ties share a rank (1, 2, 2, 4); 市直 schools are ranked as their own group within each type
+ranked as (
+  select
+    *,
+    cast(rank() over (partition by period, school_type, is_separately_ranked order by score desc) as integer) as rank,
+    cast(count(*) over (partition by period, school_type, is_separately_ranked) as integer) as n_ranked
+  from capped
+),
+
+final as (
+  select
+    ranked.period,
+    ranked.school_code,
+    ranked.school_name,
+    ranked.unit_code,
+    ranked.school_type,
+    ranked.enrollment,
+    ranked.points_a,
+    ranked.points_b,
+    ranked.points_c,
+    ranked.points_d,
+    ranked.points_e,
+    ranked.points_f,
+    ranked.points_g,
+    ranked.points_h,
+    round(ranked.earned_points, 4) as earned_points,
+    ranked.applicable_points,
+    ranked.score,
+    ranked.grade,
+    ranked.is_vetoed,
+    ranked.veto_reason,
+    ranked.rank,
+    ranked.n_ranked,
+    ranked.is_separately_ranked,
+    previous.rank as previous_rank,
+    previous.rank - ranked.rank as rank_change,
+    ranked.n_indicators_ok,
+    ranked.n_indicators_no_data,
+    ranked.n_indicators_not_applicable,
+    ranked.definition_edition
+  from ranked
+  join periods on periods.period_id = ranked.period
+  left join ranked as previous
+    on previous.period = periods.previous_period_id
+   and previous.school_code = ranked.school_code
+   and previous.school_type = ranked.school_type
+)
+
+select * from final

@@ -1,0 +1,151 @@
+-- grain: one row per period and reporting unit with schools in it: school mean, supervision score, unit score, grade and rank among the ranked units
+-- unique: period, unit_code
+-- not_null: period, unit_code, unit_name, school_mean, score, grade, is_vetoed, n_schools
+-- relationships: period -> core.dim_periods.period_id
+-- relationships: unit_code -> core.dim_units.unit_code
+-- expect: score between 0 and 100
+-- expect: school_mean between 0 and 100
+-- expect: supervision_score is null or supervision_score between 0 and 100
+-- expect: rank is null or rank >= 1
+with schools as (
+  select * from marts.school_scorecard
+),
+
+indicator_values as (
+  select * from marts.indicator_values where scope = 'unit'
+),
+
+periods as (
+  select * from core.dim_periods
+),
+
+units as (
+  select * from core.dim_units
+),
+
+editions as (
+  select * from ref.definition_editions
+),
+
+separately_ranked as (
+  select * from ref.separately_ranked_units
+),
+
+grade_bands as (
+  select * from ref.grade_bands
+),
+
+school_means as (
+  select
+    schools.period,
+    schools.unit_code,
+    any_value(schools.definition_edition) as definition_edition,
+    count(*) as n_schools,
+    count(*) filter (where schools.is_vetoed) as n_vetoed_schools,
+    sum(schools.enrollment) as enrollment,
+    avg(schools.score) as plain_mean,
+    -- schools weighted by their students; a unit whose schools report no enrollment falls back to the plain mean
+    case when sum(coalesce(schools.enrollment, 0)) > 0
+      then sum(schools.score * coalesce(schools.enrollment, 0)) / sum(coalesce(schools.enrollment, 0))
+    end as weighted_mean
+  from schools
+  group by schools.period, schools.unit_code
+),
+
+supervision as (
+  select
+    period,
+    unit_code,
+    sum(points) as earned_points,
+    sum(max_points) as applicable_points
+  from indicator_values
+  group by all
+),
+
+combined as (
+  select
+    school_means.*,
+    units.unit_name,
+    units.is_ranked and separately_ranked.unit_code is null as is_ranked,
+    round(
+      case editions.school_aggregation
+        when 'mean' then school_means.plain_mean
+        else coalesce(school_means.weighted_mean, school_means.plain_mean)
+      end, 2) as school_mean,
+    case when supervision.applicable_points > 0
+      then round(100 * supervision.earned_points / supervision.applicable_points, 2)
+    end as supervision_score,
+    editions.school_weight,
+    editions.supervision_weight
+  from school_means
+  join units using (unit_code)
+  join editions on editions.edition = school_means.definition_edition
+  left join separately_ranked
+    on separately_ranked.edition = school_means.definition_edition and separately_ranked.unit_code = school_means.unit_code
+  left join supervision using (period, unit_code)
+),
+
+scored as (
+  select
+    *,
+    -- 85% schools + 15% supervision; a unit with no supervision data to judge is scored on its schools alone
+    round(case when supervision_score is null then school_mean
+      else school_weight * school_mean + supervision_weight * supervision_score end, 2) as score,
+    n_vetoed_schools > 0 as is_vetoed
+  from combined
+),
+
+-- the band the score reaches; a unit with a vetoed school cannot get the barred grade and takes the next one down
+banded as (
+  select scored.*, band.grade as band_grade, band.sort_order as band_order
+  from scored
+  asof join grade_bands as band
+    on band.edition = scored.definition_edition
+   and scored.score >= band.min_score
+),
+
+graded as (
+  select
+    banded.*,
+    case when banded.is_vetoed and barred.veto_id is not null then next_band.grade else banded.band_grade end as grade
+  from banded
+  left join (select edition, veto_id, unit_grade_barred from ref.vetoes) as barred
+    on barred.edition = banded.definition_edition and barred.unit_grade_barred = banded.band_grade
+  left join grade_bands as next_band
+    on next_band.edition = banded.definition_edition and next_band.sort_order = banded.band_order + 1
+  qualify row_number() over (partition by banded.period, banded.unit_code order by barred.veto_id) = 1
+),
+
+ranked as (
+  select
+    *,
+    case when is_ranked then cast(rank() over (partition by period, is_ranked order by score desc) as integer) end as rank
+  from graded
+),
+
+final as (
+  select
+    ranked.period,
+    ranked.unit_code,
+    ranked.unit_name,
+    ranked.school_mean,
+    ranked.supervision_score,
+    ranked.score,
+    ranked.grade,
+    ranked.is_vetoed,
+    cast(ranked.n_vetoed_schools as integer) as n_vetoed_schools,
+    ranked.rank,
+    previous.rank as previous_rank,
+    previous.rank - ranked.rank as rank_change,
+    cast(ranked.n_schools as integer) as n_schools,
+    ranked.enrollment,
+    ranked.is_ranked,
+    ranked.definition_edition
+  from ranked
+  join periods on periods.period_id = ranked.period
+  left join ranked as previous
+    on previous.period = periods.previous_period_id
+   and previous.unit_code = ranked.unit_code
+)
+
+select * from final
