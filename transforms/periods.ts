@@ -9,13 +9,10 @@ export function isPeriodId(text: string): boolean {
 
 export const PERIOD_HELP = '2025 (year), 2025-Q3 (quarter), 2025-09 (month), 2025-T1 (spring term Feb–Jul) or 2025-T2 (autumn term Sep–Jan)';
 
-/** The latest year, quarter, month and term that have started by the latest date with data. */
+/** The latest year, quarter, month and term that have started by the warehouse's as-of day (core.dim_periods lists only those). */
 export async function currentPeriods(db: Warehouse): Promise<string[]> {
   const rows = await db.all<{ period_id: string }>(
-    `select arg_max(period_id, start_on) as period_id
-     from core.dim_periods
-     where start_on <= (select max(inspected_on) from staging.stg_inspections)
-     group by period_kind order by period_kind`,
+    'select arg_max(period_id, start_on) as period_id from core.dim_periods group by period_kind order by period_kind',
   );
   return rows.map((r) => r.period_id);
 }

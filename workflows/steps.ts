@@ -12,6 +12,7 @@ import { publishSnapshot } from '../warehouse/snapshot.ts';
 import { ingestFile, listExportFiles, sha256File } from '../sources/ingest.ts';
 import { landingWave } from '../sources/detect.ts';
 import { runTransform } from '../transforms/runner.ts';
+import { scoreSummary } from '../transforms/scorecards.ts';
 import { currentPeriods } from '../transforms/periods.ts';
 import { buildSite } from '../dashboards/build.ts';
 import { BadInputError, type DiscoveredFile, type IngestOutcome, type PipelineDeps, type PublishOutcome, type TransformOutcome } from './activities.ts';
@@ -72,10 +73,8 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
         const known = await db.all<{ period_id: string }>('select period_id from core.dim_periods');
         const missing = periods.filter((p) => !known.some((k) => k.period_id === p));
         if (missing.length) throw new BadInputError(`no data for period(s) ${missing.join(', ')}`);
-        const rows = await db.value<number>(
-          `select count(*) from marts.indicator_values where period in (${periods.map((p) => `'${p}'`).join(', ')})`,
-        );
-        return { periods, rows };
+        const summary = await scoreSummary(db, periods);
+        return { periods, rows: summary.reduce((n, p) => n + p.schools, 0) };
       }),
     publish: ({ buildSite: withSite }) =>
       withWarehouse(async (db): Promise<PublishOutcome> => {
