@@ -12,7 +12,8 @@
  *   model's header has a `not_null` test — run with every transform, and a failing one stops
  *   publication. Everything else is `| null`.
  */
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableMetadata } from 'kysely';
 import { Warehouse } from './connection.ts';
@@ -101,20 +102,23 @@ export async function generateSchemaTypes(db: Warehouse, models: Model[] = loadM
  * model) and generates the types from it. No export is needed: a DuckDB column's type does
  * not depend on the rows, and the drift test checks that against the mini city.
  */
-export async function generateFromScratchWarehouse(dir: string): Promise<string> {
-  const path = join(dir, 'schema-types.duckdb');
-  const db = await Warehouse.open(path);
+export async function generateFromScratchWarehouse(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'safecampus-types-'));
   try {
-    await initWarehouse(db);
-    await runTransform(db);
-    return await generateSchemaTypes(db);
+    const db = await Warehouse.open(join(dir, 'warehouse.duckdb'));
+    try {
+      await initWarehouse(db);
+      await runTransform(db);
+      return await generateSchemaTypes(db);
+    } finally {
+      db.close();
+    }
   } finally {
-    db.close();
-    rmSync(path, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** What differs between the checked-in types and freshly generated ones, one line per table or column. */
+/** What differs between the checked-in types and freshly generated ones, one line per table or column ('schema.table'). */
 export function describeDrift(checkedIn: string, generated: string): string[] {
   const before = interfaceBlocks(checkedIn);
   const after = interfaceBlocks(generated);
@@ -135,8 +139,8 @@ export function describeDrift(checkedIn: string, generated: string): string[] {
 
 function interfaceBlocks(text: string): Map<string, string[]> {
   const blocks = new Map<string, string[]>();
-  for (const match of text.matchAll(/^export interface (\w+) \{\n([\s\S]*?)\n\}/gm)) {
-    if (match[1] !== 'Database') blocks.set(match[1], match[2].split('\n').map((line) => line.trim()));
+  for (const match of text.matchAll(/^\/\*\* ([\w.]+) \*\/\nexport interface \w+ \{\n([\s\S]*?)\n\}/gm)) {
+    blocks.set(match[1], match[2].split('\n').map((line) => line.trim()));
   }
   return blocks;
 }
