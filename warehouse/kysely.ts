@@ -154,7 +154,7 @@ interface ColumnRow {
 }
 
 /** Schemas, tables and columns from DuckDB's information_schema, in schema, table, column order. */
-export class WarehouseIntrospector implements DatabaseIntrospector {
+class WarehouseIntrospector implements DatabaseIntrospector {
   constructor(private readonly db: Kysely<any>) {}
 
   async getSchemas(): Promise<SchemaMetadata[]> {

@@ -18,9 +18,8 @@ import { join } from 'node:path';
 import type { TableMetadata } from 'kysely';
 import { Warehouse } from './connection.ts';
 import { initWarehouse } from './init.ts';
-import { WarehouseIntrospector, typedWarehouse } from './kysely.ts';
+import { typedWarehouse } from './kysely.ts';
 import { loadModels, runTransform } from '../transforms/runner.ts';
-import type { Model } from '../transforms/model.ts';
 
 export const SCHEMA_TYPES_PATH = join(import.meta.dirname, 'schema.generated.ts');
 const SCHEMAS = ['staging', 'core', 'marts', 'audit', 'ref'];
@@ -74,13 +73,11 @@ export function tsType(duckType: string, where: string): string {
 }
 
 /** The text of schema.generated.ts for the tables of an open warehouse. */
-export async function generateSchemaTypes(db: Warehouse, models: Model[] = loadModels()): Promise<string> {
-  const notNull = new Set(
-    models.flatMap((model) => model.tests.flatMap((test) => /^not_null\((\w+)\)$/.exec(test.name)?.slice(1).map((column) => `${model.id}.${column}`) ?? [])),
-  );
-  const tables = (await new WarehouseIntrospector(typedWarehouse(db)).getTables())
+export async function generateSchemaTypes(db: Warehouse): Promise<string> {
+  const notNull = notNullColumns();
+  const tables = (await typedWarehouse(db).introspection.getTables())
     .filter((table) => SCHEMAS.includes(table.schema!))
-    .sort((a, b) => key(a).localeCompare(key(b), 'en'));
+    .sort((a, b) => (key(a) < key(b) ? -1 : 1));
   const names = new Map<string, string>();
   const blocks = tables.map((table) => {
     const name = interfaceName(table);
@@ -143,6 +140,18 @@ function interfaceBlocks(text: string): Map<string, string[]> {
     blocks.set(match[1], match[2].split('\n').map((line) => line.trim()));
   }
   return blocks;
+}
+
+/** 'schema.table.column' of every column a model's header tests not_null. */
+function notNullColumns(): Set<string> {
+  const columns = new Set<string>();
+  for (const model of loadModels()) {
+    for (const test of model.tests) {
+      const column = /^not_null\((\w+)\)$/.exec(test.name)?.[1];
+      if (column) columns.add(`${model.id}.${column}`);
+    }
+  }
+  return columns;
 }
 
 function key(table: TableMetadata): string {
