@@ -3,7 +3,7 @@
  * mini-city: seven schools, 19 inspection rows, one of them rejected) through the CLI, and
  * the drift test of the generated table types. Expected rows are read off the fixture files.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -202,10 +202,26 @@ describe('safecampus status (Kysely queries)', () => {
   });
 });
 
-describe('safecampus types --check', () => {
-  it('passes on the checked-in file', async () => {
+describe('safecampus types', () => {
+  it('--check passes on the checked-in file', async () => {
     const result = await runCli(['types', '--check']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe('warehouse/schema.generated.ts matches the warehouse\n');
+  });
+
+  it('--check exits 1 naming the drift, and without --check rewrites the file', async () => {
+    const checkedIn = readFileSync(SCHEMA_TYPES_PATH, 'utf8');
+    const out = join(tempDir(), 'schema.generated.ts');
+    writeFileSync(out, checkedIn.replace('  has_official_code: boolean;\n', ''));
+
+    const check = await runCli(['types', '--check', '--out', out]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('is out of date with the warehouse (1 difference(s)):\n  + ref.units.has_official_code: boolean;\nRun `npx safecampus types --out ');
+    expect(readFileSync(out, 'utf8')).not.toBe(checkedIn);
+
+    const write = await runCli(['types', '--out', out, '--json']);
+    expect(write.code, write.stderr).toBe(0);
+    expect(JSON.parse(write.stdout)).toMatchObject({ up_to_date: false, changes: ['+ ref.units.has_official_code: boolean;'] });
+    expect(readFileSync(out, 'utf8')).toBe(checkedIn);
   });
 });
