@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, ResultReturnType, type DuckDBValue } from '@duckdb/node-api';
 
 export const DEFAULT_DB_PATH = 'data/warehouse.duckdb';
 
@@ -15,6 +15,12 @@ export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 /** --db flag, then SAFECAMPUS_DB, then data/warehouse.duckdb (relative to the cwd). */
 export function resolveDbPath(flag?: string): string {
   return resolve(flag ?? process.env.SAFECAMPUS_DB ?? DEFAULT_DB_PATH);
+}
+
+/** A statement's outcome: the rows of a query, or how many rows an INSERT/UPDATE/DELETE changed. */
+export interface QueryOutcome<T extends Row = Row> {
+  rows: T[];
+  rowsChanged?: number;
 }
 
 export interface OpenOptions {
@@ -45,9 +51,14 @@ export class Warehouse {
     await this.connection.run(sql, params);
   }
 
-  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+  async query<T extends Row = Row>(sql: string, params?: Params): Promise<QueryOutcome<T>> {
     const reader = await this.connection.runAndReadAll(sql, params);
-    return reader.getRowObjects().map((row) => plainRow(row) as T);
+    if (reader.returnType === ResultReturnType.CHANGED_ROWS) return { rows: [], rowsChanged: reader.rowsChanged };
+    return { rows: reader.getRowObjects().map((row) => plainRow(row) as T) };
+  }
+
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    return (await this.query<T>(sql, params)).rows;
   }
 
   async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {

@@ -11,6 +11,7 @@ import { scoreCommand } from './score.ts';
 import { setupCommand } from './setup.ts';
 import { statusCommand } from './status.ts';
 import { transformCommand } from './transform.ts';
+import { typesCommand } from './types.ts';
 import { workerCommand } from './worker.ts';
 
 export const COMMANDS: Command[] = [
@@ -27,4 +28,5 @@ export const COMMANDS: Command[] = [
   dashboardsCommand,
   weightsCommand,
   statusCommand,
+  typesCommand,
 ];
