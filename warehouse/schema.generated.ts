@@ -98,6 +98,9 @@ export interface CoreDimPeriods {
   start_on: DateText;
   end_on: DateText;
   previous_period_id: string | null;
+  as_of_on: DateText;
+  is_complete: boolean | null;
+  definition_edition: number;
 }
 
 /** core.dim_schools */
@@ -218,8 +221,9 @@ export interface CoreFctHazards {
   rectified_on: DateText | null;
   is_rectified: boolean | null;
   is_rectified_on_time: boolean | null;
-  is_recurrence: boolean | null;
-  recurrence_of_hazard_id: string | null;
+  is_escape_obstacle: boolean | null;
+  previous_hazard_id: string | null;
+  days_after_previous_rectification: number | null;
 }
 
 /** core.fct_inspection_items */
@@ -236,17 +240,194 @@ export interface CoreFctInspectionItems {
   item_category: string | null;
 }
 
+/** core.int_indicator_params */
+export interface CoreIntIndicatorParams {
+  period_id: string;
+  formula: string;
+  indicator_id: string;
+  params: string;
+}
+
+/** core.int_measures_alerts */
+export interface CoreIntMeasuresAlerts {
+  period_id: string;
+  school_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  is_required: boolean;
+}
+
+/** core.int_measures_cases */
+export interface CoreIntMeasuresCases {
+  period_id: string;
+  school_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  is_required: boolean;
+}
+
+/** core.int_measures_devices */
+export interface CoreIntMeasuresDevices {
+  period_id: string;
+  school_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  is_required: boolean;
+}
+
+/** core.int_measures_inspections */
+export interface CoreIntMeasuresInspections {
+  period_id: string;
+  school_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  is_required: boolean;
+}
+
+/** core.int_measures_programmes */
+export interface CoreIntMeasuresProgrammes {
+  period_id: string;
+  school_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  is_required: boolean;
+}
+
+/** core.int_measures_registry */
+export interface CoreIntMeasuresRegistry {
+  period_id: string;
+  school_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  is_required: boolean;
+}
+
+/** core.int_school_periods */
+export interface CoreIntSchoolPeriods {
+  period_id: string;
+  period_kind: string | null;
+  start_on: DateText | null;
+  end_on: DateText | null;
+  as_of_on: DateText | null;
+  definition_edition: number;
+  school_code: string;
+  school_name: string;
+  unit_code: string;
+  school_type: string;
+  enrollment: number | null;
+  boarders: number | null;
+  guards: number | null;
+  is_near_water: boolean | null;
+  flags: Array<string> | null;
+  is_separately_ranked: boolean | null;
+}
+
+/** core.int_school_vetoes */
+export interface CoreIntSchoolVetoes {
+  period_id: string;
+  school_code: string;
+  veto_id: string;
+  veto_name_zh: string;
+  case_ids: string;
+}
+
+/** core.int_unit_measures */
+export interface CoreIntUnitMeasures {
+  period_id: string;
+  unit_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  is_required: boolean;
+}
+
 /** marts.indicator_values */
 export interface MartsIndicatorValues {
   period: string;
   unit_code: string;
-  school_code: string;
+  school_code: string | null;
   school_name: string | null;
   indicator_id: string;
+  indicator_name: string;
+  domain_id: string;
+  scope: string | null;
+  kind: string | null;
+  direction: string | null;
+  unit: string | null;
   value: number | null;
+  points: number | null;
+  max_points: number | null;
+  status: string;
   numerator: number | null;
   denominator: number | null;
-  status: string;
+  target: number | null;
+  floor: number | null;
+  definition_edition: number;
+  sort_order: number | null;
+}
+
+/** marts.school_scorecard */
+export interface MartsSchoolScorecard {
+  period: string;
+  school_code: string;
+  school_name: string;
+  unit_code: string;
+  school_type: string;
+  enrollment: number | null;
+  points_a: number | null;
+  points_b: number | null;
+  points_c: number | null;
+  points_d: number | null;
+  points_e: number | null;
+  points_f: number | null;
+  points_g: number | null;
+  points_h: number | null;
+  earned_points: number;
+  applicable_points: number;
+  score: number;
+  grade: string;
+  is_vetoed: boolean;
+  veto_reason: string | null;
+  rank: number | null;
+  n_ranked: number | null;
+  is_separately_ranked: boolean | null;
+  previous_rank: number | null;
+  rank_change: number | null;
+  n_indicators_ok: number | null;
+  n_indicators_no_data: number | null;
+  n_indicators_not_applicable: number | null;
+  definition_edition: number | null;
+}
+
+/** marts.short_boards */
+export interface MartsShortBoards {
+  period: string;
+  unit_code: string;
+  school_code: string | null;
+  school_name: string | null;
+  indicator_id: string;
+  indicator_name: string;
+  board_rank: number;
+  value: number | null;
+  city_median_value: number | null;
+  attainment: number;
+  city_median_attainment: number;
+  gap: number;
+  suggestion: string | null;
+  suggestions: Array<string> | null;
 }
 
 /** marts.unit_indicator_ranking */
@@ -255,11 +436,35 @@ export interface MartsUnitIndicatorRanking {
   unit_code: string;
   unit_name: string;
   indicator_id: string;
+  indicator_name: string | null;
+  unit: string | null;
   value: number | null;
   numerator: number | null;
   denominator: number | null;
+  attainment: number | null;
   n_schools: number;
+  n_schools_applicable: number | null;
   rank: number | null;
+}
+
+/** marts.unit_scorecard */
+export interface MartsUnitScorecard {
+  period: string;
+  unit_code: string;
+  unit_name: string;
+  school_mean: number;
+  supervision_score: number | null;
+  score: number;
+  grade: string;
+  is_vetoed: boolean;
+  n_vetoed_schools: number | null;
+  rank: number | null;
+  previous_rank: number | null;
+  rank_change: number | null;
+  n_schools: number;
+  enrollment: number | null;
+  is_ranked: boolean | null;
+  definition_edition: number | null;
 }
 
 /** ref.checklist_items */
@@ -271,12 +476,118 @@ export interface RefChecklistItems {
   applies_to: string;
 }
 
+/** ref.definition_editions */
+export interface RefDefinitionEditions {
+  edition: number | null;
+  version: string | null;
+  title_zh: string | null;
+  effective_from: DateText | null;
+  effective_to: DateText | null;
+  definition_path: string | null;
+  definition_sha256: string | null;
+  total_points: number | null;
+  school_weight: number | null;
+  school_aggregation: string | null;
+  supervision_weight: number | null;
+  supervision_points: number | null;
+  unit_formula_text: string | null;
+}
+
+/** ref.domains */
+export interface RefDomains {
+  edition: number | null;
+  domain_id: string | null;
+  domain_name_zh: string | null;
+  domain_name_en: string | null;
+  points: number | null;
+  sort_order: number | null;
+}
+
 /** ref.enum_aliases */
 export interface RefEnumAliases {
   source: string;
   column_name: string;
   alias: string;
   value: string;
+}
+
+/** ref.grade_bands */
+export interface RefGradeBands {
+  edition: number | null;
+  grade: string | null;
+  grade_en: string | null;
+  min_score: number | null;
+  sort_order: number | null;
+}
+
+/** ref.guard_bands */
+export interface RefGuardBands {
+  edition: number | null;
+  min_enrollment: number | null;
+  max_enrollment: number | null;
+  guards: number | null;
+  extra_guard_per_students: number | null;
+  extra_rounding: string | null;
+  extra_guard_per_boarders: number | null;
+  boarders_rounding: string | null;
+}
+
+/** ref.indicator_applicability */
+export interface RefIndicatorApplicability {
+  edition: number | null;
+  indicator_id: string | null;
+  school_type: string | null;
+}
+
+/** ref.indicator_required_flags */
+export interface RefIndicatorRequiredFlags {
+  edition: number | null;
+  indicator_id: string | null;
+  flag_id: string | null;
+}
+
+/** ref.indicators */
+export interface RefIndicators {
+  edition: number | null;
+  indicator_id: string | null;
+  scope: string | null;
+  domain_id: string | null;
+  indicator_name_zh: string | null;
+  indicator_name_en: string | null;
+  kind: string | null;
+  direction: string | null;
+  unit: string | null;
+  formula: string | null;
+  formula_text: string | null;
+  points: number | null;
+  target: number | null;
+  floor: number | null;
+  deduction_per_occurrence: number | null;
+  deduction_base: number | null;
+  params: string | null;
+  empty_denominator: string | null;
+  sort_order: number | null;
+}
+
+/** ref.separately_ranked_units */
+export interface RefSeparatelyRankedUnits {
+  edition: number | null;
+  unit_code: string | null;
+}
+
+/** ref.severity_weights */
+export interface RefSeverityWeights {
+  edition: number | null;
+  severity: string | null;
+  weight: number | null;
+}
+
+/** ref.suggestions */
+export interface RefSuggestions {
+  edition: number | null;
+  indicator_id: string | null;
+  suggestion_no: number | null;
+  suggestion: string | null;
 }
 
 /** ref.units */
@@ -287,6 +598,18 @@ export interface RefUnits {
   unit_kind: string;
   is_ranked: boolean;
   has_official_code: boolean;
+}
+
+/** ref.vetoes */
+export interface RefVetoes {
+  edition: number | null;
+  veto_id: string | null;
+  rule: string | null;
+  veto_name_zh: string | null;
+  condition_text: string | null;
+  params: string | null;
+  school_grade_cap: string | null;
+  unit_grade_barred: string | null;
 }
 
 /** staging.stg_activities */
@@ -414,11 +737,35 @@ export interface Database {
   'core.fct_device_intervals': CoreFctDeviceIntervals;
   'core.fct_hazards': CoreFctHazards;
   'core.fct_inspection_items': CoreFctInspectionItems;
+  'core.int_indicator_params': CoreIntIndicatorParams;
+  'core.int_measures_alerts': CoreIntMeasuresAlerts;
+  'core.int_measures_cases': CoreIntMeasuresCases;
+  'core.int_measures_devices': CoreIntMeasuresDevices;
+  'core.int_measures_inspections': CoreIntMeasuresInspections;
+  'core.int_measures_programmes': CoreIntMeasuresProgrammes;
+  'core.int_measures_registry': CoreIntMeasuresRegistry;
+  'core.int_school_periods': CoreIntSchoolPeriods;
+  'core.int_school_vetoes': CoreIntSchoolVetoes;
+  'core.int_unit_measures': CoreIntUnitMeasures;
   'marts.indicator_values': MartsIndicatorValues;
+  'marts.school_scorecard': MartsSchoolScorecard;
+  'marts.short_boards': MartsShortBoards;
   'marts.unit_indicator_ranking': MartsUnitIndicatorRanking;
+  'marts.unit_scorecard': MartsUnitScorecard;
   'ref.checklist_items': RefChecklistItems;
+  'ref.definition_editions': RefDefinitionEditions;
+  'ref.domains': RefDomains;
   'ref.enum_aliases': RefEnumAliases;
+  'ref.grade_bands': RefGradeBands;
+  'ref.guard_bands': RefGuardBands;
+  'ref.indicator_applicability': RefIndicatorApplicability;
+  'ref.indicator_required_flags': RefIndicatorRequiredFlags;
+  'ref.indicators': RefIndicators;
+  'ref.separately_ranked_units': RefSeparatelyRankedUnits;
+  'ref.severity_weights': RefSeverityWeights;
+  'ref.suggestions': RefSuggestions;
   'ref.units': RefUnits;
+  'ref.vetoes': RefVetoes;
   'staging.stg_activities': StagingStgActivities;
   'staging.stg_alerts': StagingStgAlerts;
   'staging.stg_cases': StagingStgCases;
