@@ -16,21 +16,26 @@ alerts as (
 ),
 
 -- an alert never acknowledged counts as acknowledged at the end of the as-of day, so silence never beats a slow answer
+periods as (
+  select * from core.dim_periods
+),
+
+period_days as (
+  select * from core.dim_period_days
+),
+
 alerts_in_period as (
   select
-    school_periods.period_id,
-    school_periods.school_code,
-    school_periods.as_of_on,
+    period_days.period_id,
+    periods.as_of_on,
     alerts.*,
     coalesce(
       alerts.minutes_to_acknowledge,
-      date_diff('second', alerts.raised_at, school_periods.as_of_on::timestamp + interval 1 day) / 60.0
+      date_diff('second', alerts.raised_at, periods.as_of_on::timestamp + interval 1 day) / 60.0
     ) as minutes_to_acknowledge_censored
-  from school_periods
-  join alerts
-    on alerts.school_code = school_periods.school_code
-   and alerts.raised_at >= school_periods.start_on::timestamp
-   and alerts.raised_at < school_periods.as_of_on::timestamp + interval 1 day
+  from alerts
+  join period_days on period_days.day_on = cast(alerts.raised_at as date)
+  join periods on periods.period_id = period_days.period_id
 ),
 
 formulas as (

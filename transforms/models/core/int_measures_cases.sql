@@ -19,13 +19,19 @@ severity_weights as (
   select * from ref.severity_weights
 ),
 
+periods as (
+  select * from core.dim_periods
+),
+
+period_days as (
+  select * from core.dim_period_days
+),
+
 cases_in_period as (
-  select school_periods.period_id, school_periods.school_code, school_periods.as_of_on, school_periods.definition_edition, cases.*
-  from school_periods
-  join cases
-    on cases.school_code = school_periods.school_code
-   and cases.occurred_at >= school_periods.start_on::timestamp
-   and cases.occurred_at < school_periods.as_of_on::timestamp + interval 1 day
+  select period_days.period_id, periods.as_of_on, periods.definition_edition, cases.*
+  from cases
+  join period_days on period_days.day_on = cast(cases.occurred_at as date)
+  join periods on periods.period_id = period_days.period_id
 ),
 
 -- E2: bullying cases whose investigation closed within the limit; a case still open inside its limit is not judged yet

@@ -16,24 +16,28 @@ intervals as (
   select * from core.fct_device_intervals
 ),
 
+periods as (
+  select * from core.dim_periods
+),
+
 -- each status interval cut to the period; the last (open) interval runs to the end of the as-of day
 clipped as (
   select
-    school_periods.period_id,
-    school_periods.school_code,
+    periods.period_id,
+    intervals.school_code,
     intervals.device_id,
     intervals.device_type,
     intervals.state,
+    -- whole seconds, summed exactly (a float sum would depend on the order of parallel aggregation)
     date_diff(
       'second',
-      greatest(intervals.started_at, school_periods.start_on::timestamp),
-      least(coalesce(intervals.ended_at, school_periods.as_of_on::timestamp + interval 1 day), school_periods.as_of_on::timestamp + interval 1 day)
-    ) / 3600.0 as hours
-  from school_periods
-  join intervals
-    on intervals.school_code = school_periods.school_code
-   and intervals.started_at < school_periods.as_of_on::timestamp + interval 1 day
-   and (intervals.ended_at is null or intervals.ended_at > school_periods.start_on::timestamp)
+      greatest(intervals.started_at, periods.start_on::timestamp),
+      least(coalesce(intervals.ended_at, periods.as_of_on::timestamp + interval 1 day), periods.as_of_on::timestamp + interval 1 day)
+    ) as seconds
+  from intervals
+  join periods
+    on intervals.started_at < periods.as_of_on::timestamp + interval 1 day
+   and coalesce(intervals.ended_at, timestamp '9999-12-31') > periods.start_on::timestamp
 ),
 
 -- B2, B3, B4: the share of device-hours online, over the device types each formula names
@@ -48,8 +52,8 @@ uptime_measured as (
     clipped.period_id,
     clipped.school_code,
     uptime_formulas.formula,
-    sum(clipped.hours) filter (where clipped.state = 'online') as online_hours,
-    sum(clipped.hours) as device_hours
+    sum(clipped.seconds) filter (where clipped.state = 'online') / 3600.0 as online_hours,
+    sum(clipped.seconds) / 3600.0 as device_hours
   from clipped
   join uptime_formulas
     on uptime_formulas.period_id = clipped.period_id
@@ -75,15 +79,12 @@ uptime as (
 -- B5: fault episodes that ended (the device was restored) in the period, in hours
 repairs as (
   select
-    school_periods.period_id,
-    school_periods.school_code,
+    period_days.period_id,
+    intervals.school_code,
     date_diff('second', intervals.started_at, intervals.ended_at) / 3600.0 as repair_hours
-  from school_periods
-  join intervals
-    on intervals.school_code = school_periods.school_code
-   and intervals.state = 'fault'
-   and intervals.ended_at >= school_periods.start_on::timestamp
-   and intervals.ended_at < school_periods.as_of_on::timestamp + interval 1 day
+  from intervals
+  join core.dim_period_days as period_days on period_days.day_on = cast(intervals.ended_at as date)
+  where intervals.state = 'fault'
 ),
 
 b5 as (

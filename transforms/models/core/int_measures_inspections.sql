@@ -19,23 +19,39 @@ hazards as (
   select * from core.fct_hazards
 ),
 
+period_days as (
+  select * from core.dim_period_days
+),
+
 -- A1 and A2 read the checklist items inspected in the period
-items_in_period as (
+items_measured as (
   select
-    school_periods.period_id,
-    school_periods.school_code,
-    count(items.item_code) as n_items,
+    period_days.period_id,
+    items.school_code,
+    count(*) as n_items,
     count(*) filter (where items.result = '合格') as n_passed,
     count(*) filter (where items.result in ('合格', '不合格')) as n_judged,
     count(distinct date_trunc('month', items.inspected_on)) filter (
       where items.inspection_kind = json_extract_string(a1_params.params, '$.inspection_kind')
     ) as n_months_self_inspected
-  from school_periods
-  join params as a1_params on a1_params.period_id = school_periods.period_id and a1_params.formula = 'self_inspection_month_coverage'
-  left join items
-    on items.school_code = school_periods.school_code
-   and items.inspected_on between school_periods.start_on and school_periods.as_of_on
+  from items
+  join period_days on period_days.day_on = items.inspected_on
+  join params as a1_params on a1_params.period_id = period_days.period_id and a1_params.formula = 'self_inspection_month_coverage'
   group by all
+),
+
+items_in_period as (
+  select
+    school_periods.period_id,
+    school_periods.school_code,
+    coalesce(items_measured.n_items, 0) as n_items,
+    coalesce(items_measured.n_passed, 0) as n_passed,
+    coalesce(items_measured.n_judged, 0) as n_judged,
+    coalesce(items_measured.n_months_self_inspected, 0) as n_months_self_inspected
+  from school_periods
+  left join items_measured
+    on items_measured.period_id = school_periods.period_id
+   and items_measured.school_code = school_periods.school_code
 ),
 
 a1 as (
@@ -66,20 +82,30 @@ a2 as (
 ),
 
 -- A3: hazards whose due date falls in the period, fixed by it
+hazards_due as (
+  select
+    period_days.period_id,
+    hazards.school_code,
+    count(*) filter (where hazards.is_rectified_on_time) as n_on_time,
+    count(*) as n_due
+  from hazards
+  join period_days on period_days.day_on = hazards.due_on
+  group by all
+),
+
 a3 as (
   select
     school_periods.period_id,
     school_periods.school_code,
     'on_time_rectification_rate' as formula,
-    count(hazards.hazard_id) filter (where hazards.is_rectified_on_time) as numerator,
-    count(hazards.hazard_id) as denominator,
+    coalesce(hazards_due.n_on_time, 0) as numerator,
+    coalesce(hazards_due.n_due, 0) as denominator,
     case when denominator > 0 then numerator / denominator end as value,
     true as is_required
   from school_periods
-  left join hazards
-    on hazards.school_code = school_periods.school_code
-   and hazards.due_on between school_periods.start_on and school_periods.as_of_on
-  group by all
+  left join hazards_due
+    on hazards_due.period_id = school_periods.period_id
+   and hazards_due.school_code = school_periods.school_code
 ),
 
 -- hazards still open on the as-of day (a rectification dated later had not happened yet)
@@ -129,23 +155,33 @@ c3 as (
 ),
 
 -- A5: hazards found in the period on an item rectified within the window before
+hazards_found as (
+  select
+    period_days.period_id,
+    hazards.school_code,
+    count(*) filter (
+      where hazards.days_after_previous_rectification <= cast(json_extract(a5_params.params, '$.window_days') as integer)
+    ) as n_recurrences,
+    count(*) as n_found
+  from hazards
+  join period_days on period_days.day_on = hazards.found_on
+  join params as a5_params on a5_params.period_id = period_days.period_id and a5_params.formula = 'hazard_recurrence_rate'
+  group by all
+),
+
 a5 as (
   select
     school_periods.period_id,
     school_periods.school_code,
     'hazard_recurrence_rate' as formula,
-    count(hazards.hazard_id) filter (
-      where hazards.days_after_previous_rectification <= cast(json_extract(a5_params.params, '$.window_days') as integer)
-    ) as numerator,
-    count(hazards.hazard_id) as denominator,
+    coalesce(hazards_found.n_recurrences, 0) as numerator,
+    coalesce(hazards_found.n_found, 0) as denominator,
     case when denominator > 0 then numerator / denominator end as value,
     true as is_required
   from school_periods
-  join params as a5_params on a5_params.period_id = school_periods.period_id and a5_params.formula = 'hazard_recurrence_rate'
-  left join hazards
-    on hazards.school_code = school_periods.school_code
-   and hazards.found_on between school_periods.start_on and school_periods.as_of_on
-  group by all
+  left join hazards_found
+    on hazards_found.period_id = school_periods.period_id
+   and hazards_found.school_code = school_periods.school_code
 ),
 
 unioned as (

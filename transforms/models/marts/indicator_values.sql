@@ -26,9 +26,7 @@ indicators as (
 ),
 
 applicability as (
-  select edition, indicator_id, list(school_type) as school_types
-  from ref.indicator_applicability
-  group by all
+  select * from ref.indicator_applicability
 ),
 
 required_flags as (
@@ -50,24 +48,28 @@ unit_measures as (
   select * from core.int_unit_measures
 ),
 
--- every school of the period against every school-level indicator of the edition
+-- every school of the period against every school-level indicator of the edition (narrow rows: metadata joins at the end)
 school_rows as (
   select
     school_periods.period_id,
     school_periods.unit_code,
     school_periods.school_code,
     school_periods.school_name,
-    indicators.*,
-    list_contains(applicability.school_types, school_periods.school_type)
-      and list_has_all(school_periods.flags, coalesce(required_flags.flag_ids, [])) as is_applicable,
+    indicators.edition,
+    indicators.indicator_id,
+    applicability.school_type is not null
+      and (required_flags.flag_ids is null or list_has_all(school_periods.flags, required_flags.flag_ids)) as is_applicable,
     school_measures.numerator,
     school_measures.denominator,
     school_measures.value as measured_value,
     school_measures.is_required
   from school_periods
   join indicators on indicators.edition = school_periods.definition_edition and indicators.scope = 'school'
-  left join applicability using (edition, indicator_id)
-  left join required_flags using (edition, indicator_id)
+  left join applicability
+    on applicability.edition = indicators.edition
+   and applicability.indicator_id = indicators.indicator_id
+   and applicability.school_type = school_periods.school_type
+  left join required_flags on required_flags.edition = indicators.edition and required_flags.indicator_id = indicators.indicator_id
   left join school_measures
     on school_measures.period_id = school_periods.period_id
    and school_measures.school_code = school_periods.school_code
@@ -81,7 +83,8 @@ unit_rows as (
     units.unit_code,
     null as school_code,
     null as school_name,
-    indicators.*,
+    indicators.edition,
+    indicators.indicator_id,
     true as is_applicable,
     unit_measures.numerator,
     unit_measures.denominator,
@@ -96,15 +99,23 @@ unit_rows as (
    and unit_measures.formula = indicators.formula
 ),
 
+all_rows as (
+  select * from school_rows
+  union all by name
+  select * from unit_rows
+),
+
 with_status as (
   select
-    *,
+    all_rows.*,
+    indicators.* exclude (edition, indicator_id, formula_text, params),
     case
-      when not is_applicable or not coalesce(is_required, true) then 'not_applicable'
-      when measured_value is null then empty_denominator
+      when not all_rows.is_applicable or not coalesce(all_rows.is_required, true) then 'not_applicable'
+      when all_rows.measured_value is null then indicators.empty_denominator
       else 'ok'
     end as status
-  from (select * from school_rows union all by name select * from unit_rows)
+  from all_rows
+  join indicators using (edition, indicator_id)
 ),
 
 -- DOMAIN.md §5 default scoring: linear between floor and target, deductions down to zero, yes/no all or nothing

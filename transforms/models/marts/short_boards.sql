@@ -63,10 +63,11 @@ compared as (
 boards as (
   select
     *,
-    city_median_attainment - attainment as gap,
-    row_number() over (partition by period, unit_code, school_code order by city_median_attainment - attainment desc, sort_order) as board_rank
+    round(city_median_attainment - attainment, 4) as gap,
+    row_number() over (partition by period, unit_code, school_code order by round(city_median_attainment - attainment, 4) desc, sort_order) as board_rank
   from compared
-  where attainment < city_median_attainment
+  -- a gap that vanishes at four decimals is no short board
+  where round(city_median_attainment - attainment, 4) > 0
   qualify board_rank <= 3
 ),
 
@@ -89,7 +90,7 @@ final as (
     boards.city_median_value,
     round(boards.attainment, 4) as attainment,
     round(boards.city_median_attainment, 4) as city_median_attainment,
-    round(boards.gap, 4) as gap,
+    boards.gap,
     catalogue.suggestions[1] as suggestion,
     coalesce(catalogue.suggestions, []) as suggestions
   from boards

@@ -1,0 +1,15 @@
+-- grain: one row per period and calendar day from the period's start to its as-of day (facts join their periods on the day, an equi-join)
+-- unique: period_id, day_on
+-- not_null: period_id, day_on
+-- relationships: period_id -> core.dim_periods.period_id
+with periods as (
+  select * from core.dim_periods
+),
+
+final as (
+  select periods.period_id, cast(day_at as date) as day_on
+  from periods,
+    unnest(generate_series(periods.start_on::timestamp, periods.as_of_on::timestamp, interval 1 day)) as d(day_at)
+)
+
+select * from final
