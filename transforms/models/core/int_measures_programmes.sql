@@ -19,13 +19,21 @@ activities as (
   select * from core.fct_activities where school_code is not null
 ),
 
+-- the calendar's terms (spring Feb–Jul, autumn Sep–Jan), from the autumn term that ends in the first year listed:
+-- a term is a fact of the calendar, listed in dim_periods or not
+terms as (
+  select make_date(term_year, 2, 1) as term_start_on, make_date(term_year, 7, 31) as term_end_on
+  from (select distinct period_year as term_year from periods)
+  union all
+  select make_date(term_year, 9, 1), make_date(term_year + 1, 1, 31)
+  from (select distinct period_year - 1 as term_year from periods union select distinct period_year from periods)
+),
+
 -- terms judged in a period: those that end in it by its as-of day (a term is judged once it is over)
 period_terms as (
-  select periods.period_id, terms.start_on as term_start_on, terms.end_on as term_end_on
+  select periods.period_id, terms.term_start_on, terms.term_end_on
   from periods
-  join periods as terms
-    on terms.period_kind = 'term'
-   and terms.end_on between periods.start_on and periods.as_of_on
+  join terms on terms.term_end_on between periods.start_on and periods.as_of_on
 ),
 
 -- C1 windows: each month of the period that overlaps a term (monthly_in_term), each quarter ending in the period (quarterly)
@@ -34,8 +42,8 @@ drill_windows as (
   from periods,
     unnest(generate_series(date_trunc('month', periods.start_on), periods.as_of_on, interval 1 month)) as m(month_start)
   where exists (
-    select 1 from periods as terms
-    where terms.period_kind = 'term' and terms.start_on <= last_day(month_start) and terms.end_on >= month_start
+    select 1 from terms
+    where terms.term_start_on <= last_day(month_start) and terms.term_end_on >= month_start
   )
   union all
   select periods.period_id, 'quarterly', quarters.start_on, quarters.end_on
@@ -99,7 +107,7 @@ term_based as (
     school_code,
     formula,
     case formula
-      when 'parent_letter_receipt_rate' then sum(n_returned)
+      when 'parent_letter_receipt_rate' then coalesce(sum(n_returned), 0)
       when 'drowning_lesson_rate' then sum(least(n_activities, cast(json_extract(params, '$.required_per_term') as integer)))
       else count(term_start_on) filter (where n_activities >= coalesce(cast(json_extract(params, '$.min_per_term') as integer), 1))
     end as numerator,
