@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { expectIndicator, J1, K1, landScoringCity, P1, P2, P3, S1 } from './city.ts';
+import { expectIndicator, J1, K1, landScoringCity, P1, P2, P3, P4, S1 } from './city.ts';
 
 let db: Warehouse;
 beforeAll(async () => {
