@@ -54,15 +54,6 @@ export type Status = 'ok' | 'not_applicable' | 'no_data';
 /** [numerator, denominator, value, status, points] as in marts.indicator_values. */
 export type Expected = [number | null, number | null, number | null, Status, number | null];
 
-/** Points of a rate or duration: linear from floor (0) to target (full), clamped, rounded to 4 decimals like the mart. */
-export function linear(points: number, value: number, target: number, floor: number): number {
-  return round4(points * Math.min(1, Math.max(0, (value - floor) / (target - floor))));
-}
-
-export function round4(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
-}
-
 /**
  * Checks one indicator of one period for the given schools (or units): counts exactly, the value
  * to 1e-9, the status exactly and the points to the mart's 4 decimals.
