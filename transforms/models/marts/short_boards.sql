@@ -66,7 +66,8 @@ boards as (
     city_median_attainment - attainment as gap,
     row_number() over (partition by period, unit_code, school_code order by city_median_attainment - attainment desc, sort_order) as board_rank
   from compared
-  where attainment < city_median_attainment
+  -- the gap as published (4 decimals): a difference below that is no short board
+  where round(city_median_attainment - attainment, 4) > 0
   qualify board_rank <= 3
 ),
 
