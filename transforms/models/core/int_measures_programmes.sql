@@ -33,8 +33,14 @@ programme_formulas as (
   )
 ),
 
+-- the calendar's terms (spring Feb–Jul, autumn Sep–Jan), from the autumn term that ends in the first year listed:
+-- a term is a fact of the calendar, listed in dim_periods or not
 terms as (
-  select start_on as term_start_on, end_on as term_end_on from periods where period_kind = 'term'
+  select make_date(term_year, 2, 1) as term_start_on, make_date(term_year, 7, 31) as term_end_on
+  from (select distinct period_year as term_year from periods)
+  union all
+  select make_date(term_year, 9, 1), make_date(term_year + 1, 1, 31)
+  from (select distinct period_year - 1 as term_year from periods union select distinct period_year from periods)
 ),
 
 -- terms judged in a period: those that end in it by its as-of day (a term is judged once it is over)
