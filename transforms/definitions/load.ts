@@ -611,15 +611,20 @@ export function gradeFor(definition: IndicatorDefinition, score: number, vetoed 
 
 /**
  * Points an indicator earns for a value (the default scoring rule of DOMAIN.md §5): rate and
- * duration linear between floor (0) and target (full), deduction per occurrence down to 0,
- * yes/no all or nothing (value 1 = yes).
+ * duration linear between floor (0) and target (full), deduction per occurrence down to 0 — or,
+ * with a base (I3), the value is the deduction on the base's scale, yes/no all or nothing
+ * (value 1 = yes). The reference for the SQL engine in marts.indicator_values.
  */
-export function indicatorPoints(indicator: Pick<Indicator, 'kind' | 'direction' | 'points' | 'target' | 'floor' | 'deduction_per_occurrence'>, value: number): number {
+export function indicatorPoints(
+  indicator: Pick<Indicator, 'kind' | 'direction' | 'points' | 'target' | 'floor' | 'deduction_per_occurrence'> & { base?: number },
+  value: number,
+): number {
   const { points } = indicator;
   switch (indicator.kind) {
     case 'yes_no':
       return value >= 1 ? points : 0;
     case 'deduction':
+      if (indicator.base !== undefined) return (points * Math.max(0, indicator.base - value)) / indicator.base;
       return Math.max(0, points - (indicator.deduction_per_occurrence ?? 0) * value);
     default: {
       const target = indicator.target!;
