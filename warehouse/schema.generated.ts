@@ -90,6 +90,12 @@ export interface AuditSnapshots {
   run_id: string | null;
 }
 
+/** core.dim_period_days */
+export interface CoreDimPeriodDays {
+  period_id: string;
+  day_on: DateText;
+}
+
 /** core.dim_periods */
 export interface CoreDimPeriods {
   period_id: string;
@@ -728,6 +734,7 @@ export interface Database {
   'audit.runs': AuditRuns;
   'audit.schema_migrations': AuditSchemaMigrations;
   'audit.snapshots': AuditSnapshots;
+  'core.dim_period_days': CoreDimPeriodDays;
   'core.dim_periods': CoreDimPeriods;
   'core.dim_schools': CoreDimSchools;
   'core.dim_units': CoreDimUnits;
