@@ -14,7 +14,7 @@ function printScores(scores: PeriodScores, say: (line: string) => void): void {
       `${pad(u.rank, 4)}  ${u.unit_code}  ${pad(u.score.toFixed(2), 6)}  ${u.grade.padEnd(4, '　')}  ${pad(signed(u.rank_change), 4)}  ${pad(u.school_mean.toFixed(2), 8)}  ${pad(u.supervision_score?.toFixed(2) ?? null, 8)}  ${pad(u.n_schools, 6)}  ${u.is_vetoed ? '  是    ' : '        '}  ${u.unit_name}`,
     );
   }
-  if (!scores.unit) return;
+  if (!('unit' in scores)) return;
   say('');
   say(`${scores.unit.unit_code} 所辖学校（按学段排名）`);
   for (const s of scores.unit.schools) {
