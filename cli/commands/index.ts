@@ -5,6 +5,7 @@ import { startCommand } from './start.ts';
 import { weightsCommand } from './weights.ts';
 import { ingestCommand } from './ingest.ts';
 import { initCommand } from './init.ts';
+import { queryCommand } from './query.ts';
 import { releaseCommand } from './release.ts';
 import { runCommand } from './run.ts';
 import { scoreCommand } from './score.ts';
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   scoreCommand,
   runCommand,
   workerCommand,
+  queryCommand,
   dashboardsCommand,
   weightsCommand,
   statusCommand,
