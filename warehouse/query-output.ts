@@ -68,7 +68,7 @@ export function renderTable(result: QueryResult, limit: number): string {
   const right = result.types.map((type) => NUMERIC.has(type.typeId));
   const widths = header.map((name, i) => Math.max(displayWidth(name), ...body.map((row) => displayWidth(row[i]))));
   const line = (cells: string[], align: boolean[]) => cells.map((cell, i) => pad(cell, widths[i], align[i])).join('  ').trimEnd();
-  const lines = [line(header, right.map(() => false)), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map((row) => line(row, right))];
+  const lines = [line(header, right), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map((row) => line(row, right))];
   const cut = result.rowCount - body.length;
   lines.push(
     cut > 0
