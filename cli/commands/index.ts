@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { dashboardsCommand } from './dashboards.ts';
+import { dictionaryCommand } from './dictionary.ts';
 import { generateCommand } from './generate.ts';
 import { startCommand } from './start.ts';
 import { weightsCommand } from './weights.ts';
@@ -26,6 +27,7 @@ export const COMMANDS: Command[] = [
   runCommand,
   workerCommand,
   queryCommand,
+  dictionaryCommand,
   dashboardsCommand,
   weightsCommand,
   statusCommand,

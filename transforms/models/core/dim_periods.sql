@@ -3,6 +3,13 @@
 -- not_null: period_id, period_kind, start_on, end_on
 -- accepted_values: period_kind = year | quarter | month | term
 -- expect: start_on <= end_on
+-- title: 统计周期 | reporting periods
+-- column: period_id | 周期编号：年 2025、季度 2025-Q3、月 2025-09、学期 2025-T1（春季学期，2–7 月）或 2025-T2（秋季学期，9 月至次年 1 月） | period id: year 2025, quarter 2025-Q3, month 2025-09, term 2025-T1 (spring, Feb–Jul) or 2025-T2 (autumn, Sep–Jan of the next year)
+-- column: period_kind | 周期类型：year 年、quarter 季度、month 月、term 学期 | kind of period: year, quarter, month or term
+-- column: period_year | 周期所属年份（秋季学期为开始的年份） | the year the period belongs to (for an autumn term, the year it starts)
+-- column: start_on | 周期第一天 | first day of the period
+-- column: end_on | 周期最后一天 | last day of the period
+-- column: previous_period_id | 同类型的上一个周期（用于计算名次变化） | the previous period of the same kind (for rank changes)
 with fact_dates as (
   select inspected_on as fact_on from staging.stg_inspections
   union all select reported_on from staging.stg_schools

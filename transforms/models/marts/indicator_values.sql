@@ -5,6 +5,16 @@
 -- relationships: period -> core.dim_periods.period_id
 -- expect: value is null or (value between 0 and 1 and numerator <= denominator)
 -- expect: (status = 'ok') = (value is not null)
+-- title: 学校指标值 | indicator values by school
+-- column: period | 统计周期编号（见 core.dim_periods） | period id (see core.dim_periods)
+-- column: unit_code | 学校在周期末所属单位代码 | the school’s unit at the end of the period
+-- column: school_code | 学校标识码 | school code
+-- column: school_name | 学校名称（周期末） | school name at the end of the period
+-- column: indicator_id | 指标编号（如 A3 隐患按期整改率） | indicator id (e.g. A3 on-time rectification)
+-- column: value | 指标值（比率在 0 到 1 之间；不适用或无数据时为空） | the indicator’s value (a rate between 0 and 1; empty when not applicable or without data)
+-- column: numerator | 分子（如按期整改的隐患数） | numerator (e.g. hazards rectified on time)
+-- column: denominator | 分母（如周期内到期的隐患数） | denominator (e.g. hazards due in the period)
+-- column: status | 状态：ok 有值、not_applicable 不适用（不计分）、no_data 应有数据而无（计 0 分） | status: ok, not_applicable (drops out of the score) or no_data (required but missing: scores zero)
 with periods as (
   select * from core.dim_periods
 ),

@@ -4,6 +4,16 @@
 -- relationships: unit_code -> core.dim_units.unit_code
 -- expect: rank is null or rank >= 1
 -- expect: value is null or value between 0 and 1
+-- title: 单位指标排名 | unit ranking by indicator
+-- column: period | 统计周期编号（见 core.dim_periods） | period id (see core.dim_periods)
+-- column: unit_code | 单位代码 | unit code
+-- column: unit_name | 单位名称 | unit name
+-- column: indicator_id | 指标编号（如 A3 隐患按期整改率） | indicator id (e.g. A3 on-time rectification)
+-- column: value | 单位指标值：所属学校的分子之和除以分母之和 | the unit’s value: its schools’ numerators pooled over their denominators
+-- column: numerator | 所属学校的分子之和 | sum of its schools’ numerators
+-- column: denominator | 所属学校的分母之和 | sum of its schools’ denominators
+-- column: n_schools | 纳入计算的学校数 | schools counted
+-- column: rank | 名次（并列同名次，如 1、2、2、4；市直和没有指标值的单位不排名，为空） | rank (ties share a rank: 1, 2, 2, 4; empty for 市直 and for units without a value)
 with school_values as (
   select * from marts.indicator_values
 ),
