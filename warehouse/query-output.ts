@@ -144,8 +144,18 @@ function xlsxCell(value: DuckDBValue): { value: ExcelJS.CellValue; numFmt?: stri
   return { value: String(value) };
 }
 
+/** Excel's 1,048,576 rows per sheet, less the header row. */
+const XLSX_MAX_ROWS = 1_048_575;
+
 /** One sheet 查询结果: the column names as the header row (bold, frozen), then the rows. */
 export async function writeXlsx(result: QueryResult, limit: number, file: string): Promise<void> {
+  const rowCount = Math.min(result.rowCount, limit);
+  if (rowCount > XLSX_MAX_ROWS) {
+    throw new Error(
+      `一个 Excel 工作表最多 ${XLSX_MAX_ROWS} 行数据，结果有 ${rowCount} 行 / an Excel sheet holds at most ${XLSX_MAX_ROWS} data rows, the result has ${rowCount}: ` +
+        'export csv or parquet instead, or narrow the query (--limit N)',
+    );
+  }
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'safecampus';
   const sheet = workbook.addWorksheet('查询结果', { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -140,6 +140,17 @@ describe('query: output formats', () => {
     expect(sheet.getRow(2).getCell(5).numFmt).toBe('yyyy-mm-dd');
     expect(sheet.getRow(6).values).toEqual([undefined, '411000', '市直', 1, 1, new Date(Date.UTC(2025, 11, 31))]);
   });
+
+  it('refuses an XLSX export larger than an Excel sheet, before writing anything', async () => {
+    const out = join(dir, 'exports', 'too-big.xlsx');
+    const { code, stderr } = await query('select * from range(1048576)', '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'safecampus query: 一个 Excel 工作表最多 1048575 行数据，结果有 1048576 行 / an Excel sheet holds at most 1048575 data rows, the result has 1048576: ' +
+        'export csv or parquet instead, or narrow the query (--limit N)\n',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 describe('query: refuses files, network, extensions and writes', () => {
