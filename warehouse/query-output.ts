@@ -146,6 +146,7 @@ function xlsxCell(value: DuckDBValue): { value: ExcelJS.CellValue; numFmt?: stri
 
 /** Excel's 1,048,576 rows per sheet, less the header row. */
 const XLSX_MAX_ROWS = 1_048_575;
+const WIDTH_SAMPLE_ROWS = 1000;
 
 /** One sheet 查询结果: the column names as the header row (bold, frozen), then the rows. */
 export async function writeXlsx(result: QueryResult, limit: number, file: string): Promise<void> {
@@ -156,21 +157,28 @@ export async function writeXlsx(result: QueryResult, limit: number, file: string
         'export csv or parquet instead, or narrow the query (--limit N)',
     );
   }
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'safecampus';
-  const sheet = workbook.addWorksheet('查询结果', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.addRow(result.columns).font = { bold: true };
+  // column widths from the header and the first rows: the streaming writer fixes them before any row
   const widths = result.columns.map(displayWidth);
-  for (const row of rows(result, limit)) {
-    const cells = row.map(xlsxCell);
-    const added = sheet.addRow(cells.map((c) => c.value));
-    cells.forEach((cell, i) => {
-      if (cell.numFmt) added.getCell(i + 1).numFmt = cell.numFmt;
-      widths[i] = Math.max(widths[i], cell.numFmt ? cell.numFmt.length : displayWidth(cellText(row[i]) ?? ''));
+  for (const row of rows(result, Math.min(limit, WIDTH_SAMPLE_ROWS))) {
+    row.forEach((value, i) => {
+      widths[i] = Math.max(widths[i], displayWidth(cellText(value) ?? ''));
     });
   }
-  widths.forEach((width, i) => {
-    sheet.getColumn(i + 1).width = Math.min(Math.max(width + 2, 8), MAX_CELL_WIDTH);
+  await writeAtomically(file, async (path) => {
+    // streamed to disk row by row: an in-memory workbook needs gigabytes for a few hundred thousand rows
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+    workbook.creator = 'safecampus';
+    const sheet = workbook.addWorksheet('查询结果', { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = result.columns.map((header, i) => ({ header, width: Math.min(Math.max(widths[i] + 2, 8), MAX_CELL_WIDTH) }));
+    sheet.getRow(1).font = { bold: true };
+    for (const row of rows(result, limit)) {
+      const cells = row.map(xlsxCell);
+      const added = sheet.addRow(cells.map((c) => c.value));
+      cells.forEach((cell, i) => {
+        if (cell.numFmt) added.getCell(i + 1).numFmt = cell.numFmt;
+      });
+      added.commit();
+    }
+    await workbook.commit();
   });
-  await writeAtomically(file, (path) => workbook.xlsx.writeFile(path));
 }
