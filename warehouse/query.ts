@@ -11,7 +11,7 @@ import { Warehouse } from './connection.ts';
 import { readLatestSnapshot } from './snapshot.ts';
 
 /** The SQL itself is at fault (or asked for something not allowed); the message says why. */
-export class QueryError extends Error {}
+class QueryError extends Error {}
 
 export interface QueryResult {
   /** Column names, made unique the way DuckDB does (a repeated name gets ":1", ":2"…). */

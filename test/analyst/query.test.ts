@@ -93,6 +93,22 @@ describe('query: output formats', () => {
     expect((await query('select * from core.dim_units where false', '--format', 'json')).stdout).toBe('[]\n');
   });
 
+  it('runs the look-around statements the hints suggest: describe and show all tables', async () => {
+    const described = await query('describe core.dim_units', '--format', 'csv');
+    expect(described.stdout).toBe(
+      'column_name,column_type,null,key,default,extra\r\n' +
+        'unit_code,VARCHAR,YES,,,\r\nunit_name,VARCHAR,YES,,,\r\nunit_pinyin,VARCHAR,YES,,,\r\nunit_kind,VARCHAR,YES,,,\r\nis_ranked,BOOLEAN,YES,,,\r\n',
+    );
+    const tables = await query(
+      "select schema || '.' || name as t, column_names[1] as first_column from (show all tables) where name in ('dim_units', 'unit_indicator_ranking') order by t",
+      '--format', 'json',
+    );
+    expect(JSON.parse(tables.stdout)).toEqual([
+      { t: 'core.dim_units', first_column: 'unit_code' },
+      { t: 'marts.unit_indicator_ranking', first_column: 'period' },
+    ]);
+  });
+
   it('writes Parquet through a separate DuckDB, keeping the column types', async () => {
     const out = join(dir, 'exports', 'schools.parquet');
     const { code } = await query(
