@@ -9,6 +9,12 @@
  *   -- accepted_values: hazard_level = 一般 | 较大 | 重大
  *   -- relationships: school_code -> core.dim_schools.school_code
  *   -- expect: <SQL condition every row must meet>   (an invariant)
+ *   -- title: 隐患 | hazards                  (the table's name in Chinese and English)
+ *   -- column: hazard_id | 隐患编号 | hazard id: inspection id and item code
+ *                                           (one line per column: name | 中文说明 | English description)
+ *
+ * The title and column lines feed the data dictionary (docs/data-dictionary.md,
+ * `safecampus dictionary`).
  */
 export interface DataTest {
   name: string;
@@ -25,6 +31,43 @@ export interface Model {
   grain: string;
   sql: string;
   tests: DataTest[];
+  /** SQL-file models only: their `-- title:` and `-- column:` lines. */
+  docs?: ModelDocs;
+}
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export interface ColumnDoc extends Bilingual {
+  name: string;
+}
+
+export interface ModelDocs {
+  title: Bilingual | null;
+  columns: ColumnDoc[];
+}
+
+function bilingualParts(id: string, key: string, line: string, shape: string, count: number): string[] {
+  const parts = line.split('|').map((p) => p.trim());
+  if (parts.length !== count || parts.some((p) => p === '')) {
+    throw new Error(`model ${id}: "-- ${key}: ${line}" must read "-- ${key}: ${shape}"`);
+  }
+  return parts;
+}
+
+export function docsFromHeader(id: string, header: Map<string, string[]>): ModelDocs {
+  const titles = header.get('title') ?? [];
+  if (titles.length > 1) throw new Error(`model ${id} has ${titles.length} "-- title:" lines; keep one`);
+  const title = titles.length ? bilingualParts(id, 'title', titles[0], '<中文表名> | <English name>', 2) : null;
+  const columns: ColumnDoc[] = [];
+  for (const line of header.get('column') ?? []) {
+    const [name, zh, en] = bilingualParts(id, 'column', line, '<name> | <中文说明> | <English description>', 3);
+    if (columns.some((c) => c.name === name)) throw new Error(`model ${id} describes column ${name} twice`);
+    columns.push({ name, zh, en });
+  }
+  return { title: title && { zh: title[0], en: title[1] }, columns };
 }
 
 export function testsFromHeader(id: string, header: Map<string, string[]>): DataTest[] {

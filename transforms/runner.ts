@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Warehouse } from '../warehouse/connection.ts';
-import { testsFromHeader, type Model } from './model.ts';
+import { docsFromHeader, testsFromHeader, type Model } from './model.ts';
 import { stagingModels } from './staging.ts';
 import { loadDefinitionsIntoRef } from './definitions/ref-tables.ts';
 
@@ -53,7 +53,7 @@ export function parseModel(schema: Model['schema'], name: string, text: string):
   const grain = header.get('grain')?.[0];
   if (!grain) throw new Error(`model ${id} does not state its grain: start the file with "-- grain: one row per …"`);
   if (!/select \* from final\s*;?\s*$/i.test(text)) throw new Error(`model ${id} must end with "select * from final"`);
-  return { id, schema, name, grain, sql: text, tests: testsFromHeader(id, header) };
+  return { id, schema, name, grain, sql: text, tests: testsFromHeader(id, header), docs: docsFromHeader(id, header) };
 }
 
 function orderByDependencies(models: Model[]): Model[] {

@@ -25,6 +25,12 @@ export interface QueryOutcome<T extends Row = Row> {
 
 export interface OpenOptions {
   readOnly?: boolean;
+  /**
+   * For SQL written by people rather than by the project (`safecampus query`): no file,
+   * network or extension access from SQL (enable_external_access=false) and the
+   * configuration locked, so no statement can switch that back on.
+   */
+  sandboxed?: boolean;
 }
 
 export class Warehouse {
@@ -38,12 +44,17 @@ export class Warehouse {
     if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      instance = await DuckDBInstance.create(path, {
+        ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+        ...(options.sandboxed ? { enable_external_access: 'false' } : {}),
+      });
     } catch (error) {
       throw new Error(explainOpenError(path, error));
     }
     const connection = await instance.connect();
     await connection.run("set TimeZone = 'Asia/Shanghai'");
+    // after the time zone: ICU cannot be set up once the configuration is locked
+    if (options.sandboxed) await connection.run('set lock_configuration = true');
     return new Warehouse(path, instance, connection);
   }
 
@@ -103,7 +114,8 @@ function plainRow(row: Record<string, DuckDBValue>): Row {
   return out;
 }
 
-function plainValue(value: DuckDBValue): unknown {
+/** A DuckDB value as plain JSON-able JS: numbers where they fit, DuckDB's text form for dates and times. */
+export function plainValue(value: DuckDBValue): unknown {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'bigint') {
       return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();

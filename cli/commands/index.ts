@@ -1,10 +1,12 @@
 import type { Command } from '../command.ts';
 import { dashboardsCommand } from './dashboards.ts';
+import { dictionaryCommand } from './dictionary.ts';
 import { generateCommand } from './generate.ts';
 import { startCommand } from './start.ts';
 import { weightsCommand } from './weights.ts';
 import { ingestCommand } from './ingest.ts';
 import { initCommand } from './init.ts';
+import { queryCommand } from './query.ts';
 import { releaseCommand } from './release.ts';
 import { runCommand } from './run.ts';
 import { scoreCommand } from './score.ts';
@@ -25,6 +27,8 @@ export const COMMANDS: Command[] = [
   scoreCommand,
   runCommand,
   workerCommand,
+  queryCommand,
+  dictionaryCommand,
   dashboardsCommand,
   weightsCommand,
   statusCommand,

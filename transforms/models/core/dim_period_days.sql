@@ -2,6 +2,9 @@
 -- unique: period_id, day_on
 -- not_null: period_id, day_on
 -- relationships: period_id -> core.dim_periods.period_id
+-- title: 周期日历 | period days
+-- column: period_id | 统计周期编号 | period id
+-- column: day_on | 周期内的日期（至统计截止日） | a day of the period (up to its as-of day)
 with periods as (
   select * from core.dim_periods
 ),

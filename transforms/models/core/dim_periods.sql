@@ -3,6 +3,16 @@
 -- not_null: period_id, period_kind, start_on, end_on, as_of_on, definition_edition
 -- accepted_values: period_kind = year | quarter | month | term
 -- expect: start_on <= as_of_on and as_of_on <= end_on
+-- title: 统计周期 | reporting periods
+-- column: period_id | 周期编号：年 2025、季度 2025-Q3、月 2025-09、学期 2025-T1（春季学期，2–7 月）或 2025-T2（秋季学期，9 月至次年 1 月） | period id: year 2025, quarter 2025-Q3, month 2025-09, term 2025-T1 (spring, Feb–Jul) or 2025-T2 (autumn, Sep–Jan of the next year)
+-- column: period_kind | 周期类型：year 年、quarter 季度、month 月、term 学期 | kind of period: year, quarter, month or term
+-- column: period_year | 周期所属年份（秋季学期为开始的年份） | the year the period belongs to (for an autumn term, the year it starts)
+-- column: start_on | 周期第一天 | first day of the period
+-- column: end_on | 周期最后一天 | last day of the period
+-- column: previous_period_id | 同类型的上一个周期（用于计算名次变化） | the previous period of the same kind (for rank changes)
+-- column: as_of_on | 统计截止日：周期末与数据最新日期中较早者 | as-of day: the period's end or the latest day the exports report, whichever is earlier
+-- column: is_complete | 周期是否已结束（数据已覆盖到周期末） | whether the period is over (the data reaches its end)
+-- column: definition_edition | 评分所用指标体系版本（年份） | the edition (year) of the indicator definition that scores the period
 -- every day on which an export records something happening (due dates and deadlines are plans, not facts)
 with fact_dates as (
   select inspected_on as fact_on from staging.stg_inspections

@@ -3,6 +3,13 @@
 -- not_null: device_id, school_code, device_type, state, started_at
 -- accepted_values: state = online | offline | fault
 -- expect: ended_at is null or ended_at >= started_at
+-- title: 物联设备状态区间 | device status intervals
+-- column: device_id | 设备编号 | device id
+-- column: school_code | 学校标识码 | school code
+-- column: device_type | 设备类型：烟感、电气火灾监测、消防水压、一键报警、视频、周界 | device type: smoke detector, electrical-fire monitor, hydrant pressure, one-key alarm, camera, perimeter
+-- column: state | 区间内状态：online 在线（含报警、恢复事件）、offline 离线、fault 故障；同一时刻多条事件取最严重的 | state in the interval: online (alarm and restore events included), offline or fault; of simultaneous events the most severe wins
+-- column: started_at | 区间开始时间（进入该状态的事件时间） | start of the interval (the event that entered the state)
+-- column: ended_at | 区间结束时间（下一次状态变化；为空表示持续到所统计周期的末尾） | end of the interval (the next change of state; empty: it lasts to the end of the period measured)
 with events as (
   select * from staging.stg_sensors
 ),

@@ -5,6 +5,25 @@
 -- relationships: school_code -> core.dim_schools.school_code
 -- expect: rectified_on is null or rectified_on >= found_on
 -- expect: days_after_previous_rectification is null or days_after_previous_rectification >= 0
+-- title: 隐患 | hazards
+-- column: hazard_id | 隐患编号（检查编号:检查项编码） | hazard id (inspection id:item code)
+-- column: inspection_id | 检查编号 | inspection id
+-- column: item_code | 检查项编码 | checklist item code
+-- column: school_code | 学校标识码 | school code
+-- column: unit_code | 发现隐患当日学校所属单位代码 | the school’s unit on the day the hazard was found
+-- column: school_type | 发现隐患当日的学校类型 | the school’s type on the day the hazard was found
+-- column: found_on | 发现日期（检查日期） | date found (the inspection date)
+-- column: inspection_kind | 检查类型：自查、督查、联合检查 | inspection kind: self-inspection (自查), bureau supervision (督查) or joint inspection (联合检查)
+-- column: hazard_level | 隐患等级：一般、较大、重大（未填视为一般） | hazard level: 一般 general, 较大 serious or 重大 major (general when not given)
+-- column: is_major | 是否重大隐患 | whether it is a major hazard
+-- column: hazard_text | 隐患描述 | description of the hazard
+-- column: due_on | 整改期限 | rectification due date
+-- column: rectified_on | 整改完成日期（未整改为空） | date rectified (empty while open)
+-- column: is_rectified | 是否已整改 | whether it has been rectified
+-- column: is_rectified_on_time | 是否在整改期限内完成整改 | whether it was rectified by its due date
+-- column: is_escape_obstacle | 是否逃生障碍类检查项（门窗防盗网、铁栅栏、疏散门上锁等） | whether the item is an escape obstacle (bars, mesh, locked exits)
+-- column: previous_hazard_id | 同一学校同一检查项此前最近一次已整改隐患的编号 | id of the latest earlier rectified hazard on the same item at the same school
+-- column: days_after_previous_rectification | 距上次整改完成的天数（A5 复发按定义文件的窗口判断） | days since that earlier rectification (A5 judges recurrence against the definition's window)
 with failed_items as (
   select * from staging.stg_inspections where result = '不合格'
 ),

@@ -4,6 +4,17 @@
 -- accepted_values: result = 合格 | 不合格 | 不适用
 -- accepted_values: inspection_kind = 自查 | 督查 | 联合检查
 -- relationships: school_code -> core.dim_schools.school_code
+-- title: 检查项记录 | inspection items
+-- column: inspection_id | 检查编号 | inspection id
+-- column: item_code | 检查项编码 | checklist item code
+-- column: school_code | 学校标识码 | school code
+-- column: unit_code | 检查当日学校所属单位代码 | the school’s unit on the inspection day
+-- column: inspected_on | 检查日期 | inspection date
+-- column: inspection_kind | 检查类型：自查、督查、联合检查 | inspection kind: self-inspection (自查), bureau supervision (督查) or joint inspection (联合检查)
+-- column: result | 检查结果：合格、不合格、不适用 | result: pass (合格), fail (不合格) or not applicable (不适用)
+-- column: is_failed | 是否不合格 | whether the item failed
+-- column: is_escape_obstacle | 是否“拆窗破网”类检查项（门窗上的防盗网、栅栏等逃生障碍） | whether the item is about escape obstacles (bars or mesh on windows and doors)
+-- column: item_category | 检查项类别（来自检查项目录，如消防安全） | item category from the checklist catalogue (e.g. 消防安全 fire safety)
 with items as (
   select * from staging.stg_inspections
 ),

@@ -3,6 +3,14 @@
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id
 -- expect: value is null or value >= 0
+-- title: 案件类指标计量 | case measures
+-- column: period_id | 统计周期编号 | period id
+-- column: school_code | 学校标识码 | school code
+-- column: formula | 指标公式键（定义文件 formula，如 on_time_rectification_rate） | formula key (the definition file’s formula, e.g. on_time_rectification_rate)
+-- column: numerator | 分子（计数、时长或人数，见 docs/scoring.md） | numerator (a count, hours or students; see docs/scoring.md)
+-- column: denominator | 分母（同上） | denominator (likewise)
+-- column: value | 指标值；无可计量内容时为空 | the measured value; empty when there is nothing to measure
+-- column: is_required | 本周期是否有此项要求（如该周期无学期结束则为否） | whether the period holds a requirement (false e.g. when no term ends in it)
 with school_periods as (
   select * from core.int_school_periods
 ),

@@ -3,6 +3,23 @@
 -- not_null: period_id, school_code, school_name, unit_code, school_type, definition_edition
 -- relationships: period_id -> core.dim_periods.period_id
 -- relationships: unit_code -> core.dim_units.unit_code
+-- title: 周期内学校 | schools by period
+-- column: period_id | 统计周期编号 | period id
+-- column: period_kind | 周期类型 | kind of period
+-- column: start_on | 周期第一天 | first day of the period
+-- column: end_on | 周期最后一天 | last day of the period
+-- column: as_of_on | 统计截止日 | as-of day
+-- column: definition_edition | 评分所用指标体系版本 | the edition scoring the period
+-- column: school_code | 学校标识码 | school code
+-- column: school_name | 学校名称（截止日登记） | school name as registered on the as-of day
+-- column: unit_code | 所属单位代码（截止日登记） | unit as registered on the as-of day
+-- column: school_type | 学校类型 | school type
+-- column: enrollment | 在校生数 | students enrolled
+-- column: boarders | 住宿生数 | boarders
+-- column: guards | 专职保安数 | full-time guards
+-- column: is_near_water | 是否临水学校 | whether the school is near water
+-- column: flags | 学校标记（near_water 临水、boarding 寄宿），决定条件性指标是否适用 | school flags (near_water, boarding) that decide conditional indicators
+-- column: is_separately_ranked | 是否单独成组排名（市直学校） | whether ranked as a separate group (市直 schools)
 with periods as (
   select * from core.dim_periods
 ),

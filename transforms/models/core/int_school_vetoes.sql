@@ -2,6 +2,12 @@
 -- unique: period_id, school_code, veto_id
 -- not_null: period_id, school_code, veto_id, veto_name_zh, case_ids
 -- relationships: period_id -> core.dim_periods.period_id
+-- title: 学校一票否决 | school vetoes
+-- column: period_id | 统计周期编号 | period id
+-- column: school_code | 学校标识码 | school code
+-- column: veto_id | 否决项编号（V1、V2） | veto id (V1, V2)
+-- column: veto_name_zh | 否决项名称 | veto name
+-- column: case_ids | 触发否决的案件编号 | the cases that triggered it
 with school_periods as (
   select * from core.int_school_periods
 ),

@@ -4,6 +4,14 @@
 -- relationships: period_id -> core.dim_periods.period_id
 -- relationships: unit_code -> core.dim_units.unit_code
 -- expect: value is null or value >= 0
+-- title: 单位督导指标计量 | unit supervision measures
+-- column: period_id | 统计周期编号 | period id
+-- column: unit_code | 单位代码 | unit code
+-- column: formula | 指标公式键（I1–I3） | formula key (I1–I3)
+-- column: numerator | 分子（按期反馈的交办函数、接受督查的学校数、约谈处罚次数） | numerator (letters answered on time, schools supervised, interviews and penalties)
+-- column: denominator | 分母（期限在期内的交办函数、学校数；I3 为空） | denominator (letters due, schools; empty for I3)
+-- column: value | 指标值（I3 为折算到 100 分制的扣分） | the measured value (I3: the deduction on the 100-point base)
+-- column: is_required | 本周期是否有此项要求 | whether the period holds a requirement
 with periods as (
   select * from core.dim_periods
 ),

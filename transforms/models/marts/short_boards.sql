@@ -5,6 +5,21 @@
 -- relationships: unit_code -> core.dim_units.unit_code
 -- expect: gap > 0
 -- expect: board_rank between 1 and 3
+-- title: 短板指标 | short boards
+-- column: period | 统计周期编号 | period id
+-- column: unit_code | 单位代码 | unit code
+-- column: school_code | 学校标识码；单位短板为空 | school code; empty for a unit’s short boards
+-- column: school_name | 学校名称 | school name
+-- column: indicator_id | 指标编号 | indicator id
+-- column: indicator_name | 指标名称 | indicator name
+-- column: board_rank | 短板序号（1 为差距最大） | short-board order (1 = largest gap)
+-- column: value | 指标值（单位为学校中位数） | the value (for a unit, its median school)
+-- column: city_median_value | 全市中位数指标值 | the city median value
+-- column: attainment | 得分率（得分 ÷ 满分） | attainment (points over points available)
+-- column: city_median_attainment | 全市得分率中位数 | the city median attainment
+-- column: gap | 与全市中位数的差距（得分率） | gap to the city median (attainment)
+-- column: suggestion | 首条整改建议 | the first rectification suggestion
+-- column: suggestions | 全部整改建议 | every rectification suggestion
 with indicator_values as (
   select * from marts.indicator_values where scope = 'school' and status <> 'not_applicable'
 ),

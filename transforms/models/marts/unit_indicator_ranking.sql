@@ -4,6 +4,20 @@
 -- relationships: unit_code -> core.dim_units.unit_code
 -- expect: rank is null or rank >= 1
 -- expect: attainment is null or attainment between 0 and 1
+-- title: 单位指标排名 | unit ranking by indicator
+-- column: period | 统计周期编号 | period id
+-- column: unit_code | 单位代码 | unit code
+-- column: unit_name | 单位名称 | unit name
+-- column: indicator_id | 指标编号 | indicator id
+-- column: indicator_name | 指标名称 | indicator name
+-- column: unit | 计量单位 | display unit
+-- column: value | 单位指标值：比率为所属学校分子之和除以分母之和，是否类为达标学校占比，扣分类为合计，时长为学校中位数 | the unit’s value: rates pooled over the schools, yes/no the share meeting it, deductions summed, durations the median school
+-- column: numerator | 所属学校的分子之和 | sum of its schools’ numerators
+-- column: denominator | 所属学校的分母之和 | sum of its schools’ denominators
+-- column: attainment | 得分率：所属学校得分之和 ÷ 满分之和 | attainment: points earned over points available across its schools
+-- column: n_schools | 学校数 | schools
+-- column: n_schools_applicable | 该指标适用的学校数 | schools the indicator applies to
+-- column: rank | 名次（并列同名次，如 1、2、2、4；市直和没有指标值的单位不排名，为空） | rank (ties share a rank: 1, 2, 2, 4; empty for 市直 and for units without a value)
 with school_values as (
   select * from marts.indicator_values where scope = 'school'
 ),

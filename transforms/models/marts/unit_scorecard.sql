@@ -7,6 +7,23 @@
 -- expect: school_mean between 0 and 100
 -- expect: supervision_score is null or supervision_score between 0 and 100
 -- expect: rank is null or rank >= 1
+-- title: 单位评分卡 | unit scorecard
+-- column: period | 统计周期编号 | period id
+-- column: unit_code | 单位代码 | unit code
+-- column: unit_name | 单位名称 | unit name
+-- column: school_mean | 所辖学校得分按在校生数加权平均 | enrollment-weighted mean of its schools’ scores
+-- column: supervision_score | 督导指标得分（百分制） | supervision score (out of 100)
+-- column: score | 单位得分 = 85% 学校均分 + 15% 督导得分 | unit score = 85% school mean + 15% supervision
+-- column: grade | 等级（有学校被一票否决的单位不得评为优秀） | grade (a unit with a vetoed school cannot be 优秀)
+-- column: is_vetoed | 是否有学校被一票否决 | whether any of its schools is vetoed
+-- column: n_vetoed_schools | 被否决学校数 | vetoed schools
+-- column: rank | 名次（市直不排名） | rank (市直 unranked)
+-- column: previous_rank | 上一周期名次 | rank in the previous period
+-- column: rank_change | 名次变化（正数为上升） | rank change (positive = up)
+-- column: n_schools | 学校数 | schools
+-- column: enrollment | 在校生数合计 | students enrolled
+-- column: is_ranked | 是否参与排名 | whether ranked
+-- column: definition_edition | 指标体系版本 | definition edition
 with schools as (
   select * from marts.school_scorecard
 ),
