@@ -1,6 +1,6 @@
 // Data for the 总览 (overview) page: the unit ranking on A3 (on-time rectification)
 // for the latest annual period in the snapshot, city totals, and the schools with the
-// lowest rates (only the scoped unit's schools in a unit-scoped build).
+// lowest rates (only the scoped unit's schools in a unit-scoped build: see lib/scope.ts).
 //
 // Grain of the output: one JSON document; `units` has one row per reporting unit of
 // ref.units (units without a ranking row are listed with nulls), `lowestSchools` at
@@ -70,25 +70,23 @@ async function overview(snapshot: Snapshot) {
     value: denominator > 0 ? numerator / denominator : null,
   };
 
-  const scope = snapshot.scope;
-  const schoolFilter = scope ? 'and v.unit_code = $unit' : '';
-  const schoolParams: Record<string, string> = scope ? { indicator, period, unit: scope.unit_code } : { indicator, period };
+  // In a unit-scoped build the snapshot layer has already left out other units' schools.
   const lowestSchools = await snapshot.query<SchoolRow>(
     `select v.school_code, v.school_name, v.unit_code, u.unit_name, v.value, v.numerator, v.denominator
      from marts.indicator_values v
      left join ref.units u on u.unit_code = v.unit_code
      where v.indicator_id = $indicator and v.period = $period and v.school_code is not null
-       and v.status = 'ok' and v.denominator > 0 and v.value is not null ${schoolFilter}
+       and v.status = 'ok' and v.denominator > 0 and v.value is not null
      order by v.value asc, v.denominator desc, v.school_code
      limit 10`,
-    schoolParams,
+    { indicator, period },
   );
   const statusCounts = await snapshot.query<{ status: string; n: number }>(
     `select v.status, count(*)::integer as n
      from marts.indicator_values v
-     where v.indicator_id = $indicator and v.period = $period and v.school_code is not null ${schoolFilter}
+     where v.indicator_id = $indicator and v.period = $period and v.school_code is not null
      group by v.status order by v.status`,
-    schoolParams,
+    { indicator, period },
   );
 
   return {
@@ -96,7 +94,7 @@ async function overview(snapshot: Snapshot) {
     published_at: await publishedAt(snapshot),
     period,
     indicator: INDICATOR,
-    scope,
+    scope: snapshot.scope,
     city,
     units,
     lowest_schools: lowestSchools,
