@@ -4,7 +4,7 @@
 // (points_reason, method descriptions, notes) stay out: the page is in Chinese.
 //
 // Grain of the output: one JSON document; `editions` one entry per definition file,
-// latest first. Units come from the snapshot (ref.units) to name 市直-style separate units.
+// latest first. It does not read the snapshot: the definitions are the same for every unit.
 import { readdirSync } from 'node:fs';
 import type { SourceName } from '../../../sources/contract.ts';
 import { CONTRACTS } from '../../../sources/contracts.ts';
@@ -15,7 +15,7 @@ import {
   type IndicatorDefinition,
   type SupervisionIndicator,
 } from '../../../transforms/definitions/load.ts';
-import { runLoader } from '../../lib/snapshot.ts';
+import { runJsonLoader } from '../../lib/snapshot.ts';
 
 const sources = (list: SourceName[]) => list.map((s) => CONTRACTS[s].zh);
 
@@ -41,7 +41,7 @@ function indicator(i: Indicator | SupervisionIndicator, suggestions: Record<stri
   };
 }
 
-function edition(d: IndicatorDefinition, unitNames: Map<string, string>) {
+function edition(d: IndicatorDefinition) {
   const ahp = d.ranking.methods.ahp;
   return {
     edition: d.edition,
@@ -71,13 +71,7 @@ function edition(d: IndicatorDefinition, unitNames: Map<string, string>) {
     })),
     grade_bands: d.grade_bands.map(({ grade, min_score }) => ({ grade, min_score })),
     guard_staffing: d.guard_staffing,
-    unit_score: {
-      formula_text: d.unit_score.formula_text,
-      school_weight: d.unit_score.school_weight,
-      supervision_weight: d.unit_score.supervision_weight,
-      school_aggregation: d.unit_score.school_aggregation,
-      separate_units: d.unit_score.separate_units.map((code) => ({ unit_code: code, unit_name: unitNames.get(code) ?? code })),
-    },
+    unit_score: { formula_text: d.unit_score.formula_text },
     supervision: {
       total_points: d.supervision.total_points,
       indicators: d.supervision.indicators.map((i) => indicator(i, d.suggestions)),
@@ -87,22 +81,16 @@ function edition(d: IndicatorDefinition, unitNames: Map<string, string>) {
       default_method: d.ranking.default_method,
       side_by_side: d.ranking.side_by_side,
       ahp: ahp ? { labels: ahp.labels, weights: ahp.weights, cr: ahp.cr } : null,
-      entropy: d.ranking.methods.entropy ? { normalization: d.ranking.methods.entropy.normalization } : null,
-      topsis: d.ranking.methods.topsis
-        ? { normalization: d.ranking.methods.topsis.normalization, weights_from: d.ranking.methods.topsis.weights_from }
-        : null,
     },
   };
 }
 
-await runLoader('methodology.json', async (snapshot) => {
-  const units = await snapshot.query<{ unit_code: string; unit_name: string }>('select unit_code, unit_name from ref.units');
-  const unitNames = new Map(units.map((u) => [u.unit_code, u.unit_name]));
+await runJsonLoader('methodology.json', async () => {
   const years = readdirSync(DEFINITIONS_DIR)
     .map((name) => /^(\d{4})\.json$/.exec(name)?.[1])
     .filter((year): year is string => year !== undefined)
     .sort()
     .reverse();
   if (years.length === 0) throw new Error(`no indicator definition files (<year>.json) in ${DEFINITIONS_DIR}`);
-  return { editions: years.map((year) => edition(loadDefinition(year), unitNames)) };
+  return { editions: years.map((year) => edition(loadDefinition(year))) };
 });
