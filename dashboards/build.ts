@@ -223,7 +223,7 @@ function carriesData(rel: string): boolean {
 }
 
 /** Throws when a unit-scoped build mentions a school that never belonged to the unit. */
-async function checkUnitScope(dir: string, snapshotPath: string, unit: string): Promise<void> {
+export async function checkUnitScope(dir: string, snapshotPath: string, unit: string): Promise<void> {
   const foreign = await foreignSchools(snapshotPath, unit);
   const codes = new Set(foreign.codes);
   // A name that is part of one of the unit's own school names cannot be told apart from it.

@@ -1,8 +1,8 @@
 // Data for the 总览 (overview) page: the unit ranking on A3 (on-time rectification)
-// for the latest annual period in the snapshot, city totals, and the schools with the
+// for every period in the snapshot (the page opens on the latest year), city totals, and the schools with the
 // lowest rates (only the scoped unit's schools in a unit-scoped build: see lib/scope.ts).
 //
-// Grain of the output: one JSON document; `units` has one row per reporting unit of
+// Grain of the output: one JSON document; `by_period[period].units` has one row per reporting unit of
 // ref.units (units without a ranking row are listed with nulls), `lowestSchools` at
 // most 10 school rows.
 import { publishedAt, runLoader, type Snapshot } from '../../lib/snapshot.ts';
@@ -38,16 +38,9 @@ interface SchoolRow {
   denominator: number;
 }
 
-async function overview(snapshot: Snapshot) {
+/** The ranking, city totals and lowest schools of one period. */
+async function periodView(snapshot: Snapshot, period: string) {
   const indicator = INDICATOR.indicator_id;
-  const periods = await snapshot.query<{ period: string }>(
-    `select max(period) as period from marts.unit_indicator_ranking
-     where indicator_id = $indicator and regexp_full_match(period, '[0-9]{4}')`,
-    { indicator },
-  );
-  const period = periods[0]?.period ?? null;
-  if (period === null) throw new Error(`marts.unit_indicator_ranking has no annual rows for ${indicator}`);
-
   const units = await snapshot.query<UnitRow>(
     `select u.unit_code, u.unit_name, u.is_ranked,
             r.value, r.numerator, r.denominator, r.n_schools::integer as n_schools, r.rank::integer as rank
@@ -88,17 +81,31 @@ async function overview(snapshot: Snapshot) {
      group by v.status order by v.status`,
     { indicator, period },
   );
-
   return {
-    generated_at: new Date().toISOString(),
-    published_at: await publishedAt(snapshot),
-    period,
-    indicator: INDICATOR,
-    scope: snapshot.scope,
     city,
     units,
     lowest_schools: lowestSchools,
     school_status_counts: Object.fromEntries(statusCounts.map((r) => [r.status, r.n])),
+  };
+}
+
+async function overview(snapshot: Snapshot) {
+  const rows = await snapshot.query<{ period: string }>(
+    'select distinct period from marts.unit_indicator_ranking where indicator_id = $indicator order by period',
+    { indicator: INDICATOR.indicator_id },
+  );
+  const periods = rows.map((r) => r.period);
+  const latestYear = periods.filter((p) => /^\d{4}$/.test(p)).at(-1);
+  if (latestYear === undefined) throw new Error(`marts.unit_indicator_ranking has no annual rows for ${INDICATOR.indicator_id}`);
+  const byPeriod: Record<string, Awaited<ReturnType<typeof periodView>>> = {};
+  for (const period of periods) byPeriod[period] = await periodView(snapshot, period);
+  return {
+    generated_at: new Date().toISOString(),
+    published_at: await publishedAt(snapshot),
+    default_period: latestYear,
+    indicator: INDICATOR,
+    scope: snapshot.scope,
+    by_period: byPeriod,
   };
 }
 

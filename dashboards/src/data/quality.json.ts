@@ -5,8 +5,8 @@
 // (audit.batches), `rejects` one row per source and reason code (counts only: the rows'
 // contents never leave the warehouse, see lib/scope.ts), `tests` one row per data test of
 // the latest transform run, `freshness` one row per source of the contracts.
-// In a unit-scoped build the staging tables hold only the unit's schools, so the latest
-// business dates are the unit's; batches, rejects and tests are pipeline-wide counts.
+// In a unit-scoped build the latest business dates are the unit's own (its schools' and its
+// own records); batches, rejects and tests are pipeline-wide counts.
 import { basename } from 'node:path';
 import type { FileRejectReason, RejectReason, SourceName } from '../../../sources/contract.ts';
 import { CONTRACTS } from '../../../sources/contracts.ts';
@@ -114,8 +114,13 @@ async function freshness(snapshot: Snapshot) {
     const dated = contract.columns.find((c) => c.name === column);
     if (!dated) throw new LoaderError(`the ${source} contract has no column ${column}: update EVENT_COLUMNS in quality.json.ts`);
     const table = `staging.stg_${source}`;
+    // Scoped: the layer keeps other units' unit-level rows (e.g. their supervision letters); leave them out here.
+    const ownUnitOnly = snapshot.scope && contract.columns.some((c) => c.name === 'unit_code') ? 'where unit_code = $unit' : '';
     const latest = snapshot.has(table)
-      ? await snapshot.query<{ latest: string | null; n: number }>(`select max(${column})::date::varchar as latest, count(*)::integer as n from ${table}`)
+      ? await snapshot.query<{ latest: string | null; n: number }>(
+          `select max(${column})::date::varchar as latest, count(*)::integer as n from ${table} ${ownUnitOnly}`,
+          ownUnitOnly ? { unit: snapshot.scope!.unit_code } : undefined,
+        )
       : [];
     const batch = bySource.get(source);
     out.push({
