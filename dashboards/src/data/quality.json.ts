@@ -47,14 +47,16 @@ interface BatchRow {
   batch_seq: number;
   file: string;
   source: string | null;
-  format: string | null;
   status: string;
   rows_read: number;
-  rows_landed: number;
   rows_rejected: number;
-  started_at: string;
   finished_at: string | null;
   file_reason: string | null;
+}
+
+/** The file's name without the folders it was landed from. */
+function fileName(path: string): string {
+  return basename(path.replaceAll('\\', '/'));
 }
 
 function sourceName(source: string | null): string {
@@ -67,14 +69,14 @@ function reasonName(code: string | null): string | null {
 
 async function batches(snapshot: Snapshot) {
   const rows = await snapshot.query<BatchRow>(
-    `select b.batch_id, b.batch_seq::integer as batch_seq, b.file, b.source, b.format, b.status,
-            b.rows_read, b.rows_landed, b.rows_rejected, b.started_at, b.finished_at,
+    `select b.batch_id, b.batch_seq::integer as batch_seq, b.file, b.source, b.status,
+            b.rows_read, b.rows_rejected, b.finished_at,
             (select min(r.reason_code) from audit.rejects r where r.batch_id = b.batch_id and r.row_number is null) as file_reason
      from audit.batches b order by b.batch_seq`,
   );
   return rows.map(({ file, file_reason, ...row }) => ({
     ...row,
-    file_name: basename(file.replaceAll('\\', '/')),
+    file_name: fileName(file),
     source_name: sourceName(row.source),
     reject_share: row.rows_read > 0 ? row.rows_rejected / row.rows_read : null,
     file_reason: reasonName(file_reason),
@@ -130,7 +132,7 @@ async function freshness(snapshot: Snapshot) {
       latest_event_on: latest[0]?.latest ?? null,
       n_records: latest[0]?.n ?? 0,
       last_landed_at: batch?.last_landed_at ?? null,
-      last_file_name: batch ? basename(batch.last_file.replaceAll('\\', '/')) : null,
+      last_file_name: batch ? fileName(batch.last_file) : null,
       n_batches: batch?.n_batches ?? 0,
     });
   }
