@@ -73,7 +73,7 @@ export function IndicatorTable(indicators, {schoolTypes, flags, testId}) {
       {key: "formula_text", label: "计算方法", wrap: true},
       {key: "rule", label: "计分规则", sortValue: (d) => d.kind, format: scoringRule, wrap: true},
       {key: "points", label: "分值", numeric: true},
-      ...(schoolTypes ? [{key: "applies_to", label: "适用范围", format: (d) => applicability(d, {schoolTypes, flags})}] : []),
+      ...(schoolTypes ? [{key: "applies_to", label: "适用范围", format: (d) => applicability(d, {schoolTypes, flags}), wrap: true}] : []),
       {key: "empty_denominator", label: "无可计量对象时", format: (d) => EMPTY[d.empty_denominator] ?? d.empty_denominator},
       {key: "data_sources", label: "数据来源", format: (d) => d.data_sources.join("、"), wrap: true}
     ],
