@@ -2,6 +2,7 @@
  * `npm run bench`: timings measured against baselines taken in the same run.
  *   - ingest of a large sensors CSV (UTF-8 and GBK) vs DuckDB's own read_csv of the same rows
  *   - demo-city generation and transform for the default city
+ *   - the dashboard site built from that city's snapshot: build time and the heaviest page
  * Usage: npm run bench [-- --schools N]   (default 1200 schools, one year)
  */
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
@@ -15,6 +16,9 @@ import { ingestFile, ingestPath } from '../sources/ingest.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { Warehouse } from '../warehouse/connection.ts';
 import { initWarehouse } from '../warehouse/init.ts';
+import { publishSnapshot } from '../warehouse/snapshot.ts';
+import { buildSite } from '../dashboards/build.ts';
+import { pageWeights } from '../dashboards/weight.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -64,7 +68,10 @@ const transformDb = await Warehouse.open(join(root, 'transform.duckdb'));
 await initWarehouse(transformDb);
 const [, ingestAllSeconds] = await timed(() => ingestPath(transformDb, inbox));
 const [, transformSeconds] = await timed(() => runTransform(transformDb));
+const snapshot = await publishSnapshot(transformDb);
 transformDb.close();
+const [site, siteSeconds] = await timed(() => buildSite({ snapshotPath: snapshot.path, outDir: join(root, 'site') }));
+const heaviest = (await pageWeights(site.outDir, site.pages)).sort((a, b) => b.bytes - a.bytes)[0]!;
 
 const rate = (seconds: number) => `${Math.round(sensorRows / seconds).toLocaleString('en')} rows/s`;
 const mb = (statSync(sensors).size / 1e6).toFixed(0);
@@ -79,3 +86,6 @@ console.log(`| safecampus ingest, same rows, GBK | ${gbkSeconds.toFixed(2)} s | 
 console.log(`| generate the city | ${generateSeconds.toFixed(2)} s | | |`);
 console.log(`| ingest the whole city (all files) | ${ingestAllSeconds.toFixed(2)} s | | |`);
 console.log(`| transform (all models, all periods, data tests) | ${transformSeconds.toFixed(2)} s | | |`);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+console.log(`| dashboards build (${site.pages.length} pages, from the snapshot) | ${siteSeconds.toFixed(2)} s | | |`);
+console.log(`| heaviest page: ${heaviest.page}, with everything it loads (its data ${kb(heaviest.dataBytes)}) | ${kb(heaviest.bytes)} | | |`);

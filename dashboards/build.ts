@@ -11,6 +11,9 @@
 //   version seeds (`_npm/`).
 // - Offline: the build runs with fetch() blocked (lib/offline-guard.js) and telemetry off;
 //   the output is checked for references to other hosts before it is published.
+// - A unit-scoped build is checked too: no code or name of a school outside the unit may
+//   appear in the pages or their data files (the loaders read through lib/scope.ts; this
+//   is the second lock on the door).
 // - Builds are serialised by a lock file (the cache is shared), written to a staging
 //   directory next to outDir, and swapped in whole: a reader never sees a half-built site.
 import { spawn } from 'node:child_process';
@@ -19,6 +22,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { foreignSchools } from './lib/snapshot.ts';
 
 export interface BuildSiteOptions {
   /** The snapshot DuckDB file the loaders read (read-only). */
@@ -213,6 +217,33 @@ async function finishOutput(dir: string): Promise<string[]> {
   return pages.sort();
 }
 
+/** Files that carry data: the pages and the loaders' output (not the bundled libraries). */
+function carriesData(rel: string): boolean {
+  return rel.endsWith('.html') || rel.startsWith('_file/');
+}
+
+/** Throws when a unit-scoped build mentions a school that never belonged to the unit. */
+export async function checkUnitScope(dir: string, snapshotPath: string, unit: string): Promise<void> {
+  const foreign = await foreignSchools(snapshotPath, unit);
+  const codes = new Set(foreign.codes);
+  // A name that is part of one of the unit's own school names cannot be told apart from it.
+  const names = foreign.names.filter((name) => !foreign.ownNames.some((own) => own.includes(name)));
+  const problems: string[] = [];
+  for (const file of await listFiles(dir)) {
+    const rel = relative(dir, file).split(sep).join('/');
+    if (!carriesData(rel) || !/\.(html|js|json|csv|txt)$/.test(rel)) continue;
+    const text = await readFile(file, 'utf8');
+    for (const m of text.matchAll(/(?<!\d)\d{10}(?!\d)/g)) if (codes.has(m[0])) problems.push(`${rel}: school code ${m[0]}`);
+    for (const name of names) if (text.includes(name)) problems.push(`${rel}: school name ${name}`);
+  }
+  if (problems.length) {
+    throw new Error(
+      `the build scoped to unit ${unit} contains other units' schools (DOMAIN.md §6); a loader reads around lib/scope.ts:\n` +
+        problems.slice(0, 20).join('\n'),
+    );
+  }
+}
+
 async function replaceDir(staging: string, outDir: string): Promise<void> {
   if (existsSync(outDir)) {
     if (!statSync(outDir).isDirectory()) throw new Error(`outDir ${outDir} exists and is not a directory`);
@@ -263,6 +294,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       await runFramework(env, deadline, options.onLog);
       if (!existsSync(staging)) throw new Error(`dashboards build wrote nothing to ${staging}`);
       const built = await finishOutput(staging);
+      if (unit) await checkUnitScope(staging, snapshotPath, unit);
       if (built.length === 0) throw new Error('dashboards build produced no pages');
       await replaceDir(staging, outDir);
       return built;

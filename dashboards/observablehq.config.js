@@ -13,6 +13,26 @@
 // Framework 1.13 has no `lang` option: build.ts sets <html lang="zh-CN"> after the build,
 // and the head script below does it for `observable preview`.
 
+import {existsSync} from 'node:fs';
+
+/**
+ * The ten pages of the site (issue 6), in sidebar order. A page is listed once its source
+ * file exists, so adding `src/hazards.md` is all it takes to put 隐患治理 in the sidebar.
+ * 县区评分卡 is the parameterised route src/units/[unit].md (with its index listing units).
+ */
+export const SITE_PAGES = [
+  {name: '总览', path: '/', file: 'index.md'},
+  {name: '县区评分卡', path: '/units/', file: 'units/index.md'},
+  {name: '学校', path: '/schools', file: 'schools.md'},
+  {name: '隐患治理', path: '/hazards', file: 'hazards.md'},
+  {name: '预警与设备', path: '/alerts', file: 'alerts.md'},
+  {name: '专项工作', path: '/programmes', file: 'programmes.md'},
+  {name: '事故案件', path: '/incidents', file: 'incidents.md'},
+  {name: '年度考核', path: '/appraisal', file: 'appraisal.md'},
+  {name: '数据质量', path: '/quality', file: 'quality.md'},
+  {name: '指标说明', path: '/methodology', file: 'methodology.md'}
+];
+
 const builtAt = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
   dateStyle: 'long',
@@ -24,12 +44,7 @@ export default {
   root: 'src',
   output: process.env.SAFECAMPUS_SITE_OUTPUT || 'dist',
   title: '许昌市校园安全评估',
-  // The sidebar's first link (`home`, the title) is the 总览 page (src/index.md).
-  // Add later pages here in sidebar order as they are built (issue 6), e.g.
-  // { name: '县区评分卡', path: '/units/411002' } ([unit].md + dynamicPaths), '学校' /schools,
-  // '隐患治理' /hazards, '预警与设备' /alerts, '专项工作' /programmes, '事故案件' /incidents,
-  // '年度考核' /appraisal, '数据质量' /quality, '指标说明' /methodology.
-  pages: [],
+  pages: SITE_PAGES.filter((page) => existsSync(new URL(`src/${page.file}`, import.meta.url))).map(({name, path}) => ({name, path})),
   pager: false,
   toc: false,
   sidebar: true,

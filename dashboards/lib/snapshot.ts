@@ -3,12 +3,16 @@
 // A loader is run by Observable Framework as a separate process (`node --import tsx`,
 // cwd = dashboards/). It reads the published snapshot named by SAFECAMPUS_SNAPSHOT,
 // read-only, writes exactly one JSON document to stdout and logs to stderr.
-// SAFECAMPUS_UNIT, when set, scopes the build to one unit: loaders must then emit no
-// school-level row of any other unit (DOMAIN.md §6). Unit-level aggregates of other
-// units (the ranking) are not school-level data and stay visible.
+//
+// Loaders never see the snapshot file itself: it is attached read-only to an in-memory
+// DuckDB and every table is exposed under its own name as a view (lib/scope.ts), which
+// redacts row contents and, when SAFECAMPUS_UNIT is set, leaves out every other unit's
+// school-level rows (DOMAIN.md §6). A loader written for the city-wide site is therefore
+// unit-scoped for free; unit-level aggregates of other units (the ranking) stay visible.
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { SCHOOL_REGISTRIES, isUnitCode, quoteIdent, viewSql, type TableInfo } from './scope.ts';
 
 export interface ScopeUnit {
   unit_code: string;
@@ -22,10 +26,24 @@ export interface Snapshot {
   scope: ScopeUnit | null;
   /** Runs a query and returns plain JSON-safe rows (BIGINT/DECIMAL → number, timestamps → 'YYYY-MM-DD HH:MM:SS' Shanghai wall time). */
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]>;
+  /** Whether the snapshot has the table `schema.table`. */
+  has(table: string): boolean;
   close(): void;
 }
 
+export interface OpenSnapshotOptions {
+  path: string;
+  /** A unit code: scope every view to that unit's schools. */
+  unit?: string | null;
+  /** Tables (`schema.table`) the caller needs; a snapshot without one is refused. */
+  requiredTables?: string[];
+}
+
 export class LoaderError extends Error {}
+
+/** The attached snapshot, unfiltered: only this module reads it directly. */
+const CATALOG = 'snapshot_unscoped';
+const SCOPE_SCHOOLS = 'safecampus_scope.schools';
 
 export function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -47,16 +65,96 @@ function toJsonValue(value: unknown): unknown {
   return value;
 }
 
-async function tableExists(connection: DuckDBConnection, schema: string, table: string): Promise<boolean> {
-  const reader = await connection.runAndReadAll(
-    'select count(*)::integer as n from information_schema.tables where table_schema = $schema and table_name = $table',
-    { schema, table },
-  );
-  return Number(reader.getRowObjectsJS()[0]?.n ?? 0) > 0;
+/**
+ * Opens a snapshot read-only behind the view layer of lib/scope.ts. With `unit`, every
+ * view is scoped to that unit's schools; an unknown unit, or a snapshot without a school
+ * registry to scope by, is refused with a message saying what to do.
+ */
+export async function openSnapshot({ path: given, unit = null, requiredTables = [] }: OpenSnapshotOptions): Promise<Snapshot> {
+  const path = isAbsolute(given) ? given : resolve(given);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new LoaderError(`no such snapshot file: ${path}.`);
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const close = () => {
+    connection.closeSync();
+    instance.closeSync();
+  };
+  const query = async <T>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]> => {
+    const reader = await connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS().map((row) => toJsonValue(row) as T);
+  };
+  try {
+    await connection.run(`attach '${path.replaceAll("'", "''")}' as ${CATALOG} (read_only)`);
+    const columns = await query<{ schema_name: string; table_name: string; column_name: string; data_type: string }>(
+      `select schema_name, table_name, column_name, data_type from duckdb_columns()
+       where database_name = '${CATALOG}' and not internal order by schema_name, table_name, column_index`,
+    );
+    const tables = new Map<string, TableInfo>();
+    for (const c of columns) {
+      const key = `${c.schema_name}.${c.table_name}`;
+      if (!tables.has(key)) tables.set(key, { schema: c.schema_name, table: c.table_name, columns: [] });
+      tables.get(key)!.columns.push({ name: c.column_name, type: c.data_type });
+    }
+    for (const name of ['ref.units', ...requiredTables]) {
+      if (!tables.has(name)) throw new LoaderError(`snapshot ${path} has no table ${name}: is it a safecampus snapshot of the right version?`);
+    }
+
+    let scope: ScopeUnit | null = null;
+    const code = unit?.trim() || null;
+    if (code !== null) {
+      const units = await query<ScopeUnit>(`select unit_code, unit_name from ${CATALOG}.ref.units order by unit_code`);
+      scope = units.find((u) => u.unit_code === code) ?? null;
+      if (!isUnitCode(code) || !scope) {
+        throw new LoaderError(`SAFECAMPUS_UNIT=${code} is not a unit of this snapshot; known units: ${units.map((u) => u.unit_code).join(', ')}.`);
+      }
+      const registry = SCHOOL_REGISTRIES.find((name) => tables.has(name));
+      if (!registry) throw new LoaderError(`snapshot ${path} has no school registry (${SCHOOL_REGISTRIES.join(' or ')}) to scope it to unit ${code}.`);
+      await connection.run(`create schema safecampus_scope`);
+      await connection.run(
+        `create table ${SCOPE_SCHOOLS} as select distinct school_code from ${CATALOG}.${registry} where unit_code = $unit and school_code is not null`,
+        { unit: code },
+      );
+    }
+    const schemas = new Set([...tables.values()].map((t) => t.schema));
+    for (const schema of schemas) await connection.run(`create schema if not exists ${quoteIdent(schema)}`);
+    for (const table of tables.values()) {
+      await connection.run(viewSql(table, { catalog: CATALOG, unit: scope?.unit_code ?? null, scopeSchools: SCOPE_SCHOOLS }));
+    }
+    return { path, scope, query, has: (name) => tables.has(name), close };
+  } catch (error) {
+    close();
+    throw error;
+  }
 }
 
-/** Opens the snapshot named by SAFECAMPUS_SNAPSHOT read-only and resolves SAFECAMPUS_UNIT. */
-export async function openSnapshot(requiredTables: string[] = []): Promise<Snapshot> {
+/**
+ * The schools a unit-scoped build must not mention: every code and name the registry
+ * gives to a school that was never in `unit`. Used to check a scoped build's output.
+ */
+export async function foreignSchools(path: string, unit: string): Promise<{ codes: string[]; names: string[]; ownNames: string[] }> {
+  const snapshot = await openSnapshot({ path });
+  try {
+    const registry = SCHOOL_REGISTRIES.find((name) => snapshot.has(name));
+    if (!registry) return { codes: [], names: [], ownNames: [] };
+    const rows = await snapshot.query<{ school_code: string; school_name: string; own: boolean }>(
+      `select distinct school_code, school_name,
+              school_code in (select school_code from ${registry} where unit_code = $unit) as own
+       from ${registry} where school_code is not null`,
+      { unit },
+    );
+    const distinct = (values: string[]) => [...new Set(values.filter(Boolean))].sort();
+    return {
+      codes: distinct(rows.filter((r) => !r.own).map((r) => r.school_code)),
+      names: distinct(rows.filter((r) => !r.own).map((r) => r.school_name)),
+      ownNames: distinct(rows.filter((r) => r.own).map((r) => r.school_name)),
+    };
+  } finally {
+    snapshot.close();
+  }
+}
+
+/** Opens the snapshot named by SAFECAMPUS_SNAPSHOT, scoped by SAFECAMPUS_UNIT (see buildSite). */
+export async function openLoaderSnapshot(requiredTables: string[] = []): Promise<Snapshot> {
   const raw = process.env.SAFECAMPUS_SNAPSHOT;
   if (!raw) {
     throw new LoaderError(
@@ -64,55 +162,17 @@ export async function openSnapshot(requiredTables: string[] = []): Promise<Snaps
         'e.g. run `safecampus dashboards build`, which sets it for you.',
     );
   }
-  const path = isAbsolute(raw) ? raw : resolve(raw);
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new LoaderError(`SAFECAMPUS_SNAPSHOT=${raw}: no such snapshot file (${path}).`);
-  }
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  const close = () => {
-    connection.closeSync();
-    instance.closeSync();
-  };
-  try {
-    for (const name of ['ref.units', ...requiredTables]) {
-      const [schema, table] = name.split('.');
-      if (!(await tableExists(connection, schema!, table!))) {
-        throw new LoaderError(`snapshot ${path} has no table ${name}: is it a safecampus snapshot of the right version?`);
-      }
+  return openSnapshot({ path: raw, unit: process.env.SAFECAMPUS_UNIT, requiredTables }).catch((error) => {
+    if (error instanceof LoaderError && error.message.startsWith('no such snapshot')) {
+      throw new LoaderError(`SAFECAMPUS_SNAPSHOT=${raw}: ${error.message}`);
     }
-    const query = async <T>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]> => {
-      const reader = await connection.runAndReadAll(sql, params);
-      return reader.getRowObjectsJS().map((row) => toJsonValue(row) as T);
-    };
-    let scope: ScopeUnit | null = null;
-    const unit = process.env.SAFECAMPUS_UNIT?.trim();
-    if (unit) {
-      const rows = await query<ScopeUnit>(
-        'select unit_code, unit_name from ref.units where unit_code = $unit',
-        { unit },
-      );
-      if (rows.length === 0) {
-        const known = await query<{ unit_code: string }>('select unit_code from ref.units order by unit_code');
-        throw new LoaderError(
-          `SAFECAMPUS_UNIT=${unit} is not a unit of this snapshot; known units: ${known.map((r) => r.unit_code).join(', ')}.`,
-        );
-      }
-      scope = rows[0]!;
-    }
-    return { path, scope, query, close };
-  } catch (error) {
-    close();
     throw error;
-  }
+  });
 }
 
 /** The time of the latest successful pipeline run, if the snapshot records one. */
 export async function publishedAt(snapshot: Snapshot): Promise<string | null> {
-  const exists = await snapshot.query<{ n: number }>(
-    "select count(*)::integer as n from information_schema.tables where table_schema = 'audit' and table_name = 'runs'",
-  );
-  if (!exists[0]?.n) return null;
+  if (!snapshot.has('audit.runs')) return null;
   const rows = await snapshot.query<{ at: string | null }>(`
     select max(finished_at) as at from audit.runs
     where finished_at is not null
@@ -122,28 +182,31 @@ export async function publishedAt(snapshot: Snapshot): Promise<string | null> {
 }
 
 /**
- * Runs a loader body: opens the snapshot, writes the body's result as JSON to stdout,
- * and turns any failure into a one-line message on stderr and exit code 1.
+ * Runs a loader body and writes its result as JSON to stdout; any failure becomes a
+ * one-line message on stderr (a stack trace only for unexpected errors) and exit code 1.
  */
-export async function runLoader(
-  name: string,
-  body: (snapshot: Snapshot) => Promise<unknown>,
-  requiredTables: string[] = [],
-): Promise<void> {
+export async function runJsonLoader(name: string, body: () => Promise<unknown>): Promise<void> {
   const started = performance.now();
-  let snapshot: Snapshot | undefined;
   try {
-    snapshot = await openSnapshot(requiredTables);
-    log(`[${name}] snapshot ${snapshot.path}${snapshot.scope ? ` scoped to ${snapshot.scope.unit_code} ${snapshot.scope.unit_name}` : ''}`);
-    const result = await body(snapshot);
-    const text = JSON.stringify(result);
+    const text = JSON.stringify(await body());
     await new Promise<void>((done, fail) => process.stdout.write(text, (error) => (error ? fail(error) : done())));
     log(`[${name}] wrote ${text.length} characters in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
     const message = error instanceof LoaderError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     log(`[${name}] error: ${message}`);
     process.exitCode = 1;
-  } finally {
-    snapshot?.close();
   }
+}
+
+/** Runs a loader body on the build's snapshot (see openLoaderSnapshot), closing it afterwards. */
+export async function runLoader(name: string, body: (snapshot: Snapshot) => Promise<unknown>, requiredTables: string[] = []): Promise<void> {
+  await runJsonLoader(name, async () => {
+    const snapshot = await openLoaderSnapshot(requiredTables);
+    try {
+      log(`[${name}] snapshot ${snapshot.path}${snapshot.scope ? ` scoped to ${snapshot.scope.unit_code} ${snapshot.scope.unit_name}` : ''}`);
+      return await body(snapshot);
+    } finally {
+      snapshot.close();
+    }
+  });
 }

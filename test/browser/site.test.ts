@@ -8,7 +8,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type BuildSiteResult } from '../../dashboards/build.ts';
-import { FIXTURE_RANKING, FIXTURE_SCHOOLS, createFixtureSnapshot } from './fixture.ts';
+import { FIXTURE_BATCHES, FIXTURE_FRESHNESS, FIXTURE_RANKING, FIXTURE_SCHOOLS, RAW_MARKER, createFixtureSnapshot } from './fixture.ts';
+import { loadDefinition } from '../../transforms/definitions/load.ts';
 import { serveStatic, type StaticServer } from '../../dashboards/serve.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,6 +27,8 @@ const CHROMIUM_ARGS = [
 /** Screenshots go here when set (e.g. SAFECAMPUS_SHOTS_DIR=/tmp/shots). */
 const SHOTS_DIR = process.env.SAFECAMPUS_SHOTS_DIR;
 const SCOPED_UNIT = '411002';
+/** Every page the site has so far, as built files. */
+const PAGES = ['index.html', 'methodology.html', 'quality.html'];
 
 let work: string;
 let snapshot: string;
@@ -61,9 +64,15 @@ afterAll(async () => {
 });
 
 describe('dashboards build', () => {
-  it('builds the overview page', () => {
-    expect(site.pages).toContain('index.html');
-    expect(scoped.pages).toContain('index.html');
+  it('builds every page, city-wide and unit-scoped', () => {
+    expect(site.pages).toEqual(PAGES);
+    expect(scoped.pages).toEqual(PAGES);
+  });
+
+  it('never publishes row contents (rejected rows, messages, data-test samples)', async () => {
+    for (const built of [site, scoped]) {
+      for (const [name, text] of await readTree(built.outDir)) expect(text, name).not.toContain(RAW_MARKER);
+    }
   });
 
   it('produces output that refers to no other host', async () => {
@@ -105,7 +114,7 @@ describe('dashboards build', () => {
     const json = [...(await readTree(outDir)).entries()].find(([name]) => /^_file\/data\/overview\.[0-9a-f]+\.json$/.test(name));
     expect(json, 'overview.json in the output').toBeDefined();
     const data = JSON.parse(json![1]);
-    expect(data.units.find((u: { unit_code: string }) => u.unit_code === '411071').numerator).toBe(11);
+    expect(data.by_period['2025'].units.find((u: { unit_code: string }) => u.unit_code === '411071').numerator).toBe(11);
   }, 120_000);
 
   it('fails with the loader’s message when the unit is unknown', async () => {
@@ -158,6 +167,141 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
     return { page, problems };
   }
+
+  /** Rows of a table as arrays of cell texts. */
+  async function tableRows(page: Page, testId: string): Promise<string[][]> {
+    return page
+      .locator(`[data-testid="${testId}"] tbody tr`)
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')));
+  }
+
+  for (const [label, which] of [['city-wide', 'site'], ['unit-scoped', 'scoped']] as const) {
+    it(`loads every page of the ${label} build with no console error, failed or foreign request, and the sidebar lists them`, async () => {
+      const origin = which === 'site' ? server.origin : scopedServer.origin;
+      for (const file of PAGES) {
+        const path = file === 'index.html' ? '/' : `/${file.replace(/\.html$/, '')}`;
+        const { page, problems } = await open(origin, path);
+        await page.locator('#observablehq-main h1').first().waitFor();
+        // every cell rendered: no Framework error boxes
+        expect(await page.locator('.observablehq--error').count(), `${path} error cells`).toBe(0);
+        expect(await page.locator('#observablehq-sidebar a').allTextContents(), path).toEqual(['许昌市校园安全评估', '总览', '数据质量', '指标说明']);
+        if (SHOTS_DIR) {
+          await mkdir(SHOTS_DIR, { recursive: true });
+          await page.screenshot({ path: join(SHOTS_DIR, `${which}-${file.replace(/\.html$/, '')}.png`), fullPage: true });
+        }
+        expect(problems, path).toEqual([]);
+        await page.close();
+      }
+    }, 120_000);
+  }
+
+  it('switches the overview to another period with the period selector', async () => {
+    const { page, problems } = await open(server.origin, '/');
+    await page.locator('[data-testid="unit-ranking"] tbody tr').first().waitFor();
+    const select = page.locator('[data-testid="period-select"] select');
+    expect(await select.inputValue()).toBe('2025');
+    expect(await select.locator('option').allTextContents()).toEqual(['2025年', '2024年']);
+    await select.selectOption('2024');
+    await page.locator('.sc-subtitle', { hasText: '2024年' }).waitFor();
+    const rows = await tableRows(page, 'unit-ranking');
+    expect(rows.slice(0, 2)).toEqual([
+      ['3', '禹州市', '60.0%', '6 / 10', '3'],
+      ['4', '魏都区', '50.0%', '5 / 10', '3'],
+    ]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows data quality: batch counts, the held batch with its release command, rejects by reason and source, tests, freshness', async () => {
+    const { page, problems } = await open(server.origin, '/quality');
+    await page.locator('[data-testid="batches"] tbody tr').first().waitFor();
+    const kpis = await page.locator('.sc-kpi').evaluateAll((cards) => cards.map((c) => [c.querySelector('h2')?.textContent, c.querySelector('.big')?.textContent]));
+    const read = FIXTURE_BATCHES.reduce((n, b) => n + b.rows_read, 0);
+    const rejected = FIXTURE_BATCHES.reduce((n, b) => n + b.rows_rejected, 0);
+    expect([read, rejected]).toEqual([202, 25]);
+    expect(kpis).toEqual([
+      ['入库批次', '4'], // landed b-01, b-02, b-06 and released b-04
+      ['暂扣待审批次', '1'],
+      ['拒收行数', '25'],
+      ['数据检验未通过', '1'],
+    ]);
+    expect(await page.locator('.sc-kpi').nth(0).textContent()).toContain('共 6 个批次 · 已放行 1');
+    expect(await page.locator('.sc-kpi').nth(2).textContent()).toContain('占读取行数 12.4%（202 行）');
+
+    expect(await tableRows(page, 'held-batches')).toEqual([['alerts_2025.ndjson', '预警告警记录', '10 / 40', '25.0%', 'safecampus release b-03']]);
+    // reasons × sources (in the loader's source order), largest total first, ties in the loader's order
+    const header = await page.locator('[data-testid="rejects"] thead th').allTextContents();
+    expect(header).toEqual(['拒收原因', '原因代码', '预警告警记录', '安全检查记录', '物联设备状态', '未识别', '合计']);
+    expect(await tableRows(page, 'rejects')).toEqual([
+      ['缺少必填字段', 'missing_required', '10', '', '', '', '10'],
+      ['数值超出合理范围', 'out_of_range', '', '', '10', '', '10'],
+      ['学校不在名录中', 'unknown_school', '', '3', '', '', '3'],
+      ['日期无法识别', 'bad_date', '', '2', '', '', '2'],
+      ['空文件', 'empty_file', '', '', '', '1', '1'],
+    ]);
+    expect(await tableRows(page, 'failing-tests')).toEqual([['staging.stg_alerts', 'expect: acknowledged_at >= raised_at', '警告', '2', '未通过']]);
+    expect(await page.locator('[data-testid="all-tests"] tbody tr').count()).toBe(3);
+
+    const freshness = await tableRows(page, 'freshness');
+    expect(freshness.map((r) => [r[0], r[3]])).toEqual([
+      ['学校基础信息', `${FIXTURE_FRESHNESS.schools.city}（填报日期）`],
+      ['安全检查记录', `${FIXTURE_FRESHNESS.inspections.city}（检查日期）`],
+      ['物联设备状态', `${FIXTURE_FRESHNESS.sensors.city}（事件时间）`],
+      ['预警告警记录', '无数据'],
+      ['事故案件', '无数据'],
+      ['专项工作记录', `${FIXTURE_FRESHNESS.activities.city}（日期）`],
+    ]);
+    // the held alerts file is not "landed": the source has no landed file yet
+    expect(freshness[3]!.slice(1, 3)).toEqual(['尚无', '—']);
+
+    const batches = await tableRows(page, 'batches');
+    expect(batches.map((r) => [r[0], r[1], r[3]])).toEqual(
+      FIXTURE_BATCHES.map((b, i) => [String(i + 1), b.file.split('/').at(-1), { landed: '已入库', held: '暂扣待审', released: '已放行', failed: '失败' }[b.status]]).reverse(),
+    );
+    expect(batches.find((r) => r[0] === '5')![7]).toBe('空文件');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows the scoped unit’s own freshness in a unit-scoped build', async () => {
+    const { page, problems } = await open(scopedServer.origin, '/quality');
+    await page.locator('[data-testid="freshness"] tbody tr').first().waitFor();
+    const freshness = await tableRows(page, 'freshness');
+    expect(freshness.map((r) => r[3].slice(0, 10))).toEqual(
+      Object.values(FIXTURE_FRESHNESS).map((f) => (f.weidu ?? '无数据').slice(0, 10)),
+    );
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('explains every indicator of the definition file, with grades, vetoes and the AHP weights', async () => {
+    const definition = loadDefinition(2025);
+    const { page, problems } = await open(server.origin, '/methodology');
+    await page.locator('[data-testid="domains"] tbody tr').first().waitFor();
+    expect((await tableRows(page, 'domains')).map((r) => [r[0], r[2]])).toEqual(definition.domains.map((d) => [d.id, String(d.points)]));
+    for (const domain of definition.domains) {
+      const rows = await tableRows(page, `indicators-${domain.id}`);
+      expect(rows.map((r) => [r[0], r[1], r[2], r[4]])).toEqual(domain.indicators.map((i) => [i.id, i.name.zh, i.formula_text, String(i.points)]));
+    }
+    const a2 = (await tableRows(page, 'indicators-A'))[1]!;
+    expect(a2[3]).toBe('目标 98%，底线 80%（越高越好）');
+    expect((await tableRows(page, 'indicators-A'))[3]![3]).toBe('每项扣 3 分，扣完为止');
+    const d2 = (await tableRows(page, 'indicators-D'))[1]!;
+    expect(d2[5]).toBe('全部学校；仅临水学校（1公里内有河流、坑塘、水库）');
+    expect((await tableRows(page, 'indicators-E'))[0]![5]).toBe('不含幼儿园');
+    expect((await tableRows(page, 'supervision')).map((r) => r[0])).toEqual(['I1', 'I2', 'I3']);
+    expect((await tableRows(page, 'supervision'))[2]![3]).toBe('基准 100 分，每次约谈扣 2 分、每次处罚扣 3 分，扣完为止');
+    expect(await tableRows(page, 'grades')).toEqual([
+      ['优秀', '≥ 90'],
+      ['良好', '80 ≤ 得分 < 90'],
+      ['合格', '60 ≤ 得分 < 80'],
+      ['不合格', '0 ≤ 得分 < 60'],
+    ]);
+    expect(await page.locator('[data-testid="vetoes"] li').count()).toBe(definition.vetoes.length);
+    expect((await tableRows(page, 'ahp')).length).toBe(8);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it('shows the overview: title, KPI cards, the ranking with ties, and the chart', async () => {
     const { page, problems } = await open(server.origin, '/');

@@ -1,5 +1,9 @@
-// Okabe–Ito colours: safe for the common colour-vision deficiencies and distinct in
-// greyscale print when paired with the dash patterns used in the charts.
+// The chart palette: Okabe–Ito (Okabe & Ito 2008), told apart with protanopia,
+// deuteranopia and tritanopia, and distinct in greyscale print when paired with the dash
+// patterns used in the charts. Roles: blue = the series (units, sources), orange = the
+// scoped unit, grey = 市直 / not ranked, green = target line, vermillion = floor line and
+// warnings, ink = the city line. Colour never carries meaning alone (dashboards/README.md,
+// "Conventions"). Mirrored as --sc-* in style.css.
 export const palette = {
   blue: "#0072b2",
   orange: "#e69f00",

@@ -9,11 +9,16 @@ import {h} from "./dom.js";
  *   format?: (row) => string | Node,   // cell content (default: row[key])
  *   sortValue?: (row) => number | string | null,
  *   numeric?: boolean,   // right-aligned, sorts numerically
+ *   wrap?: boolean,      // long text: let the cell wrap (cells stay on one line by default)
  * }]
- * options: {caption?, rowClass?: (row) => string | null, sort?: {key, descending?}, testId?}
+ * options: {caption?, rowClass?: (row) => string | null, sort?: {key, descending?}, testId?, compact? (as wide as its content)}
  * Nulls sort last in both directions. Ties keep the incoming order (stable sort).
  */
-export function SortableTable(rows, columns, {caption, rowClass, sort, testId} = {}) {
+function cellClass(column) {
+  return [column.numeric && "sc-num", column.wrap && "sc-wrap"].filter(Boolean).join(" ") || null;
+}
+
+export function SortableTable(rows, columns, {caption, rowClass, sort, testId, compact = false} = {}) {
   let state = sort ? {key: sort.key, descending: !!sort.descending} : null;
   const tbody = h("tbody");
   const headers = columns.map((column) =>
@@ -48,7 +53,7 @@ export function SortableTable(rows, columns, {caption, rowClass, sort, testId} =
         h(
           "tr",
           {class: rowClass?.(row) ?? null},
-          columns.map((column) => h("td", {class: column.numeric ? "sc-num" : null, "data-key": column.key}, column.format ? column.format(row) : row[column.key] ?? "—"))
+          columns.map((column) => h("td", {class: cellClass(column), "data-key": column.key}, column.format ? column.format(row) : row[column.key] ?? "—"))
         )
       )
     );
@@ -68,6 +73,6 @@ export function SortableTable(rows, columns, {caption, rowClass, sort, testId} =
   return h(
     "div",
     {class: "sc-table-wrap"},
-    h("table", {class: "sc-table", "data-testid": testId ?? null}, caption ? h("caption", {}, caption) : null, h("thead", {}, h("tr", {}, headers)), tbody)
+    h("table", {class: compact ? "sc-table sc-compact" : "sc-table", "data-testid": testId ?? null}, caption ? h("caption", {}, caption) : null, h("thead", {}, h("tr", {}, headers)), tbody)
   );
 }

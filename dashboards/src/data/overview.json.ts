@@ -1,8 +1,8 @@
 // Data for the 总览 (overview) page: the unit ranking on A3 (on-time rectification)
-// for the latest annual period in the snapshot, city totals, and the schools with the
-// lowest rates (only the scoped unit's schools in a unit-scoped build).
+// for every period in the snapshot (the page opens on the latest year), city totals, and the schools with the
+// lowest rates (only the scoped unit's schools in a unit-scoped build: see lib/scope.ts).
 //
-// Grain of the output: one JSON document; `units` has one row per reporting unit of
+// Grain of the output: one JSON document; `by_period[period].units` has one row per reporting unit of
 // ref.units (units without a ranking row are listed with nulls), `lowestSchools` at
 // most 10 school rows.
 import { publishedAt, runLoader, type Snapshot } from '../../lib/snapshot.ts';
@@ -38,16 +38,9 @@ interface SchoolRow {
   denominator: number;
 }
 
-async function overview(snapshot: Snapshot) {
+/** The ranking, city totals and lowest schools of one period. */
+async function periodView(snapshot: Snapshot, period: string) {
   const indicator = INDICATOR.indicator_id;
-  const periods = await snapshot.query<{ period: string }>(
-    `select max(period) as period from marts.unit_indicator_ranking
-     where indicator_id = $indicator and regexp_full_match(period, '[0-9]{4}')`,
-    { indicator },
-  );
-  const period = periods[0]?.period ?? null;
-  if (period === null) throw new Error(`marts.unit_indicator_ranking has no annual rows for ${indicator}`);
-
   const units = await snapshot.query<UnitRow>(
     `select u.unit_code, u.unit_name, u.is_ranked,
             r.value, r.numerator, r.denominator, r.n_schools::integer as n_schools, r.rank::integer as rank
@@ -70,37 +63,49 @@ async function overview(snapshot: Snapshot) {
     value: denominator > 0 ? numerator / denominator : null,
   };
 
-  const scope = snapshot.scope;
-  const schoolFilter = scope ? 'and v.unit_code = $unit' : '';
-  const schoolParams: Record<string, string> = scope ? { indicator, period, unit: scope.unit_code } : { indicator, period };
+  // In a unit-scoped build the snapshot layer has already left out other units' schools.
   const lowestSchools = await snapshot.query<SchoolRow>(
     `select v.school_code, v.school_name, v.unit_code, u.unit_name, v.value, v.numerator, v.denominator
      from marts.indicator_values v
      left join ref.units u on u.unit_code = v.unit_code
      where v.indicator_id = $indicator and v.period = $period and v.school_code is not null
-       and v.status = 'ok' and v.denominator > 0 and v.value is not null ${schoolFilter}
+       and v.status = 'ok' and v.denominator > 0 and v.value is not null
      order by v.value asc, v.denominator desc, v.school_code
      limit 10`,
-    schoolParams,
+    { indicator, period },
   );
   const statusCounts = await snapshot.query<{ status: string; n: number }>(
     `select v.status, count(*)::integer as n
      from marts.indicator_values v
-     where v.indicator_id = $indicator and v.period = $period and v.school_code is not null ${schoolFilter}
+     where v.indicator_id = $indicator and v.period = $period and v.school_code is not null
      group by v.status order by v.status`,
-    schoolParams,
+    { indicator, period },
   );
-
   return {
-    generated_at: new Date().toISOString(),
-    published_at: await publishedAt(snapshot),
-    period,
-    indicator: INDICATOR,
-    scope,
     city,
     units,
     lowest_schools: lowestSchools,
     school_status_counts: Object.fromEntries(statusCounts.map((r) => [r.status, r.n])),
+  };
+}
+
+async function overview(snapshot: Snapshot) {
+  const rows = await snapshot.query<{ period: string }>(
+    'select distinct period from marts.unit_indicator_ranking where indicator_id = $indicator order by period',
+    { indicator: INDICATOR.indicator_id },
+  );
+  const periods = rows.map((r) => r.period);
+  const latestYear = periods.filter((p) => /^\d{4}$/.test(p)).at(-1);
+  if (latestYear === undefined) throw new Error(`marts.unit_indicator_ranking has no annual rows for ${INDICATOR.indicator_id}`);
+  const byPeriod: Record<string, Awaited<ReturnType<typeof periodView>>> = {};
+  for (const period of periods) byPeriod[period] = await periodView(snapshot, period);
+  return {
+    generated_at: new Date().toISOString(),
+    published_at: await publishedAt(snapshot),
+    default_period: latestYear,
+    indicator: INDICATOR,
+    scope: snapshot.scope,
+    by_period: byPeriod,
   };
 }
 

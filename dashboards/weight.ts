@@ -1,0 +1,42 @@
+// Page weight of a built site: what a browser downloads to show one page — the HTML and
+// every local file it references (stylesheets, module preloads and imports, the files it
+// registers for FileAttachment), each counted once, uncompressed.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, normalize, relative } from 'node:path';
+
+export interface PageWeight {
+  /** The page, as a path relative to the site root (e.g. "quality.html"). */
+  page: string;
+  /** Bytes of the page and everything it references. */
+  bytes: number;
+  /** Bytes of its FileAttachment files (the loaders' data) alone. */
+  dataBytes: number;
+}
+
+const CODE = [/\b(?:href|src)="(\.{1,2}\/[^"]+)"/g, /\bfrom\s*"(\.{1,2}\/[^"]+)"/g];
+const ATTACHMENT = /"path":"(\.{1,2}\/[^"]+)"/g;
+
+async function size(file: string): Promise<number> {
+  return stat(file).then((s) => (s.isFile() ? s.size : 0), () => 0);
+}
+
+/** Weight of each page of the site in `root`; `pages` as BuildSiteResult.pages lists them. */
+export async function pageWeights(root: string, pages: string[]): Promise<PageWeight[]> {
+  const weights: PageWeight[] = [];
+  for (const page of pages) {
+    const html = join(root, page);
+    const text = await readFile(html, 'utf8');
+    const resolve = (pattern: RegExp) =>
+      [...text.matchAll(pattern)]
+        .map((m) => normalize(join(dirname(html), m[1]!.split(/[?#]/)[0]!)))
+        .filter((file) => !relative(root, file).startsWith('..'));
+    const attachments = new Set(resolve(ATTACHMENT));
+    const code = new Set(CODE.flatMap(resolve).filter((file) => !attachments.has(file)));
+    let dataBytes = 0;
+    for (const file of attachments) dataBytes += await size(file);
+    let bytes = Buffer.byteLength(text) + dataBytes;
+    for (const file of code) bytes += await size(file);
+    weights.push({ page, bytes, dataBytes });
+  }
+  return weights;
+}
