@@ -14,6 +14,7 @@ import { landingWave } from '../sources/detect.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { currentPeriods } from '../transforms/periods.ts';
 import { buildSite } from '../dashboards/build.ts';
+import { createAppraisalSteps, type WithWarehouse } from './appraisal-steps.ts';
 import { BadInputError, type DiscoveredFile, type IngestOutcome, type PipelineDeps, type PublishOutcome, type TransformOutcome } from './activities.ts';
 
 export interface StepsConfig {
@@ -24,7 +25,7 @@ export interface StepsConfig {
 }
 
 export function createPipelineSteps(config: StepsConfig): PipelineDeps {
-  const withWarehouse = async <T>(work: (db: Warehouse) => Promise<T>): Promise<T> => {
+  const withWarehouse: WithWarehouse = async (work) => {
     const db = await Warehouse.open(config.dbPath);
     try {
       await initWarehouse(db);
@@ -34,6 +35,7 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
     }
   };
   return {
+    ...createAppraisalSteps(config.dbPath, withWarehouse),
     discoverFiles: (inboxDir) =>
       withWarehouse(async (db) => {
         const landed = new Set((await db.all<{ sha256: string }>('select distinct sha256 from audit.batches')).map((r) => r.sha256));
