@@ -12,6 +12,7 @@ import { setupCommand } from './setup.ts';
 import { statusCommand } from './status.ts';
 import { transformCommand } from './transform.ts';
 import { workerCommand } from './worker.ts';
+import { appraisalCommand } from './appraisal.ts';
 
 export const COMMANDS: Command[] = [
   setupCommand,
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   scoreCommand,
   runCommand,
   workerCommand,
+  appraisalCommand,
   dashboardsCommand,
   weightsCommand,
   statusCommand,
