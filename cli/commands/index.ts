@@ -13,6 +13,7 @@ import { statusCommand } from './status.ts';
 import { transformCommand } from './transform.ts';
 import { workerCommand } from './worker.ts';
 import { appraisalCommand } from './appraisal.ts';
+import { scheduleCommand } from './schedule.ts';
 
 export const COMMANDS: Command[] = [
   setupCommand,
@@ -25,6 +26,7 @@ export const COMMANDS: Command[] = [
   scoreCommand,
   runCommand,
   workerCommand,
+  scheduleCommand,
   appraisalCommand,
   dashboardsCommand,
   weightsCommand,
