@@ -4,6 +4,7 @@
  * nothing that was already done.
  */
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Warehouse } from '../warehouse/connection.ts';
 import {
@@ -30,6 +31,7 @@ export function createAppraisalSteps(dbPath: string, withWarehouse: WithWarehous
       withWarehouse(async (db) => {
         const path = join(appraisalDir(dbPath, year), `${appraisalId}.duckdb`);
         if (!existsSync(path)) {
+          definitionFor(year); // no edition for the year: say so before freezing anything
           const late = await batchesLandedAfter(db, cutoff);
           if (late > 0) {
             throw new BadInputError(
@@ -47,6 +49,7 @@ export function createAppraisalSteps(dbPath: string, withWarehouse: WithWarehous
       const frozen = await Warehouse.open(request.snapshotPath, { readOnly: true });
       const summary = await appraisalSummary(frozen, request.year).finally(() => frozen.close());
       if (Object.values(summary.rows).every((n) => n === 0)) {
+        await rm(request.snapshotPath, { force: true }); // nothing to appraise: keep no frozen file either
         throw new BadInputError(
           `冻结的数据中没有 ${request.year} 年度的评分结果（the frozen warehouse has no scores for ${request.year}: land that year's exports and run ` +
             '`safecampus run` first, then start the appraisal again）',
