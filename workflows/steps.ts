@@ -3,7 +3,7 @@
  * does one job with the same functions the CLI uses, and closes it again, so no lock is
  * held between steps.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Warehouse } from '../warehouse/connection.ts';
 import { initWarehouse } from '../warehouse/init.ts';
@@ -38,6 +38,9 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
     ...createAppraisalSteps(config.dbPath, withWarehouse),
     discoverFiles: (inboxDir) =>
       withWarehouse(async (db) => {
+        if (!existsSync(inboxDir)) {
+          throw new BadInputError(`收件箱不存在（no inbox folder ${inboxDir}: create it, or point the run or schedule at the right one with --inbox DIR）`);
+        }
         const landed = new Set((await db.all<{ sha256: string }>('select distinct sha256 from audit.batches')).map((r) => r.sha256));
         const found: DiscoveredFile[] = [];
         for (const path of await listExportFiles(inboxDir)) {

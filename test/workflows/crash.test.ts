@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCity } from '../../sources/demo-city/index.ts';
@@ -199,4 +199,23 @@ describe('crash safety of the pipeline', () => {
     expect(after['audit.batches']).toBe(before['audit.batches']! + 1);
     expect(after['staging.stg_sensors']).toBe(before['staging.stg_sensors']); // the same records again: latest version kept
   }, 300_000);
+
+  it('a missing inbox is bad input: the run fails at once, without retries, saying what to do', async () => {
+    const handle = await client.workflow.start('pipelineWorkflow', {
+      taskQueue: WAREHOUSE_TASK_QUEUE,
+      workflowId: `pipeline-no-inbox-${Date.now()}`,
+      args: [{ inboxDir: join(root, 'nowhere'), periods: [], buildSite: false } satisfies PipelineInput],
+    });
+    const failure = await handle.result().then(
+      () => null,
+      (error: Error) => error,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    let cause: unknown = failure;
+    while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+    expect((cause as Error).message).toContain(`收件箱不存在（no inbox folder ${join(root, 'nowhere')}`);
+    const history = await handle.fetchHistory();
+    const attempts = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    expect(attempts).toEqual([1]);
+  }, 120_000);
 });
