@@ -62,11 +62,14 @@ export async function freezeWarehouse(db: Warehouse, path: string): Promise<void
   await rename(partial, path);
 }
 
-/** Row counts of the appraisal marts for period '<year>', read from a (frozen) warehouse file. */
+/** Row counts of the appraisal marts for period '<year>', read from a (frozen) warehouse file; 0 for a mart not built yet. */
 export async function appraisalSummary(db: Warehouse, year: number): Promise<AppraisalSummary> {
   const period = String(year);
   const rows: Record<string, number> = {};
-  for (const table of APPRAISAL_MARTS) rows[table] = await db.value<number>(`select count(*) from ${table} where period = $1`, [period]);
+  for (const table of APPRAISAL_MARTS) {
+    const [schema, name] = table.split('.') as [string, string];
+    rows[table] = (await db.tableExists(schema, name)) ? await db.value<number>(`select count(*) from ${table} where period = $1`, [period]) : 0;
+  }
   return { period, rows };
 }
 

@@ -5,11 +5,15 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ScheduleNotFoundError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../../workflows/client.ts';
 import { startEmbeddedServer, type ServerHandle } from '../../workflows/dev-server.ts';
 import { SCHEDULE_IDS } from '../../workflows/schedules.ts';
+import { createPipelineSteps } from '../../workflows/steps.ts';
+import { getWorkflowBundle, runWorker } from '../../workflows/worker.ts';
 import { monthJustEnded, yearJustEnded, endOfShanghaiDay, isIsoDate, shanghaiDate } from '../../workflows/calendar.ts';
 import { runCli, tempDir } from '../helpers.ts';
 
@@ -96,6 +100,37 @@ describe('safecampus schedule', () => {
       ['safecampus-annual-appraisal', '1月15日 06:00'],
     ]);
   });
+
+  it('triggering the annual schedule starts appraisal-<year just ended> as its own workflow; the launcher replays', async () => {
+    const worker = await runWorker({ address: server.address, deps: createPipelineSteps({ dbPath: db }) });
+    const client = await connectClient(server.address);
+    try {
+      const schedule = client.schedule.getHandle('safecampus-annual-appraisal');
+      await schedule.trigger();
+      let launcherId: string | undefined;
+      while (!launcherId) {
+        launcherId = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId;
+        if (!launcherId) await sleep(200);
+      }
+      expect(launcherId).toMatch(/^appraisal-scheduled-/);
+      const launcher = client.workflow.getHandle(launcherId);
+      const year = yearJustEnded(Date.now());
+      expect(await launcher.result()).toBe(`started appraisal-${year}`);
+      // The appraisal outlives its launcher. This warehouse has no scores, so it fails, saying so.
+      const appraisal = client.workflow.getHandle(`appraisal-${year}`);
+      await expect(appraisal.result()).rejects.toThrow();
+      const history = await appraisal.fetchHistory();
+      const failure = history.events?.find((e) => e.workflowExecutionFailedEventAttributes)?.workflowExecutionFailedEventAttributes?.failure;
+      expect(`${failure?.message} ${failure?.cause?.message}`).toMatch(/没有(可用的 \d{4} 年度指标体系|.*年度的评分结果)/);
+      // bad input: not retried
+      expect(history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).not.toContain(2);
+      expect((await appraisal.describe()).status.name).toBe('FAILED');
+      await Worker.runReplayHistory({ workflowBundle: await getWorkflowBundle() }, await launcher.fetchHistory(), launcherId);
+    } finally {
+      await client.connection.close();
+      await worker.shutdown();
+    }
+  }, 120_000);
 
   it('delete removes them all; a second delete finds none', async () => {
     const deleted = await runCli(['schedule', 'delete', '--db', db, '--json']);
