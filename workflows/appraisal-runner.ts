@@ -12,7 +12,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { PipelineDeps } from './activities.ts';
 import { connectClient } from './client.ts';
 import { DEFAULT_NAMESPACE } from './dev-server.ts';
-import { TASK_QUEUES, type TaskQueueRole } from './task-queues.ts';
+import { WAREHOUSE_TASK_QUEUE } from './task-queues.ts';
 import { runWorker } from './worker.ts';
 import { appraisalWorkflowId, type AppraisalInput, type AppraisalState, type SignOff } from './appraisal-workflow.ts';
 
@@ -21,8 +21,6 @@ export interface AppraisalRunOptions {
   namespace?: string;
   deps: PipelineDeps;
   year: number;
-  /** Override queue names (tests). */
-  taskQueueNames?: Partial<Record<TaskQueueRole, string>>;
   /** Ctrl-C: stop waiting (the workflow keeps its state on the server). */
   signal?: AbortSignal;
   /** Called whenever the observed status changes. */
@@ -102,12 +100,11 @@ export async function appraisalStatus(options: AppraisalRunOptions): Promise<App
 }
 
 async function withWorker<T>(options: AppraisalRunOptions, fn: (client: Client, taskQueue: string) => Promise<T>): Promise<T> {
-  const names = { ...TASK_QUEUES, ...options.taskQueueNames };
-  const worker = await runWorker({ address: options.address, namespace: options.namespace, deps: options.deps, taskQueueNames: names });
+  const worker = await runWorker({ address: options.address, namespace: options.namespace, deps: options.deps });
   try {
     const client = await connectClient(options.address, options.namespace ?? DEFAULT_NAMESPACE);
     try {
-      return await fn(client, names.warehouse);
+      return await fn(client, WAREHOUSE_TASK_QUEUE);
     } finally {
       await client.connection.close().catch(() => undefined);
     }

@@ -82,14 +82,18 @@ export function createAppraisalSteps(dbPath: string, withWarehouse: WithWarehous
         if (status === 'approved') {
           await expectUnchanged(record.snapshot_path, record.snapshot_sha256);
           published = await publishApprovedAppraisal(record, {
-            ...record,
+            appraisal_id: record.appraisal_id,
+            year: record.year,
+            cutoff_on: record.cutoff_on,
+            snapshot_sha256: record.snapshot_sha256,
+            definition_version: record.definition_version,
+            definition_sha256: record.definition_sha256,
             summary: record.summary === null ? null : JSON.parse(record.summary),
             status,
             approver: decision.approver,
             comment: decision.comment,
+            requested_at: record.requested_at,
             decided_at: decidedAt,
-            published_path: undefined,
-            published_at: undefined,
           });
         }
         await recordAppraisalDecision(db, {
