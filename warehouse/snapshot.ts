@@ -37,6 +37,17 @@ export async function publishSnapshot(db: Warehouse, runId: string | null = null
   const dir = snapshotsDir(db);
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${snapshotId}.duckdb`);
+  await writeSnapshotFile(db, path);
+  await db.run('insert into audit.snapshots values ($1, $2, now()::timestamp, $3)', [snapshotId, path, runId]);
+  const pointer: SnapshotPointer = { snapshot_id: snapshotId, path, created_at: createdAt.toISOString() };
+  const temporary = `${latestPointerPath(db.path)}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(pointer, null, 2));
+  await rename(temporary, latestPointerPath(db.path));
+  return pointer;
+}
+
+/** Copies the published schemas of the warehouse into a new DuckDB file at `path` (which must not exist). */
+export async function writeSnapshotFile(db: Warehouse, path: string): Promise<void> {
   const alias = 'snapshot_out';
   await db.run(`attach '${path.replaceAll("'", "''")}' as ${alias}`);
   try {
@@ -52,10 +63,4 @@ export async function publishSnapshot(db: Warehouse, runId: string | null = null
   } finally {
     await db.run(`detach ${alias}`);
   }
-  await db.run('insert into audit.snapshots values ($1, $2, now()::timestamp, $3)', [snapshotId, path, runId]);
-  const pointer: SnapshotPointer = { snapshot_id: snapshotId, path, created_at: createdAt.toISOString() };
-  const temporary = `${latestPointerPath(db.path)}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(pointer, null, 2));
-  await rename(temporary, latestPointerPath(db.path));
-  return pointer;
 }

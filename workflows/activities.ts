@@ -11,6 +11,9 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { AppraisalSummary } from '../warehouse/appraisals.ts';
+
+export type { AppraisalSummary } from '../warehouse/appraisals.ts';
 
 export interface DiscoveredFile {
   path: string;
@@ -59,6 +62,38 @@ export interface ParsedFile {
   meta?: Record<string, unknown>;
 }
 
+/** One appraisal run, as the appraisal workflow identifies it. */
+export interface AppraisalRequest {
+  /** `<year>-<requested YYYYMMDD>-<last 8 hex of the run id>`: unique per workflow run, stable across retries. */
+  appraisalId: string;
+  year: number;
+  /** YYYY-MM-DD: data landed up to the end of this day (Asia/Shanghai). */
+  cutoff: string;
+  /** ISO instant the appraisal was requested (the workflow's start). */
+  requestedAt: string;
+}
+
+export interface FrozenAppraisal {
+  snapshotPath: string;
+  snapshotSha256: string;
+}
+
+export interface AppraisalDecision {
+  appraisalId: string;
+  decision: 'approve' | 'reject';
+  approver: string;
+  comment: string | null;
+  /** ISO instant the sign-off signal arrived. */
+  decidedAt: string;
+}
+
+export interface SignOffOutcome {
+  status: 'approved' | 'rejected';
+  /** approved.duckdb and approved.json; null after a rejection (nothing is published). */
+  publishedPath: string | null;
+  manifestPath: string | null;
+}
+
 /**
  * Optional last argument of every step: implementations may ignore it. `signal` aborts when
  * Temporal cancels the step (run cancelled, worker shutting down); `heartbeat` reports progress
@@ -81,6 +116,12 @@ export interface PipelineDeps {
   parseFile?(file: DiscoveredFile, context?: StepContext): Promise<ParsedFile>;
   /** Scale-out (optional): land what parseFile produced, on the warehouse writer; idempotent by sha256. */
   landParsed?(parsed: ParsedFile, context?: StepContext): Promise<IngestOutcome>;
+  /** Appraisal (optional): freeze the warehouse as of the cut-off into an immutable file; idempotent by appraisalId. */
+  freezeAppraisal?(request: AppraisalRequest, context?: StepContext): Promise<FrozenAppraisal>;
+  /** Appraisal: summarise the year from the frozen file and record the appraisal as pending; idempotent. */
+  computeAppraisal?(request: AppraisalRequest & FrozenAppraisal, context?: StepContext): Promise<AppraisalSummary>;
+  /** Appraisal: record the sign-off; an approval also publishes the frozen file. Idempotent. */
+  signOffAppraisal?(decision: AppraisalDecision, context?: StepContext): Promise<SignOffOutcome>;
 }
 
 export const BAD_INPUT_ERROR_TYPE = 'BadInputError';
@@ -149,6 +190,15 @@ export async function runActivityStep<T>(step: string, fn: (context: StepContext
   }
 }
 
+type OptionalStep = 'parseFile' | 'landParsed' | 'freezeAppraisal' | 'computeAppraisal' | 'signOffAppraisal';
+
+/** An optional dep bound to `deps`, or a non-retryable failure saying this worker cannot do it. */
+function optionalDep<K extends OptionalStep>(deps: PipelineDeps, name: K, job: string): NonNullable<PipelineDeps[K]> {
+  const step = deps[name];
+  if (!step) throw ApplicationFailure.nonRetryable(`this worker cannot ${job} (its PipelineDeps have no ${name})`, 'NotImplemented');
+  return step.bind(deps) as NonNullable<PipelineDeps[K]>;
+}
+
 export type IngestWorkflowStatus =
   | { state: 'running' }
   | { state: 'completed'; outcome: IngestOutcome }
@@ -164,20 +214,11 @@ export function createActivities(deps: PipelineDeps) {
       return runActivityStep(`ingest ${file.path}`, (c) => deps.ingestFile(file, c), { heartbeat: true });
     },
     async parseFile(file: DiscoveredFile): Promise<ParsedFile> {
-      const parse = deps.parseFile?.bind(deps);
-      if (!parse) {
-        throw ApplicationFailure.nonRetryable(
-          'this worker cannot parse files on the parse task queue (its PipelineDeps have no parseFile)',
-          'NotImplemented',
-        );
-      }
+      const parse = optionalDep(deps, 'parseFile', 'parse files on the parse task queue');
       return runActivityStep(`parse ${file.path}`, (c) => parse(file, c), { heartbeat: true });
     },
     async landParsed(parsed: ParsedFile): Promise<IngestOutcome> {
-      const land = deps.landParsed?.bind(deps);
-      if (!land) {
-        throw ApplicationFailure.nonRetryable('this worker cannot land parsed files (its PipelineDeps have no landParsed)', 'NotImplemented');
-      }
+      const land = optionalDep(deps, 'landParsed', 'land parsed files');
       return runActivityStep(`land ${parsed.file.path}`, (c) => land(parsed, c), { heartbeat: true });
     },
     /**
@@ -199,6 +240,18 @@ export function createActivities(deps: PipelineDeps) {
     },
     async publish(options: { buildSite: boolean }): Promise<PublishOutcome> {
       return runActivityStep('publish', (c) => deps.publish(options, c), { heartbeat: true });
+    },
+    async freezeAppraisal(request: AppraisalRequest): Promise<FrozenAppraisal> {
+      const freeze = optionalDep(deps, 'freezeAppraisal', 'run appraisals');
+      return runActivityStep(`freeze appraisal ${request.appraisalId}`, (c) => freeze(request, c), { heartbeat: true });
+    },
+    async computeAppraisal(request: AppraisalRequest & FrozenAppraisal): Promise<AppraisalSummary> {
+      const compute = optionalDep(deps, 'computeAppraisal', 'run appraisals');
+      return runActivityStep(`compute appraisal ${request.appraisalId}`, (c) => compute(request, c), { heartbeat: true });
+    },
+    async signOffAppraisal(decision: AppraisalDecision): Promise<SignOffOutcome> {
+      const signOff = optionalDep(deps, 'signOffAppraisal', 'run appraisals');
+      return runActivityStep(`sign off appraisal ${decision.appraisalId}`, (c) => signOff(decision, c), { heartbeat: true });
     },
   };
 }

@@ -3,7 +3,7 @@
  * does one job with the same functions the CLI uses, and closes it again, so no lock is
  * held between steps.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Warehouse } from '../warehouse/connection.ts';
 import { initWarehouse } from '../warehouse/init.ts';
@@ -15,6 +15,7 @@ import { runTransform } from '../transforms/runner.ts';
 import { scoreSummary } from '../transforms/scorecards.ts';
 import { currentPeriods } from '../transforms/periods.ts';
 import { buildSite } from '../dashboards/build.ts';
+import { createAppraisalSteps, type WithWarehouse } from './appraisal-steps.ts';
 import { BadInputError, type DiscoveredFile, type IngestOutcome, type PipelineDeps, type PublishOutcome, type TransformOutcome } from './activities.ts';
 
 export interface StepsConfig {
@@ -25,7 +26,7 @@ export interface StepsConfig {
 }
 
 export function createPipelineSteps(config: StepsConfig): PipelineDeps {
-  const withWarehouse = async <T>(work: (db: Warehouse) => Promise<T>): Promise<T> => {
+  const withWarehouse: WithWarehouse = async (work) => {
     const db = await Warehouse.open(config.dbPath);
     try {
       await initWarehouse(db);
@@ -35,8 +36,12 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
     }
   };
   return {
+    ...createAppraisalSteps(config.dbPath, withWarehouse),
     discoverFiles: (inboxDir) =>
       withWarehouse(async (db) => {
+        if (!existsSync(inboxDir)) {
+          throw new BadInputError(`收件箱不存在（no inbox folder ${inboxDir}: create it, or point the run or schedule at the right one with --inbox DIR）`);
+        }
         const landed = new Set((await db.all<{ sha256: string }>('select distinct sha256 from audit.batches')).map((r) => r.sha256));
         const found: DiscoveredFile[] = [];
         for (const path of await listExportFiles(inboxDir)) {

@@ -5,6 +5,7 @@
  *
  * pipelineWorkflow: discover → ingest each file (child workflow `ingest-<sha256>`) → transform and
  * data tests → [stop if a batch is held or a data test failed] → score → publish.
+ * The annual appraisal lives in appraisal-workflow.ts (re-exported here: one bundle).
  */
 import {
   ActivityFailure,
@@ -33,6 +34,9 @@ import type {
   TransformOutcome,
 } from './activities.ts';
 import { PARSE_TASK_QUEUE } from './task-queues.ts';
+import { monthJustEnded } from './calendar.ts';
+
+export * from './appraisal-workflow.ts';
 
 export interface PipelineInput {
   inboxDir: string;
@@ -49,6 +53,8 @@ export interface PipelineInput {
   heartbeatTimeout?: string | number;
   /** Stop after discovery when there is no new file. Default false (transform/score/publish still run). */
   onlyIfNewFiles?: boolean;
+  /** Also score the month that ended before the run started (Asia/Shanghai): the monthly scorecards schedule. */
+  scoreMonthJustEnded?: boolean;
 }
 
 export interface IngestInput {
@@ -283,7 +289,8 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
 
   // 4. score
   progress.step = 'score';
-  summary.score = await scoreStep.score(input.periods);
+  const periods = input.scoreMonthJustEnded ? [...input.periods, monthJustEnded(workflowInfo().startTime.getTime())] : input.periods;
+  summary.score = await scoreStep.score(periods);
 
   // 5. publish (snapshot, then site)
   progress.step = 'publish';

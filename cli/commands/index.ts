@@ -15,6 +15,8 @@ import { statusCommand } from './status.ts';
 import { transformCommand } from './transform.ts';
 import { typesCommand } from './types.ts';
 import { workerCommand } from './worker.ts';
+import { appraisalCommand } from './appraisal.ts';
+import { scheduleCommand } from './schedule.ts';
 
 export const COMMANDS: Command[] = [
   setupCommand,
@@ -29,6 +31,8 @@ export const COMMANDS: Command[] = [
   workerCommand,
   queryCommand,
   dictionaryCommand,
+  scheduleCommand,
+  appraisalCommand,
   dashboardsCommand,
   weightsCommand,
   statusCommand,

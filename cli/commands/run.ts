@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
 import { resolveDbPath } from '../../warehouse/connection.ts';
-import { withTemporal } from '../../workflows/dev-server.ts';
+import { withTemporal, type TemporalContext } from '../../workflows/dev-server.ts';
 import { runPipeline } from '../../workflows/worker.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
 import type { PipelineSummary } from '../../workflows/workflows.ts';
@@ -38,7 +38,7 @@ export async function runPipelineCommand(
   const dbPath = resolveDbPath();
   const dataDir = dirname(dbPath);
   return withTemporal({ dataDir }, async ({ address, namespace, source, signal }) => {
-    context.say(source === 'env' ? `Temporal at ${address} (TEMPORAL_ADDRESS)` : `Temporal dev server at ${address} (${source === 'started' ? 'started' : 'already running'}, state under ${dataDir}/temporal)`);
+    sayTemporal(context, { address, source }, dataDir);
     const summary = await runPipeline({
       address,
       namespace,
@@ -50,6 +50,12 @@ export async function runPipelineCommand(
     reportSummary(summary, context);
     return summary;
   });
+}
+
+/** One line saying which Temporal service a command uses. */
+export function sayTemporal(context: CommandContext, temporal: Pick<TemporalContext, 'address' | 'source'>, dataDir: string): void {
+  const { address, source } = temporal;
+  context.say(source === 'env' ? `Temporal at ${address} (TEMPORAL_ADDRESS)` : `Temporal dev server at ${address} (${source === 'started' ? 'started' : 'already running'}, state under ${dataDir}/temporal)`);
 }
 
 function reportSummary(summary: PipelineSummary, context: CommandContext): void {

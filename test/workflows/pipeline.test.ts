@@ -27,6 +27,7 @@ import {
 } from '../../workflows/dev-server.ts';
 import { getWorkflowBundle, runPipeline, runWorker } from '../../workflows/worker.ts';
 import type { PipelineSummary } from '../../workflows/workflows.ts';
+import { monthJustEnded } from '../../workflows/calendar.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'sc-temporal-'));
 let server: ServerHandle;
@@ -252,6 +253,14 @@ describe('pipeline workflow', () => {
     expect(fake.ingestCalls.get(files[1]!.sha256)).toBe(1);
     expect(again.status).toBe('stopped');
     expect(again.files).toMatchObject({ skipped: 1, held: 1 });
+  }, 30_000);
+
+  it('the monthly scorecards run also scores the month that ended before it started (Asia/Shanghai)', async () => {
+    const fake = fakeDeps({ files: [] });
+    const startedAt = Date.now();
+    const summary = await run(fake.deps, { input: { heartbeatTimeout: '5 seconds', scoreMonthJustEnded: true } });
+    expect(fake.calls).toContain(`score 2025,${monthJustEnded(startedAt)}`);
+    expect(summary.score?.periods).toEqual(['2025', monthJustEnded(startedAt)]);
   }, 30_000);
 
   it('failing data tests stop the run before score and publish', async () => {
