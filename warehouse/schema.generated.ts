@@ -10,6 +10,25 @@ export type DateText = string;
 /** DuckDB TIMESTAMP as the warehouse returns it: 'YYYY-MM-DD HH:MM:SS[.ffffff]', Asia/Shanghai wall time. */
 export type TimestampText = string;
 
+/** audit.appraisals */
+export interface AuditAppraisals {
+  appraisal_id: string;
+  year: number;
+  cutoff_on: DateText;
+  snapshot_path: string;
+  snapshot_sha256: string;
+  definition_version: string;
+  definition_sha256: string;
+  summary: string | null;
+  status: string;
+  approver: string | null;
+  comment: string | null;
+  requested_at: TimestampText;
+  decided_at: TimestampText | null;
+  published_path: string | null;
+  published_at: TimestampText | null;
+}
+
 /** audit.batches */
 export interface AuditBatches {
   batch_id: string;
@@ -727,6 +746,7 @@ export interface StagingStgSensors {
 }
 
 export interface Database {
+  'audit.appraisals': AuditAppraisals;
   'audit.batches': AuditBatches;
   'audit.data_tests': AuditDataTests;
   'audit.reject_counts': AuditRejectCounts;
