@@ -26,7 +26,7 @@ import { entropyWeights } from '../transforms/weighting/entropy.ts';
 import { topsis } from '../transforms/weighting/topsis.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
 
-export interface RankedUnit {
+export type RankedUnit = {
   unit_code: string;
   unit_name: string;
   score: number;
@@ -34,7 +34,7 @@ export interface RankedUnit {
   supervision_score: number | null;
 }
 
-export interface SchoolDomainPoints {
+export type SchoolDomainPoints = {
   unit_code: string;
   school_code: string;
   enrollment: number | null;
@@ -43,7 +43,7 @@ export interface SchoolDomainPoints {
   applicable: number;
 }
 
-export interface UnitCriterion {
+export type UnitCriterion = {
   unit_code: string;
   indicator_id: string;
   /** The indicator's points in the definition. */

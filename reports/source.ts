@@ -40,7 +40,7 @@ export async function openSnapshot(path: string): Promise<Warehouse> {
   return db;
 }
 
-export interface PeriodInfo {
+export type PeriodInfo = {
   period_id: string;
   period_kind: string;
   start_on: string;
@@ -62,7 +62,7 @@ export async function readPeriod(db: Warehouse, period: string): Promise<PeriodI
   return row;
 }
 
-export interface EditionInfo {
+export type EditionInfo = {
   edition: number;
   version: string;
   title_zh: string;

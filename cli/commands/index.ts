@@ -6,6 +6,7 @@ import { weightsCommand } from './weights.ts';
 import { ingestCommand } from './ingest.ts';
 import { initCommand } from './init.ts';
 import { releaseCommand } from './release.ts';
+import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { scoreCommand } from './score.ts';
 import { setupCommand } from './setup.ts';
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   releaseCommand,
   transformCommand,
   scoreCommand,
+  reportCommand,
   runCommand,
   workerCommand,
   dashboardsCommand,

@@ -11,7 +11,7 @@ export interface SignOff {
   decided_at: string;
 }
 
-export interface UnitRow {
+export type UnitRow = {
   unit_code: string;
   unit_name: string;
   school_mean: number;
@@ -47,13 +47,13 @@ export interface SchoolRow {
   points: (number | null)[];
 }
 
-export interface DomainInfo {
+export type DomainInfo = {
   domain_id: string;
   domain_name_zh: string;
   points: number;
 }
 
-export interface IndicatorInfo {
+export type IndicatorInfo = {
   indicator_id: string;
   scope: string;
   domain_id: string | null;

@@ -16,7 +16,7 @@ import { readEvidence, type EvidenceTable } from './evidence.ts';
 export type Subject = { kind: 'school' | 'unit'; code: string };
 export type Status = '达标' | '未达标' | '无数据' | '不适用';
 
-export interface Standing {
+export type Standing = {
   name: string;
   unit_code: string;
   unit_name: string;
@@ -34,7 +34,7 @@ export interface Standing {
   veto_reason: string | null;
 }
 
-export interface HistoryRow {
+export type HistoryRow = {
   period: string;
   score: number;
   grade: string;
@@ -60,7 +60,7 @@ export interface IndicatorRow {
   suggestion: string | null;
 }
 
-export interface SchoolLine {
+export type SchoolLine = {
   school_code: string;
   school_name: string;
   school_type: string;
