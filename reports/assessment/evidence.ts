@@ -103,7 +103,7 @@ export const EVIDENCE: EvidenceQuery[] = [
   },
   {
     indicators: ['A4'],
-    title: '超期未整改的重大隐患（截至统计截止日）',
+    title: '超期未整改的重大隐患（截至统计截止日；同一检查项多次发现计为一项）',
     headers: [...HAZARD_HEADERS.slice(0, 6), '超期天数'],
     sql: `with ${PRELUDE}
       select scope.school_name, coalesce(h.item_code || ' ' || c.item_name, h.item_code, ''), coalesce(h.hazard_text, ''), h.hazard_level, h.found_on,
