@@ -8,6 +8,7 @@ import { ingestCommand } from './ingest.ts';
 import { initCommand } from './init.ts';
 import { queryCommand } from './query.ts';
 import { releaseCommand } from './release.ts';
+import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { scoreCommand } from './score.ts';
 import { setupCommand } from './setup.ts';
@@ -27,6 +28,7 @@ export const COMMANDS: Command[] = [
   releaseCommand,
   transformCommand,
   scoreCommand,
+  reportCommand,
   runCommand,
   workerCommand,
   queryCommand,

@@ -1,0 +1,91 @@
+/**
+ * The HTML both reports are written in: an escaping template tag, number formats, and the
+ * print stylesheet (A4, CJK system fonts, no page break inside a table row or a chart).
+ */
+
+/** Trusted markup: produced by `html` or `raw`, inserted as is. */
+export class Markup {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+type Part = Markup | string | number | null | undefined | false | Part[];
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function render(part: Part): string {
+  if (part === null || part === undefined || part === false) return '';
+  if (Array.isArray(part)) return part.map(render).join('');
+  if (part instanceof Markup) return part.text;
+  return escapeHtml(String(part));
+}
+
+/** `html\`<td>${value}</td>\`` escapes every interpolated value unless it is Markup. */
+export function html(strings: TemplateStringsArray, ...values: Part[]): Markup {
+  return new Markup(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ''), ''));
+}
+
+export const raw = (text: string) => new Markup(text);
+
+/** A table: header cells and rows of cells; a row may carry a class (e.g. `differs`). */
+export function table(headers: string[], rows: (Part[] | { cells: Part[]; className: string })[], className = ''): Markup {
+  return html`<table class="${className}"><thead><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows.map((row) =>
+    Array.isArray(row) ? html`<tr>${row.map((c) => html`<td>${c}</td>`)}</tr>` : html`<tr class="${row.className}">${row.cells.map((c) => html`<td>${c}</td>`)}</tr>`,
+  )}</tbody></table>`;
+}
+
+export const fixed = (x: number | null | undefined, digits = 2) => (x === null || x === undefined ? '—' : x.toFixed(digits));
+export const percent = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '—' : `${(100 * x).toFixed(digits)}%`);
+/** Rank change: ↑2 moved up, ↓1 moved down, → unchanged, — no previous rank. */
+export const rankChange = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n > 0 ? `↑${n}` : n < 0 ? `↓${-n}` : '→');
+
+/** An indicator value in its display unit (rates are stored as 0–1). */
+export function indicatorValue(value: number | null, unit: string | null): string {
+  if (value === null) return '—';
+  if (unit === '%') return percent(value);
+  if (unit === '是/否') return value >= 1 ? '是' : '否';
+  return `${Number.isInteger(value) ? value : value.toFixed(2)}${unit && unit !== '分' ? ` ${unit}` : ''}`;
+}
+
+const STYLE = `
+@page { size: A4; margin: 18mm 16mm 20mm 16mm; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+  font-size: 10.5pt; line-height: 1.55; color: #111; margin: 0; }
+@media screen { body { max-width: 210mm; margin: 0 auto; padding: 12mm 14mm; background: #fff; } }
+h1 { font-size: 20pt; margin: 0 0 6mm; }
+h2 { font-size: 14pt; margin: 8mm 0 3mm; border-bottom: 1.5px solid #333; padding-bottom: 1mm; break-after: avoid; }
+h3 { font-size: 12pt; margin: 5mm 0 2mm; break-after: avoid; }
+p, li { margin: 1.5mm 0; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9pt; }
+thead { display: table-header-group; }
+th, td { border: 0.6px solid #888; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+th { background: #eef1f5; font-weight: 600; }
+tr, .chart, .keep { break-inside: avoid; page-break-inside: avoid; }
+td.num, th.num { text-align: right; }
+tr.differs td { background: #fff3cd; }
+tr.vetoed td { color: #9b1c1c; }
+.cover { height: 250mm; display: flex; flex-direction: column; justify-content: center; text-align: center; break-after: page; }
+.cover h1 { font-size: 26pt; }
+.cover dl { display: grid; grid-template-columns: 34mm 1fr; gap: 2mm 4mm; text-align: left; margin: 10mm auto 0; width: 150mm; font-size: 10pt; }
+.cover dt { font-weight: 600; }
+.cover dd { margin: 0; word-break: break-all; }
+.section { break-before: page; }
+.muted { color: #555; font-size: 9pt; }
+.status-达标 { color: #1b6e2a; }
+.status-未达标 { color: #9b1c1c; font-weight: 600; }
+.status-无数据 { color: #8a5a00; font-weight: 600; }
+.status-不适用 { color: #777; }
+.chart { margin: 2mm 0 4mm; }
+.chart svg { width: 100%; height: auto; }
+.checklist td { height: 12mm; }
+`;
+
+/** A whole document: title, the print stylesheet, and the body. */
+export function page(title: string, body: Markup): string {
+  return `<!doctype html>\n${html`<html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title><style>${raw(STYLE)}</style></head><body>${body}</body></html>`}\n`;
+}

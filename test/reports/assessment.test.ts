@@ -1,0 +1,102 @@
+/**
+ * `safecampus report` on the scoring city (test/scoring/city.ts) from its latest published
+ * snapshot: a school's indicators with their status and the rows behind the unmet ones, small
+ * death counts shown as "<3", a unit report with its weakest schools and no other unit's
+ * schools, one report per school with --all-schools, and the usage errors.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusOf } from '../../reports/assessment/data.ts';
+import { publishSnapshot } from '../../warehouse/snapshot.ts';
+import { runCli, tempDir } from '../helpers.ts';
+import { J1, K1, landScoringCity, P1, P2, P3, P4, S1 } from '../scoring/city.ts';
+
+const previousDb = process.env.SAFECAMPUS_DB;
+let out: string;
+
+beforeAll(async () => {
+  const db = await landScoringCity();
+  try {
+    await publishSnapshot(db);
+    process.env.SAFECAMPUS_DB = db.path;
+  } finally {
+    db.close();
+  }
+  out = tempDir();
+}, 120_000);
+afterAll(() => {
+  if (previousDb === undefined) delete process.env.SAFECAMPUS_DB;
+  else process.env.SAFECAMPUS_DB = previousDb;
+});
+
+const read = (code: string) => readFileSync(join(out, `report-${code}-2025.html`), 'utf8');
+/** The row of the indicator table for this indicator, cells with tags stripped. */
+function indicatorRow(html: string, label: string): string[] {
+  const row = new RegExp(`<tr><td>${label}</td>(.*?)</tr>`).exec(html)![1];
+  return [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+}
+
+describe('status of an indicator', () => {
+  it('is 达标 at full points, 未达标 below, 无数据 and 不适用 as the mart says', () => {
+    expect([statusOf('ok', 5, 5), statusOf('ok', 4.9999, 5), statusOf('no_data', 0, 5), statusOf('not_applicable', null, null)]).toEqual(['达标', '未达标', '无数据', '不适用']);
+  });
+});
+
+describe('safecampus report on the scoring city', () => {
+  it('writes a school report: standing, every indicator with its status, the overdue hazards behind A4, a checklist', async () => {
+    const result = await runCli(['report', '--school', P1, '--period', '2025', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`评估报告 ${P1}：${join(out, `report-${P1}-2025.html`)}`);
+    const html = read(P1);
+    expect(html).toContain('<h1>魏都区第一小学2025年校园安全评估报告</h1>');
+    expect(html).toContain('得分 <b>56.25</b> 分，等级 <b>不合格</b>，全市小学第 4 名（共 4 个），较上期 ↓1（上期第 3 名）。');
+    expect(indicatorRow(html, 'A4 重大隐患超期')).toEqual(['1 项', '—', '1 / —', '3.00', '6', '未达标']);
+    expect(indicatorRow(html, 'A1 检查完成率')).toEqual(['72.7%', '100.0%', '8 / 11', '2.27', '5', '未达标']);
+    expect(html).toContain(
+      '<tr><td>魏都区第一小学</td><td>XF05 电气线路无私拉乱接</td><td>配电室私拉电线</td><td>重大</td><td>2024-12-10</td><td>2024-12-31</td><td>334</td></tr>',
+    );
+    expect(html).toContain('<tr><td>魏都区第一小学</td><td>2025年04月</td></tr><tr><td>魏都区第一小学</td><td>2025年07月</td></tr><tr><td>魏都区第一小学</td><td>2025年10月</td></tr>');
+    expect(html).toContain('<th>整改事项</th><th>责任人</th><th>完成时限</th><th>完成情况</th>');
+    const pdf = readFileSync(join(out, `report-${P1}-2025.pdf`)).toString('latin1');
+    expect(pdf).toMatch(/\/MediaBox\s*\[\s*0 0 595\.\d+ 842\.\d+\s*\]/);
+    expect(pdf.match(/\/Type\s*\/Page\b/g)!.length).toBeGreaterThan(1);
+  }, 120_000);
+
+  it('shows a school’s small death count as "<3"', async () => {
+    expect((await runCli(['report', '--school', P3, '--period', '2025', '--out', out])).code).toBe(0);
+    const html = read(P3);
+    expect(html).toContain('<tr><td>意外伤害</td><td>一般</td><td>1</td><td>0</td><td>&lt;3</td></tr>');
+    expect(html).toContain('一票否决：V1 发生涉校安全事故致人死亡（C-P3-1）');
+  }, 120_000);
+
+  it('writes a unit report and one per school with --all-schools, holding no other unit’s schools', async () => {
+    const result = await runCli(['report', '--unit', '411003', '--period', '2025', '--all-schools', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('共 4 份');
+    const unit = read('411003');
+    const weakest = /得分最低的 3 所学校<\/h3>.*?<tbody>(.*?)<\/tbody>/s.exec(unit)![1];
+    expect([...weakest.matchAll(/<tr><td>(\d{10})<\/td>/g)].map((m) => m[1])).toEqual([J1, K1, P2]);
+    expect(unit).toContain('得分 <b>63.66</b> 分，等级 <b>合格</b>，全市区县第 2 名（共 3 个）');
+    for (const code of ['411003', J1, K1, P2]) {
+      const html = read(code);
+      for (const other of [P1, P3, P4, S1]) expect(html.includes(other), `${other} in the report of ${code}`).toBe(false);
+      for (const name of ['魏都区第一小学', '鄢陵县实验小学', '鄢陵县城关小学', '许昌市第一高级中学']) expect(html.includes(name), `${name} in ${code}`).toBe(false);
+    }
+  }, 180_000);
+
+  it('says what is wrong with the call (exit 2) or the subject (exit 1)', async () => {
+    const noPeriod = await runCli(['report', '--unit', '411003']);
+    expect([noPeriod.code, noPeriod.stderr]).toEqual([2, expect.stringContaining('give --period P')]);
+    const both = await runCli(['report', '--unit', '411003', '--school', P1, '--period', '2025']);
+    expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('not both')]);
+    const badSchool = await runCli(['report', '--school', '21410001', '--period', '2025']);
+    expect([badSchool.code, badSchool.stderr]).toEqual([2, expect.stringContaining('--school must be a 10-digit 学校标识码')]);
+    const allSchools = await runCli(['report', '--school', P1, '--period', '2025', '--all-schools']);
+    expect(allSchools.code).toBe(2);
+    const unknown = await runCli(['report', '--school', '2141999999', '--period', '2025', '--out', out]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('school 2141999999 has no score in 2025')]);
+    const period = await runCli(['report', '--unit', '411003', '--period', '2019', '--out', out]);
+    expect([period.code, period.stderr]).toEqual([1, expect.stringContaining('the snapshot has no period 2019; its years are 2024, 2025')]);
+  });
+});
