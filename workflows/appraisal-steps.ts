@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Warehouse } from '../warehouse/connection.ts';
 import {
   appraisalDir,
@@ -20,6 +20,7 @@ import {
 import { isoLocal, sha256File } from '../sources/ingest.ts';
 import { DefinitionError, definitionHash, loadDefinition } from '../transforms/definitions/load.ts';
 import { BadInputError, type PipelineDeps } from './activities.ts';
+import { writeAppraisalReports } from '../reports/appraisal/index.ts';
 
 export type WithWarehouse = <T>(work: (db: Warehouse) => Promise<T>) => Promise<T>;
 
@@ -94,6 +95,13 @@ export function createAppraisalSteps(dbPath: string, withWarehouse: WithWarehous
             comment: decision.comment,
             requested_at: record.requested_at,
             decided_at: decidedAt,
+          });
+          // the official reports, from the approved file only, beside it
+          await writeAppraisalReports({
+            snapshotPath: published.publishedPath,
+            year: record.year,
+            outDir: join(dirname(published.publishedPath), 'report'),
+            signOff: { approver: decision.approver, comment: decision.comment ?? '', decided_at: decidedAt },
           });
         }
         await recordAppraisalDecision(db, {

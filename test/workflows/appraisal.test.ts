@@ -156,8 +156,12 @@ describe('annual appraisal', () => {
       ['rejected', '王科长', null, false],
       ['approved', '张局长', published, true],
     ]);
-    // Both runs' frozen files are kept, unchanged.
-    expect(readdirSync(appraisals).sort()).toEqual([`${rows[0]!.appraisal_id}.duckdb`, `${rows[1]!.appraisal_id}.duckdb`, 'approved.duckdb', 'approved.json'].sort());
+    // Both runs' frozen files are kept, unchanged; the official reports sit beside the approved one.
+    expect(readdirSync(appraisals).sort()).toEqual([`${rows[0]!.appraisal_id}.duckdb`, `${rows[1]!.appraisal_id}.duckdb`, 'approved.duckdb', 'approved.json', 'report'].sort());
+    expect(readdirSync(join(appraisals, 'report')).sort()).toEqual(['ranking-schools.csv', 'ranking.csv', 'ranking.xlsx', 'report.html', 'report.pdf']);
+    const report = readFileSync(join(appraisals, 'report', 'report.html'), 'utf8');
+    expect(report).toContain('张局长');
+    expect(report).toContain(view.state.snapshotSha256);
     expect(await sha256File(rows[0]!.snapshot_path as string)).toBe(rows[0]!.snapshot_sha256);
   }, 180_000);
 
