@@ -59,10 +59,6 @@ async function readTree(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
-function pct(numerator: number, denominator: number): string {
-  return `${((numerator / denominator) * 100).toFixed(1)}%`;
-}
-
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'safecampus-site-'));
   snapshot = join(work, 'snapshot.duckdb');
