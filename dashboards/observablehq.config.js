@@ -14,6 +14,7 @@
 // and the head script below does it for `observable preview`.
 
 import {existsSync} from 'node:fs';
+import {DuckDBInstance} from '@duckdb/node-api';
 
 /**
  * The ten pages of the site (issue 6), in sidebar order. A page is listed once its source
@@ -33,6 +34,31 @@ export const SITE_PAGES = [
   {name: '指标说明', path: '/methodology', file: 'methodology.md'}
 ];
 
+/**
+ * The parameterised pages: one 县区评分卡 (/units/CODE) and one school chunk page
+ * (/schools/CODE) per unit of the snapshot's ref.units — only the scoped unit's in a
+ * unit-scoped build. Unit codes are reference data, not school data.
+ */
+async function* dynamicPaths() {
+  const snapshot = process.env.SAFECAMPUS_SNAPSHOT;
+  if (!snapshot) return;
+  let units = process.env.SAFECAMPUS_UNIT ? [process.env.SAFECAMPUS_UNIT] : null;
+  if (!units) {
+    const instance = await DuckDBInstance.create(snapshot, {access_mode: 'READ_ONLY'});
+    const connection = await instance.connect();
+    try {
+      units = (await connection.runAndReadAll('select unit_code from ref.units order by unit_code')).getRows().map(([code]) => String(code));
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  }
+  for (const unit of units) {
+    if (existsSync(new URL('src/units/[unit].md', import.meta.url))) yield `/units/${unit}`;
+    if (existsSync(new URL('src/schools/[unit].md', import.meta.url))) yield `/schools/${unit}`;
+  }
+}
+
 const builtAt = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
   dateStyle: 'long',
@@ -45,6 +71,7 @@ export default {
   output: process.env.SAFECAMPUS_SITE_OUTPUT || 'dist',
   title: '许昌市校园安全评估',
   pages: SITE_PAGES.filter((page) => existsSync(new URL(`src/${page.file}`, import.meta.url))).map(({name, path}) => ({name, path})),
+  dynamicPaths,
   pager: false,
   toc: false,
   sidebar: true,

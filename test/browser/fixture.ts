@@ -67,6 +67,144 @@ export const FIXTURE_SCHOOLS: FixtureSchoolRow[] = [
   { school_code: '3641000002', school_name: '许昌职业技术学校', unit_code: '411000', numerator: 8, denominator: 10, status: 'ok' },
 ];
 
+/**
+ * The scoring marts and core facts behind the scorecard pages, hand-checked (the numbers
+ * the browser tests expect are worked out in the comments):
+ * - 2025 school scores sum to 989 over 12 schools: average 82.42; grades 优秀 3, 良好 6,
+ *   合格 1, 不合格 2 (优良率 75.0%); one veto (经开区长村张小学, a death: AJ-9).
+ * - Units 2025: 禹州 88.50 (1, ↑1), 魏都 85.00 (2, ↓1), 鄢陵 85.00 (2, new), 经开区 62.30 (4),
+ *   市直 90.20 unranked. 2025 vs 2024 school grades: 2 up, 2 down.
+ * - Major hazards at 2025-12-31: open 2 (H1, H2), overdue 1 (H1).
+ * - Red/orange alerts 2025 (duplicates excluded): 2, 4 and 10 minutes → median 4.0.
+ * - Device uptime B2 2025: (990 + 1960) / (1000 + 2000) = 98.33%.
+ * - Cases 2025: 7. At school level 魏都区实验小学 has one 性侵害 case, 禹州市第一小学 three
+ *   心理危机 cases, 经开区长村张小学 one death: published as "<3", 3 and "<3".
+ * - 魏都区 2025 indicators: A3 90.0% 4.33/6 未达标 (rank 2), B2 99.0% 4/4 达标, I1 90.0% 3.75/5 未达标;
+ *   its short board A3 (72.2% against a median of 75.0%).
+ */
+const SCORING_SQL = `
+  alter table marts.indicator_values add column indicator_name varchar;
+  alter table marts.indicator_values add column domain_id varchar;
+  alter table marts.indicator_values add column unit varchar default '%';
+  alter table marts.indicator_values add column points double;
+  alter table marts.indicator_values add column max_points double;
+  alter table marts.indicator_values add column sort_order integer;
+  update marts.indicator_values set indicator_name = '隐患按期整改率', domain_id = 'A', sort_order = 3, max_points = 6,
+    points = case when status = 'no_data' then 0 else round(6 * greatest(0, least(1, (value - 0.7) / 0.3)), 4) end
+    where indicator_id = 'A3';
+  update marts.indicator_values set indicator_name = '交办函按期反馈率', domain_id = 'I', sort_order = 26, max_points = 5,
+    points = round(5 * greatest(0, least(1, (value - 0.6) / 0.4)), 4) where indicator_id = 'I1';
+  insert into marts.indicator_values (period, unit_code, school_code, school_name, indicator_id, value, numerator, denominator, status,
+      indicator_name, domain_id, unit, points, max_points, sort_order) values
+    ('2025', '411002', '2141002001', '魏都区实验小学', 'A4', 1, 1, NULL, 'ok', '重大隐患超期', 'A', '项', 3, 6, 4),
+    ('2025', '411002', '2141002001', '魏都区实验小学', 'D2', NULL, NULL, NULL, 'not_applicable', '水域巡查', 'D', '%', NULL, NULL, 15),
+    ('2025', '411002', '2141002001', '魏都区实验小学', 'F1', NULL, NULL, NULL, 'no_data', '心理测评覆盖率', 'F', '%', 0, 4, 20);
+
+  alter table marts.unit_indicator_ranking add column indicator_name varchar;
+  alter table marts.unit_indicator_ranking add column unit varchar default '%';
+  alter table marts.unit_indicator_ranking add column attainment double;
+  alter table marts.unit_indicator_ranking add column n_schools_applicable integer;
+  update marts.unit_indicator_ranking set n_schools_applicable = n_schools,
+    attainment = case unit_code when '411081' then 0.9 when '411002' then 13.0 / 18 when '411024' then 0.5 when '411071' then 0.2 else 0.75 end
+    where indicator_id = 'A3' and period = '2025';
+  update marts.unit_indicator_ranking set n_schools_applicable = 2, attainment = 0.99 where indicator_id = 'A2';
+  insert into marts.unit_indicator_ranking (period, unit_code, unit_name, indicator_id, value, numerator, denominator, n_schools, rank, attainment, n_schools_applicable) values
+    ('2025', '411002', '魏都区', 'B2', 0.99, 990, 1000, 3, 1, 1, 3),
+    ('2025', '411081', '禹州市', 'B2', 0.98, 1960, 2000, 3, 2, 0.8, 3);
+
+  create table ref.indicators (edition integer, indicator_id varchar, domain_id varchar, indicator_name_zh varchar, unit varchar, points double, sort_order integer);
+  insert into ref.indicators values (2025, 'A2', 'A', '检查项合格率', '%', 5, 2), (2025, 'A3', 'A', '隐患按期整改率', '%', 6, 3),
+    (2025, 'B2', 'B', '一键报警在线率', '%', 4, 7), (2025, 'I1', 'I', '交办函按期反馈率', '%', 5, 26);
+  create table ref.domains (edition integer, domain_id varchar, domain_name_zh varchar, points integer, sort_order integer);
+  insert into ref.domains values (2025, 'A', '隐患排查治理', 25, 1), (2025, 'B', '人防技防', 20, 2), (2025, 'C', '消防与演练', 10, 3),
+    (2025, 'D', '防溺水', 10, 4), (2025, 'E', '防欺凌', 10, 5), (2025, 'F', '心理健康', 10, 6), (2025, 'G', '预警处置', 10, 7), (2025, 'H', '事故案件', 5, 8);
+  create table ref.grade_bands (edition integer, grade varchar, min_score double, sort_order integer);
+  insert into ref.grade_bands values (2025, '优秀', 90, 1), (2025, '良好', 80, 2), (2025, '合格', 60, 3), (2025, '不合格', 0, 4);
+
+  create table core.dim_periods (period_id varchar, period_kind varchar, start_on date, end_on date, previous_period_id varchar, as_of_on date, definition_edition integer);
+  insert into core.dim_periods values ('2024', 'year', '2024-01-01', '2024-12-31', NULL, '2024-12-31', 2025),
+    ('2025', 'year', '2025-01-01', '2025-12-31', '2024', '2025-12-31', 2025);
+  create table core.dim_period_days as
+    select period_id, unnest(generate_series(start_on, as_of_on, interval 1 day))::date as day_on from core.dim_periods;
+  alter table core.dim_schools add column is_current boolean default true;
+
+  create table marts.unit_scorecard (period varchar, unit_code varchar, unit_name varchar, school_mean double, supervision_score double,
+    score double, grade varchar, is_vetoed boolean, n_vetoed_schools integer, rank integer, previous_rank integer, rank_change integer,
+    n_schools integer, is_ranked boolean, definition_edition integer);
+  insert into marts.unit_scorecard values
+    ('2025', '411081', '禹州市', 88, 91.33, 88.50, '良好', false, 0, 1, 2, 1, 3, true, 2025),
+    ('2025', '411002', '魏都区', 85, 85, 85.00, '良好', false, 0, 2, 1, -1, 3, true, 2025),
+    ('2025', '411024', '鄢陵县', 85, 85, 85.00, '良好', false, 0, 2, NULL, NULL, 2, true, 2025),
+    ('2025', '411071', '许昌经济技术开发区', 62, 64, 62.30, '合格', true, 1, 4, NULL, NULL, 2, true, 2025),
+    ('2025', '411000', '市直', 90, 91.33, 90.20, '优秀', false, 0, NULL, NULL, NULL, 2, false, 2025),
+    ('2024', '411002', '魏都区', 80, 80, 80.00, '良好', false, 0, 1, NULL, NULL, 3, true, 2025),
+    ('2024', '411081', '禹州市', 78, 78, 78.00, '合格', false, 0, 2, NULL, NULL, 3, true, 2025),
+    ('2024', '411000', '市直', 75, 75, 75.00, '合格', false, 0, NULL, NULL, NULL, 2, false, 2025);
+
+  create table marts.school_scorecard (period varchar, school_code varchar, school_name varchar, unit_code varchar, school_type varchar,
+    enrollment integer, score double, grade varchar, is_vetoed boolean, veto_reason varchar, rank integer, n_ranked integer,
+    previous_rank integer, rank_change integer, definition_edition integer);
+  insert into marts.school_scorecard values
+    ('2025', '2141081001', '禹州市第一小学', '411081', '小学', 1200, 92, '优秀', false, NULL, 1, 6, NULL, NULL, 2025),
+    ('2025', '3141081002', '禹州市第二初级中学', '411081', '初中', 900, 86, '良好', false, NULL, 2, 2, NULL, NULL, 2025),
+    ('2025', '1141081003', '禹州市实验幼儿园', '411081', '幼儿园', 200, 81, '良好', false, NULL, 1, 1, NULL, NULL, 2025),
+    ('2025', '2141002001', '魏都区实验小学', '411002', '小学', 1500, 90, '优秀', false, NULL, 2, 6, NULL, NULL, 2025),
+    ('2025', '2141002002', '魏都区育才小学', '411002', '小学', 800, 78, '合格', false, NULL, 4, 6, NULL, NULL, 2025),
+    ('2025', '3141002003', '魏都区第一初级中学', '411002', '初中', 1000, 88, '良好', false, NULL, 1, 2, NULL, NULL, 2025),
+    ('2025', '2141024001', '鄢陵县城关小学', '411024', '小学', 700, 85, '良好', false, NULL, 3, 6, NULL, NULL, 2025),
+    ('2025', '3441024002', '鄢陵县第一高级中学', '411024', '高中', 2000, 84, '良好', false, NULL, 1, 1, NULL, NULL, 2025),
+    ('2025', '2141071001', '经开区长村张小学', '411071', '小学', 300, 70, '不合格', true, 'V1 发生死亡事故（AJ-9）', 5, 6, NULL, NULL, 2025),
+    ('2025', '2141071002', '经开区实验学校', '411071', '小学', 600, 55, '不合格', false, NULL, 6, 6, NULL, NULL, 2025),
+    ('2025', '3441000001', '许昌高级中学', '411000', '高中', 3000, 91, '优秀', false, NULL, 1, 1, NULL, NULL, 2025),
+    ('2025', '3641000002', '许昌职业技术学校', '411000', '中职', 1800, 89, '良好', false, NULL, 1, 1, NULL, NULL, 2025),
+    ('2024', '2141002001', '魏都区实验小学', '411002', '小学', 1500, 88, '良好', false, NULL, 1, 3, NULL, NULL, 2025),
+    ('2024', '2141002002', '魏都区育才小学', '411002', '小学', 800, 80, '良好', false, NULL, 2, 3, NULL, NULL, 2025),
+    ('2024', '3141002003', '魏都区第一初级中学', '411002', '初中', 1000, 85, '良好', false, NULL, 1, 2, NULL, NULL, 2025),
+    ('2024', '2141081001', '禹州市第一小学', '411081', '小学', 1200, 79, '合格', false, NULL, 3, 3, NULL, NULL, 2025),
+    ('2024', '3141081002', '禹州市第二初级中学', '411081', '初中', 900, 83, '良好', false, NULL, 2, 2, NULL, NULL, 2025),
+    ('2024', '1141081003', '禹州市实验幼儿园', '411081', '幼儿园', 200, 90, '优秀', false, NULL, 1, 1, NULL, NULL, 2025);
+
+  create table marts.short_boards (period varchar, unit_code varchar, school_code varchar, school_name varchar, indicator_id varchar,
+    indicator_name varchar, board_rank integer, value double, city_median_value double, attainment double, city_median_attainment double,
+    gap double, suggestion varchar, suggestions varchar[]);
+  insert into marts.short_boards values
+    ('2025', '411002', NULL, NULL, 'A3', '隐患按期整改率', 1, 0.9, 0.9, 13.0 / 18, 0.75, 0.0278, '建立隐患整改台账，逐项明确责任人和整改时限。',
+     ['建立隐患整改台账，逐项明确责任人和整改时限。', '对短期内无法完成整改的隐患，制定临时管控措施。']);
+
+  create table core.fct_hazards (hazard_id varchar, school_code varchar, unit_code varchar, found_on date, hazard_level varchar, is_major boolean,
+    hazard_text varchar, due_on date, rectified_on date);
+  insert into core.fct_hazards values
+    ('H1', '2141002002', '411002', '2025-10-01', '重大', true, '消防通道堆放杂物', '2025-11-01', NULL),
+    ('H2', '2141081001', '411081', '2025-12-01', '重大', true, '配电箱无防护', '2026-01-15', NULL),
+    ('H3', '2141002001', '411002', '2025-03-01', '一般', false, '灭火器过期', '2025-03-31', '2025-03-20'),
+    ('H4', '2141071001', '411071', '2024-05-01', '重大', true, '围墙破损', '2024-06-01', '2025-02-01');
+
+  create table core.fct_alerts (alert_id varchar, school_code varchar, unit_code varchar, origin varchar, category varchar, level varchar,
+    raised_at timestamp, minutes_to_acknowledge double, is_false_alarm boolean, is_duplicate boolean);
+  insert into core.fct_alerts values
+    ('AL1', '2141002001', '411002', '消防物联', '烟火', '红', '2025-01-10 08:00:00', 2, false, false),
+    ('AL2', '2141002001', '411002', '视频AI', '打架', '橙', '2025-03-10 10:00:00', 4, true, false),
+    ('AL3', '2141081001', '411081', '语音AI', '求救语音', '红', '2025-05-05 14:00:00', 10, false, false),
+    ('AL4', '2141081001', '411081', '视频AI', '攀爬', '黄', '2025-05-06 09:00:00', 30, false, false),
+    ('AL5', '2141002002', '411002', '视频AI', '打架', '橙', '2025-06-01 09:00:00', 1, false, true);
+
+  create table core.fct_cases (case_id varchar, school_code varchar, unit_code varchar, category varchar, severity varchar, severity_weight integer,
+    occurred_at timestamp, is_late_reported boolean, n_injured integer, n_deaths integer);
+  insert into core.fct_cases values
+    ('AJ-1', '2141002001', '411002', '意外伤害', '一般', 1, '2025-04-01 10:00:00', false, 1, 0),
+    ('AJ-2', '2141002001', '411002', '意外伤害', '一般', 1, '2025-09-01 10:00:00', false, 2, 0),
+    ('AJ-3', '2141002001', '411002', '性侵害', '一般', 1, '2025-10-01 10:00:00', false, 0, 0),
+    ('AJ-4', '2141081001', '411081', '心理危机', '较大', 3, '2025-11-01 10:00:00', false, 0, 0),
+    ('AJ-5', '2141081001', '411081', '心理危机', '一般', 1, '2025-11-02 10:00:00', false, 0, 0),
+    ('AJ-6', '2141081001', '411081', '心理危机', '一般', 1, '2025-11-03 10:00:00', false, 0, 0),
+    ('AJ-9', '2141071001', '411071', '溺水', '较大', 3, '2025-07-10 15:00:00', false, 0, 1);
+
+  create table core.fct_activities (activity_id varchar, school_code varchar, unit_code varchar, activity_on date, activity_kind varchar, topic varchar);
+  insert into core.fct_activities values
+    ('D-1', '2141002001', '411002', '2025-03-15', '应急演练', '消防'), ('D-2', '2141002001', '411002', '2025-03-20', '应急演练', '综合'),
+    ('D-3', '2141002001', '411002', '2025-09-10', '应急演练', '消防');
+`;
+
 /** Text inside row contents (audit.rejects.raw/message, audit.data_tests.sample) that no page may show. */
 export const RAW_MARKER = 'ROW-CONTENT-NEVER-PUBLISHED';
 
@@ -143,7 +281,7 @@ export async function createFixtureSnapshot(path: string): Promise<void> {
     );
     const unitLevelValues = FIXTURE_RANKING.map(
       (r) =>
-        `('2025', ${sqlString(r.unit_code)}, NULL, NULL, 'A3', ${sqlNumber(ratio(r.numerator, r.denominator))}, ${r.numerator}, ${r.denominator}, 'ok')`,
+        `('2025', ${sqlString(r.unit_code)}, NULL, NULL, 'I1', ${sqlNumber(ratio(r.numerator, r.denominator))}, ${r.numerator}, ${r.denominator}, 'ok')`,
     );
     await connection.run(`
       create schema ref;
@@ -213,6 +351,7 @@ export async function createFixtureSnapshot(path: string): Promise<void> {
         ('run-0002', '2026-01-05 02:00:00', ${sqlString(FIXTURE_PUBLISHED_AT)}, 'succeeded'),
         ('run-0003', '2026-01-06 02:00:00', NULL, 'failed');
     `);
+    await connection.run(SCORING_SQL);
   } finally {
     connection.closeSync();
     instance.closeSync();

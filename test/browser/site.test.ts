@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type BuildSiteResult } from '../../dashboards/build.ts';
-import { FIXTURE_BATCHES, FIXTURE_FRESHNESS, FIXTURE_RANKING, FIXTURE_SCHOOLS, RAW_MARKER, createFixtureSnapshot } from './fixture.ts';
+import { FIXTURE_BATCHES, FIXTURE_FRESHNESS, FIXTURE_SCHOOLS, FIXTURE_UNITS, RAW_MARKER, createFixtureSnapshot } from './fixture.ts';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
 import { serveStatic, type StaticServer } from '../../dashboards/serve.ts';
 
@@ -27,8 +27,21 @@ const CHROMIUM_ARGS = [
 /** Screenshots go here when set (e.g. SAFECAMPUS_SHOTS_DIR=/tmp/shots). */
 const SHOTS_DIR = process.env.SAFECAMPUS_SHOTS_DIR;
 const SCOPED_UNIT = '411002';
-/** Every page the site has so far, as built files. */
-const PAGES = ['index.html', 'methodology.html', 'quality.html'];
+const UNIT_CODES = FIXTURE_UNITS.map(([code]) => code).sort();
+/** Every page of the city-wide site, as built files: one unit scorecard and one school page per unit. */
+const PAGES = [
+  'incidents.html',
+  'index.html',
+  'methodology.html',
+  'quality.html',
+  'schools.html',
+  ...UNIT_CODES.map((code) => `schools/${code}.html`),
+  'units/index.html',
+  ...UNIT_CODES.map((code) => `units/${code}.html`),
+].sort();
+/** A unit-scoped build has only its own unit's pages. */
+const SCOPED_PAGES = ['incidents.html', 'index.html', 'methodology.html', 'quality.html', 'schools.html', `schools/${SCOPED_UNIT}.html`, `units/${SCOPED_UNIT}.html`, 'units/index.html'];
+const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '事故案件', '数据质量', '指标说明'];
 
 let work: string;
 let snapshot: string;
@@ -44,10 +57,6 @@ async function readTree(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const file of await allFiles(dir)) out.set(file.slice(dir.length + 1), await readFile(file, 'utf8'));
   return out;
-}
-
-function pct(numerator: number, denominator: number): string {
-  return `${((numerator / denominator) * 100).toFixed(1)}%`;
 }
 
 beforeAll(async () => {
@@ -66,7 +75,7 @@ afterAll(async () => {
 describe('dashboards build', () => {
   it('builds every page, city-wide and unit-scoped', () => {
     expect(site.pages).toEqual(PAGES);
-    expect(scoped.pages).toEqual(PAGES);
+    expect(scoped.pages).toEqual(SCOPED_PAGES);
   });
 
   it('never publishes row contents (rejected rows, messages, data-test samples)', async () => {
@@ -114,8 +123,9 @@ describe('dashboards build', () => {
     const json = [...(await readTree(outDir)).entries()].find(([name]) => /^_file\/data\/overview\.[0-9a-f]+\.json$/.test(name));
     expect(json, 'overview.json in the output').toBeDefined();
     const data = JSON.parse(json![1]);
-    expect(data.by_period['2025'].units.find((u: { unit_code: string }) => u.unit_code === '411071').numerator).toBe(11);
-  }, 120_000);
+    // the city's on-time rectifications: 169 in the fixture, 21 of them 经开区's, now 11
+    expect(data.by_period['2025'].city.rectified_on_time).toBe(159);
+  }, 300_000);
 
   it('fails with the loader’s message when the unit is unknown', async () => {
     await expect(buildSite({ snapshotPath: snapshot, outDir: join(work, 'site-bad'), unit: '419999' })).rejects.toThrow(
@@ -178,16 +188,16 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
   for (const [label, which] of [['city-wide', 'site'], ['unit-scoped', 'scoped']] as const) {
     it(`loads every page of the ${label} build with no console error, failed or foreign request, and the sidebar lists them`, async () => {
       const origin = which === 'site' ? server.origin : scopedServer.origin;
-      for (const file of PAGES) {
-        const path = file === 'index.html' ? '/' : `/${file.replace(/\.html$/, '')}`;
+      for (const file of which === 'site' ? PAGES : SCOPED_PAGES) {
+        const path = file === 'index.html' ? '/' : `/${file.replace(/(index)?\.html$/, '')}`;
         const { page, problems } = await open(origin, path);
         await page.locator('#observablehq-main h1').first().waitFor();
         // every cell rendered: no Framework error boxes
         expect(await page.locator('.observablehq--error').count(), `${path} error cells`).toBe(0);
-        expect(await page.locator('#observablehq-sidebar a').allTextContents(), path).toEqual(['许昌市校园安全评估', '总览', '数据质量', '指标说明']);
+        expect(await page.locator('#observablehq-sidebar a').allTextContents(), path).toEqual(SIDEBAR);
         if (SHOTS_DIR) {
           await mkdir(SHOTS_DIR, { recursive: true });
-          await page.screenshot({ path: join(SHOTS_DIR, `${which}-${file.replace(/\.html$/, '')}.png`), fullPage: true });
+          await page.screenshot({ path: join(SHOTS_DIR, `${which}-${file.replace(/\.html$/, '').replaceAll('/', '-')}.png`), fullPage: true });
         }
         expect(problems, path).toEqual([]);
         await page.close();
@@ -203,10 +213,10 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     expect(await select.locator('option').allTextContents()).toEqual(['2025年', '2024年']);
     await select.selectOption('2024');
     await page.locator('.sc-subtitle', { hasText: '2024年' }).waitFor();
-    const rows = await tableRows(page, 'unit-ranking');
-    expect(rows.slice(0, 2)).toEqual([
-      ['3', '禹州市', '60.0%', '6 / 10', '3'],
-      ['4', '魏都区', '50.0%', '5 / 10', '3'],
+    expect((await tableRows(page, 'unit-ranking')).map((r) => r.slice(0, 4))).toEqual([
+      ['1', '魏都区', '80.00', '良好'],
+      ['2', '禹州市', '78.00', '合格'],
+      ['不排名', '市直', '75.00', '合格'],
     ]);
     expect(problems).toEqual([]);
     await page.close();
@@ -303,70 +313,142 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     await page.close();
   }, 60_000);
 
-  it('shows the overview: title, KPI cards, the ranking with ties, and the chart', async () => {
+  it('shows the overview: KPI cards, the ranking with ties and rank changes, the changes and the chart', async () => {
     const { page, problems } = await open(server.origin, '/');
     await page.locator('[data-testid="unit-ranking"] tbody tr').first().waitFor();
     await page.locator('figure.sc-chart svg').first().waitFor();
-
     expect(await page.title()).toContain('许昌市校园安全评估');
-    expect(await page.locator('h1').first().textContent()).toContain('校园安全总览');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
-    // the publish time is stored as Shanghai wall time and shown as such
     expect(await page.locator('body').textContent()).toContain('数据更新于 2026年1月5日 10:10');
-
-    const kpis = await page.locator('.sc-kpi').allTextContents();
-    expect(kpis.join(' ')).toContain('参评学校数');
-    const total = FIXTURE_RANKING.reduce((s, r) => ({ n: s.n + r.numerator, d: s.d + r.denominator }), { n: 0, d: 0 });
-    expect(kpis.join(' ')).toContain(pct(total.n, total.d));
-
-    const rows = await page
-      .locator('[data-testid="unit-ranking"] tbody tr')
-      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim())));
-    const ranked = FIXTURE_RANKING.filter((r) => r.rank !== null);
-    expect(rows.slice(0, ranked.length)).toEqual(
-      ranked.map((r) => [String(r.rank), r.unit_name, pct(r.numerator, r.denominator), `${r.numerator} / ${r.denominator}`, String(r.n_schools)]),
-    );
-    expect(rows.slice(0, 4).map((r) => r[0])).toEqual(['1', '2', '2', '4']);
-    // 市直 is not in the ranking table but noted separately.
-    expect(rows.some((r) => r[1] === '市直')).toBe(false);
-    expect(await page.locator('main').textContent()).toContain('不参与县区排名');
-
-    // The chart: one bar per unit with data (ranked units and 市直), Chinese axis label.
-    const bars = page.locator('figure.sc-chart svg g[aria-label="bar"] rect');
-    expect(await bars.count()).toBe(FIXTURE_RANKING.length);
-    expect(await page.locator('figure.sc-chart svg').first().textContent()).toContain('按期整改率（%）');
-    // Tooltip on hover.
+    const kpis = await page.locator('.sc-kpi').evaluateAll((cards) => cards.map((c) => [c.querySelector('h2')?.textContent, c.querySelector('.big')?.textContent]));
+    // hand-checked in fixture.ts: 989 / 12 schools; A3 pooled 169 / 190; B2 2950 / 3000
+    expect(kpis).toEqual([
+      ['参评学校数', '12'],
+      ['学校优良率', '75.0%'],
+      ['一票否决学校', '1'],
+      ['事故案件', '7'],
+      ['未整改重大隐患', '2'],
+      ['隐患按期整改率', '88.9%'],
+      ['红橙预警认领用时中位数', '4.0 分钟'],
+      ['设备在线率', '98.33%'],
+    ]);
+    expect(await page.locator('.sc-kpi').nth(0).textContent()).toContain('学校平均分 82.42');
+    expect(await page.locator('.sc-kpi').nth(4).textContent()).toContain('其中超期 1 项');
+    expect(await tableRows(page, 'unit-ranking')).toEqual([
+      ['1', '禹州市', '88.50', '良好', '↑1', '78.00', '3', '0'],
+      ['2', '魏都区', '85.00', '良好', '↓1', '80.00', '3', '0'],
+      ['2', '鄢陵县', '85.00', '良好', '—', '—', '2', '0'],
+      ['4', '许昌经济技术开发区', '62.30', '合格', '—', '—', '2', '1'],
+      ['不排名', '市直', '90.20', '优秀', '—', '75.00', '2', '0'],
+    ]);
+    const changes = await page.locator('[data-testid="changes"]').textContent();
+    expect(changes).toContain('全市等级上升的学校 2 所，下降的 2 所。');
+    expect(changes).toContain('禹州市：得分 78.00 → 88.50（+10.50）；名次 2 → 1（上升 1 位）；等级 合格 → 良好');
+    // the chart: one bar per unit, Chinese axis label, a tooltip on hover
+    const bars = page.locator('[data-testid="score-chart"] svg g[aria-label="bar"]').first().locator('rect');
+    expect(await bars.count()).toBe(5);
+    expect(await page.locator('[data-testid="score-chart"] svg').first().textContent()).toContain('得分（分）');
     await bars.first().hover();
-    await page.locator('figure.sc-chart g[aria-label="tip"] text').first().waitFor({ timeout: 5_000 });
-    expect(await page.locator('figure.sc-chart g[aria-label="tip"]').textContent()).toMatch(/第 1 名/);
-
-    // Sorting by clicking a header.
-    await page.locator('[data-testid="unit-ranking"] th[data-key="value"] button').click();
-    const firstAfterSort = await page.locator('[data-testid="unit-ranking"] tbody tr td[data-key="unit_name"]').first().textContent();
-    expect(firstAfterSort).toBe('许昌经济技术开发区');
-
-    if (SHOTS_DIR) {
-      await page.locator('[data-testid="unit-ranking"] th[data-key="rank"] button').click();
-      await page.mouse.move(0, 0);
-      await mkdir(SHOTS_DIR, { recursive: true });
-      await page.screenshot({ path: join(SHOTS_DIR, 'index.png'), fullPage: true });
-    }
+    await page.locator('[data-testid="score-chart"] g[aria-label="tip"] text').first().waitFor({ timeout: 5_000 });
+    expect(await page.locator('[data-testid="score-chart"] g[aria-label="tip"]').textContent()).toMatch(/第 1 名/);
+    // sorting by clicking a header
+    await page.locator('[data-testid="unit-ranking"] th[data-key="score"] button').click();
+    expect(await page.locator('[data-testid="unit-ranking"] tbody tr td[data-key="unit_name"]').first().textContent()).toBe('许昌经济技术开发区');
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
 
-  it('shows a unit-scoped build with its banner and only its schools', async () => {
-    const { page, problems } = await open(scopedServer.origin, '/');
-    await page.locator('[data-testid="lowest-schools"] tbody tr').first().waitFor();
-    expect(await page.locator('[data-testid="scope"]').textContent()).toContain('魏都区');
-    const schools = await page.locator('[data-testid="lowest-schools"] tbody tr td:first-child').allTextContents();
-    expect(schools.length).toBeGreaterThan(0);
-    const own = new Set(FIXTURE_SCHOOLS.filter((s) => s.unit_code === SCOPED_UNIT).map((s) => s.school_name));
-    for (const name of schools) expect(own.has(name), name).toBe(true);
-    expect(await page.locator('[data-testid="unit-ranking"] tr.sc-highlight td[data-key="unit_name"]').textContent()).toBe('魏都区');
-    if (SHOTS_DIR) await page.screenshot({ path: join(SHOTS_DIR, 'index-unit.png'), fullPage: true });
+  it('shows a unit scorecard: score, grade, rank, indicators with status, short boards, schools, vetoes', async () => {
+    const { page, problems } = await open(server.origin, '/units/411002');
+    await page.locator('[data-testid="indicators"] tbody tr').first().waitFor();
+    expect(await page.locator('h1').first().textContent()).toBe('魏都区校园安全评分卡');
+    const kpis = await page.locator('.sc-kpi').evaluateAll((cards) => cards.map((c) => c.querySelector('.big')?.textContent));
+    expect(kpis).toEqual(['85.00', '良好', '第 2 名', '3']);
+    expect(await page.locator('.sc-kpi').nth(2).textContent()).toContain('共 4 个县区 · 较上期 ↓1');
+    expect(await tableRows(page, 'indicators')).toEqual([
+      ['A3', '隐患按期整改率', '90.0%', '4.33 / 6', '未达标', '2'],
+      ['B2', '一键报警在线率', '99.0%', '4.00 / 4', '达标', '1'],
+      ['I1', '交办函按期反馈率', '90.0%', '3.75 / 5', '未达标', '—'],
+    ]);
+    expect(await page.locator('[data-testid="short-boards"]').textContent()).toContain('A3 隐患按期整改率：得分率 72.2%，全市中位数 75.0%，差距 2.8%。');
+    expect((await tableRows(page, 'schools')).map((r) => [r[0], r[3], r[4], r[5]])).toEqual([
+      ['魏都区实验小学', '90.00', '优秀', '2 / 6'],
+      ['魏都区第一初级中学', '88.00', '良好', '1 / 2'],
+      ['魏都区育才小学', '78.00', '合格', '4 / 6'],
+    ]);
+    expect(await page.locator('[data-testid="vetoes"]').textContent()).toContain('本期所辖学校无一票否决');
     expect(problems).toEqual([]);
     await page.close();
+    const other = await open(server.origin, '/units/411071');
+    await other.page.locator('[data-testid="vetoes"] strong').waitFor();
+    expect(await other.page.locator('[data-testid="vetoes"]').textContent()).toBe('经开区长村张小学（2141071001）：V1 发生死亡事故（AJ-9）');
+    expect(other.problems).toEqual([]);
+    await other.page.close();
+  }, 60_000);
+
+  it('finds a school by code and by part of its name, and opens its details from its unit’s chunk', async () => {
+    const { page, problems } = await open(server.origin, '/schools');
+    const search = page.locator('[data-testid="school-search"]');
+    await search.fill('3141002003');
+    expect(await page.locator('[data-testid="school-results"] li a').allTextContents()).toEqual(['魏都区第一初级中学']);
+    await search.fill('育才');
+    expect(await page.locator('[data-testid="school-results"] li a').allTextContents()).toEqual(['魏都区育才小学']);
+    await search.fill('魏都区');
+    expect(await page.locator('[data-testid="school-results"] li').count()).toBe(3);
+    await search.fill('实验小学');
+    await page.locator('[data-testid="school-results"] li a', { hasText: '魏都区实验小学' }).click();
+    await page.waitForURL(/\/schools\/411002#2141002001$/);
+    const detail = page.locator('[data-testid="school-detail"][data-school="2141002001"]');
+    await detail.waitFor();
+    expect(await detail.locator('.sc-kpi .big').allTextContents()).toEqual(['90.00', '优秀', '2 / 6', '0']);
+    expect(await tableRows(page, 'school-indicators')).toEqual([
+      ['A3', '隐患按期整改率', '100.0%', '6.00 / 6', '达标'],
+      ['A4', '重大隐患超期', '1 项', '3.00 / 6', '未达标'],
+      ['D2', '水域巡查', '—', '—', '不适用'],
+      ['F1', '心理测评覆盖率', '—', '0.00 / 4', '无数据'],
+    ]);
+    expect(await tableRows(page, 'school-drills')).toEqual([['2025-03', '2'], ['2025-09', '1']]);
+    expect((await tableRows(page, 'school-alerts')).map((r) => r.slice(0, 3))).toEqual([['橙', '1', '1'], ['红', '1', '0']]);
+    // another school of the same unit, by its hash: its open major hazard is overdue
+    await page.goto(`${server.origin}/schools/411002#2141002002`);
+    await page.locator('[data-testid="school-detail"][data-school="2141002002"]').waitFor();
+    expect(await tableRows(page, 'school-hazards')).toEqual([['重大', '消防通道堆放杂物', '2025-10-01', '2025-11-01', '已超期']]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows incidents with small sensitive school-level counts as "<3", and never writes the exact numbers', async () => {
+    const { page, problems } = await open(server.origin, '/incidents');
+    await page.locator('[data-testid="school-cases"] tbody tr').first().waitFor();
+    expect(await tableRows(page, 'school-cases')).toEqual([
+      ['魏都区实验小学', '2141002001', '魏都区', '2', '<3', '0', '3', '0'],
+      ['经开区长村张小学', '2141071001', '许昌经济技术开发区', '1', '0', '0', '0', '<3'],
+      ['禹州市第一小学', '2141081001', '禹州市', '0', '0', '3', '0', '0'],
+    ]);
+    expect((await tableRows(page, 'unit-cases')).map((r) => r.slice(0, 2))).toEqual([['魏都区', '3'], ['禹州市', '3'], ['许昌经济技术开发区', '1']]);
+    expect(problems).toEqual([]);
+    await page.close();
+    const [name, text] = [...(await readTree(site.outDir)).entries()].find(([file]) => /^_file\/data\/incidents\.[0-9a-f]+\.json$/.test(file))!;
+    const schools = JSON.parse(text).by_period['2025'].schools as Array<{ school_code: string; n_deaths: unknown; sensitive: Record<string, unknown> }>;
+    expect(schools.find((s) => s.school_code === '2141002001')!.sensitive, name).toEqual({ 性侵害: '<3', 心理危机: 0 });
+    expect(schools.find((s) => s.school_code === '2141071001')!.n_deaths, name).toBe('<3');
+  }, 60_000);
+
+  it('shows a unit-scoped build with its banner, the unit ranking and only its own schools', async () => {
+    const { page, problems } = await open(scopedServer.origin, '/');
+    await page.locator('[data-testid="unit-ranking"] tbody tr').first().waitFor();
+    expect(await page.locator('[data-testid="scope"]').textContent()).toContain('魏都区');
+    expect(await page.locator('[data-testid="unit-ranking"] tr.sc-highlight td[data-key="unit_name"]').textContent()).toBe('魏都区');
+    // school-level headline numbers are the unit's own: 3 schools
+    expect(await page.locator('.sc-kpi .big').first().textContent()).toBe('3');
+    await page.close();
+    const schools = await open(scopedServer.origin, '/schools/411002');
+    await schools.page.locator('[data-testid="unit-schools"] tbody tr').first().waitFor();
+    const own = FIXTURE_SCHOOLS.filter((s) => s.unit_code === SCOPED_UNIT).map((s) => s.school_name).sort();
+    expect((await tableRows(schools.page, 'unit-schools')).map((r) => r[0]).sort()).toEqual(own);
+    if (SHOTS_DIR) await schools.page.screenshot({ path: join(SHOTS_DIR, 'schools-unit.png'), fullPage: true });
+    expect([...problems, ...schools.problems]).toEqual([]);
+    await schools.page.close();
   }, 60_000);
 });
 

@@ -61,7 +61,7 @@ describe('the snapshot read layer', () => {
       'select distinct school_code from marts.indicator_values where school_code is not null order by 1',
     );
     expect(schoolRows.map((r) => r.school_code)).toEqual(own);
-    // unit-level rows of all five units with A3 values stay (they are aggregates, not school rows)
+    // unit-level rows of all five units (I1 supervision values) stay (they are aggregates, not school rows)
     const unitRows = await weidu.query<{ unit_code: string }>('select unit_code from marts.indicator_values where school_code is null order by 1');
     expect(unitRows.map((r) => r.unit_code)).toEqual(['411000', '411002', '411024', '411071', '411081']);
     expect(await weidu.query('select school_code, school_name from core.dim_schools order by 1')).toEqual(

@@ -1,112 +1,124 @@
-// Data for the 总览 (overview) page: the unit ranking on A3 (on-time rectification)
-// for every period in the snapshot (the page opens on the latest year), city totals, and the schools with the
-// lowest rates (only the scoped unit's schools in a unit-scoped build: see lib/scope.ts).
+// Data for the 总览 (overview) page, one view per period of marts.unit_scorecard:
+// headline numbers (schools, average score, grades, vetoes from marts.school_scorecard;
+// open and overdue major hazards from core.fct_hazards at the period's as-of day; pooled
+// on-time rectification A3 and device uptime B2–B4 from marts.unit_indicator_ranking;
+// red/orange alert response from core.fct_alerts; incidents from core.fct_cases), the unit
+// ranking with rank changes, the city's trend and what changed since the previous period.
+// In a unit-scoped build the school-level figures are the unit's own (lib/scope.ts).
 //
-// Grain of the output: one JSON document; `by_period[period].units` has one row per reporting unit of
-// ref.units (units without a ranking row are listed with nulls), `lowestSchools` at
-// most 10 school rows.
+// Grain of the output: one JSON document; `by_period[period].units` one row per unit with a
+// scorecard row; `trend` one row per period and unit.
 import { publishedAt, runLoader, type Snapshot } from '../../lib/snapshot.ts';
-
-// Indicator metadata until the indicator definition file is part of the snapshot.
-const INDICATOR = {
-  indicator_id: 'A3',
-  name: '隐患按期整改率',
-  name_en: 'On-time rectification',
-  formula: '按期整改的隐患数 ÷ 本期应整改的隐患数',
-  target: 1.0,
-  floor: 0.7,
-} as const;
 
 interface UnitRow {
   unit_code: string;
   unit_name: string;
   is_ranked: boolean;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  n_schools: number | null;
+  score: number;
+  grade: string;
   rank: number | null;
+  previous_rank: number | null;
+  rank_change: number | null;
+  previous_score: number | null;
+  previous_grade: string | null;
+  n_schools: number;
+  n_vetoed_schools: number;
 }
 
-interface SchoolRow {
-  school_code: string;
-  school_name: string;
-  unit_code: string;
-  unit_name: string;
-  value: number;
-  numerator: number;
-  denominator: number;
-}
+const UNITS = `
+  select s.unit_code, s.unit_name, s.is_ranked, s.score, s.grade, s.rank, s.previous_rank, s.rank_change,
+         p.score as previous_score, p.grade as previous_grade, s.n_schools, s.n_vetoed_schools
+  from marts.unit_scorecard s
+  join core.dim_periods d on d.period_id = s.period
+  left join marts.unit_scorecard p on p.period = d.previous_period_id and p.unit_code = s.unit_code
+  where s.period = $period
+  order by s.is_ranked desc, s.rank nulls last, s.score desc, s.unit_code`;
 
-/** The ranking, city totals and lowest schools of one period. */
-async function periodView(snapshot: Snapshot, period: string) {
-  const indicator = INDICATOR.indicator_id;
-  const units = await snapshot.query<UnitRow>(
-    `select u.unit_code, u.unit_name, u.is_ranked,
-            r.value, r.numerator, r.denominator, r.n_schools::integer as n_schools, r.rank::integer as rank
-     from ref.units u
-     left join marts.unit_indicator_ranking r
-       on r.unit_code = u.unit_code and r.indicator_id = $indicator and r.period = $period
-     order by u.is_ranked desc, r.rank asc nulls last, r.value desc nulls last, u.unit_code`,
-    { indicator, period },
-  );
-
-  const sum = (rows: UnitRow[], key: 'numerator' | 'denominator' | 'n_schools') =>
-    rows.reduce((total, row) => total + (row[key] ?? 0), 0);
-  const numerator = sum(units, 'numerator');
-  const denominator = sum(units, 'denominator');
-  const city = {
-    n_schools: sum(units, 'n_schools'),
-    n_units_ranked: units.filter((u) => u.is_ranked && u.rank !== null).length,
-    numerator,
-    denominator,
-    value: denominator > 0 ? numerator / denominator : null,
-  };
-
-  // In a unit-scoped build the snapshot layer has already left out other units' schools.
-  const lowestSchools = await snapshot.query<SchoolRow>(
-    `select v.school_code, v.school_name, v.unit_code, u.unit_name, v.value, v.numerator, v.denominator
-     from marts.indicator_values v
-     left join ref.units u on u.unit_code = v.unit_code
-     where v.indicator_id = $indicator and v.period = $period and v.school_code is not null
-       and v.status = 'ok' and v.denominator > 0 and v.value is not null
-     order by v.value asc, v.denominator desc, v.school_code
-     limit 10`,
-    { indicator, period },
-  );
-  const statusCounts = await snapshot.query<{ status: string; n: number }>(
-    `select v.status, count(*)::integer as n
-     from marts.indicator_values v
-     where v.indicator_id = $indicator and v.period = $period and v.school_code is not null
-     group by v.status order by v.status`,
-    { indicator, period },
-  );
-  return {
-    city,
-    units,
-    lowest_schools: lowestSchools,
-    school_status_counts: Object.fromEntries(statusCounts.map((r) => [r.status, r.n])),
-  };
-}
+/** School-level headline numbers of every period at once. */
+const HEADLINES = `
+  with schools as (
+    select period, count(*)::integer as n_schools, round(avg(score), 2) as average_score,
+           count(*) filter (where is_vetoed)::integer as n_vetoed,
+           count(*) filter (where grade = '优秀')::integer as n_excellent,
+           count(*) filter (where grade = '良好')::integer as n_good,
+           count(*) filter (where grade = '合格')::integer as n_pass,
+           count(*) filter (where grade = '不合格')::integer as n_fail
+    from marts.school_scorecard group by period),
+  pooled as (
+    select period,
+           sum(numerator) filter (where indicator_id = 'A3') as rectified_on_time,
+           sum(denominator) filter (where indicator_id = 'A3') as hazards_due,
+           sum(numerator) filter (where indicator_id in ('B2', 'B3', 'B4')) as device_hours_online,
+           sum(denominator) filter (where indicator_id in ('B2', 'B3', 'B4')) as device_hours
+    from marts.unit_indicator_ranking group by period),
+  hazards as (
+    select d.period_id as period,
+           count(*) filter (where h.is_major and h.found_on <= d.as_of_on and (h.rectified_on is null or h.rectified_on > d.as_of_on))::integer as open_major,
+           count(*) filter (where h.is_major and h.found_on <= d.as_of_on and h.due_on < d.as_of_on
+                            and (h.rectified_on is null or h.rectified_on > d.as_of_on))::integer as overdue_major
+    from core.dim_periods d cross join core.fct_hazards h group by d.period_id),
+  alerts as (
+    select p.period_id as period, count(*)::integer as n_red_orange,
+           median(a.minutes_to_acknowledge) as red_orange_median_minutes
+    from core.fct_alerts a join core.dim_period_days p on p.day_on = a.raised_at::date
+    where a.level in ('红', '橙') and not a.is_duplicate group by p.period_id),
+  cases as (
+    select p.period_id as period, count(*)::integer as n_cases
+    from core.fct_cases c join core.dim_period_days p on p.day_on = c.occurred_at::date group by p.period_id)
+  select d.period_id as period, s.* exclude (period),
+         pooled.rectified_on_time, pooled.hazards_due, pooled.device_hours_online, pooled.device_hours,
+         coalesce(hazards.open_major, 0) as open_major, coalesce(hazards.overdue_major, 0) as overdue_major,
+         coalesce(alerts.n_red_orange, 0) as n_red_orange, alerts.red_orange_median_minutes,
+         coalesce(cases.n_cases, 0) as n_cases
+  from core.dim_periods d
+  join schools s on s.period = d.period_id
+  left join pooled on pooled.period = d.period_id
+  left join hazards on hazards.period = d.period_id
+  left join alerts on alerts.period = d.period_id
+  left join cases on cases.period = d.period_id`;
 
 async function overview(snapshot: Snapshot) {
-  const rows = await snapshot.query<{ period: string }>(
-    'select distinct period from marts.unit_indicator_ranking where indicator_id = $indicator order by period',
-    { indicator: INDICATOR.indicator_id },
-  );
-  const periods = rows.map((r) => r.period);
+  const headlines = await snapshot.query<Record<string, unknown> & { period: string }>(HEADLINES);
+  const periods = headlines.map((h) => h.period).sort();
   const latestYear = periods.filter((p) => /^\d{4}$/.test(p)).at(-1);
-  if (latestYear === undefined) throw new Error(`marts.unit_indicator_ranking has no annual rows for ${INDICATOR.indicator_id}`);
-  const byPeriod: Record<string, Awaited<ReturnType<typeof periodView>>> = {};
-  for (const period of periods) byPeriod[period] = await periodView(snapshot, period);
+  if (latestYear === undefined) throw new Error('marts.school_scorecard has no annual rows: run `safecampus transform` before building the site');
+  const byPeriod: Record<string, unknown> = {};
+  for (const h of headlines) {
+    const units = await snapshot.query<UnitRow>(UNITS, { period: h.period });
+    const gradeChanges = await snapshot.query<{ direction: string; n: number }>(
+      `select case when b.min_score > a.min_score then 'up' else 'down' end as direction, count(*)::integer as n
+       from marts.school_scorecard s
+       join core.dim_periods d on d.period_id = s.period
+       join marts.school_scorecard p on p.period = d.previous_period_id and p.school_code = s.school_code
+       join ref.grade_bands b on b.grade = s.grade and b.edition = s.definition_edition
+       join ref.grade_bands a on a.grade = p.grade and a.edition = s.definition_edition
+       where s.period = $period and s.grade <> p.grade group by all`,
+      { period: h.period },
+    );
+    byPeriod[h.period] = { city: h, units, school_grade_changes: Object.fromEntries(gradeChanges.map((g) => [g.direction, g.n])) };
+  }
+  const trend = await snapshot.query(
+    `select s.period, d.period_kind, s.unit_code, s.unit_name, s.is_ranked, s.score, s.rank
+     from marts.unit_scorecard s join core.dim_periods d on d.period_id = s.period
+     order by s.period, s.unit_code`,
+  );
   return {
-    generated_at: new Date().toISOString(),
     published_at: await publishedAt(snapshot),
     default_period: latestYear,
-    indicator: INDICATOR,
     scope: snapshot.scope,
     by_period: byPeriod,
+    trend,
   };
 }
 
-await runLoader('overview.json', overview, ['marts.unit_indicator_ranking', 'marts.indicator_values']);
+await runLoader('overview.json', overview, [
+  'marts.unit_scorecard',
+  'marts.school_scorecard',
+  'marts.unit_indicator_ranking',
+  'core.dim_periods',
+  'core.dim_period_days',
+  'core.fct_hazards',
+  'core.fct_alerts',
+  'core.fct_cases',
+  'ref.grade_bands',
+]);

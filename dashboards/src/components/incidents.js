@@ -1,0 +1,76 @@
+// Charts and tables of the 事故案件 page; data from data/incidents.json.
+import * as Plot from "@observablehq/plot";
+import {h} from "./dom.js";
+import {int} from "./format.js";
+import {palette} from "./palette.js";
+import {SortableTable} from "./table.js";
+
+const SEVERITIES = [
+  {key: "一般", color: palette.sky},
+  {key: "较大", color: palette.orange},
+  {key: "重大", color: palette.vermillion},
+  {key: "特别重大", color: palette.ink}
+];
+
+/** Cases per category, stacked by severity, with the total at the bar end. rows: {category, severity, n_cases}. */
+export function CategoryChart(rows, {width}) {
+  if (!rows.length) return h("p", {class: "sc-note"}, "本期没有事故案件。");
+  const totals = new Map();
+  for (const r of rows) totals.set(r.category, (totals.get(r.category) ?? 0) + r.n_cases);
+  const order = [...totals.keys()].sort((a, b) => totals.get(b) - totals.get(a));
+  const present = SEVERITIES.filter((s) => rows.some((r) => r.severity === s.key));
+  const plot = Plot.plot({
+    width,
+    height: 48 + order.length * 30,
+    marginLeft: 80,
+    marginRight: 48,
+    marginBottom: 40,
+    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    x: {label: "案件数（起）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d"},
+    y: {domain: order, label: null, tickSize: 0},
+    color: {domain: present.map((s) => s.key), range: present.map((s) => s.color)},
+    marks: [
+      Plot.barX(rows, Plot.stackX({x: "n_cases", y: "category", fill: "severity", order: present.map((s) => s.key), insetTop: 4, insetBottom: 4, channels: {等级: "severity"}, tip: {format: {x: true, y: true, fill: false, 等级: true}}})),
+      Plot.text(order, {x: (c) => totals.get(c), y: (c) => c, text: (c) => `${totals.get(c)} 起`, textAnchor: "start", dx: 4}),
+      Plot.ruleX([0])
+    ]
+  });
+  const legend = h("div", {class: "sc-legend"}, present.map((s) => h("span", {}, h("i", {class: "sc-swatch", style: `background:${s.color}`}), s.key)));
+  return h("figure", {class: "sc-chart"}, plot, legend);
+}
+
+export function UnitCaseTable(rows) {
+  return SortableTable(
+    rows,
+    [
+      {key: "unit_name", label: "县区"},
+      {key: "n_cases", label: "案件数", numeric: true, format: (d) => int(d.n_cases)},
+      {key: "weighted", label: "加权案件数", numeric: true, format: (d) => int(d.weighted)},
+      {key: "n_late_reported", label: "迟报（较大及以上）", numeric: true, format: (d) => int(d.n_late_reported)},
+      {key: "n_deaths", label: "死亡人数", numeric: true, format: (d) => int(d.n_deaths)}
+    ],
+    {testId: "unit-cases", sort: {key: "n_cases", descending: true}, compact: true}
+  );
+}
+
+/** "<3" stays as published; numbers are formatted. */
+function published(value) {
+  return typeof value === "number" ? int(value) : value;
+}
+
+/** School rows as incidents.json publishes them (sensitive counts and deaths already suppressed). */
+export function SchoolCaseTable(rows, {sensitive, showUnit = true}) {
+  return SortableTable(
+    rows,
+    [
+      {key: "school_name", label: "学校"},
+      {key: "school_code", label: "学校标识码"},
+      ...(showUnit ? [{key: "unit_name", label: "县区"}] : []),
+      {key: "n_other", label: "一般类别案件", numeric: true, format: (d) => int(d.n_other)},
+      ...sensitive.map((c) => ({key: `s:${c}`, label: c, numeric: true, sortValue: (d) => (d.sensitive[c] === "<3" ? 1 : d.sensitive[c]), format: (d) => published(d.sensitive[c])})),
+      {key: "n_injured", label: "受伤人数", numeric: true, format: (d) => int(d.n_injured)},
+      {key: "n_deaths", label: "死亡人数", numeric: true, sortValue: (d) => (d.n_deaths === "<3" ? 1 : d.n_deaths), format: (d) => published(d.n_deaths)}
+    ],
+    {testId: "school-cases", sort: {key: "n_other", descending: true}}
+  );
+}

@@ -1,0 +1,169 @@
+// The 学校 page: client-side search over the school index (data/schools.json) and one
+// school's details from its unit's chunk (data/schools/[unit].json).
+import * as Plot from "@observablehq/plot";
+import {h} from "./dom.js";
+import {int} from "./format.js";
+import {palette} from "./palette.js";
+import {periodLabel} from "./period.js";
+import {HistoryTable, IndicatorTable, indicatorStatus, score} from "./scorecard.js";
+import {SortableTable} from "./table.js";
+
+const MAX_RESULTS = 50;
+
+/** Indexes of the schools whose code or name contains `query` (case-insensitive, spaces ignored). */
+export function searchSchools(index, query) {
+  const q = query.replace(/\s+/g, "").toLowerCase();
+  if (!q) return [];
+  const found = [];
+  for (let i = 0; i < index.codes.length && found.length < MAX_RESULTS; i++) {
+    if (index.codes[i].includes(q) || index.names[i].toLowerCase().includes(q)) found.push(i);
+  }
+  return found;
+}
+
+/**
+ * A search box with a live result list; each result links to its unit's school page.
+ * href(unitCode, schoolCode) → link.
+ */
+export function SchoolSearch(index, {href}) {
+  const input = h("input", {type: "search", placeholder: "输入学校名称的一部分或 10 位学校标识码", "aria-label": "查找学校", "data-testid": "school-search", style: "width: 100%; max-width: 36em; font-size: 16px; padding: 0.3rem 0.5rem"});
+  const results = h("ul", {class: "sc-search-results", "data-testid": "school-results"});
+  const status = h("p", {class: "sc-note"}, `共 ${int(index.codes.length)} 所学校可查。`);
+  input.addEventListener("input", () => {
+    const found = searchSchools(index, input.value);
+    results.replaceChildren(
+      ...found.map((i) => {
+        const unit = index.units[index.unit[i]];
+        return h("li", {}, h("a", {href: href(unit?.unit_code, index.codes[i])}, index.names[i]), ` ${index.codes[i]} · ${unit?.unit_name ?? ""} · ${index.types[i] ?? ""} · ${index.grades[i] ?? "无评分"}`);
+      })
+    );
+    status.textContent = input.value.trim() ? (found.length ? `找到 ${found.length}${found.length === MAX_RESULTS ? "+" : ""} 所学校。` : "没有找到匹配的学校。") : `共 ${int(index.codes.length)} 所学校可查。`;
+  });
+  return h("div", {class: "sc-search"}, input, status, results);
+}
+
+/** The indicator rows of one period as IndicatorTable rows. */
+function indicatorRows(chunk, school, period) {
+  const names = new Map(chunk.indicators.map((d) => [d.indicator_id, d]));
+  return school.indicator_rows
+    .filter((r) => r[0] === period)
+    .map(([, id, value, points, max_points, status]) => ({...names.get(id), indicator_id: id, value, points, max_points, status}));
+}
+
+/** Score per year and term, as a line. */
+function ScoreChart(cards, {width}) {
+  const rows = cards.filter((d) => /^\d{4}-T\d$/.test(d.period));
+  if (rows.length < 2) return h("p", {class: "sc-note"}, "学期数据不足，暂无趋势。");
+  return Plot.plot({
+    width,
+    height: 220,
+    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    x: {domain: rows.map((d) => d.period), label: null, tickFormat: periodLabel},
+    y: {domain: [0, 100], label: "得分（分）", labelArrow: "none", grid: true},
+    marks: [
+      Plot.line(rows, {x: "period", y: "score", stroke: palette.blue}),
+      Plot.dot(rows, {x: "period", y: "score", fill: palette.blue, channels: {等级: "grade"}, tip: {format: {x: periodLabel, y: (v) => `${v.toFixed(2)} 分`, 等级: true}}}),
+      Plot.text(rows, {x: "period", y: "score", text: (d) => `${score(d.score)} ${d.grade}`, dy: -10})
+    ]
+  });
+}
+
+/** Every year's status of each indicator side by side: the indicator history. */
+function IndicatorHistory(chunk, school) {
+  const years = [...new Set(school.indicator_rows.map((r) => r[0]))].sort();
+  return SortableTable(
+    chunk.indicators.map((d) => ({...d, byYear: Object.fromEntries(years.map((y) => [y, indicatorRows(chunk, school, y).find((r) => r.indicator_id === d.indicator_id)]))})),
+    [
+      {key: "indicator_id", label: "编号", sortValue: (d) => d.sort_order},
+      {key: "indicator_name", label: "指标"},
+      ...years.map((y) => ({key: `y${y}`, label: periodLabel(y), sortValue: (d) => d.byYear[y]?.points ?? null, format: (d) => (d.byYear[y] ? `${indicatorStatus(d.byYear[y])}（${(d.byYear[y].points ?? 0).toFixed(2)}/${d.byYear[y].max_points ?? "—"}）` : "—")}))
+    ],
+    {testId: "indicator-history", sort: {key: "indicator_id"}}
+  );
+}
+
+/** One school's page section. chunk: data/schools/[unit].json; school: one of chunk.schools. */
+export function SchoolDetail(chunk, school, {width}) {
+  const year = chunk.year;
+  const card = school.cards.find((d) => d.period === year) ?? school.cards.at(-1);
+  const alerts = school.alerts;
+  return h(
+    "section",
+    {"data-testid": "school-detail", "data-school": school.school_code},
+    h("h2", {}, `${school.school_name}`),
+    h("p", {class: "sc-subtitle"}, `学校标识码 ${school.school_code} · ${school.school_type} · ${periodLabel(year)}（截至 ${chunk.as_of_on}）`),
+    card
+      ? h(
+          "div",
+          {class: "grid grid-cols-4 sc-kpis"},
+          kpi("得分", score(card.score), `在校生 ${int(card.enrollment)} 人`),
+          kpi("等级", card.grade, card.is_vetoed ? `一票否决：${card.veto_reason}` : "无一票否决"),
+          kpi("同学段名次", card.rank == null ? "—" : `${card.rank} / ${card.n_ranked}`, "全市同学段"),
+          kpi("未整改隐患", int(school.open_hazards.length), `其中超期 ${int(school.open_hazards.filter((d) => d.is_overdue).length)} 项`)
+        )
+      : h("p", {}, "本期无评分数据。"),
+    h("h3", {}, "指标明细"),
+    h("div", {class: "card"}, IndicatorTable(indicatorRows(chunk, school, card?.period ?? year), {testId: "school-indicators"})),
+    h("h3", {}, "得分与名次历史"),
+    h("div", {class: "grid grid-cols-2"}, h("div", {class: "card"}, HistoryTable(school.cards, {testId: "school-history"})), h("div", {class: "card"}, ScoreChart(school.cards, {width: Math.max(320, width / 2 - 40)}))),
+    h("h3", {}, "指标历年情况"),
+    h("div", {class: "card"}, IndicatorHistory(chunk, school)),
+    h("h3", {}, "未整改隐患"),
+    h(
+      "div",
+      {class: "card"},
+      school.open_hazards.length
+        ? SortableTable(
+            school.open_hazards,
+            [
+              {key: "hazard_level", label: "等级", format: (d) => (d.hazard_level === "重大" ? h("strong", {}, "重大") : d.hazard_level)},
+              {key: "hazard_text", label: "隐患描述", wrap: true},
+              {key: "found_on", label: "发现日期"},
+              {key: "due_on", label: "整改期限"},
+              {key: "is_overdue", label: "是否超期", format: (d) => (d.is_overdue ? h("strong", {}, "已超期") : "未到期")}
+            ],
+            {testId: "school-hazards"}
+          )
+        : "截至统计截止日没有未整改的隐患。"
+    ),
+    h("h3", {}, `${periodLabel(year)}预警与演练`),
+    h(
+      "div",
+      {class: "grid grid-cols-2"},
+      h(
+        "div",
+        {class: "card"},
+        alerts.length
+          ? SortableTable(
+              alerts,
+              [
+                {key: "level", label: "级别"},
+                {key: "n", label: "预警数", numeric: true, format: (d) => int(d.n)},
+                {key: "n_false", label: "误报", numeric: true, format: (d) => int(d.n_false)},
+                {key: "median_minutes", label: "认领用时中位数（分钟）", numeric: true, format: (d) => (d.median_minutes == null ? "—" : d.median_minutes.toFixed(1))}
+              ],
+              {testId: "school-alerts", compact: true}
+            )
+          : "本年度没有预警。"
+      ),
+      h(
+        "div",
+        {class: "card"},
+        school.drills.length
+          ? SortableTable(
+              school.drills,
+              [
+                {key: "month", label: "月份"},
+                {key: "n", label: "应急演练次数", numeric: true, format: (d) => int(d.n)}
+              ],
+              {testId: "school-drills", compact: true}
+            )
+          : "本年度没有应急演练记录。"
+      )
+    )
+  );
+}
+
+function kpi(label, value, note) {
+  return h("div", {class: "card sc-kpi"}, h("h2", {}, label), h("span", {class: "big"}, value), h("div", {class: "sc-kpi-note"}, note));
+}

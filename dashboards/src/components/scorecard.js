@@ -1,0 +1,230 @@
+// Scores, grades and ranks: the tables and charts shared by 总览, 县区评分卡 and 学校.
+import * as Plot from "@observablehq/plot";
+import {h} from "./dom.js";
+import {int, pct} from "./format.js";
+import {palette} from "./palette.js";
+import {periodLabel} from "./period.js";
+import {SortableTable} from "./table.js";
+
+/** Grades from best to worst, each with a colour (grades are also always written out). */
+export const GRADES = [
+  {grade: "优秀", color: palette.green},
+  {grade: "良好", color: palette.sky},
+  {grade: "合格", color: palette.orange},
+  {grade: "不合格", color: palette.vermillion}
+];
+
+/** A score out of 100 with two decimals; null → "—". */
+export function score(value) {
+  return value == null || !Number.isFinite(value) ? "—" : value.toFixed(2);
+}
+
+/** A rank change (positive = moved up) as ↑2 / ↓1 / 持平; no previous rank → "新". */
+export function rankChange(change, previous) {
+  if (previous == null) return "—";
+  if (change == null || change === 0) return "持平";
+  return change > 0 ? `↑${change}` : `↓${-change}`;
+}
+
+function rankText(d) {
+  return d.rank == null ? "不排名" : String(d.rank);
+}
+
+/** The unit ranking: rank, change, score, grade, vetoed schools. rows: overview.json `units`. */
+/** href(d): the unit's scorecard link, or null for no link. */
+export function UnitScoreTable(units, {highlight = null, href = null} = {}) {
+  return SortableTable(
+    units,
+    [
+      {key: "rank", label: "排名", numeric: true, format: rankText},
+      {key: "unit_name", label: "县区", format: (d) => (href?.(d) ? h("a", {href: href(d)}, d.unit_name) : d.unit_name)},
+      {key: "score", label: "得分", numeric: true, format: (d) => score(d.score)},
+      {key: "grade", label: "等级", sortValue: (d) => GRADES.findIndex((g) => g.grade === d.grade)},
+      {key: "rank_change", label: "名次变化", numeric: true, format: (d) => rankChange(d.rank_change, d.previous_rank)},
+      {key: "previous_score", label: "上期得分", numeric: true, format: (d) => score(d.previous_score)},
+      {key: "n_schools", label: "学校数", numeric: true, format: (d) => int(d.n_schools)},
+      {key: "n_vetoed_schools", label: "否决学校", numeric: true, format: (d) => int(d.n_vetoed_schools)}
+    ],
+    {testId: "unit-ranking", sort: {key: "rank"}, rowClass: (d) => (d.unit_code === highlight ? "sc-highlight" : null)}
+  );
+}
+
+/** Schools with score, grade and rank within their type. rows: {school_code, school_name, school_type, score, grade, rank, n_ranked, rank_change, previous_rank, is_vetoed, veto_reason}. */
+export function SchoolScoreTable(schools, {testId = "schools", href = null} = {}) {
+  return SortableTable(
+    schools,
+    [
+      {key: "school_name", label: "学校", format: (d) => (href ? h("a", {href: href(d)}, d.school_name) : d.school_name)},
+      {key: "school_code", label: "学校标识码"},
+      {key: "school_type", label: "学段"},
+      {key: "score", label: "得分", numeric: true, format: (d) => score(d.score)},
+      {key: "grade", label: "等级", sortValue: (d) => GRADES.findIndex((g) => g.grade === d.grade)},
+      {key: "rank", label: "同学段名次", numeric: true, format: (d) => (d.rank == null ? "—" : `${d.rank} / ${d.n_ranked}`)},
+      {key: "rank_change", label: "名次变化", numeric: true, format: (d) => rankChange(d.rank_change, d.previous_rank)},
+      {key: "veto_reason", label: "一票否决", wrap: true, format: (d) => (d.is_vetoed ? h("strong", {}, d.veto_reason ?? "是") : "")}
+    ],
+    {testId, sort: {key: "score", descending: true}, rowClass: (d) => (d.is_vetoed ? "sc-warn" : null)}
+  );
+}
+
+/** Indicator status in Chinese: 达标 = full points, 未达标, 无数据, 不适用. */
+export function indicatorStatus(d) {
+  if (d.status === "not_applicable") return "不适用";
+  if (d.status === "no_data") return "无数据";
+  // pooled unit points are sums of 4-decimal school points: allow for floating-point noise
+  return d.points != null && d.max_points != null && d.points >= d.max_points - 1e-9 ? "达标" : "未达标";
+}
+
+/** An indicator's value in its unit: % as percent, others with their unit. */
+export function indicatorValue(d) {
+  if (d.value == null) return "—";
+  if (d.unit === "%") return pct(d.value);
+  if (d.unit === "是/否") return d.value >= 1 ? "是" : d.value <= 0 ? "否" : pct(d.value);
+  const digits = Number.isInteger(d.value) ? 0 : 1;
+  return `${d.value.toFixed(digits)} ${d.unit ?? ""}`.trim();
+}
+
+/** Indicator rows {indicator_id, indicator_name, value, unit, points, max_points, status, rank?} with their status. */
+export function IndicatorTable(rows, {testId = "indicators", showRank = false} = {}) {
+  return SortableTable(
+    rows,
+    [
+      {key: "indicator_id", label: "编号", sortValue: (d) => d.sort_order},
+      {key: "indicator_name", label: "指标"},
+      {key: "value", label: "指标值", numeric: true, format: indicatorValue},
+      {key: "points", label: "得分 / 满分", numeric: true, format: (d) => (d.max_points == null ? "—" : `${(d.points ?? 0).toFixed(2)} / ${d.max_points}`)},
+      {key: "status", label: "状态", sortValue: indicatorStatus, format: (d) => (indicatorStatus(d) === "未达标" ? h("strong", {}, "未达标") : indicatorStatus(d))},
+      ...(showRank ? [{key: "rank", label: "县区排名", numeric: true, format: (d) => (d.rank == null ? "—" : String(d.rank))}] : [])
+    ],
+    {testId, sort: {key: "indicator_id"}}
+  );
+}
+
+/** Short boards with their suggestions. rows: marts.short_boards rows. */
+export function ShortBoards(rows, {testId = "short-boards"} = {}) {
+  if (!rows.length) return h("p", {class: "sc-note", "data-testid": testId}, "本期没有低于全市中位数的指标。");
+  return h(
+    "ol",
+    {class: "sc-boards", "data-testid": testId},
+    rows.map((d) =>
+      h(
+        "li",
+        {},
+        h("strong", {}, `${d.indicator_id} ${d.indicator_name}`),
+        `：得分率 ${pct(d.attainment)}，全市中位数 ${pct(d.city_median_attainment)}，差距 ${pct(d.gap)}。`,
+        h("ul", {}, (d.suggestions ?? [d.suggestion]).map((s) => h("li", {}, s)))
+      )
+    )
+  );
+}
+
+/** Horizontal bars of unit scores (0–100) in rank order, coloured by grade, score at the bar end. */
+export function ScoreBarChart(units, {width, highlight = null, cityAverage = null}) {
+  const rows = units.map((d) => ({...d, name: d.is_ranked ? d.unit_name : `${d.unit_name}（不排名）`}));
+  const longest = Math.max(4, ...rows.map((d) => d.name.length));
+  const present = new Set(rows.map((d) => d.grade));
+  const grades = GRADES.filter((g) => present.has(g.grade));
+  const plot = Plot.plot({
+    width,
+    height: 48 + rows.length * 32,
+    marginLeft: 12 + longest * 14,
+    marginRight: 56,
+    marginBottom: 40,
+    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    x: {domain: [0, 100], label: "得分（分）", labelAnchor: "center", labelArrow: "none", grid: true},
+    y: {domain: rows.map((d) => d.name), label: null, tickSize: 0},
+    color: {domain: grades.map((g) => g.grade), range: grades.map((g) => g.color)},
+    marks: [
+      Plot.barX(rows, {
+        x: "score",
+        y: "name",
+        fill: "grade",
+        insetTop: 5,
+        insetBottom: 5,
+        channels: {等级: "grade", 排名: {value: (d) => (d.rank == null ? "不排名" : `第 ${d.rank} 名`)}},
+        tip: {format: {y: true, x: (v) => `${v.toFixed(2)} 分`, fill: false, stroke: false, 等级: true, 排名: true}}
+      }),
+      Plot.barX(rows.filter((d) => d.unit_code === highlight), {x: "score", y: "name", stroke: palette.ink, strokeWidth: 2, insetTop: 5, insetBottom: 5}),
+      cityAverage != null ? Plot.ruleX([cityAverage], {stroke: palette.ink, strokeDasharray: "8,4"}) : null,
+      Plot.text(rows, {x: "score", y: "name", text: (d) => `${score(d.score)} ${d.grade}`, textAnchor: "start", dx: 4, fill: "currentColor"}),
+      Plot.ruleX([0])
+    ]
+  });
+  const legend = h(
+    "div",
+    {class: "sc-legend"},
+    grades.map((g) => h("span", {}, h("i", {class: "sc-swatch", style: `background:${g.color}`}), g.grade)),
+    cityAverage != null ? h("span", {}, `虚线：学校平均分 ${score(cityAverage)}`) : null
+  );
+  return h("figure", {class: "sc-chart", "data-testid": "score-chart"}, plot, legend);
+}
+
+/** Lines of unit scores over periods of one kind; `highlight` drawn thick, the rest thin. rows: overview.json `trend`. */
+export function TrendChart(rows, {width, kind = "year", highlight = null, label = "得分（分）"}) {
+  const data = rows.filter((d) => d.period_kind === kind).map((d) => ({...d, 期间: periodLabel(d.period)}));
+  const periods = [...new Set(data.map((d) => d.period))].sort();
+  if (periods.length < 2) return h("p", {class: "sc-note"}, "只有一个统计期，暂无趋势。");
+  return Plot.plot({
+    width,
+    height: 300,
+    marginBottom: 50,
+    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    x: {domain: periods, label: null, tickFormat: periodLabel},
+    y: {label: label, labelArrow: "none", grid: true, nice: true},
+    color: {legend: true, domain: [...new Set(data.map((d) => d.unit_name))], range: [...Object.values(palette), "#000000"]},
+    marks: [
+      Plot.line(data, {x: "period", y: "score", z: "unit_code", stroke: "unit_name", strokeWidth: (d) => (d.unit_code === highlight ? 4 : 1.5)}),
+      Plot.dot(data, {x: "period", y: "score", fill: "unit_name", r: 3, channels: {期间: "期间"}, tip: {format: {x: false, 期间: true, y: (v) => `${v.toFixed(2)} 分`, fill: true}}})
+    ]
+  });
+}
+
+/** Domain attainment of one unit (or school) against the city: paired bars per domain, in percent. rows: {domain_id, domain_name, points, attainment, city_attainment}. */
+export function DomainChart(domains, {width, who = "本县区"}) {
+  const rows = domains.flatMap((d) => [
+    {name: `${d.domain_id} ${d.domain_name}`, series: who, value: d.attainment, points: d.points},
+    {name: `${d.domain_id} ${d.domain_name}`, series: "全市", value: d.city_attainment, points: d.points}
+  ]).filter((d) => d.value != null);
+  const series = [{key: who, color: palette.blue}, {key: "全市", color: palette.grey}];
+  const plot = Plot.plot({
+    width,
+    height: 40 + domains.length * 44,
+    marginLeft: 120,
+    marginRight: 110,
+    marginBottom: 40,
+    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    x: {domain: [0, 100], label: "得分率（%）", labelAnchor: "center", labelArrow: "none", grid: true},
+    fy: {domain: domains.map((d) => `${d.domain_id} ${d.domain_name}`), label: null, tickSize: 0, axis: "left", padding: 0.15},
+    y: {domain: series.map((s) => s.key), axis: null},
+    color: {domain: series.map((s) => s.key), range: series.map((s) => s.color)},
+    marks: [
+      Plot.barX(rows, {
+        x: (d) => d.value * 100,
+        y: "series",
+        fy: "name",
+        fill: "series",
+        channels: {对象: "series", 折合得分: {value: (d) => `${(d.value * d.points).toFixed(2)} / ${d.points} 分`}},
+        tip: {format: {fy: true, y: false, x: (v) => `${v.toFixed(1)}%`, fill: false, 对象: true, 折合得分: true}}
+      }),
+      Plot.text(rows, {x: (d) => d.value * 100, y: "series", fy: "name", text: (d) => `${d.series} ${pct(d.value)}`, textAnchor: "start", dx: 4, fontSize: 11}),
+      Plot.ruleX([0])
+    ]
+  });
+  const legend = h("div", {class: "sc-legend"}, series.map((s) => h("span", {}, h("i", {class: "sc-swatch", style: `background:${s.color}`}), s.key)));
+  return h("figure", {class: "sc-chart", "data-testid": "domain-chart"}, plot, legend);
+}
+
+/** Score, grade and rank per period. rows: {period, score, grade, rank, n_ranked?, previous_rank, rank_change}. */
+export function HistoryTable(rows, {testId = "history"} = {}) {
+  return SortableTable(
+    rows,
+    [
+      {key: "period", label: "统计期", format: (d) => periodLabel(d.period)},
+      {key: "score", label: "得分", numeric: true, format: (d) => score(d.score)},
+      {key: "grade", label: "等级"},
+      {key: "rank", label: "名次", numeric: true, format: (d) => (d.rank == null ? "不排名" : d.n_ranked ? `${d.rank} / ${d.n_ranked}` : String(d.rank))},
+      {key: "rank_change", label: "名次变化", numeric: true, format: (d) => rankChange(d.rank_change, d.previous_rank)}
+    ],
+    {testId, compact: true, sort: {key: "period", descending: true}}
+  );
+}
