@@ -3,8 +3,9 @@
  * rows once (through the reader's relation), types every text cell (dates in all their
  * styles, enums through their aliases, school codes repaired when unambiguous) and gives
  * every failure the first applicable reason code and a Chinese/English message. Exact
- * duplicate rows (every cell as received) are rejected after the first: rows sharing a
- * 64-bit hash of their cells are looked at again, cell by cell, only when there are any.
+ * duplicate rows (every cell as received) are rejected after the first: good rows that
+ * share a row hash are looked at again, cell by cell, only when there are any (a row
+ * that fails a check fails it like every identical row, so only good rows can repeat).
  * Runs inside DuckDB, so a million rows validate at scan speed. Rows with no value at
  * all are not rows.
  */
@@ -73,7 +74,7 @@ export async function validateRows(db: Warehouse, input: ValidationInput, relati
   const anyValue = files.length ? `coalesce(${files.map(quoteIdent).join(', ')}) is not null` : 'false';
   await db.run(
     `create or replace temp table ${input.output}_repeats as
-     select row_key, min(_row) as first_row from ${input.output} group by row_key having count(*) > 1`,
+     select row_hash, min(_row) as first_row from ${input.output} where reason_code is null group by row_hash having count(*) > 1`,
   );
   if ((await db.value<number>(`select count(*) from ${input.output}_repeats`)) > 0) {
     const sameCells = files.map((h) => `a.${quoteIdent(h)} is not distinct from b.${quoteIdent(h)}`).join(' and ') || 'true';
@@ -81,7 +82,7 @@ export async function validateRows(db: Warehouse, input: ValidationInput, relati
     await db.run(
       `create or replace temp table ${input.output}_dups as
        with candidates as (
-         select c._row, r.first_row from ${input.output} c join ${input.output}_repeats r using (row_key) where c._row > r.first_row),
+         select c._row, r.first_row from ${input.output} c join ${input.output}_repeats r using (row_hash) where c._row > r.first_row),
        cells as materialized (
          select * from ${relation} where ${anyValue} and _row in (select _row from candidates union all select first_row from candidates))
        select a._row, ${rawJson(input, (h) => `a.${quoteIdent(h)}`)} as raw_json
@@ -93,7 +94,6 @@ export async function validateRows(db: Warehouse, input: ValidationInput, relati
        from ${input.output}_dups d where ${input.output}._row = d._row and ${input.output}.reason_code is null`,
     );
   }
-  await db.run(`alter table ${input.output} drop column row_key`);
 }
 
 /** The streaming statement: every row typed and checked, duplicates aside. */
@@ -143,7 +143,6 @@ function rowsSql(input: ValidationInput, relation: string, codes: string): strin
       select *, ${reasonCase} as reason_code from typed
     )
     select _row, ${contract.columns.map(typed).join(', ')}, extra, reason_code,
-           hash(${files.length ? files.map(fileCell).join(', ') : '_row'}) as row_key,
            case when reason_code is null then ${rowHash} end as row_hash,
            case when reason_code is not null then ${messageCase} end as reason_message,
            case when reason_code is not null then ${rawJson(input, fileCell)} end as raw_json
