@@ -108,6 +108,14 @@ function rowsSql(input: ValidationInput, relation: string, codes: string): strin
       checks.push({ reason: 'missing_required', when: `${cell(column)} is null`, message: lit(`缺少必填字段“${column.zh}”（${column.name} is required）`) });
     }
   }
+  for (const group of contract.oneOf ?? []) {
+    const columns = group.map((name) => contract.columns.find((c) => c.name === name)!);
+    checks.push({
+      reason: 'missing_one_of',
+      when: columns.map((column) => `${cell(column)} is null`).join(' and '),
+      message: lit(`“${columns.map((c) => c.zh).join('”或“')}”至少应填写一项（one of ${group.join(', ')} is required）`),
+    });
+  }
   contract.columns.forEach((column, index) => {
     const { expression, columnChecks, join } = typedValue(column, index, input, codes);
     typedColumns.push(`${expression} as ${typed(column)}`);
@@ -249,12 +257,18 @@ function typedValue(
     case 'date':
     case 'datetime': {
       const t = timestampSql(c);
+      const earliest = column.earliest ?? input.contract.earliestDate;
       const expression = column.type === 'date' ? `cast(${t} as date)` : t;
       const limit = column.type === 'date' ? `cast(${lit(input.now)} as timestamp)::date` : `cast(${lit(input.now)} as timestamp)`;
       return {
         expression,
         columnChecks: [
           { reason: 'bad_date', when: `${c} is not null and ${typed(column)} is null`, message: `${shown(`${label}无法识别的日期：“`)} || ${lit('（unreadable date）')}` },
+          {
+            reason: 'early_date',
+            when: `${typed(column)} < date ${lit(earliest)}`,
+            message: `${shown(`${label}早于 ${earliest}，不是可信的日期：“`)} || ${lit(`（date before ${earliest}: a typo or a placeholder, correct it in the source system）`)}`,
+          },
           { reason: 'future_date', when: `${typed(column)} > ${limit}`, message: `${shown(`${label}是未来日期：“`)} || ${lit('（date in the future）')}` },
         ],
       };
