@@ -2,7 +2,8 @@
  * One bench measurement in a process of its own, so the peak RSS it reports is that of
  * the measured work alone (plus a fresh warehouse): `baseline` is DuckDB's plain read_csv
  * of the file into a table, `ingest` our ingest of it after landing the given registry
- * files (untimed). Prints {"seconds": …, "peakRssMb": …}.
+ * files (untimed). Prints {"seconds": …, "cpuSeconds": …, "peakRssMb": …}; CPU time (all
+ * threads) tells more than wall time on a machine others are using.
  * Usage: node --import tsx bench/measure.ts baseline|ingest FILE WAREHOUSE [REGISTRY_FILE…]
  */
 import { ingestFile } from '../sources/ingest.ts';
@@ -18,6 +19,7 @@ const db = await Warehouse.open(warehouse);
 await initWarehouse(db);
 for (const path of registry) await ingestFile(db, path);
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 if (kind === 'baseline') {
   await db.run(`create table bench_sensors as select * from read_csv('${file.replaceAll("'", "''")}', header = true)`);
 } else {
@@ -25,5 +27,6 @@ if (kind === 'baseline') {
   if (result.status !== 'landed' || result.rowsRejected > 0) throw new Error(`bench ingest of ${file} did not land cleanly: ${JSON.stringify(result)}`);
 }
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStarted);
 db.close();
-console.log(JSON.stringify({ seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

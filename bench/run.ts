@@ -8,7 +8,7 @@
  * Usage: npm run bench [-- --schools N] [--repeat R] [--rows N]   (default 1200 schools, one year, best of 3)
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -111,6 +111,7 @@ await initWarehouse(transformDb);
 const [, ingestAllSeconds] = await timed(() => ingestPath(transformDb, inbox));
 const [, transformSeconds] = await timed(() => runTransform(transformDb));
 transformDb.close();
+rmSync(root, { recursive: true, force: true });
 
 const rate = (rows: number, seconds: number) => `${Math.round(rows / seconds).toLocaleString('en')} rows/s`;
 const rss = (m: Measurement) => `${Math.round(m.peakRssMb)} MB`;

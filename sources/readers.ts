@@ -1,8 +1,9 @@
 /**
- * Readers open any export for landing: its headers are known up front, and its rows are
- * read by one statement through a relation of text columns (the file's own headers) plus
- * `_row`, the data row number (header excluded); rows that cannot be split into fields
- * go to a temp table (`_row`, `line`, `message`). Bulk paths only: UTF-8 CSV is landed by
+ * Readers open any export for landing: its headers are known up front (so the source is
+ * known before any row is read), then `scan` lands its rows and hands validation a
+ * relation of text columns (the file's own headers) plus `_row`, the data row number
+ * (header excluded); rows that cannot be split into fields go to a temp table (`_row`,
+ * `line`, `message`). Bulk paths only: UTF-8 CSV is landed by
  * DuckDB's parallel read_csv (rows numbered by their position, so nothing forces one
  * thread), GBK is decoded to UTF-8 in a streaming pass first, XLSX is streamed to CSV
  * and landed, NDJSON/JSON go through DuckDB's JSON functions.
@@ -80,7 +81,7 @@ export async function openFile(db: Warehouse, path: string, format: FileFormat, 
   }
 }
 
-/** A file already landed in `table` (XLSX, JSON): the statement reads that table. */
+/** A file already landed in `table` with its `_row` (XLSX, JSON): validation reads that table. */
 function landed(table: string, headers: string[], format: FileFormat, lineLayout: OpenedFile['lineLayout']): OpenedFile {
   return {
     headers,

@@ -71,7 +71,6 @@ export async function validateRows(db: Warehouse, input: ValidationInput, relati
      group by cell having count(*) = 1`,
   );
   await db.run(rowsSql(input, relation, codes));
-  const anyValue = files.length ? `coalesce(${files.map(quoteIdent).join(', ')}) is not null` : 'false';
   await db.run(
     `create or replace temp table ${input.output}_repeats as
      select row_hash, min(_row) as first_row from ${input.output} where reason_code is null group by row_hash having count(*) > 1`,
@@ -84,7 +83,7 @@ export async function validateRows(db: Warehouse, input: ValidationInput, relati
        with candidates as (
          select c._row, r.first_row from ${input.output} c join ${input.output}_repeats r using (row_hash) where c._row > r.first_row),
        cells as materialized (
-         select * from ${relation} where ${anyValue} and _row in (select _row from candidates union all select first_row from candidates))
+         select * from ${relation} where ${anyValue(files)} and _row in (select _row from candidates union all select first_row from candidates))
        select a._row, ${rawJson(input, (h) => `a.${quoteIdent(h)}`)} as raw_json
        from candidates join cells a on a._row = candidates._row join cells b on b._row = candidates.first_row
        where ${sameCells}`,
@@ -131,8 +130,6 @@ function rowsSql(input: ValidationInput, relation: string, codes: string): strin
   const rowHash = `md5(concat_ws(chr(31), ${files.map((h) => `coalesce(${masked(h)}, chr(30))`).join(', ') || "''"}))`;
   const keptExtras = mapping.extras.filter((h) => !piiHeaders.has(h));
   const extra = keptExtras.length ? `json_object(${keptExtras.map((h) => `${lit(h)}, ${quoteIdent(h)}`).join(', ')})` : 'cast(null as json)';
-  // readers give an empty cell as null; a row of spaces is kept (and fails missing_required)
-  const anyValue = files.length ? `coalesce(${files.map(quoteIdent).join(', ')}) is not null` : 'false';
   const reasonCase = `case ${checks.map((c) => `when ${c.when} then ${lit(c.reason)}`).join(' ')} end`;
   const messageCase = `case ${checks.map((c) => `when ${c.when} then ${c.message}`).join(' ')} end`;
 
@@ -141,7 +138,7 @@ function rowsSql(input: ValidationInput, relation: string, codes: string): strin
     with cells as (
       select _row, ${cells.join(', ')}, ${files.map((h) => `${quoteIdent(h)} as ${fileCell(h)}, `).join('')}${extra} as extra
       from ${relation}
-      where ${anyValue}
+      where ${anyValue(files)}
     ),
     typed as (
       select cells.*, ${typedColumns.join(', ')}
@@ -155,6 +152,11 @@ function rowsSql(input: ValidationInput, relation: string, codes: string): strin
            case when reason_code is not null then ${messageCase} end as reason_message,
            case when reason_code is not null then ${rawJson(input, fileCell)} end as raw_json
     from checked`;
+}
+
+/** Readers give an empty cell as null; a row of spaces is kept (and fails missing_required). */
+function anyValue(files: string[]): string {
+  return files.length ? `coalesce(${files.map(quoteIdent).join(', ')}) is not null` : 'false';
 }
 
 function fileColumns(input: ValidationInput): string[] {
