@@ -111,13 +111,13 @@ await initWarehouse(transformDb);
 const [, ingestAllSeconds] = await timed(() => ingestPath(transformDb, inbox));
 const [, transformSeconds] = await timed(() => runTransform(transformDb));
 transformDb.close();
-rmSync(root, { recursive: true, force: true });
 
 const rate = (rows: number, seconds: number) => `${Math.round(rows / seconds).toLocaleString('en')} rows/s`;
 const rss = (m: Measurement) => `${Math.round(m.peakRssMb)} MB`;
 const line = (label: string, rows: number, m: Measurement, base: Measurement) =>
   `| ${label} | ${m.seconds.toFixed(2)} s | ${rate(rows, m.seconds)} | ${(m.seconds / base.seconds).toFixed(2)} | ${rss(m)} |`;
 const mb = (statSync(sensors).size / 1e6).toFixed(0);
+rmSync(root, { recursive: true, force: true });
 console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${new Date().toISOString().slice(0, 10)}`);
 console.log(`city: ${schools} schools, 2025; ${manifest.files.length} files, ${manifest.files.reduce((s, f) => s + f.rows, 0)} rows; best of ${repeat}`);
 console.log('');
