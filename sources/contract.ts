@@ -47,6 +47,8 @@ export interface ColumnContract {
   /** Inclusive numeric bounds for integer/number columns. */
   min?: number;
   max?: number;
+  /** Earliest plausible value of a date/datetime column ('YYYY-MM-DD'); the contract's `earliestDate` when absent. */
+  earliest?: string;
   /** Personal data of a minor: never stored in clear (see `pii`). */
   pii?: 'drop' | 'hash';
 }
@@ -60,16 +62,21 @@ export interface SourceContract {
   /** Columns that identify one record; a later row with the same key supersedes. */
   naturalKey: string[];
   columns: ColumnContract[];
+  /** Earliest plausible date ('YYYY-MM-DD') of the date/datetime columns that set none of their own. */
+  earliestDate: string;
+  /** Groups of columns of which every row must fill at least one (e.g. the school or the unit an activity belongs to). */
+  oneOf?: string[][];
 }
 
 /**
  * Stable reason codes for rows that cannot be used (audit.rejects.reason_code). Each
  * reject also carries a Chinese/English message built in `validate.ts` (row checks) or
  * `readers.ts` (malformed rows); a row gets the first code that applies, in contract
- * column order, missing_required first and duplicate_row last.
+ * column order, missing_required and missing_one_of first and duplicate_row last.
  */
 export type RejectReason =
   | 'missing_required' // a required cell is blank
+  | 'missing_one_of' // every cell of a one-of group (contract `oneOf`) is blank
   | 'bad_date' // a date/time in no known style (DOMAIN.md §4), or an impossible one
   | 'bad_number' // not a number (an integer column also refuses fractions)
   | 'bad_enum' // not a label, alias or vendor code of the column's enumeration
@@ -77,6 +84,7 @@ export type RejectReason =
   | 'unknown_school' // a well-formed code the registry does not know
   | 'unknown_unit' // a unit code not in ref.units
   | 'out_of_range' // outside the column's min/max
+  | 'early_date' // earlier than the column's earliest plausible date (an absurd year, a default like 1900-01-01)
   | 'future_date' // later than the ingest clock
   | 'duplicate_row' // every cell equal to an earlier row of the same file
   | 'malformed_row'; // cannot be split into fields: cut off, too many fields, too long, not UTF-8, not a JSON object

@@ -10,6 +10,11 @@ function col(name: string, type: ColumnType, zh: string, options: ColumnOptions 
   return { name, type, zh, required: false, aliases: [], ...options };
 }
 
+/** Before this, a date in an export is a typo or a placeholder (1900-01-01), not an event of the system's lifetime. */
+const EARLIEST_DATE = '2000-01-01';
+/** A registry's history (a school opened in 1952) reaches further back. */
+const EARLIEST_REGISTRY_DATE = '1900-01-01';
+
 function values(...entries: [string, ...string[]][]): EnumValue[] {
   return entries.map(([value, ...aliases]) => ({ value, aliases }));
 }
@@ -31,6 +36,7 @@ const schools: SourceContract = {
   zh: '学校基础信息',
   grain: "one row per school per registry report: the school's registry state on reported_on",
   naturalKey: ['school_code', 'reported_on'],
+  earliestDate: EARLIEST_DATE,
   columns: [
     schoolCode(),
     col('school_name', 'text', '学校名称', { required: true, aliases: ['名称', 'name'] }),
@@ -45,8 +51,8 @@ const schools: SourceContract = {
     col('staff', 'integer', '教职工数', { min: 0, max: 3000, aliases: ['教职工'] }),
     col('guards', 'integer', '专职保安数', { min: 0, max: 200, aliases: ['保安数', 'security_guards'] }),
     col('is_near_water', 'boolean', '是否临水', { aliases: ['临水', 'near_water'] }),
-    col('opened_on', 'date', '建校日期', { aliases: ['开办日期', 'opened'] }),
-    col('closed_on', 'date', '撤销日期', { aliases: ['停办日期', 'closed'] }),
+    col('opened_on', 'date', '建校日期', { aliases: ['开办日期', 'opened'], earliest: EARLIEST_REGISTRY_DATE }),
+    col('closed_on', 'date', '撤销日期', { aliases: ['停办日期', 'closed'], earliest: EARLIEST_REGISTRY_DATE }),
     col('reported_on', 'date', '填报日期', { required: true, aliases: ['统计日期', 'as_of', 'report_date'] }),
   ],
 };
@@ -58,6 +64,7 @@ const inspections: SourceContract = {
   zh: '安全检查记录',
   grain: 'one row per checklist item checked in one inspection',
   naturalKey: ['inspection_id', 'item_code'],
+  earliestDate: EARLIEST_DATE,
   columns: [
     col('inspection_id', 'text', '检查编号', { required: true, aliases: ['检查单号', 'inspection_no'] }),
     schoolCode(),
@@ -99,6 +106,7 @@ const sensors: SourceContract = {
   zh: '物联设备状态',
   grain: 'one row per device status event',
   naturalKey: ['device_id', 'event_at', 'status'],
+  earliestDate: EARLIEST_DATE,
   columns: [
     col('device_id', 'text', '设备编号', { required: true, aliases: ['设备ID', 'device'] }),
     schoolCode(),
@@ -126,6 +134,7 @@ const alerts: SourceContract = {
   zh: '预警告警记录',
   grain: 'one row per alert raised by a platform',
   naturalKey: ['alert_id'],
+  earliestDate: EARLIEST_DATE,
   columns: [
     col('alert_id', 'text', '告警编号', { required: true, aliases: ['预警编号', 'alert'] }),
     schoolCode(),
@@ -167,6 +176,7 @@ const cases: SourceContract = {
   zh: '事故案件',
   grain: 'one row per incident case',
   naturalKey: ['case_id'],
+  earliestDate: EARLIEST_DATE,
   columns: [
     col('case_id', 'text', '案件编号', { required: true, aliases: ['事件编号', 'case'] }),
     schoolCode(),
@@ -212,6 +222,9 @@ const activities: SourceContract = {
   zh: '专项工作记录',
   grain: 'one row per programme activity logged by a school or a unit',
   naturalKey: ['activity_id'],
+  earliestDate: EARLIEST_DATE,
+  // a school logs its own activities, a county its supervision: a row names one or the other
+  oneOf: [['school_code', 'unit_code']],
   columns: [
     col('activity_id', 'text', '活动编号', { required: true, aliases: ['记录编号', 'activity'] }),
     schoolCode(false),

@@ -1,6 +1,7 @@
 /**
  * Telling what a file is without asking: its format and encoding from its first bytes,
- * its delimiter and header from its first record, and which source it is from its headers.
+ * its header row (below any title rows) and delimiter from its first records, and which
+ * source it is from its headers.
  */
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -200,33 +201,86 @@ function shownHeaders(headers: string[]): string {
   return `${shown.join(', ')}${headers.length > 30 ? ', …' : ''}`;
 }
 
-export interface FirstRecord {
+export interface HeaderRecord {
   delimiter: string;
   fields: string[];
+  /** Lines above the header: an export's title rows, which the reader skips. */
+  skipLines: number;
 }
 
 const DELIMITERS = [',', '\t', ';', '|'];
+/** Exports may put a few title rows above the header; it is looked for this far down. */
+export const HEADER_SEARCH_ROWS = 10;
 
 /**
- * The delimiter and fields of the first record of delimited text (a quoted field may
- * hold delimiters, quotes as "" and line breaks). The delimiter is the candidate seen
- * most often outside quotes in that record; a comma when none is.
+ * The header record of delimited text (a quoted field may hold delimiters, quotes as ""
+ * and line breaks): among the first HEADER_SEARCH_ROWS non-blank records, the one
+ * `headerRowIndex` picks. Its delimiter is the candidate seen most often outside quotes
+ * in that record; a comma when none is.
  */
-export function parseFirstRecord(text: string): FirstRecord {
-  const body = text.replace(/^\uFEFF/, '');
-  let end = body.length;
+export function parseHeaderRecord(text: string): HeaderRecord {
+  const records = leadingRecords(text.replace(/^\uFEFF/, ''), HEADER_SEARCH_ROWS);
+  if (records.length === 0) return { delimiter: DELIMITERS[0], fields: [''], skipLines: 0 };
+  const parsed = records.map(({ record, line }) => {
+    const delimiter = delimiterOf(record);
+    return { delimiter, fields: splitRecord(record, delimiter), skipLines: line };
+  });
+  return parsed[headerRowIndex(parsed.map((p) => p.fields))];
+}
+
+/** The first `limit` non-blank records of the text, each with the number of lines before it. */
+function leadingRecords(body: string, limit: number): { record: string; line: number }[] {
+  const records: { record: string; line: number }[] = [];
+  let start = 0;
+  let line = 0;
+  let startLine = 0;
   let quoted = false;
-  const counts = new Map<string, number>();
-  for (let i = 0; i < body.length; i++) {
+  for (let i = 0; i <= body.length && records.length < limit; i++) {
     const ch = body[i];
     if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === '\n' || ch === '\r')) {
-      end = i;
-      break;
-    } else if (!quoted && DELIMITERS.includes(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    else if (i === body.length || (!quoted && (ch === '\n' || ch === '\r'))) {
+      const record = body.slice(start, i);
+      if (record.trim()) records.push({ record, line: startLine });
+      if (ch === '\r' && body[i + 1] === '\n') i++;
+      start = i + 1;
+      startLine = ++line;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && body[i + 1] === '\n') i++;
+      line++;
+    }
   }
-  const delimiter = DELIMITERS.reduce((best, d) => ((counts.get(d) ?? 0) > (counts.get(best) ?? 0) ? d : best), DELIMITERS[0]);
-  return { delimiter, fields: splitRecord(body.slice(0, end), delimiter) };
+  return records;
+}
+
+function delimiterOf(record: string): string {
+  const counts = new Map<string, number>();
+  let quoted = false;
+  for (const ch of record) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && DELIMITERS.includes(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  return DELIMITERS.reduce((best, d) => ((counts.get(d) ?? 0) > (counts.get(best) ?? 0) ? d : best), DELIMITERS[0]);
+}
+
+/**
+ * Which of an export's first rows is its header: the first that names every required
+ * column of some source, else the first naming the most contract columns, else the
+ * first row. The rows above it are title rows (a report name, an export date).
+ */
+export function headerRowIndex(rows: string[][]): number {
+  let best = 0;
+  let bestScore = -1;
+  rows.forEach((fields, index) => {
+    const headers = fields.map((f) => f.trim());
+    const score = Math.max(
+      ...Object.values(CONTRACTS).map((contract) => {
+        const { columns, missingRequired } = mapHeaders(contract, headers);
+        return (missingRequired.length === 0 ? 1000 : 0) + columns.size;
+      }),
+    );
+    if (score > bestScore) [best, bestScore] = [index, score];
+  });
+  return best;
 }
 
 function splitRecord(record: string, delimiter: string): string[] {
@@ -275,7 +329,7 @@ export async function sniffHeaders(path: string, format: FileFormat, head: Buffe
   const text = format === 'csv-gbk' ? iconv.decode(head, 'gb18030') : head.toString('utf8').replace(/^\uFEFF/, '');
   if (format === 'ndjson') return keysOf(text.split('\n')[0]);
   if (format === 'json') return keysOf(/\{[^{}]*\}/.exec(text)?.[0] ?? '');
-  return parseFirstRecord(text).fields.map((h) => h.trim());
+  return parseHeaderRecord(text).fields.map((h) => h.trim());
 }
 
 function keysOf(json: string): string[] {
@@ -315,15 +369,20 @@ async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator
   if (rest) yield rest;
 }
 
+/** The header row of the first sheet: `headerRowIndex` over its first non-empty rows. */
 async function firstXlsxRow(path: string): Promise<string[]> {
+  const rows: string[][] = [];
   const reader = openXlsx(path, 'ignore');
   for await (const worksheet of reader) {
     for await (const row of worksheet) {
       const values = row.values as unknown[];
-      return Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => String(values[i + 1] ?? ''));
+      const texts = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => String(values[i + 1] ?? ''));
+      if (texts.some((t) => t.trim() !== '')) rows.push(texts);
+      if (rows.length === HEADER_SEARCH_ROWS) break;
     }
+    break;
   }
-  return [];
+  return rows.length ? rows[headerRowIndex(rows)] : [];
 }
 
 /** Landing order: the school registry (wave 0) before everything checked against it (wave 1). */

@@ -13,8 +13,8 @@ import { rawTableName, LINEAGE_COLUMNS } from '../warehouse/raw-tables.ts';
 import type { SourceName } from './contract.ts';
 import { detectFormat, detectSource, landingWave, notTextReason, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
 import { piiSalt } from './pii.ts';
-import { EmptyFileError, quoteIdent, readIntoTable, UnreadableFileError } from './readers.ts';
-import { malformedRawSql, rawValueColumns, validationSql } from './validate.ts';
+import { EmptyFileError, openFile, quoteIdent, UnreadableFileError } from './readers.ts';
+import { malformedRawSql, rawValueColumns, validateRows } from './validate.ts';
 
 /** A write inside the landing transaction, named for fault-injection tests. */
 export type LandingStep = 'raw' | 'rejects' | 'batch';
@@ -166,33 +166,23 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
   if (notText) return failFile('unreadable_file', notText);
   format = detectFormat(head);
   try {
-    const landed = await readIntoTable(db, file, format, table, { sheet: options.sheet, scratchDir });
-    format = landed.format;
-    const { contract, mapping } = detectSource(landed.headers, options.source);
+    const opened = await openFile(db, file, format, table, { sheet: options.sheet, scratchDir });
+    const { contract, mapping } = detectSource(opened.headers, options.source);
     source = contract.source;
-    const knownSchools = `${table}_known_schools`;
-    await db.run(
-      `create temp table ${knownSchools} as
-       select distinct school_code from raw.schools join audit.batches using (batch_id) where status <> 'discarded'`,
-    );
-    if (contract.source === 'schools' && mapping.columns.has('school_code')) {
-      // a registry's own codes count too: its later rows may repair against its earlier ones
-      const header = quoteIdent(mapping.columns.get('school_code')!);
-      await db.run(`insert into ${knownSchools} select distinct trim(${header}) from ${table} where regexp_full_match(trim(${header}), '\\d{10}')`);
-    }
-    const { sql, table: checked } = validationSql({
+    const checked = `${table}_checked`;
+    const input = {
       contract,
       mapping,
-      landingTable: table,
-      headers: landed.headers,
-      knownSchoolsTable: knownSchools,
+      output: checked,
+      headers: opened.headers,
+      knownSchools: "select distinct school_code from raw.schools join audit.batches using (batch_id) where status <> 'discarded'",
       now: isoLocal(options.now ?? new Date()),
       piiSalt: piiSalt(db.path),
-    });
-    await db.run(sql);
+    };
+    format = await opened.scan((relation) => validateRows(db, input, relation), checked);
     const counts = await db.all<{ reason_code: string | null; n: number }>(
       `select reason_code, count(*) as n from ${checked} group by all
-       union all select 'malformed_row', count(*) from ${landed.malformedTable} having count(*) > 0`,
+       union all select 'malformed_row', count(*) from ${opened.malformedTable} having count(*) > 0`,
     );
     const rejectsByReason: Record<string, number> = {};
     let rowsRead = 0;
@@ -223,7 +213,7 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
         `insert into audit.rejects
          select $1, $2, _row, reason_code, reason_message, cast(raw_json as varchar) from ${checked} where reason_code is not null
          union all
-         select $1, $2, _row, 'malformed_row', message, ${malformedRawSql(landed, contract, mapping)} from ${landed.malformedTable}`,
+         select $1, $2, _row, 'malformed_row', message, ${malformedRawSql(opened, contract, mapping)} from ${opened.malformedTable}`,
         [batchId, file],
       );
       await step('rejects');

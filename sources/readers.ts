@@ -1,33 +1,43 @@
 /**
- * Readers bring any export into one DuckDB temp table of text columns (the file's own
- * headers) plus `_row`, the data row number (header excluded), and a second temp table
- * of the rows that could not be split into fields (`_row`, `line`, `message`). Bulk
- * paths only: DuckDB's read_csv for UTF-8, a streaming GBK→UTF-8 decode for GBK, a
- * streaming XLSX→CSV pass for Excel, and DuckDB's JSON functions for NDJSON/JSON.
+ * Readers open any export for landing: its headers are known up front (so the source is
+ * known before any row is read), then `scan` lands its rows and hands validation a
+ * relation of text columns (the file's own headers) plus `_row`, the data row number
+ * (header excluded); rows that cannot be split into fields go to a temp table (`_row`,
+ * `line`, `message`). Bulk paths only: UTF-8 CSV is landed by
+ * DuckDB's parallel read_csv (rows numbered by their position, so nothing forces one
+ * thread), GBK is decoded to UTF-8 in a streaming pass first, XLSX is streamed to CSV
+ * and landed, NDJSON/JSON go through DuckDB's JSON functions.
  *
  * CSV is read with the dialect fixed from the header line (delimiter counted there,
  * RFC 4180 quotes) rather than sniffed: DuckDB's sniffer, given a file whose last row
  * is cut inside a quoted field, picks a quote-less dialect and rejects every other row.
- * Blank lines are not rows; a malformed row right after a blank line is numbered as if
- * the blank line were one (DuckDB counts it), the one place numbering can drift by one.
+ * Title rows above the header are skipped. Blank lines are not rows; a malformed row
+ * right after a blank line is numbered as if the blank line were one (DuckDB counts it),
+ * the one place numbering can drift by one.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
-import iconv from 'iconv-lite';
 import type { Warehouse } from '../warehouse/connection.ts';
-import { isAscii, openXlsx, parseFirstRecord, readHead, uniqueHeaders, type FileFormat } from './detect.ts';
+import { headerRowIndex, HEADER_SEARCH_ROWS, isAscii, openXlsx, parseHeaderRecord, readHead, uniqueHeaders, type FileFormat } from './detect.ts';
 
-export interface LandedFile {
-  /** Temp table: `_row` plus one VARCHAR column per header. */
-  table: string;
+/** An export ready to be read: its headers, and `scan` to read its rows. */
+export interface OpenedFile {
   headers: string[];
-  /** The format as read: a UTF-8-looking head over a GBK body is re-read as csv-gbk. */
+  /** The format as opened; `scan` returns the format as finally read. */
   format: FileFormat;
-  /** Temp table (`_row`, `line`, `message`) of rows that could not be split into fields. */
+  /** Temp table (`_row`, `line`, `message`) of rows that could not be split into fields; complete once `scan` has run. */
   malformedTable: string;
   /** How a malformed line is laid out, for masking PII in it. */
   lineLayout: { delimiter: string } | 'json';
+  /**
+   * Runs `read(relation)`, which reads the rows through `relation` (`_row` plus one VARCHAR
+   * column per header) into the temp table `output`; afterwards `output._row` is the data
+   * row number. Returns the format as read: a UTF-8-looking head over a GBK body is read
+   * again as csv-gbk.
+   */
+  scan(read: (relation: string) => Promise<void>, output: string): Promise<FileFormat>;
 }
 
 export interface ReadOptions {
@@ -50,35 +60,39 @@ const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const jsonKeyPath = (key: string) => sqlString(`$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
 
-export async function readIntoTable(db: Warehouse, path: string, format: FileFormat, table: string, options: ReadOptions): Promise<LandedFile> {
+export async function openFile(db: Warehouse, path: string, format: FileFormat, table: string, options: ReadOptions): Promise<OpenedFile> {
   switch (format) {
     case 'csv-utf8':
-    case 'csv-utf8-bom': {
-      const landed = await readDelimited(db, path, table);
-      if (format === 'csv-utf8' && landed.invalidEncoding > 0 && isAscii(await readHead(path))) {
-        await dropReadTables(db, table);
-        return readIntoTable(db, path, 'csv-gbk', table, options);
-      }
-      return { ...landed, format };
-    }
-    case 'csv-gbk': {
-      const utf8 = `${options.scratchDir}/${table}.utf8.csv`;
-      await pipeline(createReadStream(path), iconv.decodeStream('gb18030'), iconv.encodeStream('utf8'), createWriteStream(utf8));
-      return { ...(await readDelimited(db, utf8, table)), format };
-    }
+    case 'csv-utf8-bom':
+    case 'csv-gbk':
+      return openDelimited(db, path, format, table, options);
     case 'xlsx': {
       const csv = `${options.scratchDir}/${table}.xlsx.csv`;
       const { headers } = await xlsxToCsv(path, csv, options.sheet);
-      const landed = await readDelimited(db, csv, table, headers);
-      return { ...landed, headers: await unfoldOverflow(db, table, landed.headers), format };
+      await readXlsxCsv(db, csv, table, headers);
+      return landed(table, await unfoldOverflow(db, table, headers), format, { delimiter: ',' });
     }
     case 'ndjson':
       await readLines(db, path, table);
-      return { ...(await objectsToColumns(db, table)), format };
+      return landed(table, await objectsToColumns(db, table), format, 'json');
     case 'json':
       await readJsonArray(db, path, table);
-      return { ...(await objectsToColumns(db, table)), format };
+      return landed(table, await objectsToColumns(db, table), format, 'json');
   }
+}
+
+/** A file already landed in `table` with its `_row` (XLSX, JSON): validation reads that table. */
+function landed(table: string, headers: string[], format: FileFormat, lineLayout: OpenedFile['lineLayout']): OpenedFile {
+  return {
+    headers,
+    format,
+    lineLayout,
+    malformedTable: `${table}_malformed`,
+    scan: async (read) => {
+      await read(table);
+      return format;
+    },
+  };
 }
 
 async function dropReadTables(db: Warehouse, table: string): Promise<void> {
@@ -93,53 +107,95 @@ const CSV_ERRORS: Record<string, string> = {
   'INVALID ENCODING': '不是有效的 UTF-8 文本（not valid UTF-8 text: re-export the file in one encoding）',
 };
 
+interface CsvLayout {
+  delimiter: string;
+  /** Column names in file order; all read as VARCHAR. */
+  columns: string[];
+  /** Lines before the header line; null when the file has no header line. */
+  skipLines: number | null;
+}
+
+/** DuckDB's read_csv over a UTF-8 file with a fixed dialect; unparsable rows go to `<table>_rej`. */
+function readCsvSql(path: string, layout: CsvLayout, table: string, strict: boolean): string {
+  return `read_csv(${sqlString(path)}, header = ${layout.skipLines !== null}, skip = ${layout.skipLines ?? 0}, auto_detect = false,
+                   columns = {${layout.columns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ')}},
+                   delim = ${sqlString(layout.delimiter)}, quote = '"', escape = '"', strict_mode = ${strict},
+                   store_rejects = true, rejects_table = '${table}_rej', rejects_scan = '${table}_scan',
+                   max_line_size = ${MAX_ROW_BYTES})`;
+}
+
 /**
- * Delimited UTF-8 text into `table`. With `knownHeaders` the file has no header line and
- * its first column is the data row number (the XLSX conversion writes it so).
+ * Delimited text: GBK is first decoded to a UTF-8 scratch file; the header record (below
+ * any title rows) fixes the dialect and columns; `scan` lands the rows, then reads them
+ * numbered in file order.
  */
-async function readDelimited(
-  db: Warehouse,
-  path: string,
-  table: string,
-  knownHeaders?: string[],
-): Promise<Omit<LandedFile, 'format'> & { invalidEncoding: number }> {
-  let delimiter = ',';
-  let headers: string[];
-  let columns: string[];
-  if (knownHeaders) {
-    headers = knownHeaders;
-    columns = ['_row', ...headers, '_overflow'];
-  } else {
-    const text = (await readHead(path)).toString('utf8');
-    if (!text.replace(/^\uFEFF/, '').trim()) throw new EmptyFileError('文件没有表头行（the file has no header row: re-export it with headers）');
-    const first = parseFirstRecord(text);
-    delimiter = first.delimiter;
-    headers = uniqueHeaders(first.fields);
-    columns = headers;
-  }
-  const read = (strict: boolean) =>
-    db.run(
-      `create or replace temp table ${table} as
-       select ${knownHeaders ? 'cast(_row as bigint) as _row, * exclude (_row)' : 'row_number() over () as _row, *'}
-       from read_csv(${sqlString(path)}, header = ${knownHeaders ? 'false' : 'true'}, auto_detect = false,
-                     columns = {${columns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(', ')}},
-                     delim = ${sqlString(delimiter)}, quote = '"', escape = '"', strict_mode = ${strict},
-                     store_rejects = true, rejects_table = '${table}_rej', rejects_scan = '${table}_scan',
-                     max_line_size = ${MAX_ROW_BYTES})`,
-    );
-  await strictThenLenient(read, '无法按 CSV 读取（the file cannot be read as CSV');
+async function openDelimited(db: Warehouse, path: string, format: FileFormat, table: string, options: ReadOptions): Promise<OpenedFile> {
+  const utf8Path = format === 'csv-gbk' ? await decodeGbk(path, `${options.scratchDir}/${table}.utf8.csv`) : path;
+  const text = (await readHead(utf8Path)).toString('utf8');
+  if (!text.replace(/^\uFEFF/, '').trim()) throw new EmptyFileError('文件没有表头行（the file has no header row: re-export it with headers）');
+  const { delimiter, fields, skipLines } = parseHeaderRecord(text);
+  const headers = uniqueHeaders(fields);
+  const layout: CsvLayout = { delimiter, columns: headers, skipLines };
+  return {
+    headers,
+    format,
+    lineLayout: { delimiter },
+    malformedTable: `${table}_malformed`,
+    scan: async (read, output) => {
+      // no row_number() here: it would make DuckDB read and validate on one thread; the
+      // table keeps file order, so rowid is the position among the rows read
+      const land = (strict: boolean) => db.run(`create or replace temp table ${table} as select * from ${readCsvSql(utf8Path, layout, table, strict)}`);
+      await strictThenLenient(land, '无法按 CSV 读取（the file cannot be read as CSV');
+      const invalidEncoding = await collectMalformed(db, table, 1 + skipLines);
+      if (format === 'csv-utf8' && invalidEncoding > 0 && isAscii(await readHead(path))) {
+        await dropReadTables(db, table);
+        return (await openDelimited(db, path, 'csv-gbk', table, options)).scan(read, output);
+      }
+      await read(`(select rowid + 1 as _row, * from ${table})`);
+      if (await db.value<number>(`select count(*) from ${table}_malformed`)) await renumberAroundMalformed(db, output, `${table}_malformed`);
+      return format;
+    },
+  };
+}
+
+/** GBK/GB18030 to UTF-8 in one streaming pass (1 MiB chunks: memory stays flat whatever the size). */
+async function decodeGbk(path: string, target: string): Promise<string> {
+  const decoder = new TextDecoder('gb18030');
+  await pipeline(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    new Transform({
+      transform: (chunk: Buffer, _encoding, done) => done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8')),
+      flush: (done) => done(null, Buffer.from(decoder.decode(), 'utf8')),
+    }),
+    createWriteStream(target),
+  );
+  return target;
+}
+
+/**
+ * The rows read_csv could not split, from `<table>_rej` into `<table>_malformed`, numbered
+ * as data rows (`linesBefore` = header and title lines). Returns how many were not UTF-8.
+ */
+async function collectMalformed(db: Warehouse, table: string, linesBefore: number): Promise<number> {
   const errorText = `case error_type ${Object.entries(CSV_ERRORS).map(([k, v]) => `when ${sqlString(k)} then ${sqlString(v)}`).join(' ')} else error_message end`;
   await db.run(
     `create or replace temp table ${table}_malformed as
-     select line - ${knownHeaders ? 0 : 1} as _row, ltrim(csv_line, chr(10) || chr(13)) as line,
+     select line - ${linesBefore} as _row, ltrim(csv_line, chr(10) || chr(13)) as line,
             '无法解析的行：' || ${errorText} || '（the row cannot be parsed）' as message, error_type
      from (select distinct on (line) * from ${table}_rej order by line, byte_position)`,
   );
-  const invalidEncoding = await db.value<number>(`select count(*) from ${table}_malformed where error_type = 'INVALID ENCODING'`);
   await db.run(`drop table if exists ${table}_rej`);
   await db.run(`drop table if exists ${table}_scan`);
-  if (!knownHeaders) await renumberAroundMalformed(db, table, `${table}_malformed`);
-  return { table, headers, malformedTable: `${table}_malformed`, lineLayout: { delimiter }, invalidEncoding };
+  return db.value<number>(`select count(*) from ${table}_malformed where error_type = 'INVALID ENCODING'`);
+}
+
+/** The XLSX conversion (no header line; first column the data row number, last the overflow cells) into `table`. */
+async function readXlsxCsv(db: Warehouse, path: string, table: string, headers: string[]): Promise<void> {
+  const layout: CsvLayout = { delimiter: ',', columns: ['_row', ...headers, '_overflow'], skipLines: null };
+  const read = (strict: boolean) =>
+    db.run(`create or replace temp table ${table} as select cast(_row as bigint) as _row, * exclude (_row) from ${readCsvSql(path, layout, table, strict)}`);
+  await strictThenLenient(read, '无法按 CSV 读取（the file cannot be read as CSV');
+  await collectMalformed(db, table, 0);
 }
 
 /**
@@ -254,7 +310,7 @@ async function readJsonArray(db: Warehouse, path: string, table: string): Promis
 }
 
 /** JSON object lines (`_row`, `line`) into one text column per key; anything else is malformed. */
-async function objectsToColumns(db: Warehouse, table: string): Promise<Omit<LandedFile, 'format'>> {
+async function objectsToColumns(db: Warehouse, table: string): Promise<string[]> {
   const lines = `${table}_lines`;
   const isObject = IS_OBJECT;
   await db.run(
@@ -280,12 +336,13 @@ async function objectsToColumns(db: Warehouse, table: string): Promise<Omit<Land
   const select = keys.map((key, i) => `json_extract_string(line, ${jsonKeyPath(key)}) as ${quoteIdent(headers[i])}`);
   await db.run(`create or replace temp table ${table} as select _row${select.map((s) => `, ${s}`).join('')} from ${lines} where ${isObject}`);
   await db.run(`drop table ${lines}`);
-  return { table, headers, malformedTable: `${table}_malformed`, lineLayout: 'json' };
+  return headers;
 }
 
 /**
  * Streams the chosen sheet into a headerless UTF-8 CSV: the data row number (Excel row
- * minus the header row), one cell per header, and cells past the header as JSON.
+ * minus the header row), one cell per header, and cells past the header as JSON. The
+ * header row is picked among the first non-empty rows (title rows above it are skipped).
  * Dates become Shanghai wall time text; rows with no value at all are skipped.
  */
 async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise<{ headers: string[] }> {
@@ -295,6 +352,24 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
   };
   const names: string[] = [];
   let headers: string[] | null = null;
+  let headerRow = 0;
+  const dataRow = async (number: number, texts: string[]) => {
+    const width = headers!.length;
+    const overflow: Record<string, string> = {};
+    texts.slice(width).forEach((t, i) => {
+      if (t !== '') overflow[columnLetter(width + i)] = t;
+    });
+    const cells = headers!.map((_, i) => csvCell(texts[i] ?? ''));
+    await write(`${number - headerRow},${cells.join(',')},${Object.keys(overflow).length ? csvCell(JSON.stringify(overflow)) : ''}\n`);
+  };
+  // the first non-empty rows wait here until the header among them is known
+  const leading: { number: number; texts: string[] }[] = [];
+  const chooseHeader = async () => {
+    const index = headerRowIndex(leading.map((r) => r.texts));
+    headers = uniqueHeaders(leading[index].texts, columnLetter);
+    headerRow = leading[index].number;
+    for (const row of leading.slice(index + 1)) await dataRow(row.number, row.texts);
+  };
   let found = false;
   try {
     const reader = openXlsx(path, 'cache');
@@ -302,26 +377,22 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
       const name = (worksheet as unknown as { name?: string }).name ?? '';
       names.push(name);
       const chosen = !found && (sheet === undefined || name === sheet);
-      let headerRow = 0;
       for await (const row of worksheet) {
         if (!chosen) continue;
         // row.values is sparse (index = column number): Array.from visits the holes, map would not
         const values = row.values as unknown[];
         const texts = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
         if (texts.every((t) => t === '')) continue;
-        if (headers === null) {
-          headers = uniqueHeaders(texts, columnLetter);
-          headerRow = row.number;
-          continue;
+        if (headers !== null) await dataRow(row.number, texts);
+        else {
+          leading.push({ number: row.number, texts });
+          if (leading.length === HEADER_SEARCH_ROWS) await chooseHeader();
         }
-        const overflow: Record<string, string> = {};
-        texts.slice(headers.length).forEach((t, i) => {
-          if (t !== '') overflow[columnLetter(headers!.length + i)] = t;
-        });
-        const cells = headers.map((_, i) => csvCell(texts[i] ?? ''));
-        await write(`${row.number - headerRow},${cells.join(',')},${Object.keys(overflow).length ? csvCell(JSON.stringify(overflow)) : ''}\n`);
       }
-      if (chosen) found = true;
+      if (chosen) {
+        found = true;
+        if (headers === null && leading.length) await chooseHeader();
+      }
     }
   } catch (error) {
     out.destroy();

@@ -1,14 +1,19 @@
 /**
- * Row validation as SQL generated from the contract: every text cell is typed (dates in
- * all their styles, enums through their aliases, school codes repaired when unambiguous),
- * every failure gets the first applicable reason code and a Chinese/English message, and
- * exact duplicate rows (every cell as received) are rejected after the first. Runs inside
- * DuckDB, so a million rows validate at scan speed. Rows with no value at all are not rows.
+ * Row validation generated from the contract: one streaming statement reads the file's
+ * rows once (through the reader's relation), types every text cell (dates in all their
+ * styles, enums through their aliases, school codes repaired when unambiguous) and gives
+ * every failure the first applicable reason code and a Chinese/English message. Exact
+ * duplicate rows (every cell as received) are rejected after the first: good rows that
+ * share a row hash are looked at again, cell by cell, only when there are any (a row
+ * that fails a check fails it like every identical row, so only good rows can repeat).
+ * Runs inside DuckDB, so a million rows validate at scan speed. Rows with no value at
+ * all are not rows.
  */
 import type { ColumnContract, SourceContract } from './contract.ts';
 import type { HeaderMapping } from './detect.ts';
 import { isPiiHeader, MASK, maskDelimitedLineSql, maskJsonLineSql } from './pii.ts';
-import { quoteIdent, type LandedFile } from './readers.ts';
+import { quoteIdent, type OpenedFile } from './readers.ts';
+import type { Warehouse } from '../warehouse/connection.ts';
 import { storedColumn } from '../warehouse/raw-tables.ts';
 
 /** A code that lost leading digits keeps at least this many (shorter ones match too much to trust). */
@@ -17,11 +22,13 @@ const MIN_SHORT_CODE = 6;
 export interface ValidationInput {
   contract: SourceContract;
   mapping: HeaderMapping;
-  landingTable: string;
+  /** The temp table created: `_row`, one typed column per contract column, `extra`,
+   * `reason_code`, and `row_hash` for a good row or `reason_message` and `raw_json` for a rejected one. */
+  output: string;
   /** The file's headers in file order (raw content keeps that order); mapped then extra when absent. */
   headers?: string[];
-  /** Temp table of known school codes (school_code); ignored for the schools source. */
-  knownSchoolsTable: string;
+  /** Query of the known school codes (column school_code); the schools source adds its own. */
+  knownSchools: string;
   /** Ingest clock, 'YYYY-MM-DD HH:MM:SS' Asia/Shanghai; anything later is a future date. */
   now: string;
   /** Salt for PII hashes (never stored in the warehouse). */
@@ -37,17 +44,61 @@ interface Check {
 const lit = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const cell = (column: ColumnContract) => quoteIdent(`c__${column.name}`);
 const typed = (column: ColumnContract) => quoteIdent(`v__${column.name}`);
+const DUPLICATE_MESSAGE = lit('与文件中前面的一行完全相同（exact duplicate of an earlier row）');
 
 /**
- * SQL creating `<landingTable>_checked` (see module comment); returns it and the table's
- * name. Exact duplicates are found first, grouping rows by a hash of the file's own cells;
- * messages and the masked raw row are built only for the rows that are rejected.
+ * Validates the rows of `relation` (`_row` plus one VARCHAR column per header) into
+ * `input.output` in one streaming statement. `relation` is read again only for the rows
+ * that share a hash, and, for a school registry, for its own codes.
  */
-export function validationSql(input: ValidationInput): { sql: string; table: string } {
-  const { contract, mapping, landingTable } = input;
-  const table = `${landingTable}_checked`;
+export async function validateRows(db: Warehouse, input: ValidationInput, relation: string): Promise<void> {
+  const files = fileColumns(input);
+  const codes = `${input.output}_codes`;
+  let own = '';
+  const codeHeader = input.contract.source === 'schools' ? input.mapping.columns.get('school_code') : undefined;
+  if (codeHeader !== undefined) {
+    // a registry's own codes count too: its later rows may repair against its earlier ones
+    const code = trimmed(quoteIdent(codeHeader));
+    own = ` union select ${code} from ${relation} where regexp_full_match(${code}, '\\d{10}')`;
+  }
+  await db.run(`create or replace temp table ${codes}_known as ${input.knownSchools}${own}`);
+  // cell → code: every known code, and every suffix of MIN_SHORT_CODE..9 digits only one known code ends with
+  await db.run(
+    `create or replace temp table ${codes} as
+     select school_code as cell, school_code from ${codes}_known
+     union all
+     select cell, min(school_code) from (select right(school_code, n) as cell, school_code from ${codes}_known, range(${MIN_SHORT_CODE}, 10) r(n))
+     group by cell having count(*) = 1`,
+  );
+  await db.run(rowsSql(input, relation, codes));
+  await db.run(
+    `create or replace temp table ${input.output}_repeats as
+     select row_hash, min(_row) as first_row from ${input.output} where reason_code is null group by row_hash having count(*) > 1`,
+  );
+  if ((await db.value<number>(`select count(*) from ${input.output}_repeats`)) > 0) {
+    const sameCells = files.map((h) => `a.${quoteIdent(h)} is not distinct from b.${quoteIdent(h)}`).join(' and ') || 'true';
+    // the rows sharing a hash, read again with their cells; the cells themselves decide
+    await db.run(
+      `create or replace temp table ${input.output}_dups as
+       with candidates as (
+         select c._row, r.first_row from ${input.output} c join ${input.output}_repeats r using (row_hash) where c._row > r.first_row),
+       cells as materialized (
+         select * from ${relation} where ${anyValue(files)} and _row in (select _row from candidates union all select first_row from candidates))
+       select a._row, ${rawJson(input, (h) => `a.${quoteIdent(h)}`)} as raw_json
+       from candidates join cells a on a._row = candidates._row join cells b on b._row = candidates.first_row
+       where ${sameCells}`,
+    );
+    await db.run(
+      `update ${input.output} set reason_code = 'duplicate_row', reason_message = ${DUPLICATE_MESSAGE}, raw_json = d.raw_json, row_hash = null
+       from ${input.output}_dups d where ${input.output}._row = d._row and ${input.output}.reason_code is null`,
+    );
+  }
+}
+
+/** The streaming statement: every row typed and checked, duplicates aside. */
+function rowsSql(input: ValidationInput, relation: string, codes: string): string {
+  const { contract, mapping } = input;
   const joins: string[] = [];
-  const preludes: string[] = [];
   const typedColumns: string[] = [];
   const checks: Check[] = [];
 
@@ -56,56 +107,38 @@ export function validationSql(input: ValidationInput): { sql: string; table: str
       checks.push({ reason: 'missing_required', when: `${cell(column)} is null`, message: lit(`缺少必填字段“${column.zh}”（${column.name} is required）`) });
     }
   }
+  for (const group of contract.oneOf ?? []) {
+    const columns = group.map((name) => contract.columns.find((c) => c.name === name)!);
+    checks.push({
+      reason: 'missing_one_of',
+      when: columns.map((column) => `${cell(column)} is null`).join(' and '),
+      message: lit(`“${columns.map((c) => c.zh).join('”或“')}”至少应填写一项（one of ${group.join(', ')} is required）`),
+    });
+  }
   contract.columns.forEach((column, index) => {
-    const { expression, columnChecks, join, prelude } = typedValue(column, index, input);
+    const { expression, columnChecks, join } = typedValue(column, index, input, codes);
     typedColumns.push(`${expression} as ${typed(column)}`);
     checks.push(...columnChecks);
     if (join) joins.push(join);
-    if (prelude) preludes.push(prelude);
-  });
-  checks.push({
-    reason: 'duplicate_row',
-    when: `_row in (select _row from ${landingTable}_dups)`,
-    message: lit('与文件中前面的一行完全相同（exact duplicate of an earlier row）'),
   });
 
   const cells = contract.columns.map((column) => `${landingCell(column, mapping)} as ${cell(column)}`);
-  const fileColumns = input.headers ?? [...mapping.columns.values(), ...mapping.extras];
+  const files = fileColumns(input);
   const piiHeaders = piiHeadersOf(contract, mapping);
-  // the file's own columns travel as f__<header>, so a header can never clash with a name used here
-  const fileCell = (h: string) => quoteIdent(`f__${h}`);
-  const masked = (h: string) => (piiHeaders.has(h) ? `case when ${fileCell(h)} is null then null else '${MASK}' end` : fileCell(h));
-  const rawJson = `json_object(${fileColumns.map((h) => `${lit(h)}, ${masked(h)}`).join(', ') || "'_', null"})`;
   // masked like raw: a hash over a student's ID number would be reversible by trying candidates
-  const rowHash = `md5(concat_ws(chr(31), ${fileColumns.map((h) => `coalesce(${masked(h)}, chr(30))`).join(', ') || "''"}))`;
+  const masked = (h: string) => (piiHeaders.has(h) ? `case when ${fileCell(h)} is null then null else '${MASK}' end` : fileCell(h));
+  const rowHash = `md5(concat_ws(chr(31), ${files.map((h) => `coalesce(${masked(h)}, chr(30))`).join(', ') || "''"}))`;
   const keptExtras = mapping.extras.filter((h) => !piiHeaders.has(h));
   const extra = keptExtras.length ? `json_object(${keptExtras.map((h) => `${lit(h)}, ${quoteIdent(h)}`).join(', ')})` : 'cast(null as json)';
-  // readers give an empty cell as null; a row of spaces is kept (and fails missing_required)
-  const anyValue = fileColumns.length ? `coalesce(${fileColumns.map(quoteIdent).join(', ')}) is not null` : 'false';
-  const sameCells = fileColumns.map((h) => `a.${quoteIdent(h)} is not distinct from b.${quoteIdent(h)}`).join(' and ') || 'true';
-
   const reasonCase = `case ${checks.map((c) => `when ${c.when} then ${lit(c.reason)}`).join(' ')} end`;
   const messageCase = `case ${checks.map((c) => `when ${c.when} then ${c.message}`).join(' ')} end`;
 
-  const sql = `
-    ${preludes.map((p) => `${p};\n`).join('')}
-    create or replace temp table ${landingTable}_dups as
-    with hashed as (
-      select _row, hash(${fileColumns.length ? fileColumns.map(quoteIdent).join(', ') : '_row'}) as row_key from ${landingTable} where ${anyValue}
-    ),
-    repeated as (select row_key, min(_row) as first_row from hashed group by row_key having count(*) > 1),
-    candidates as (select hashed._row, repeated.first_row from hashed join repeated using (row_key) where hashed._row > repeated.first_row)
-    -- a 64-bit key narrows the search, the cells themselves decide
-    select candidates._row from candidates
-    join ${landingTable} a on a._row = candidates._row
-    join ${landingTable} b on b._row = candidates.first_row
-    where ${sameCells};
-
-    create or replace temp table ${table} as
+  return `
+    create or replace temp table ${input.output} as
     with cells as (
-      select _row, ${cells.join(', ')}, ${fileColumns.map((h) => `${quoteIdent(h)} as ${fileCell(h)}, `).join('')}${extra} as extra
-      from ${landingTable}
-      where ${anyValue}
+      select _row, ${cells.join(', ')}, ${files.map((h) => `${quoteIdent(h)} as ${fileCell(h)}, `).join('')}${extra} as extra
+      from ${relation}
+      where ${anyValue(files)}
     ),
     typed as (
       select cells.*, ${typedColumns.join(', ')}
@@ -117,22 +150,50 @@ export function validationSql(input: ValidationInput): { sql: string; table: str
     select _row, ${contract.columns.map(typed).join(', ')}, extra, reason_code,
            case when reason_code is null then ${rowHash} end as row_hash,
            case when reason_code is not null then ${messageCase} end as reason_message,
-           case when reason_code is not null then ${rawJson} end as raw_json
+           case when reason_code is not null then ${rawJson(input, fileCell)} end as raw_json
     from checked`;
-  return { sql, table };
+}
+
+/** Readers give an empty cell as null; a row of spaces is kept (and fails missing_required). */
+function anyValue(files: string[]): string {
+  return files.length ? `coalesce(${files.map(quoteIdent).join(', ')}) is not null` : 'false';
+}
+
+function fileColumns(input: ValidationInput): string[] {
+  return input.headers ?? [...input.mapping.columns.values(), ...input.mapping.extras];
+}
+
+// the file's own columns travel as f__<header>, so a header can never clash with a name used here
+const fileCell = (h: string) => quoteIdent(`f__${h}`);
+
+/** A row's cells as received (`ref` names a header's column), as JSON in file order, student PII masked. */
+function rawJson(input: ValidationInput, ref: (header: string) => string): string {
+  const pii = piiHeadersOf(input.contract, input.mapping);
+  const value = (h: string) => (pii.has(h) ? `case when ${ref(h)} is null then null else '${MASK}' end` : ref(h));
+  return `json_object(${fileColumns(input).map((h) => `${lit(h)}, ${value(h)}`).join(', ') || "'_', null"})`;
 }
 
 /** The landing table's cell for a contract column: trimmed, blank as null; null when the file lacks the column. */
 function landingCell(column: ColumnContract, mapping: HeaderMapping): string {
   const header = mapping.columns.get(column.name);
-  return header === undefined ? 'cast(null as varchar)' : `nullif(trim(${quoteIdent(header)}), '')`;
+  return header === undefined ? 'cast(null as varchar)' : trimmed(quoteIdent(header));
+}
+
+/**
+ * `nullif(trim(x), '')`, without paying for trim where it cannot change anything: in ASCII
+ * text trim removes only spaces, so an ASCII cell that neither starts nor ends with one is
+ * kept as is (trim costs about ten times the checks).
+ */
+function trimmed(x: string): string {
+  return `case when strlen(${x}) = length(${x}) and not starts_with(${x}, ' ') and not ends_with(${x}, ' ') then nullif(${x}, '') else nullif(trim(${x}), '') end`;
 }
 
 function typedValue(
   column: ColumnContract,
   index: number,
   input: ValidationInput,
-): { expression: string; columnChecks: Check[]; join?: string; prelude?: string } {
+  codes: string,
+): { expression: string; columnChecks: Check[]; join?: string } {
   const c = cell(column);
   const label = `“${column.zh}”（${column.name}）`;
   const shown = (text: string) => `${lit(text)} || ${c} || ${lit('”')}`;
@@ -144,22 +205,12 @@ function typedValue(
       return { expression: c, columnChecks: [] };
     }
     case 'school_code': {
-      // Each distinct cell is typed once, in a small lookup table (cell → code) built first:
-      // the regular expressions run per distinct code, not per row (inside one statement the
-      // optimiser pushes them below the DISTINCT), and only short codes meet the registry.
+      // one join with a small lookup (known codes and their unambiguous suffixes); the
+      // regular expression runs only for cells the lookup does not know
       const alias = `code_${index}`;
-      const lookup = `${input.landingTable}_${alias}`;
-      const prelude = `create or replace temp table ${lookup} as
-        select cell, ${withoutDecimalZeros('cell')} as digits
-        from (select distinct ${landingCell(column, input.mapping)} as cell from ${input.landingTable}) where cell is not null`;
-      const join = `left join (
-          select cell, digits as school_code from ${lookup} where regexp_full_match(digits, '\\d{10}')
-          union all
-          select s.cell, min(k.school_code) from ${lookup} s join ${input.knownSchoolsTable} k on suffix(k.school_code, s.digits)
-          where regexp_full_match(s.digits, '\\d{${MIN_SHORT_CODE},9}')
-          group by s.cell having count(distinct k.school_code) = 1
-        ) ${alias} on ${alias}.cell = ${c}`;
-      const expression = `${alias}.school_code`;
+      const digits = withoutDecimalZeros(c);
+      const expression = `coalesce(${alias}.school_code, case when regexp_full_match(${digits}, '\\d{10}') then ${digits} end)`;
+      const join = `left join ${codes} ${alias} on ${alias}.cell = ${digits}`;
       const checks: Check[] = [
         {
           reason: 'bad_school_code',
@@ -170,11 +221,11 @@ function typedValue(
       if (input.contract.source !== 'schools' || column.name !== 'school_code') {
         checks.push({
           reason: 'unknown_school',
-          when: `${typed(column)} not in (select school_code from ${input.knownSchoolsTable})`,
+          when: `${typed(column)} not in (select school_code from ${codes}_known)`,
           message: `${shown(`${label}在学校名录中不存在：“`)} || ${lit('（unknown school: land the schools export first or correct the code）')}`,
         });
       }
-      return { expression, columnChecks: checks, join, prelude };
+      return { expression, columnChecks: checks, join };
     }
     case 'unit_code':
       return {
@@ -208,12 +259,18 @@ function typedValue(
     case 'date':
     case 'datetime': {
       const t = timestampSql(c);
+      const earliest = column.earliest ?? input.contract.earliestDate;
       const expression = column.type === 'date' ? `cast(${t} as date)` : t;
       const limit = column.type === 'date' ? `cast(${lit(input.now)} as timestamp)::date` : `cast(${lit(input.now)} as timestamp)`;
       return {
         expression,
         columnChecks: [
           { reason: 'bad_date', when: `${c} is not null and ${typed(column)} is null`, message: `${shown(`${label}无法识别的日期：“`)} || ${lit('（unreadable date）')}` },
+          {
+            reason: 'early_date',
+            when: `${typed(column)} < date ${lit(earliest)}`,
+            message: `${shown(`${label}早于 ${earliest}，不是可信的日期：“`)} || ${lit(`（date before ${earliest}: a typo or a placeholder, correct it in the source system）`)}`,
+          },
           { reason: 'future_date', when: `${typed(column)} > ${limit}`, message: `${shown(`${label}是未来日期：“`)} || ${lit('（date in the future）')}` },
         ],
       };
@@ -261,7 +318,7 @@ export function piiHeadersOf(contract: SourceContract, mapping: HeaderMapping): 
 }
 
 /** SQL for the `raw` of a malformed row: its line as received, student PII masked. */
-export function malformedRawSql(landed: LandedFile, contract: SourceContract, mapping: HeaderMapping): string {
+export function malformedRawSql(landed: OpenedFile, contract: SourceContract, mapping: HeaderMapping): string {
   const pii = piiHeadersOf(contract, mapping);
   const masked =
     landed.lineLayout === 'json'
@@ -272,7 +329,7 @@ export function malformedRawSql(landed: LandedFile, contract: SourceContract, ma
 
 /** An Excel number exported as text keeps a ".0": 2141000001.0 is the code 2141000001. */
 function withoutDecimalZeros(c: string): string {
-  return `regexp_replace(${c}, '\\.0+$', '')`;
+  return `case when ends_with(${c}, '0') and contains(${c}, '.') then regexp_replace(${c}, '\\.0+$', '') else ${c} end`;
 }
 
 /**
