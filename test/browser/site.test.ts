@@ -445,8 +445,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     ]);
     const funnel = await page.locator('[data-testid="funnel"] svg g[aria-label="text"] text').allTextContents();
     expect(funnel).toEqual(['3 项', '2 项', '1 项（占到期 50.0%）', '1 项（占到期 50.0%）']);
-    const open = await page.locator('[data-testid="open-hazards"] svg g[aria-label="text"] text').allTextContents();
-    expect(open).toEqual(['1 项', '0 项', '1 项', '0 项']);
+    const byAge = await page.locator('[data-testid="open-hazards"] svg g[aria-label="text"] text').allTextContents();
+    expect(byAge).toEqual(['1 项', '0 项', '1 项', '0 项']);
     expect(await tableRows(page, 'recurrence')).toEqual([['1', '禹州市', '0.0%', '0', '5'], ['2', '魏都区', '25.0%', '1', '4']]);
     await page.locator('[data-testid="period-select"] select').selectOption('2024');
     await page.locator('.sc-subtitle', { hasText: '2024年' }).waitFor();
