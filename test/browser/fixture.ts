@@ -208,6 +208,14 @@ const SCORING_SQL = `
   insert into core.fct_activities values
     ('D-1', '2141002001', '411002', '2025-03-15', '应急演练', '消防'), ('D-2', '2141002001', '411002', '2025-03-20', '应急演练', '综合'),
     ('D-3', '2141002001', '411002', '2025-09-10', '应急演练', '消防');
+
+  -- 年度考核: 2025 approved (shown), 2024 only pending (never shown)
+  create table audit.appraisals (appraisal_id varchar, year integer, cutoff_on date, snapshot_sha256 varchar, definition_version varchar,
+    status varchar, approver varchar, comment varchar, requested_at timestamp, decided_at timestamp);
+  insert into audit.appraisals values
+    ('2025-20260110-a1b2c3d4', 2025, '2026-01-09', 'f00dfeedcafe0123456789abcdef0123456789abcdef0123456789abcdef0123', '2025.1',
+     'approved', '安全科 王科长', NULL, '2026-01-10 09:00:00', '2026-01-12 16:30:00'),
+    ('2024-20250110-00000001', 2024, '2025-01-09', 'aaaa', '2025.1', 'pending', NULL, NULL, '2025-01-10 09:00:00', NULL);
 `;
 
 /** Text inside row contents (audit.rejects.raw/message, audit.data_tests.sample) that no page may show. */

@@ -30,6 +30,7 @@ const SCOPED_UNIT = '411002';
 const UNIT_CODES = FIXTURE_UNITS.map(([code]) => code).sort();
 /** Every page of the city-wide site, as built files: one unit scorecard and one school page per unit. */
 const PAGES = [
+  'appraisal.html',
   'dictionary.html',
   'hazards.html',
   'incidents.html',
@@ -42,8 +43,8 @@ const PAGES = [
   ...UNIT_CODES.map((code) => `units/${code}.html`),
 ].sort();
 /** A unit-scoped build has only its own unit's pages. */
-const SCOPED_PAGES = ['dictionary.html', 'hazards.html', 'incidents.html', 'index.html', 'methodology.html', 'quality.html', 'schools.html', `schools/${SCOPED_UNIT}.html`, `units/${SCOPED_UNIT}.html`, 'units/index.html'];
-const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '隐患治理', '事故案件', '数据质量', '指标说明', '数据字典'];
+const SCOPED_PAGES = ['appraisal.html', 'dictionary.html', 'hazards.html', 'incidents.html', 'index.html', 'methodology.html', 'quality.html', 'schools.html', `schools/${SCOPED_UNIT}.html`, `units/${SCOPED_UNIT}.html`, 'units/index.html'];
+const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '隐患治理', '事故案件', '年度考核', '数据质量', '指标说明', '数据字典'];
 
 let work: string;
 let snapshot: string;
@@ -452,6 +453,25 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     await page.locator('.sc-subtitle', { hasText: '2024年' }).waitFor();
     expect((await tableRows(page, 'overdue-major')).map((r) => [r[0], r[7]])).toEqual([['经开区长村张小学', '213']]);
     expect(await page.locator('[data-testid="recurrence"]').textContent()).toContain('没有隐患复发率');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows only the approved appraisal, with its sign-off and the ranking of its year', async () => {
+    const { page, problems } = await open(server.origin, '/appraisal');
+    await page.locator('[data-testid="appraisal-ranking"] tbody tr').first().waitFor();
+    expect(await page.locator('[data-testid="period-select"] option').allTextContents()).toEqual(['2025年']);
+    const signoff = await page.locator('[data-testid="signoff"]').textContent();
+    expect(signoff).toContain('批准人安全科 王科长');
+    expect(signoff).toContain('批准时间2026年1月12日 16:30');
+    expect(signoff).toContain('f00dfeedcafe');
+    expect((await tableRows(page, 'appraisal-ranking')).map((r) => r.slice(0, 4))).toEqual([
+      ['1', '禹州市', '88.50', '良好'],
+      ['2', '魏都区', '85.00', '良好'],
+      ['2', '鄢陵县', '85.00', '良好'],
+      ['4', '许昌经济技术开发区', '62.30', '合格'],
+      ['不排名', '市直', '90.20', '优秀'],
+    ]);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
