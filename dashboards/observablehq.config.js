@@ -17,7 +17,7 @@ import {existsSync} from 'node:fs';
 import {DuckDBInstance} from '@duckdb/node-api';
 
 /**
- * The ten pages of the site (issue 6), in sidebar order. A page is listed once its source
+ * The ten pages of the site (issue 6) and the data dictionary (issue 7), in sidebar order. A page is listed once its source
  * file exists, so adding `src/hazards.md` is all it takes to put 隐患治理 in the sidebar.
  * 县区评分卡 is the parameterised route src/units/[unit].md (with its index listing units).
  */
@@ -31,7 +31,8 @@ export const SITE_PAGES = [
   {name: '事故案件', path: '/incidents', file: 'incidents.md'},
   {name: '年度考核', path: '/appraisal', file: 'appraisal.md'},
   {name: '数据质量', path: '/quality', file: 'quality.md'},
-  {name: '指标说明', path: '/methodology', file: 'methodology.md'}
+  {name: '指标说明', path: '/methodology', file: 'methodology.md'},
+  {name: '数据字典', path: '/dictionary', file: 'dictionary.md'}
 ];
 
 /**

@@ -74,7 +74,10 @@ export const FIXTURE_SCHOOLS: FixtureSchoolRow[] = [
  *   合格 1, 不合格 2 (优良率 75.0%); one veto (经开区长村张小学, a death: AJ-9).
  * - Units 2025: 禹州 88.50 (1, ↑1), 魏都 85.00 (2, ↓1), 鄢陵 85.00 (2, new), 经开区 62.30 (4),
  *   市直 90.20 unranked. 2025 vs 2024 school grades: 2 up, 2 down.
- * - Major hazards at 2025-12-31: open 2 (H1, H2), overdue 1 (H1).
+ * - Major hazards at 2025-12-31: open 2 (H1, H2), overdue 1 (H1, 60 days past 2025-11-01).
+ *   隐患治理 2025: open by age H1 91 days (91–180天), H2 30 days (30天以内); funnel found 3
+ *   (H1–H3), due 2 (H1, H3), rectified 1, on time 1 (H3); A5 禹州 0.0% (0/5), 魏都 25.0% (1/4).
+ *   At 2024-12-31 H4 is open 244 days and 213 days overdue.
  * - Red/orange alerts 2025 (duplicates excluded): 2, 4 and 10 minutes → median 4.0.
  * - Device uptime B2 2025: (990 + 1960) / (1000 + 2000) = 98.33%.
  * - Cases 2025: 7. At school level 魏都区实验小学 has one 性侵害 case, 禹州市第一小学 three
@@ -110,7 +113,9 @@ const SCORING_SQL = `
   update marts.unit_indicator_ranking set n_schools_applicable = 2, attainment = 0.99 where indicator_id = 'A2';
   insert into marts.unit_indicator_ranking (period, unit_code, unit_name, indicator_id, value, numerator, denominator, n_schools, rank, attainment, n_schools_applicable) values
     ('2025', '411002', '魏都区', 'B2', 0.99, 990, 1000, 3, 1, 1, 3),
-    ('2025', '411081', '禹州市', 'B2', 0.98, 1960, 2000, 3, 2, 0.8, 3);
+    ('2025', '411081', '禹州市', 'B2', 0.98, 1960, 2000, 3, 2, 0.8, 3),
+    ('2025', '411081', '禹州市', 'A5', 0, 0, 5, 3, 1, 1, 3),
+    ('2025', '411002', '魏都区', 'A5', 0.25, 1, 4, 3, 2, 0, 3);
 
   create table ref.indicators (edition integer, indicator_id varchar, domain_id varchar, indicator_name_zh varchar, unit varchar, points double, sort_order integer);
   insert into ref.indicators values (2025, 'A2', 'A', '检查项合格率', '%', 5, 2), (2025, 'A3', 'A', '隐患按期整改率', '%', 6, 3),
@@ -172,12 +177,12 @@ const SCORING_SQL = `
      ['建立隐患整改台账，逐项明确责任人和整改时限。', '对短期内无法完成整改的隐患，制定临时管控措施。']);
 
   create table core.fct_hazards (hazard_id varchar, school_code varchar, unit_code varchar, found_on date, hazard_level varchar, is_major boolean,
-    hazard_text varchar, due_on date, rectified_on date);
+    hazard_text varchar, due_on date, rectified_on date, item_code varchar);
   insert into core.fct_hazards values
-    ('H1', '2141002002', '411002', '2025-10-01', '重大', true, '消防通道堆放杂物', '2025-11-01', NULL),
-    ('H2', '2141081001', '411081', '2025-12-01', '重大', true, '配电箱无防护', '2026-01-15', NULL),
-    ('H3', '2141002001', '411002', '2025-03-01', '一般', false, '灭火器过期', '2025-03-31', '2025-03-20'),
-    ('H4', '2141071001', '411071', '2024-05-01', '重大', true, '围墙破损', '2024-06-01', '2025-02-01');
+    ('H1', '2141002002', '411002', '2025-10-01', '重大', true, '消防通道堆放杂物', '2025-11-01', NULL, 'XF-03'),
+    ('H2', '2141081001', '411081', '2025-12-01', '重大', true, '配电箱无防护', '2026-01-15', NULL, 'DQ-01'),
+    ('H3', '2141002001', '411002', '2025-03-01', '一般', false, '灭火器过期', '2025-03-31', '2025-03-20', 'XF-01'),
+    ('H4', '2141071001', '411071', '2024-05-01', '重大', true, '围墙破损', '2024-06-01', '2025-02-01', 'RF-02');
 
   create table core.fct_alerts (alert_id varchar, school_code varchar, unit_code varchar, origin varchar, category varchar, level varchar,
     raised_at timestamp, minutes_to_acknowledge double, is_false_alarm boolean, is_duplicate boolean);
@@ -203,6 +208,14 @@ const SCORING_SQL = `
   insert into core.fct_activities values
     ('D-1', '2141002001', '411002', '2025-03-15', '应急演练', '消防'), ('D-2', '2141002001', '411002', '2025-03-20', '应急演练', '综合'),
     ('D-3', '2141002001', '411002', '2025-09-10', '应急演练', '消防');
+
+  -- 年度考核: 2025 approved (shown), 2024 only pending (never shown)
+  create table audit.appraisals (appraisal_id varchar, year integer, cutoff_on date, snapshot_sha256 varchar, definition_version varchar,
+    status varchar, approver varchar, comment varchar, requested_at timestamp, decided_at timestamp);
+  insert into audit.appraisals values
+    ('2025-20260110-a1b2c3d4', 2025, '2026-01-09', 'f00dfeedcafe0123456789abcdef0123456789abcdef0123456789abcdef0123', '2025.1',
+     'approved', '安全科 王科长', NULL, '2026-01-10 09:00:00', '2026-01-12 16:30:00'),
+    ('2024-20250110-00000001', 2024, '2025-01-09', 'aaaa', '2025.1', 'pending', NULL, NULL, '2025-01-10 09:00:00', NULL);
 `;
 
 /** Text inside row contents (audit.rejects.raw/message, audit.data_tests.sample) that no page may show. */

@@ -30,6 +30,9 @@ const SCOPED_UNIT = '411002';
 const UNIT_CODES = FIXTURE_UNITS.map(([code]) => code).sort();
 /** Every page of the city-wide site, as built files: one unit scorecard and one school page per unit. */
 const PAGES = [
+  'appraisal.html',
+  'dictionary.html',
+  'hazards.html',
   'incidents.html',
   'index.html',
   'methodology.html',
@@ -40,8 +43,8 @@ const PAGES = [
   ...UNIT_CODES.map((code) => `units/${code}.html`),
 ].sort();
 /** A unit-scoped build has only its own unit's pages. */
-const SCOPED_PAGES = ['incidents.html', 'index.html', 'methodology.html', 'quality.html', 'schools.html', `schools/${SCOPED_UNIT}.html`, `units/${SCOPED_UNIT}.html`, 'units/index.html'];
-const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '事故案件', '数据质量', '指标说明'];
+const SCOPED_PAGES = ['appraisal.html', 'dictionary.html', 'hazards.html', 'incidents.html', 'index.html', 'methodology.html', 'quality.html', 'schools.html', `schools/${SCOPED_UNIT}.html`, `units/${SCOPED_UNIT}.html`, 'units/index.html'];
+const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '隐患治理', '事故案件', '年度考核', '数据质量', '指标说明', '数据字典'];
 
 let work: string;
 let snapshot: string;
@@ -432,6 +435,62 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     const schools = JSON.parse(text).by_period['2025'].schools as Array<{ school_code: string; n_deaths: unknown; sensitive: Record<string, unknown> }>;
     expect(schools.find((s) => s.school_code === '2141002001')!.sensitive, name).toEqual({ 性侵害: '<3', 心理危机: 0 });
     expect(schools.find((s) => s.school_code === '2141071001')!.n_deaths, name).toBe('<3');
+  }, 60_000);
+
+  it('shows hazards: open hazards by age, the overdue major hazards, the funnel and recurrence, and follows the period', async () => {
+    const { page, problems } = await open(server.origin, '/hazards');
+    await page.locator('[data-testid="overdue-major"] tbody tr').first().waitFor();
+    // hand-checked in fixture.ts: H1 found 2025-10-01, due 2025-11-01, open at 2025-12-31
+    expect(await tableRows(page, 'overdue-major')).toEqual([
+      ['魏都区育才小学', '2141002002', '魏都区', 'XF-03', '消防通道堆放杂物', '2025-10-01', '2025-11-01', '60'],
+    ]);
+    const funnel = await page.locator('[data-testid="funnel"] svg g[aria-label="text"] text').allTextContents();
+    expect(funnel).toEqual(['3 项', '2 项', '1 项（占到期 50.0%）', '1 项（占到期 50.0%）']);
+    const byAge = await page.locator('[data-testid="open-hazards"] svg g[aria-label="text"] text').allTextContents();
+    expect(byAge).toEqual(['1 项', '0 项', '1 项', '0 项']);
+    expect(await tableRows(page, 'recurrence')).toEqual([['1', '禹州市', '0.0%', '0', '5'], ['2', '魏都区', '25.0%', '1', '4']]);
+    await page.locator('[data-testid="period-select"] select').selectOption('2024');
+    await page.locator('.sc-subtitle', { hasText: '2024年' }).waitFor();
+    expect((await tableRows(page, 'overdue-major')).map((r) => [r[0], r[7]])).toEqual([['经开区长村张小学', '213']]);
+    expect(await page.locator('[data-testid="recurrence"]').textContent()).toContain('没有隐患复发率');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows only the approved appraisal, with its sign-off and the ranking of its year', async () => {
+    const { page, problems } = await open(server.origin, '/appraisal');
+    await page.locator('[data-testid="appraisal-ranking"] tbody tr').first().waitFor();
+    expect(await page.locator('[data-testid="period-select"] option').allTextContents()).toEqual(['2025年']);
+    const signoff = await page.locator('[data-testid="signoff"]').textContent();
+    expect(signoff).toContain('批准人安全科 王科长');
+    expect(signoff).toContain('批准时间2026年1月12日 16:30');
+    expect(signoff).toContain('f00dfeedcafe');
+    expect((await tableRows(page, 'appraisal-ranking')).map((r) => r.slice(0, 4))).toEqual([
+      ['1', '禹州市', '88.50', '良好'],
+      ['2', '魏都区', '85.00', '良好'],
+      ['2', '鄢陵县', '85.00', '良好'],
+      ['4', '许昌经济技术开发区', '62.30', '合格'],
+      ['不排名', '市直', '90.20', '优秀'],
+    ]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('lists every table of the data dictionary and filters tables and columns as one types', async () => {
+    const dictionary = JSON.parse(await readFile(new URL('../../docs/data-dictionary.json', import.meta.url), 'utf8')) as { tables: Array<{ table: string; columns: unknown[] }> };
+    const { page, problems } = await open(server.origin, '/dictionary');
+    await page.locator('[data-testid="dictionary-count"]').waitFor();
+    expect(await page.locator('section[data-table]').evaluateAll((s) => s.map((e) => e.getAttribute('data-table')))).toEqual(dictionary.tables.map((t) => t.table));
+    const nColumns = dictionary.tables.reduce((n, t) => n + t.columns.length, 0);
+    expect(await page.locator('[data-testid="dictionary-count"]').textContent()).toBe(`共 ${dictionary.tables.length} 张表、${nColumns.toLocaleString('zh-CN')} 列`);
+    expect((await tableRows(page, 'columns-core.fct_hazards')).find((r) => r[0] === 'due_on')).toEqual(['due_on', 'DATE', '整改期限', 'rectification due date']);
+    await page.locator('[data-testid="dictionary-filter"]').fill('整改期限');
+    expect(await page.locator('section[data-table]').evaluateAll((s) => s.map((e) => e.getAttribute('data-table')))).toEqual(['core.fct_hazards']);
+    expect((await tableRows(page, 'columns-core.fct_hazards')).map((r) => r[0])).toEqual(['due_on', 'is_rectified_on_time']);
+    await page.locator('[data-testid="dictionary-filter"]').fill('没有这种列');
+    expect(await page.locator('section[data-table]').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
   }, 60_000);
 
   it('shows a unit-scoped build with its banner, the unit ranking and only its own schools', async () => {
