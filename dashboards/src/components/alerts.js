@@ -91,7 +91,7 @@ function SlotChart(rows, {width, slots, key, label, testId}) {
     marginLeft: 48,
     marginBottom: 40,
     style: PLOT_STYLE,
-    x: {domain: data.map((d) => d.slot), label, labelAnchor: "center", labelArrow: "none", tickSize: 0},
+    x: {domain: data.map((d) => d.slot), label, labelAnchor: "center", labelArrow: "none", tickSize: 0, tickFormat: (d, i) => (slots.length > 12 && i % 3 ? "" : d)},
     y: {domain: [0, max * 1.15], label: "预警数（条）", labelArrow: "none", grid: true, tickFormat: "d", ticks: max <= 10 ? max : undefined},
     marks: [
       Plot.barY(data, {x: "slot", y: "n", fill: palette.blue, insetLeft: 2, insetRight: 2, tip: {format: {x: true, y: true}}}),
