@@ -80,6 +80,12 @@ export const FIXTURE_SCHOOLS: FixtureSchoolRow[] = [
  *   At 2024-12-31 H4 is open 244 days and 213 days overdue.
  * - Red/orange alerts 2025 (duplicates excluded): 2, 4 and 10 minutes → median 4.0.
  * - Device uptime B2 2025: (990 + 1960) / (1000 + 2000) = 98.33%.
+ * - 预警与设备 2025 (AL5 a duplicate, left out): 视频AI 2 alerts, 1 false alarm (AL2) → 50.0%;
+ *   消防物联 0 / 1, 语音AI 0 / 1. Acknowledged in 2 (红), 4 (橙), 10 (红), 30 (黄) minutes: 视频AI·橙
+ *   median 4.0, 视频AI·黄 30.0. Weekdays: 2025-01-10 Fri, 2025-03-10 Mon, 2025-05-05 Mon,
+ *   2025-05-06 Tue → 周一 2, 周二 1, 周五 1.
+ * - 专项工作 2025: D1 禹州 1800 / 2000 = 90.0% (1), 魏都 1700 / 2000 = 85.0% (2); 水域巡查 of
+ *   禹州市第一小学 in 2025-05 (1), 2025-07 (2) and 2025-10 (1): 3 of the 4 in the May–Sep season.
  * - Cases 2025: 7. At school level 魏都区实验小学 has one 性侵害 case, 禹州市第一小学 three
  *   心理危机 cases, 经开区长村张小学 one death: published as "<3", 3 and "<3".
  * - 魏都区 2025 indicators: A3 90.0% 4.33/6 未达标 (rank 2), B2 99.0% 4/4 达标, I1 90.0% 3.75/5 未达标;
@@ -116,6 +122,10 @@ const SCORING_SQL = `
     ('2025', '411081', '禹州市', 'B2', 0.98, 1960, 2000, 3, 2, 0.8, 3),
     ('2025', '411081', '禹州市', 'A5', 0, 0, 5, 3, 1, 1, 3),
     ('2025', '411002', '魏都区', 'A5', 0.25, 1, 4, 3, 2, 0, 3);
+  insert into marts.unit_indicator_ranking (period, unit_code, unit_name, indicator_id, indicator_name, value, numerator, denominator, n_schools, rank, attainment, n_schools_applicable) values
+    ('2025', '411081', '禹州市', 'D1', '告知书回执率', 0.9, 1800, 2000, 3, 1, 0.8, 3),
+    ('2025', '411002', '魏都区', 'D1', '告知书回执率', 0.85, 1700, 2000, 3, 2, 0.6, 3);
+  update marts.unit_indicator_ranking set indicator_name = '一键报警在线率' where indicator_id = 'B2';
 
   create table ref.indicators (edition integer, indicator_id varchar, domain_id varchar, indicator_name_zh varchar, unit varchar, points double, sort_order integer);
   insert into ref.indicators values (2025, 'A2', 'A', '检查项合格率', '%', 5, 2), (2025, 'A3', 'A', '隐患按期整改率', '%', 6, 3),
@@ -207,7 +217,9 @@ const SCORING_SQL = `
   create table core.fct_activities (activity_id varchar, school_code varchar, unit_code varchar, activity_on date, activity_kind varchar, topic varchar);
   insert into core.fct_activities values
     ('D-1', '2141002001', '411002', '2025-03-15', '应急演练', '消防'), ('D-2', '2141002001', '411002', '2025-03-20', '应急演练', '综合'),
-    ('D-3', '2141002001', '411002', '2025-09-10', '应急演练', '消防');
+    ('D-3', '2141002001', '411002', '2025-09-10', '应急演练', '消防'),
+    ('W-1', '2141081001', '411081', '2025-05-20', '水域巡查', NULL), ('W-2', '2141081001', '411081', '2025-07-05', '水域巡查', NULL),
+    ('W-3', '2141081001', '411081', '2025-07-19', '水域巡查', NULL), ('W-4', '2141081001', '411081', '2025-10-02', '水域巡查', NULL);
 
   -- 年度考核: 2025 approved (shown), 2024 only pending (never shown)
   create table audit.appraisals (appraisal_id varchar, year integer, cutoff_on date, snapshot_sha256 varchar, definition_version varchar,

@@ -30,12 +30,14 @@ const SCOPED_UNIT = '411002';
 const UNIT_CODES = FIXTURE_UNITS.map(([code]) => code).sort();
 /** Every page of the city-wide site, as built files: one unit scorecard and one school page per unit. */
 const PAGES = [
+  'alerts.html',
   'appraisal.html',
   'dictionary.html',
   'hazards.html',
   'incidents.html',
   'index.html',
   'methodology.html',
+  'programmes.html',
   'quality.html',
   'schools.html',
   ...UNIT_CODES.map((code) => `schools/${code}.html`),
@@ -43,8 +45,8 @@ const PAGES = [
   ...UNIT_CODES.map((code) => `units/${code}.html`),
 ].sort();
 /** A unit-scoped build has only its own unit's pages. */
-const SCOPED_PAGES = ['appraisal.html', 'dictionary.html', 'hazards.html', 'incidents.html', 'index.html', 'methodology.html', 'quality.html', 'schools.html', `schools/${SCOPED_UNIT}.html`, `units/${SCOPED_UNIT}.html`, 'units/index.html'];
-const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '隐患治理', '事故案件', '年度考核', '数据质量', '指标说明', '数据字典'];
+const SCOPED_PAGES = ['alerts.html', 'appraisal.html', 'dictionary.html', 'hazards.html', 'incidents.html', 'index.html', 'methodology.html', 'programmes.html', 'quality.html', 'schools.html', `schools/${SCOPED_UNIT}.html`, `units/${SCOPED_UNIT}.html`, 'units/index.html'];
+const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '隐患治理', '预警与设备', '专项工作', '事故案件', '年度考核', '数据质量', '指标说明', '数据字典'];
 
 let work: string;
 let snapshot: string;
@@ -453,6 +455,37 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     await page.locator('.sc-subtitle', { hasText: '2024年' }).waitFor();
     expect((await tableRows(page, 'overdue-major')).map((r) => [r[0], r[7]])).toEqual([['经开区长村张小学', '213']]);
     expect(await page.locator('[data-testid="recurrence"]').textContent()).toContain('没有隐患复发率');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows alerts: response times by origin and level, false-alarm rates, weekdays, device uptime by unit', async () => {
+    const { page, problems } = await open(server.origin, '/alerts');
+    await page.locator('[data-testid="false-alarms"] tbody tr').first().waitFor();
+    // hand-checked in fixture.ts: AL5 (a duplicate) left out; 视频AI 1 false alarm of 2
+    expect(await tableRows(page, 'false-alarms')).toEqual([
+      ['视频AI', '2', '1', '50.0%'],
+      ['消防物联', '1', '0', '0.0%'],
+      ['语音AI', '1', '0', '0.0%'],
+    ]);
+    expect((await tableRows(page, 'acknowledge')).filter((r) => r[0] === '视频AI')).toEqual([
+      ['视频AI', '橙', '1', '1', '4.0 分钟', '4.0 分钟'],
+      ['视频AI', '黄', '1', '1', '30.0 分钟', '30.0 分钟'],
+    ]);
+    expect(await page.locator('[data-testid="by-weekday"] svg g[aria-label="text"] text').allTextContents()).toEqual(['2', '1', '1']);
+    expect(await tableRows(page, 'devices')).toEqual([['魏都区', '99.0%'], ['禹州市', '98.0%']]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows programmes: drowning indicators by unit and the water patrols by month with the May–Sep season', async () => {
+    const { page, problems } = await open(server.origin, '/programmes');
+    await page.locator('[data-testid="programme-drowning"] tbody tr').first().waitFor();
+    // hand-checked in fixture.ts: D1 禹州 1800 / 2000, 魏都 1700 / 2000
+    expect(await tableRows(page, 'programme-drowning')).toEqual([['禹州市', '90.0%'], ['魏都区', '85.0%']]);
+    expect(await page.locator('[data-testid="programme-bullying"]').textContent()).toContain('本期没有这些指标的县区数据');
+    // 水域巡查 2025-05 (1), 2025-07 (2), 2025-10 (1)
+    expect(await page.locator('[data-testid="patrols"] svg g[aria-label="text"]').first().locator('text').allTextContents()).toEqual(['1', '2', '1']);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
