@@ -15,6 +15,8 @@ import { LoaderError, publishedAt, runLoader, type Snapshot } from '../../lib/sn
 /** Chinese names of the reject reason codes of sources/contract.ts. */
 const REASONS: Record<RejectReason | FileRejectReason, string> = {
   missing_required: '缺少必填字段',
+  missing_one_of: '学校与区县均未填写',
+  early_date: '日期早于合理范围',
   bad_date: '日期无法识别',
   bad_number: '数值格式错误',
   bad_enum: '取值不在允许范围',
