@@ -174,3 +174,20 @@ describe('generated city scorecards: invariants for every period', () => {
   });
 });
 
+describe('generated city scorecards: reproducible', () => {
+  it('gives the same marts, to the last bit, when the transform runs again on the same data', async () => {
+    const fingerprint = async () =>
+      db.all<{ mart: string; digest: string }>(
+        `select 'school_scorecard' as mart, md5(string_agg(to_json(s)::varchar, '|' order by period, school_code)) as digest from marts.school_scorecard as s
+         union all select 'unit_scorecard', md5(string_agg(to_json(u)::varchar, '|' order by period, unit_code)) from marts.unit_scorecard as u
+         union all select 'short_boards', md5(string_agg(to_json(b)::varchar, '|' order by period, unit_code, school_code, board_rank)) from marts.short_boards as b
+         union all select 'indicator_values', md5(string_agg(to_json(v)::varchar, '|' order by period, unit_code, school_code, indicator_id)) from marts.indicator_values as v
+         union all select 'unit_indicator_ranking', md5(string_agg(to_json(r)::varchar, '|' order by period, unit_code, indicator_id)) from marts.unit_indicator_ranking as r`,
+      );
+    const before = await fingerprint();
+    const again = await runTransform(db);
+    expect(again.failures).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  }, 300_000);
+});
+

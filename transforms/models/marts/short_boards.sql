@@ -55,7 +55,8 @@ unit_attainment as (
     any_value(sort_order) as sort_order,
     any_value(definition_edition) as definition_edition,
     median(value) as value,
-    sum(points) / sum(max_points) as attainment
+    -- exact decimal sums, so a gap at the 4th decimal never depends on the order of aggregation
+    cast(sum(cast(points as decimal(18, 4))) / sum(cast(max_points as decimal(18, 4))) as double) as attainment
   from indicator_values
   group by period, unit_code, indicator_id
 ),

@@ -37,17 +37,19 @@ unit_values as (
     any_value(kind) as kind,
     any_value(direction) as direction,
     any_value(unit) as unit,
-    sum(numerator) filter (where status = 'ok') as numerator,
-    sum(denominator) filter (where status = 'ok') as denominator,
+    -- decimal sums (counts, hours to 6 decimals): the same result whatever the order of parallel aggregation
+    cast(sum(cast(round(numerator, 6) as decimal(38, 6))) filter (where status = 'ok') as double) as numerator,
+    cast(sum(cast(round(denominator, 6) as decimal(38, 6))) filter (where status = 'ok') as double) as denominator,
     case
       -- the denominator-weighted mean of the school values: the pooled rate, on the indicator's own scale
       when any_value(kind) = 'rate'
-        then sum(value * denominator) filter (where status = 'ok') / nullif(sum(denominator) filter (where status = 'ok'), 0)
-      when any_value(kind) = 'yes_no' then avg(value)
-      when any_value(kind) = 'deduction' then sum(value)
+        then cast(sum(cast(round(value * denominator, 6) as decimal(38, 6))) filter (where status = 'ok') as double)
+             / nullif(cast(sum(cast(round(denominator, 6) as decimal(38, 6))) filter (where status = 'ok') as double), 0)
+      when any_value(kind) = 'yes_no' then cast(sum(cast(value as decimal(18, 4))) as double) / count(value)
+      when any_value(kind) = 'deduction' then cast(sum(cast(value as decimal(18, 4))) as double)
       else median(value)
     end as value,
-    sum(points) / sum(max_points) as attainment,
+    cast(sum(cast(points as decimal(18, 4))) / sum(cast(max_points as decimal(18, 4))) as double) as attainment,
     count(*) as n_schools,
     count(*) filter (where status <> 'not_applicable') as n_schools_applicable
   from school_values

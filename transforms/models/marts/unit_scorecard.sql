@@ -60,10 +60,11 @@ school_means as (
     count(*) as n_schools,
     count(*) filter (where schools.is_vetoed) as n_vetoed_schools,
     sum(schools.enrollment) as enrollment,
-    avg(schools.score) as plain_mean,
+    cast(sum(cast(schools.score as decimal(18, 2))) as double) / count(*) as plain_mean,
     -- schools weighted by their students; a unit whose schools report no enrollment falls back to the plain mean
     case when sum(coalesce(schools.enrollment, 0)) > 0
-      then sum(schools.score * coalesce(schools.enrollment, 0)) / sum(coalesce(schools.enrollment, 0))
+      -- scores carry 2 decimals: exact decimal sums, independent of the order of aggregation
+      then cast(sum(cast(schools.score as decimal(18, 2)) * coalesce(schools.enrollment, 0)) as double) / sum(coalesce(schools.enrollment, 0))
     end as weighted_mean
   from schools
   group by schools.period, schools.unit_code
@@ -73,7 +74,7 @@ supervision as (
   select
     period,
     unit_code,
-    sum(points) as earned_points,
+    cast(sum(cast(points as decimal(18, 4))) as double) as earned_points,
     sum(max_points) as applicable_points
   from indicator_values
   group by all
