@@ -9,6 +9,7 @@
 //
 // Grain of the output: one JSON document; by_period[p].open one row per age band and level,
 // overdue_major one row per hazard, funnel one object, recurrence one row per unit.
+import { rowsOfPeriod } from '../../lib/periods.ts';
 import { runLoader, type Snapshot } from '../../lib/snapshot.ts';
 
 /** Age bands of an open hazard, in days since it was found (upper bounds inclusive). */
@@ -54,7 +55,6 @@ async function hazards(snapshot: Snapshot) {
     `select r.period, r.unit_code, r.unit_name, r.value, r.numerator::integer as n_recurred, r.denominator::integer as n_hazards, r.rank
      from marts.unit_indicator_ranking r where r.indicator_id = 'A5' order by r.period, r.rank nulls last, r.unit_code`,
   );
-  const pick = <T extends { period: string }>(rows: T[], period: string) => rows.filter((r) => r.period === period).map(({ period: _, ...r }) => r);
   return {
     scope: snapshot.scope,
     age_bands: AGE_BANDS.map((b) => b.band),
@@ -63,10 +63,10 @@ async function hazards(snapshot: Snapshot) {
         p,
         {
           as_of_on,
-          open: pick(open, p),
-          overdue_major: pick(overdue, p),
-          funnel: pick(funnel, p)[0] ?? { n_found: 0, n_due: 0, n_rectified: 0, n_on_time: 0 },
-          recurrence: pick(recurrence, p),
+          open: rowsOfPeriod(open, p),
+          overdue_major: rowsOfPeriod(overdue, p),
+          funnel: rowsOfPeriod(funnel, p)[0] ?? { n_found: 0, n_due: 0, n_rectified: 0, n_on_time: 0 },
+          recurrence: rowsOfPeriod(recurrence, p),
         },
       ]),
     ),

@@ -7,6 +7,7 @@
 //
 // Grain of the output: one JSON document; by_period[p].by_category one row per category
 // and severity, by_unit one row per unit, schools one row per school with a case.
+import { rowsOfPeriod } from '../../lib/periods.ts';
 import { runLoader, type Snapshot } from '../../lib/snapshot.ts';
 import { SENSITIVE_CATEGORIES, suppressSmall } from '../../lib/suppress.ts';
 
@@ -59,12 +60,11 @@ async function incidents(snapshot: Snapshot) {
     n_deaths: suppressSmall(n_deaths),
     sensitive: Object.fromEntries(SENSITIVE_CATEGORIES.map((c) => [c, suppressSmall(sensitive[c] ?? 0)])),
   }));
-  const pick = <T extends { period: string }>(rows: T[], period: string) => rows.filter((r) => r.period === period).map(({ period: _, ...r }) => r);
   return {
     scope: snapshot.scope,
     sensitive_categories: SENSITIVE_CATEGORIES,
     by_period: Object.fromEntries(
-      periods.map((p) => [p, { by_category: pick(byCategory, p), by_unit: pick(byUnit, p), schools: pick(published, p).sort((a, b) => b.n_other - a.n_other || a.school_code.localeCompare(b.school_code)) }]),
+      periods.map((p) => [p, { by_category: rowsOfPeriod(byCategory, p), by_unit: rowsOfPeriod(byUnit, p), schools: rowsOfPeriod(published, p).sort((a, b) => b.n_other - a.n_other || a.school_code.localeCompare(b.school_code)) }]),
     ),
   };
 }
