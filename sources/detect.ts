@@ -385,15 +385,19 @@ async function firstXlsxRow(path: string): Promise<string[]> {
   return rows.length ? rows[headerRowIndex(rows)] : [];
 }
 
-/** Landing order: the school registry (wave 0) before everything checked against it (wave 1). */
-export async function landingWave(path: string): Promise<number> {
+/**
+ * Where a file lands in a run: the school registry (wave 0) before everything checked against it
+ * (wave 1); `source` is the detected source, or null when the headers match none (the ingest then
+ * refuses the file with the full explanation).
+ */
+export async function landingLane(path: string): Promise<{ wave: number; source: SourceName | null }> {
   try {
     const head = await readHead(path);
-    if (head.length === 0 || notTextReason(head)) return 1;
+    if (head.length === 0 || notTextReason(head)) return { wave: 1, source: null };
     const format = detectFormat(head);
-    const headers = await sniffHeaders(path, format, head);
-    return mapHeaders(CONTRACTS.schools, headers).missingRequired.length === 0 ? 0 : 1;
+    const { contract } = detectSource(await sniffHeaders(path, format, head));
+    return { wave: contract.source === 'schools' ? 0 : 1, source: contract.source };
   } catch {
-    return 1;
+    return { wave: 1, source: null };
   }
 }

@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { rawTableName, LINEAGE_COLUMNS } from '../warehouse/raw-tables.ts';
 import type { SourceName } from './contract.ts';
-import { detectFormat, detectSource, landingWave, notTextReason, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
+import { detectFormat, detectSource, landingLane, notTextReason, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
 import { piiSalt } from './pii.ts';
 import { EmptyFileError, openFile, quoteIdent, UnreadableFileError } from './readers.ts';
 import { malformedRawSql, rawValueColumns, validateRows } from './validate.ts';
@@ -55,23 +55,35 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Files under `path` (or `path` itself) that look like exports, the school registry first. */
-export async function listExportFiles(path: string): Promise<string[]> {
+export interface ExportFile {
+  path: string;
+  /** 0 for the school registry, 1 for everything checked against it. */
+  wave: number;
+  /** Detected from the headers; null when they match no source (the ingest says why). */
+  source: SourceName | null;
+}
+
+/**
+ * Files under `path` (or `path` itself) that look like exports, in landing order: the school
+ * registry first, then by path — so of two exports of the same records (an export and its
+ * corrected re-export) the one that sorts later lands later and supersedes.
+ */
+export async function listExportFiles(path: string): Promise<ExportFile[]> {
   const info = await stat(path);
-  if (info.isFile()) return [resolve(path)];
+  if (info.isFile()) return [{ path: resolve(path), ...(await landingLane(path)) }];
   const files: string[] = [];
   for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
     if (entry.isFile() && INGESTIBLE.test(entry.name) && !NOT_AN_EXPORT.test(entry.name)) files.push(resolve(entry.parentPath, entry.name));
   }
   // The registry first: other sources' school codes are checked against it.
-  const waves = new Map(await Promise.all(files.map(async (f) => [f, await landingWave(f)] as const)));
-  return files.sort((a, b) => waves.get(a)! - waves.get(b)! || a.localeCompare(b));
+  const lanes = await Promise.all(files.map(async (f) => ({ path: f, ...(await landingLane(f)) })));
+  return lanes.sort((a, b) => a.wave - b.wave || a.path.localeCompare(b.path));
 }
 
 /** Lands every export under `path`; a file that fails unexpectedly is reported and the others still land. */
 export async function ingestPath(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
-  for (const file of await listExportFiles(path)) {
+  for (const { path: file } of await listExportFiles(path)) {
     try {
       results.push(await ingestFile(db, file, options));
     } catch (error) {

@@ -21,6 +21,12 @@ export interface DiscoveredFile {
   bytes: number;
   /** Files of a lower wave are landed before any file of a higher one (default 0). */
   wave?: number;
+  /**
+   * Files of one lane (one source) land one after another, in discovery order, so a corrected
+   * re-export always supersedes the export it corrects whatever the parallelism and retries;
+   * different lanes land in parallel. Default: a lane of its own.
+   */
+  lane?: string;
 }
 
 export interface IngestOutcome {

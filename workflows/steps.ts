@@ -10,7 +10,6 @@ import { initWarehouse } from '../warehouse/init.ts';
 import { publicationBlockers } from '../warehouse/publication.ts';
 import { publishSnapshot } from '../warehouse/snapshot.ts';
 import { ingestFile, listExportFiles, sha256File } from '../sources/ingest.ts';
-import { landingWave } from '../sources/detect.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { scoreSummary } from '../transforms/scorecards.ts';
 import { currentPeriods } from '../transforms/periods.ts';
@@ -44,9 +43,10 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
         }
         const landed = new Set((await db.all<{ sha256: string }>('select distinct sha256 from audit.batches')).map((r) => r.sha256));
         const found: DiscoveredFile[] = [];
-        for (const path of await listExportFiles(inboxDir)) {
+        for (const { path, wave, source } of await listExportFiles(inboxDir)) {
           const sha256 = await sha256File(path);
-          if (!landed.has(sha256)) found.push({ path, sha256, bytes: statSync(path).size, wave: await landingWave(path) });
+          if (landed.has(sha256)) continue;
+          found.push({ path, sha256, bytes: statSync(path).size, wave, lane: source ?? path });
         }
         return found;
       }),

@@ -47,7 +47,7 @@ export interface PipelineInput {
   scaleOut?: boolean;
   /** Parse task queue name (default 'safecampus-parse'). */
   parseTaskQueue?: string;
-  /** Child ingest workflows in flight at once (landing is serialised by the warehouse worker anyway). Default 4. */
+  /** Lanes (sources) ingesting at once; a lane lands its files one after another. Default 4. */
   maxParallelIngests?: number;
   /** Heartbeat timeout of the long steps: how fast a crashed worker's step is retried. Default '1 minute'. */
   heartbeatTimeout?: string | number;
@@ -266,15 +266,23 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
   // 2. ingest each file (its own child workflow, deterministic id)
   progress.step = 'ingest';
   // Wave by wave: the school registry lands before the exports whose school codes are checked against it.
+  // Within a wave, lanes (sources) land in parallel and a lane's files one after another, in order.
+  const outcomes = new Map<DiscoveredFile, IngestOutcome>();
   const waves = [...new Set(files.map((f) => f.wave ?? 0))].sort((a, b) => a - b);
   for (const wave of waves) {
-    const outcomes = await mapLimited(files.filter((f) => (f.wave ?? 0) === wave), input.maxParallelIngests ?? 4, async (file) => {
-      const outcome = await ingestOne(input, file, heartbeatTimeout);
-      progress.filesDone += 1;
-      return outcome;
+    const lanes = new Map<string, DiscoveredFile[]>();
+    for (const file of files.filter((f) => (f.wave ?? 0) === wave)) {
+      const lane = file.lane ?? file.path;
+      lanes.set(lane, [...(lanes.get(lane) ?? []), file]);
+    }
+    await mapLimited([...lanes.values()], input.maxParallelIngests ?? 4, async (laneFiles) => {
+      for (const file of laneFiles) {
+        outcomes.set(file, await ingestOne(input, file, heartbeatTimeout));
+        progress.filesDone += 1;
+      }
     });
-    summary.ingests.push(...outcomes);
   }
+  summary.ingests.push(...files.map((file) => outcomes.get(file)!));
   for (const outcome of summary.ingests) {
     summary.files[outcome.status] += 1;
     summary.rowsLanded += outcome.rowsLanded;

@@ -109,7 +109,7 @@ describe('one folder of broken files', () => {
   });
 
   it('ignores Excel lock files (~$name.xlsx)', async () => {
-    expect((await listExportFiles(dir)).some((f) => f.includes('~$'))).toBe(false);
+    expect((await listExportFiles(dir)).some((f) => f.path.includes('~$'))).toBe(false);
   });
 
   it('truncated CSV: the cut-off last row is a malformed_row reject with its row number, the rest lands', async () => {

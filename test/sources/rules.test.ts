@@ -10,7 +10,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { CONTRACTS } from '../../sources/contracts.ts';
-import { landingWave } from '../../sources/detect.ts';
+import { landingLane } from '../../sources/detect.ts';
 import { ingestFile } from '../../sources/ingest.ts';
 import { fixture, folderWith, NOW, openWarehouse, rawRows, rejectsOf } from './helpers.ts';
 
@@ -158,6 +158,6 @@ describe('title rows above the header', () => {
 
   it('a registry with title rows is still recognised as the registry, and lands first', async () => {
     const dir = folderWith({ 'registry.csv': '学校基础信息表（2025年秋季）\n学校标识码,学校名称,所属区县代码,学校类型,在校生数,填报日期\n2141010001,魏都区实验一小,411002,小学,1260,2025-09-01\n' });
-    expect(await landingWave(join(dir, 'registry.csv'))).toBe(0);
+    expect(await landingLane(join(dir, 'registry.csv'))).toEqual({ wave: 0, source: 'schools' });
   });
 });

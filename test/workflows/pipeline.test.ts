@@ -200,6 +200,28 @@ describe('pipeline workflow', () => {
     expect(second.ingests[0]?.message).toMatch(new RegExp(`ingest-${files[0]!.sha256}`));
   }, 30_000);
 
+  it('files of one source land in discovery order, even when the first one needs a retry', async () => {
+    const original = { ...file('cases_2025.csv'), lane: 'cases' };
+    const revised = { ...file('cases_2025.revised.csv'), lane: 'cases' };
+    const alerts = { ...file('alerts_2025.ndjson'), lane: 'alerts' };
+    const fake = fakeDeps({
+      files: [alerts, original, revised],
+      ingest: (f, attempt) => {
+        if (f === original || f.sha256 === original.sha256) {
+          if (attempt === 1) throw new Error('transient: the warehouse file is busy');
+        }
+        return {};
+      },
+    });
+    const summary = await run(fake.deps);
+    expect(summary.files).toMatchObject({ discovered: 3, landed: 3, failed: 0 });
+    expect(fake.ingestCalls.get(original.sha256)).toBe(2);
+    const landed = fake.calls.filter((c) => c.startsWith('ingested ')).map((c) => c.slice('ingested /inbox/'.length));
+    // the corrected re-export lands after the export it corrects, so it supersedes it
+    expect(landed.filter((name) => name.startsWith('cases'))).toEqual(['cases_2025.csv', 'cases_2025.revised.csv']);
+    expect(summary.ingests.map((o) => o.file)).toEqual([alerts, original, revised].map((f) => f.path)); // discovery order
+  }, 30_000);
+
   it('two overlapping runs ingest a shared file once', async () => {
     const shared = file('cases.csv');
     const fake = fakeDeps({
