@@ -339,6 +339,17 @@ export interface CoreIntMeasuresRegistry {
   is_required: boolean;
 }
 
+/** core.int_school_measures */
+export interface CoreIntSchoolMeasures {
+  period_id: string;
+  school_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  is_required: boolean;
+}
+
 /** core.int_school_periods */
 export interface CoreIntSchoolPeriods {
   period_id: string;
@@ -771,6 +782,7 @@ export interface Database {
   'core.int_measures_inspections': CoreIntMeasuresInspections;
   'core.int_measures_programmes': CoreIntMeasuresProgrammes;
   'core.int_measures_registry': CoreIntMeasuresRegistry;
+  'core.int_school_measures': CoreIntSchoolMeasures;
   'core.int_school_periods': CoreIntSchoolPeriods;
   'core.int_school_vetoes': CoreIntSchoolVetoes;
   'core.int_unit_measures': CoreIntUnitMeasures;

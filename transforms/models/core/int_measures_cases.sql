@@ -84,21 +84,9 @@ h1 as (
   group by school_periods.period_id, school_periods.school_code
 ),
 
-unioned as (
+final as (
   select * from e2
   union all by name select * from h1
-),
-
-final as (
-  select
-    period_id,
-    school_code,
-    formula,
-    cast(numerator as double) as numerator,
-    cast(denominator as double) as denominator,
-    cast(value as double) as value,
-    is_required
-  from unioned
 )
 
 select * from final

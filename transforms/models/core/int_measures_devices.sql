@@ -109,7 +109,7 @@ b5 as (
   group by all
 ),
 
-unioned as (
+final as (
   select
     period_id,
     school_code,
@@ -121,18 +121,6 @@ unioned as (
   from uptime
   union all by name
   select * from b5
-),
-
-final as (
-  select
-    period_id,
-    school_code,
-    formula,
-    cast(numerator as double) as numerator,
-    cast(denominator as double) as denominator,
-    cast(value as double) as value,
-    is_required
-  from unioned
 )
 
 select * from final

@@ -192,25 +192,13 @@ a5 as (
    and hazards_found.school_code = school_periods.school_code
 ),
 
-unioned as (
+final as (
   select * from a1
   union all by name select * from a2
   union all by name select * from a3
   union all by name select * from a4
   union all by name select * from c3
   union all by name select * from a5
-),
-
-final as (
-  select
-    period_id,
-    school_code,
-    formula,
-    cast(numerator as double) as numerator,
-    cast(denominator as double) as denominator,
-    cast(value as double) as value,
-    is_required
-  from unioned
 )
 
 select * from final

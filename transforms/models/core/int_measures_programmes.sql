@@ -295,24 +295,12 @@ f2 as (
   from screening
 ),
 
-unioned as (
+final as (
   select * from c1
   union all by name select * from term_values
   union all by name select * from d2
   union all by name select * from f1
   union all by name select * from f2
-),
-
-final as (
-  select
-    period_id,
-    school_code,
-    formula,
-    cast(numerator as double) as numerator,
-    cast(denominator as double) as denominator,
-    cast(value as double) as value,
-    is_required
-  from unioned
 )
 
 select * from final

@@ -58,12 +58,7 @@ required_flags as (
 ),
 
 school_measures as (
-  select * from core.int_measures_inspections
-  union all by name select * from core.int_measures_registry
-  union all by name select * from core.int_measures_devices
-  union all by name select * from core.int_measures_programmes
-  union all by name select * from core.int_measures_alerts
-  union all by name select * from core.int_measures_cases
+  select * from core.int_school_measures
 ),
 
 unit_measures as (

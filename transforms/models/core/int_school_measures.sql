@@ -1,0 +1,34 @@
+-- grain: one row per period, school and school-level formula: every measure of the six int_measures_* models, typed once
+-- unique: period_id, school_code, formula
+-- not_null: period_id, school_code, formula, is_required
+-- relationships: period_id -> core.dim_periods.period_id
+-- title: 学校指标计量（汇总） | school measures (all formulas)
+-- column: period_id | 统计周期编号 | period id
+-- column: school_code | 学校标识码 | school code
+-- column: formula | 指标公式键（定义文件 formula，如 on_time_rectification_rate） | formula key (the definition file’s formula, e.g. on_time_rectification_rate)
+-- column: numerator | 分子（计数、时长或人数，见 docs/scoring.md） | numerator (a count, hours or students; see docs/scoring.md)
+-- column: denominator | 分母（同上） | denominator (likewise)
+-- column: value | 指标值；无可计量内容时为空 | the measured value; empty when there is nothing to measure
+-- column: is_required | 本周期是否有此项要求（如该周期无学期结束则为否） | whether the period holds a requirement (false e.g. when no term ends in it)
+with unioned as (
+  select * from core.int_measures_inspections
+  union all by name select * from core.int_measures_registry
+  union all by name select * from core.int_measures_devices
+  union all by name select * from core.int_measures_programmes
+  union all by name select * from core.int_measures_alerts
+  union all by name select * from core.int_measures_cases
+),
+
+final as (
+  select
+    period_id,
+    school_code,
+    formula,
+    cast(numerator as double) as numerator,
+    cast(denominator as double) as denominator,
+    cast(value as double) as value,
+    is_required
+  from unioned
+)
+
+select * from final
