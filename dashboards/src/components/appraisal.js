@@ -82,7 +82,7 @@ export function MethodComparisonTable(c, {highlight = null} = {}) {
     caption: "名次（得分；TOPSIS 法为贴近度）",
     testId: "method-comparison",
     sort: {key: "points"},
-    rowClass: (d) => [d.differs && "sc-differs", d.unit_code === highlight && "sc-highlight"].filter(Boolean).join(" ") || null
+    rowClass: (d) => (d.unit_code === highlight ? "sc-highlight" : null)
   });
 }
 
