@@ -83,8 +83,8 @@ export interface MethodComparison {
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Reads the inputs of compareMethods for a period from the marts. */
-export async function readMethodInputs(db: Warehouse, period: string): Promise<MethodInputs> {
+/** Reads the inputs of compareMethods for a period from the marts (of a warehouse, or of a snapshot behind the site's read layer). */
+export async function readMethodInputs(db: Pick<Warehouse, 'all'>, period: string): Promise<MethodInputs> {
   const units = await db.all<RankedUnit>(
     `select unit_code, unit_name, score, rank, supervision_score from marts.unit_scorecard
      where period = $1 and rank is not null order by rank, unit_code`,

@@ -70,7 +70,7 @@ export type EditionInfo = {
   definition_sha256: string;
 }
 
-export async function readEdition(db: Warehouse, edition: number): Promise<EditionInfo> {
+export async function readEdition(db: Pick<Warehouse, 'one'>, edition: number): Promise<EditionInfo> {
   const row = await db.one<EditionInfo>(
     'select edition, version, title_zh, definition_path, definition_sha256 from ref.definition_editions where edition = $1',
     [edition],

@@ -11,7 +11,8 @@
 // unit-scoped for free; unit-level aggregates of other units (the ranking) stay visible.
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Params, Row, Warehouse } from '../../warehouse/connection.ts';
 import { SCHOOL_REGISTRIES, isUnitCode, quoteIdent, viewSql, type TableInfo } from './scope.ts';
 
 export interface ScopeUnit {
@@ -25,7 +26,7 @@ export interface Snapshot {
   /** The unit this build is scoped to, or null for the whole city. */
   scope: ScopeUnit | null;
   /** Runs a query and returns plain JSON-safe rows (BIGINT/DECIMAL → number, timestamps → 'YYYY-MM-DD HH:MM:SS' Shanghai wall time). */
-  query<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]>;
   /** Whether the snapshot has the table `schema.table`. */
   has(table: string): boolean;
   close(): void;
@@ -79,7 +80,7 @@ export async function openSnapshot({ path: given, unit = null, requiredTables = 
     connection.closeSync();
     instance.closeSync();
   };
-  const query = async <T>(sql: string, params?: Record<string, DuckDBValue>): Promise<T[]> => {
+  const query = async <T>(sql: string, params?: Params): Promise<T[]> => {
     const reader = await connection.runAndReadAll(sql, params);
     return reader.getRowObjectsJS().map((row) => toJsonValue(row) as T);
   };
@@ -151,6 +152,14 @@ export async function foreignSchools(path: string, unit: string): Promise<{ code
   } finally {
     snapshot.close();
   }
+}
+
+/** The snapshot read like a Warehouse (`all`, `one`), for code shared with the reports (reports/methods.ts). */
+export function warehouseReader(snapshot: Snapshot): Pick<Warehouse, 'all' | 'one'> {
+  return {
+    all: <T extends Row = Row>(sql: string, params?: Params) => snapshot.query<T>(sql, params),
+    one: async <T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> => (await snapshot.query<T>(sql, params))[0],
+  };
 }
 
 /** Opens the snapshot named by SAFECAMPUS_SNAPSHOT, scoped by SAFECAMPUS_UNIT (see buildSite). */

@@ -9,6 +9,7 @@
 // (rejects' raw rows and messages, test samples) carry RAW_MARKER so tests can check
 // that no page ever shows them.
 import { DuckDBInstance } from '@duckdb/node-api';
+import { loadDefinition } from '../../transforms/definitions/load.ts';
 
 export interface FixtureUnitRow {
   unit_code: string;
@@ -90,6 +91,20 @@ export const FIXTURE_SCHOOLS: FixtureSchoolRow[] = [
  *   心理危机 cases, 经开区长村张小学 one death: published as "<3", 3 and "<3".
  * - 魏都区 2025 indicators: A3 90.0% 4.33/6 未达标 (rank 2), B2 99.0% 4/4 达标, I1 90.0% 3.75/5 未达标;
  *   its short board A3 (72.2% against a median of 75.0%).
+ * - 年度考核 2025 method comparison (reports/methods.ts, shipped 2025 definition) over the ranked
+ *   units 禹州, 魏都, 鄢陵, 经开区 (official ranks 1, 2, 2, 4):
+ *   AHP: a school's score = 100 × Σ w_d·earned_d/applicable_d ÷ Σ w_d over its domains (A3 points
+ *   6 × (rate − 0.7) / 0.3, no data = 0 of 6); a unit = 0.85 × enrollment-weighted mean + 0.15 ×
+ *   supervision. 禹州 (100, 86.67, 0; 1200/900/200 students) 0.85 × 86.09 + 0.15 × 91.33 = 86.87;
+ *   鄢陵 (66.67, 66.67) 0.85 × 66.67 + 12.75 = 69.42; 经开区 (0, 33.33; 300/600) 18.89 + 9.60 = 28.49;
+ *   魏都 (实验小学 A 9/12 with F 0/4: 75 × wA / (wA + wF) = 56.66 at wA 0.2713, wF 0.0878; 育才 16.67;
+ *   一中 100; 1500/800/1000) 0.85 × 60.10 + 12.75 = 63.83 → AHP ranks 禹州 1, 鄢陵 2, 魏都 3, 经开区 4.
+ *   Entropy and TOPSIS use the criteria every ranked unit has: A3 (attainment 0.9, 0.722, 0.5, 0.2)
+ *   and I1 (0.95, 0.75, 0.75, 0.25); A2 and B2 are left out. 禹州 is best and 经开区 worst on both
+ *   and 魏都 ≥ 鄢陵 on both, so any positive weights rank them 1, 2, 3, 4 (TOPSIS closeness 1 and 0 at
+ *   the ends). Entropy weights 0.5318 / 0.4682: 禹州 100 × (0.5318 × 0.9 + 0.4682 × 0.95) = 92.34,
+ *   魏都 73.52, 鄢陵 61.71, 经开区 22.34. TOPSIS weights by points 0.85 × 6 : 0.15 × 5 = 0.8718 / 0.1282;
+ *   魏都 d+ 0.1230, d− 0.3603 → 0.7455; 鄢陵 0.4336. So 魏都 (AHP 3) and 鄢陵 (entropy, TOPSIS 3) differ.
  */
 const SCORING_SQL = `
   alter table marts.indicator_values add column indicator_name varchar;
@@ -108,6 +123,9 @@ const SCORING_SQL = `
     ('2025', '411002', '2141002001', '魏都区实验小学', 'A4', 1, 1, NULL, 'ok', '重大隐患超期', 'A', '项', 3, 6, 4),
     ('2025', '411002', '2141002001', '魏都区实验小学', 'D2', NULL, NULL, NULL, 'not_applicable', '水域巡查', 'D', '%', NULL, NULL, 15),
     ('2025', '411002', '2141002001', '魏都区实验小学', 'F1', NULL, NULL, NULL, 'no_data', '心理测评覆盖率', 'F', '%', 0, 4, 20);
+  alter table marts.indicator_values add column scope varchar;
+  alter table marts.indicator_values add column definition_edition integer default 2025;
+  update marts.indicator_values set scope = case when school_code is null then 'unit' else 'school' end;
 
   alter table marts.unit_indicator_ranking add column indicator_name varchar;
   alter table marts.unit_indicator_ranking add column unit varchar default '%';
@@ -130,6 +148,7 @@ const SCORING_SQL = `
   create table ref.indicators (edition integer, indicator_id varchar, domain_id varchar, indicator_name_zh varchar, unit varchar, points double, sort_order integer);
   insert into ref.indicators values (2025, 'A2', 'A', '检查项合格率', '%', 5, 2), (2025, 'A3', 'A', '隐患按期整改率', '%', 6, 3),
     (2025, 'B2', 'B', '一键报警在线率', '%', 4, 7), (2025, 'I1', 'I', '交办函按期反馈率', '%', 5, 26);
+  create table ref.definition_editions (edition integer, version varchar, title_zh varchar, definition_path varchar, definition_sha256 varchar);
   create table ref.domains (edition integer, domain_id varchar, domain_name_zh varchar, points integer, sort_order integer);
   insert into ref.domains values (2025, 'A', '隐患排查治理', 25, 1), (2025, 'B', '人防技防', 20, 2), (2025, 'C', '消防与演练', 10, 3),
     (2025, 'D', '防溺水', 10, 4), (2025, 'E', '防欺凌', 10, 5), (2025, 'F', '心理健康', 10, 6), (2025, 'G', '预警处置', 10, 7), (2025, 'H', '事故案件', 5, 8);
@@ -377,6 +396,13 @@ export async function createFixtureSnapshot(path: string): Promise<void> {
         ('run-0003', '2026-01-06 02:00:00', NULL, 'failed');
     `);
     await connection.run(SCORING_SQL);
+    // scored with the shipped 2025 definition: the 年度考核 method comparison uses its AHP matrix and unit-score weights
+    const definition = loadDefinition(2025);
+    await connection.run(`insert into ref.definition_editions values (2025, '2025.1', $title, $path, $sha256)`, {
+      title: definition.title.zh,
+      path: definition.source.path,
+      sha256: definition.source.sha256,
+    });
   } finally {
     connection.closeSync();
     instance.closeSync();

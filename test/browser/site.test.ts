@@ -5,25 +5,14 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type BuildSiteResult } from '../../dashboards/build.ts';
 import { FIXTURE_BATCHES, FIXTURE_FRESHNESS, FIXTURE_SCHOOLS, FIXTURE_UNITS, RAW_MARKER, createFixtureSnapshot } from './fixture.ts';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
 import { serveStatic, type StaticServer } from '../../dashboards/serve.ts';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium, openPage, tableRows } from './chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Screenshots go here when set (e.g. SAFECAMPUS_SHOTS_DIR=/tmp/shots). */
 const SHOTS_DIR = process.env.SAFECAMPUS_SHOTS_DIR;
 const SCOPED_UNIT = '411002';
@@ -152,7 +141,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
   beforeAll(async () => {
     server = await serveStatic(site.outDir);
     scopedServer = await serveStatic(scoped.outDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -161,34 +150,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     await scopedServer?.close();
   });
 
-  /** Opens a page and records console errors, failed requests and requests off its origin. */
-  async function open(origin: string, path: string): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.origin !== origin && url.protocol !== 'data:' && url.protocol !== 'blob:') {
-        problems.push(`foreign request: ${request.url()}`);
-      }
-    });
-    page.on('requestfailed', (request) => problems.push(`failed request: ${request.url()} ${request.failure()?.errorText}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-    });
-    await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
-    return { page, problems };
-  }
-
-  /** Rows of a table as arrays of cell texts. */
-  async function tableRows(page: Page, testId: string): Promise<string[][]> {
-    return page
-      .locator(`[data-testid="${testId}"] tbody tr`)
-      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')));
-  }
+  const open = (origin: string, path: string): Promise<{ page: Page; problems: string[] }> => openPage(browser, origin, path);
 
   for (const [label, which] of [['city-wide', 'site'], ['unit-scoped', 'scoped']] as const) {
     it(`loads every page of the ${label} build with no console error, failed or foreign request, and the sidebar lists them`, async () => {
@@ -490,7 +452,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     await page.close();
   }, 60_000);
 
-  it('shows only the approved appraisal, with its sign-off and the ranking of its year', async () => {
+  it('shows only the approved appraisal, with its sign-off, the ranking of its year and the method comparison', async () => {
     const { page, problems } = await open(server.origin, '/appraisal');
     await page.locator('[data-testid="appraisal-ranking"] tbody tr').first().waitFor();
     expect(await page.locator('[data-testid="period-select"] option').allTextContents()).toEqual(['2025年']);
@@ -505,8 +467,30 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
       ['4', '许昌经济技术开发区', '62.30', '合格'],
       ['不排名', '市直', '90.20', '优秀'],
     ]);
+    // the method comparison, hand-checked in fixture.ts: a rank unlike the official one is bold with an arrow
+    const comparison = [
+      ['禹州市', '1（88.50）', '1（86.87）', '1（92.34）', '1（1.0000）', '一致'],
+      ['魏都区', '2（85.00）', '3 ↓1（63.83）', '2（73.52）', '2（0.7455）', '有差异'],
+      ['鄢陵县', '2（85.00）', '2（69.42）', '3 ↓1（61.71）', '3 ↓1（0.4336）', '有差异'],
+      ['许昌经济技术开发区', '4（62.30）', '4（28.49）', '4（22.34）', '4（0.0000）', '一致'],
+    ];
+    expect(await tableRows(page, 'method-comparison')).toEqual(comparison);
+    expect(await page.locator('[data-testid="method-comparison"] .sc-rank-diff').allTextContents()).toEqual(['3 ↓1', '3 ↓1', '3 ↓1']);
+    await page.locator('[data-testid="method-comparison"] th[data-key="ahp"] button').click();
+    expect((await tableRows(page, 'method-comparison')).map((r) => r[0])).toEqual(['禹州市', '鄢陵县', '魏都区', '许昌经济技术开发区']);
+    const notes = await page.locator('[data-testid="method-notes"]').textContent();
+    expect(notes).toContain('年度考核的正式排名以此为准');
+    expect(notes).toContain('隐患排查治理 27%');
+    expect(notes).toContain('未纳入：B2 一键报警在线率、A2 检查项合格率');
     expect(problems).toEqual([]);
     await page.close();
+    // a unit-scoped build shows the same city-level comparison (AHP needs every unit's schools), its own unit highlighted
+    const own = await open(scopedServer.origin, '/appraisal');
+    await own.page.locator('[data-testid="method-comparison"] tbody tr').first().waitFor();
+    expect(await tableRows(own.page, 'method-comparison')).toEqual(comparison);
+    expect(await own.page.locator('[data-testid="method-comparison"] tr.sc-highlight td[data-key="unit_name"]').textContent()).toBe('魏都区');
+    expect(own.problems).toEqual([]);
+    await own.page.close();
   }, 60_000);
 
   it('lists every table of the data dictionary and filters tables and columns as one types', async () => {

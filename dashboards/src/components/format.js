@@ -33,3 +33,8 @@ export function dateTime(iso) {
     hourCycle: "h23"
   }).format(date);
 }
+
+/** Integer ticks for a count axis up to `max` (Plot's default would label 0.2, 0.4, … as "0"). */
+export function countTicks(max) {
+  return max <= 10 ? Array.from({length: max + 1}, (_, i) => i) : undefined;
+}

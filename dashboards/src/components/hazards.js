@@ -1,7 +1,7 @@
 // Charts and tables of the 隐患治理 page; data from data/hazards.json.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {int, pct} from "./format.js";
+import {countTicks, int, pct} from "./format.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -10,11 +10,6 @@ const LEVELS = [
   {key: "较大", color: palette.orange},
   {key: "重大", color: palette.vermillion}
 ];
-
-/** Integer ticks for a count axis (Plot's default would label 0.2, 0.4, … as "0"). */
-function countTicks(max) {
-  return max <= 10 ? Array.from({length: max + 1}, (_, i) => i) : undefined;
-}
 
 function legend(items) {
   return h("div", {class: "sc-legend"}, items.map((s) => h("span", {}, h("i", {class: "sc-swatch", style: `background:${s.color}`}), s.key)));

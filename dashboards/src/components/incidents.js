@@ -1,7 +1,7 @@
 // Charts and tables of the 事故案件 page; data from data/incidents.json.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {int} from "./format.js";
+import {countTicks, int} from "./format.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -26,7 +26,7 @@ export function CategoryChart(rows, {width}) {
     marginRight: 48,
     marginBottom: 40,
     style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
-    x: {label: "案件数（起）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d"},
+    x: {label: "案件数（起）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d", ticks: countTicks(Math.max(...totals.values()))},
     y: {domain: order, label: null, tickSize: 0},
     color: {domain: present.map((s) => s.key), range: present.map((s) => s.color)},
     marks: [
@@ -58,18 +58,22 @@ function published(value) {
   return typeof value === "number" ? int(value) : value;
 }
 
-/** School rows as incidents.json publishes them (sensitive counts and deaths already suppressed). */
+/**
+ * School rows as incidents.json publishes them (sensitive counts and deaths already suppressed).
+ * Short headers, and names that wrap, so the table fits a 1280 px screen without scrolling.
+ * 其他案件 = cases outside the sensitive categories; 受伤 / 死亡 = people.
+ */
 export function SchoolCaseTable(rows, {sensitive, showUnit = true}) {
   return SortableTable(
     rows,
     [
-      {key: "school_name", label: "学校"},
+      {key: "school_name", label: "学校", wrap: true},
       {key: "school_code", label: "学校标识码"},
-      ...(showUnit ? [{key: "unit_name", label: "县区"}] : []),
-      {key: "n_other", label: "一般类别案件", numeric: true, format: (d) => int(d.n_other)},
+      ...(showUnit ? [{key: "unit_name", label: "县区", wrap: true}] : []),
+      {key: "n_other", label: "其他案件", numeric: true, format: (d) => int(d.n_other)},
       ...sensitive.map((c) => ({key: `s:${c}`, label: c, numeric: true, sortValue: (d) => (d.sensitive[c] === "<3" ? 1 : d.sensitive[c]), format: (d) => published(d.sensitive[c])})),
-      {key: "n_injured", label: "受伤人数", numeric: true, format: (d) => int(d.n_injured)},
-      {key: "n_deaths", label: "死亡人数", numeric: true, sortValue: (d) => (d.n_deaths === "<3" ? 1 : d.n_deaths), format: (d) => published(d.n_deaths)}
+      {key: "n_injured", label: "受伤", numeric: true, format: (d) => int(d.n_injured)},
+      {key: "n_deaths", label: "死亡", numeric: true, sortValue: (d) => (d.n_deaths === "<3" ? 1 : d.n_deaths), format: (d) => published(d.n_deaths)}
     ],
     {testId: "school-cases", sort: {key: "n_other", descending: true}}
   );

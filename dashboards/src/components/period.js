@@ -23,6 +23,14 @@ export function periodLabel(period) {
   return found ? found.kind.label(found.match) : String(period);
 }
 
+/** A short name for a chart axis, e.g. "2025-T1" → "2025春", "2025-Q3" → "2025Q3"; a year stays "2025年". */
+export function shortPeriodLabel(period) {
+  const found = kindOf(period);
+  if (!found) return String(period);
+  const [, y, part] = found.match;
+  return {year: `${y}年`, term: `${y}${part === "1" ? "春" : "秋"}`, quarter: `${y}Q${part}`, month: `${y}.${Number(part)}`}[found.kind.kind];
+}
+
 /**
  * The shared period selector: a <select> grouped by 年度 / 学期 / 季度 / 月份, latest first
  * within each group. It is an Observable "view" (it has a `value` and emits `input`), so a

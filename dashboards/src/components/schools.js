@@ -4,7 +4,7 @@ import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {int} from "./format.js";
 import {palette} from "./palette.js";
-import {periodLabel} from "./period.js";
+import {periodLabel, shortPeriodLabel} from "./period.js";
 import {HistoryTable, IndicatorTable, indicatorStatus, score} from "./scorecard.js";
 import {SortableTable} from "./table.js";
 
@@ -50,20 +50,25 @@ function indicatorRows(chunk, school, period) {
     .map(([, id, value, points, max_points, status]) => ({...names.get(id), indicator_id: id, value, points, max_points, status}));
 }
 
-/** Score per year and term, as a line. */
+/** Score per term, as a line: short term names ("2025春"), every k-th one when they would crowd; the grade is in the tooltip. */
 function ScoreChart(cards, {width}) {
   const rows = cards.filter((d) => /^\d{4}-T\d$/.test(d.period));
   if (rows.length < 2) return h("p", {class: "sc-note"}, "学期数据不足，暂无趋势。");
+  const step = Math.ceil((rows.length * 56) / (width - 60)); // a label needs about 56 px
+  const ticks = rows.map((d) => d.period).filter((_, i) => (rows.length - 1 - i) % step === 0); // the latest term always
   return Plot.plot({
     width,
     height: 220,
+    marginTop: 28,
+    marginLeft: 40,
+    marginRight: 24,
     style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
-    x: {domain: rows.map((d) => d.period), label: null, tickFormat: periodLabel},
+    x: {domain: rows.map((d) => d.period), label: null, tickFormat: shortPeriodLabel, ticks},
     y: {domain: [0, 100], label: "得分（分）", labelArrow: "none", grid: true},
     marks: [
       Plot.line(rows, {x: "period", y: "score", stroke: palette.blue}),
       Plot.dot(rows, {x: "period", y: "score", fill: palette.blue, channels: {等级: "grade"}, tip: {format: {x: periodLabel, y: (v) => `${v.toFixed(2)} 分`, 等级: true}}}),
-      Plot.text(rows, {x: "period", y: "score", text: (d) => `${score(d.score)} ${d.grade}`, dy: -10})
+      Plot.text(rows.filter((d) => ticks.includes(d.period)), {x: "period", y: "score", text: (d) => score(d.score), dy: -10})
     ]
   });
 }

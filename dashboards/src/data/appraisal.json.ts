@@ -1,11 +1,51 @@
 // Data for the 年度考核 page: the approved annual appraisals only (audit.appraisals with
 // status 'approved'), each with its sign-off (approver, decided_at), the hashes of its frozen
-// snapshot and definition, and the unit ranking of marts.unit_scorecard for its year.
-// Pending and rejected appraisals are not shown: the page is the official result.
+// snapshot and definition, the unit ranking of marts.unit_scorecard for its year, and the
+// method comparison of the appraisal report (reports/methods.ts: the official points ranking
+// beside AHP, entropy and TOPSIS). Pending and rejected appraisals are not shown: the page is
+// the official result.
 //
 // Grain of the output: one JSON document; `appraisals` one entry per approved appraisal,
-// latest year first (one per year: the latest approval wins), each with one ranking row per unit.
-import { runLoader, type Snapshot } from '../../lib/snapshot.ts';
+// latest year first (one per year: the latest approval wins), each with one ranking row per
+// unit and `comparison` one row per ranked unit (or `comparison_note` saying why there is none).
+import { compareMethods, readMethodInputs } from '../../../reports/methods.ts';
+import { definitionForSnapshot, readEdition, ReportError } from '../../../reports/source.ts';
+import { log, openSnapshot, runLoader, warehouseReader, type Snapshot } from '../../lib/snapshot.ts';
+
+const COMPARISON_TABLES = ['core.dim_periods', 'ref.definition_editions', 'ref.domains', 'ref.indicators', 'marts.indicator_values', 'marts.school_scorecard', 'marts.unit_indicator_ranking'];
+
+/**
+ * The ranked units under every method of the year's definition. Only unit-level numbers
+ * (scores, ranks, weights) are returned; `city` must be the unscoped snapshot, since AHP
+ * combines every unit's schools just as the official unit score does.
+ */
+async function comparison(city: Snapshot, year: number) {
+  const period = String(year);
+  const reader = warehouseReader(city);
+  const [row] = await city.query<{ definition_edition: number }>('select definition_edition from core.dim_periods where period_id = $1', [period]);
+  if (!row) throw new ReportError(`the snapshot has no period ${period} (core.dim_periods)`);
+  const edition = await readEdition(reader, row.definition_edition);
+  const definition = definitionForSnapshot(edition);
+  const result = compareMethods(await readMethodInputs(reader, period), definition);
+  const names = new Map(
+    (await city.query<{ id: string; name: string }>(
+      `select domain_id as id, domain_name_zh as name from ref.domains where edition = $1
+       union all select indicator_id, indicator_name_zh from ref.indicators where edition = $1`,
+      [edition.edition],
+    )).map((r) => [r.id, r.name]),
+  );
+  const named = (ids: string[]) => ids.map((id) => ({ id, name: names.get(id) ?? id }));
+  return {
+    methods: result.methods,
+    units: result.units,
+    school_weight: definition.unit_score.school_weight,
+    supervision_weight: definition.unit_score.supervision_weight,
+    ahp: result.ahp ? { domains: named(result.ahp.labels).map((d, i) => ({ ...d, weight: result.ahp!.weights[i] })), cr: result.ahp.cr } : null,
+    entropy_criteria: result.entropy ? named(result.entropy.criteria) : null,
+    topsis_weights_from: definition.ranking.methods.topsis?.weights_from ?? null,
+    dropped_criteria: named(result.droppedCriteria),
+  };
+}
 
 async function appraisal(snapshot: Snapshot) {
   if (!snapshot.has('audit.appraisals')) return { scope: snapshot.scope, appraisals: [] };
@@ -20,10 +60,28 @@ async function appraisal(snapshot: Snapshot) {
     `select period, unit_code, unit_name, score, grade, rank, is_ranked, is_vetoed, n_vetoed_schools, n_schools, school_mean, supervision_score
      from marts.unit_scorecard order by period, rank nulls last, score desc, unit_code`,
   );
-  return {
-    scope: snapshot.scope,
-    appraisals: approved.map((a) => ({ ...a, ranking: ranking.filter((r) => r.period === String(a.year)).map(({ period: _, ...r }) => r) })),
-  };
+  // The comparison ranks units, which is city-level like the ranking itself (DOMAIN.md §6):
+  // a unit-scoped build computes it on the unscoped snapshot and publishes only unit-level numbers.
+  const city = snapshot.scope && approved.length ? await openSnapshot({ path: snapshot.path, requiredTables: COMPARISON_TABLES }) : snapshot;
+  try {
+    const appraisals = [];
+    for (const a of approved) {
+      const methods = await comparison(city, a.year).catch((error: unknown) => {
+        if (!(error instanceof ReportError)) throw error;
+        log(`[appraisal.json] no method comparison for ${a.year}: ${error.message}`);
+        return null;
+      });
+      appraisals.push({
+        ...a,
+        ranking: ranking.filter((r) => r.period === String(a.year)).map(({ period: _, ...r }) => r),
+        comparison: methods,
+        comparison_note: methods ? null : '本年度无法进行方法对比：快照中该年度的指标体系版本或其文件无法核对。正式排名以上表为准。',
+      });
+    }
+    return { scope: snapshot.scope, appraisals };
+  } finally {
+    if (city !== snapshot) city.close();
+  }
 }
 
-await runLoader('appraisal.json', appraisal, ['marts.unit_scorecard']);
+await runLoader('appraisal.json', appraisal, ['marts.unit_scorecard', ...COMPARISON_TABLES]);
