@@ -169,7 +169,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
         expect(problems, path).toEqual([]);
         await page.close();
       }
-    }, 120_000);
+    }, 300_000); // some 30 pages one after another: generous for a loaded machine
   }
 
   it('switches the overview to another period with the period selector', async () => {
