@@ -13,7 +13,7 @@
 import type { ColumnContract, SourceContract } from './contract.ts';
 import type { HeaderMapping } from './detect.ts';
 import { isPiiHeader, MASK, maskDelimitedLineSql, maskJsonLineSql } from './pii.ts';
-import { quoteIdent, type OpenedFile } from './readers.ts';
+import { quoteIdent, sqlString as lit, type OpenedFile } from './readers.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { storedColumn } from '../warehouse/raw-tables.ts';
 
@@ -41,7 +41,6 @@ interface Check {
   message: string;
 }
 
-const lit = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const cell = (column: ColumnContract) => quoteIdent(`c__${column.name}`);
 const typed = (column: ColumnContract) => quoteIdent(`v__${column.name}`);
 /** The known code a school code cell stands for, null when the lookup does not know it. */
