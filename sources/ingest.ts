@@ -13,8 +13,8 @@ import { rawTableName, LINEAGE_COLUMNS } from '../warehouse/raw-tables.ts';
 import type { SourceName } from './contract.ts';
 import { detectFormat, detectSource, landingLane, notTextReason, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
 import { piiSalt } from './pii.ts';
-import { EmptyFileError, openFile, quoteIdent, UnreadableFileError } from './readers.ts';
-import { malformedRawSql, rawValueColumns, validateRows } from './validate.ts';
+import { EmptyFileError, openFile, quoteIdent, sqlString, UnreadableFileError } from './readers.ts';
+import { checkedRowsSql, duplicateRows, DUPLICATE_MESSAGE, malformedRawSql, prepareLookups, rawValueColumns } from './validate.ts';
 
 /** A write inside the landing transaction, named for fault-injection tests. */
 export type LandingStep = 'raw' | 'rejects' | 'batch';
@@ -45,6 +45,8 @@ export interface IngestResult {
 }
 
 export const DEFAULT_HOLD_THRESHOLD = 0.2;
+/** DuckDB's memory while a file lands (its limit is restored afterwards). */
+const INGEST_MEMORY_LIMIT = '256MB';
 const INGESTIBLE = /\.(csv|txt|tsv|xlsx|json|ndjson|jsonl)$/i;
 /** Excel's lock files (~$name.xlsx), hidden files and the demo generator's own metadata are never exports. */
 const NOT_AN_EXPORT = /^(~\$|\.)|^(manifest|story)\.json$/;
@@ -143,9 +145,13 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
     };
   }
   const scratchDir = await mkdtemp(join(tmpdir(), 'safecampus-ingest-'));
+  // past the limit DuckDB spills the landed rows to its temp directory: memory stays flat
+  // whatever the file size (the project sets no limit of its own, so reset restores DuckDB's)
+  await db.run(`set memory_limit = '${INGEST_MEMORY_LIMIT}'`);
   try {
     return await land(db, file, sha256, scratchDir, options, base);
   } finally {
+    await db.run('reset memory_limit');
     await rm(scratchDir, { recursive: true, force: true });
   }
 }
@@ -181,60 +187,65 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
     const opened = await openFile(db, file, format, table, { sheet: options.sheet, scratchDir });
     const { contract, mapping } = detectSource(opened.headers, options.source);
     source = contract.source;
-    const checked = `${table}_checked`;
     const input = {
       contract,
       mapping,
-      output: checked,
+      name: `${table}_checked`,
       headers: opened.headers,
       knownSchools: "select distinct school_code from raw.schools join audit.batches using (batch_id) where status <> 'discarded'",
       now: isoLocal(options.now ?? new Date()),
       piiSalt: piiSalt(db.path),
     };
-    format = await opened.scan((relation) => validateRows(db, input, relation), checked);
-    const counts = await db.all<{ reason_code: string | null; n: number }>(
-      `select reason_code, count(*) as n from ${checked} group by all
-       union all select 'malformed_row', count(*) from ${opened.malformedTable} having count(*) > 0`,
-    );
-    const rejectsByReason: Record<string, number> = {};
-    let rowsRead = 0;
-    for (const { reason_code, n } of counts) {
-      rowsRead += n;
-      if (reason_code) rejectsByReason[reason_code] = n;
-    }
-    const rowsRejected = Object.values(rejectsByReason).reduce((a, b) => a + b, 0);
-    const rowsLanded = rowsRead - rowsRejected;
-    const threshold = options.holdThreshold ?? DEFAULT_HOLD_THRESHOLD;
-    const status = rowsRead > 0 && rowsRejected / rowsRead > threshold ? 'held' : 'landed';
-    const message =
-      status === 'held'
-        ? `拒收比例 ${((100 * rowsRejected) / rowsRead).toFixed(1)}% 超过阈值 ${(100 * threshold).toFixed(1)}%，批次暂扣待审（reject share above the hold threshold: check audit.rejects, then release with \`safecampus release ${batchId}\`）`
-        : null;
+    const rows = await opened.rows();
+    format = rows.format;
+    await prepareLookups(db, input, rows.relation);
+    const raw = rawTableName(contract);
     const values = rawValueColumns(contract);
+    const threshold = options.holdThreshold ?? DEFAULT_HOLD_THRESHOLD;
     const step = async (name: LandingStep) => options.afterStep?.(name);
 
-    await db.transaction(async () => {
+    // Good rows stream from the file's rows straight into raw. Only when some rows did not
+    // land are those rows checked again (the same deterministic query) for their reasons.
+    const outcome = await db.transaction(async () => {
       const seq = await db.value<number>("select nextval('audit.batch_seq')");
-      await db.run(
-        `insert into ${rawTableName(contract)} (${[...LINEAGE_COLUMNS.map(([n]) => n), ...values.map((v) => v.target), 'extra'].join(', ')})
-         select $1, $2, _row, row_hash, ${values.map((v) => v.source).join(', ')}, extra from ${checked} where reason_code is null`,
+      const thisBatch = `select row_number as _row, row_hash from ${raw} where batch_seq = ${seq}`;
+      const { rowsChanged: good } = await db.query(
+        `insert into ${raw} (${[...LINEAGE_COLUMNS.map(([n]) => n), ...values.map((v) => v.target), 'extra'].join(', ')})
+         select $1, $2, _row, row_hash, ${values.map((v) => v.source).join(', ')}, extra from (${checkedRowsSql(input, rows.relation)}) where reason_code is null`,
         [batchId, seq],
       );
+      const duplicates = await duplicateRows(db, input, rows.relation, thisBatch);
+      if (duplicates) await db.run(`delete from ${raw} where batch_seq = ${seq} and row_number in (select _row from ${duplicates})`);
       await step('raw');
-      await db.run(
-        `insert into audit.rejects
-         select $1, $2, _row, reason_code, reason_message, cast(raw_json as varchar) from ${checked} where reason_code is not null
-         union all
-         select $1, $2, _row, 'malformed_row', message, ${malformedRawSql(opened, contract, mapping)} from ${opened.malformedTable}`,
-        [batchId, file],
-      );
+      const rejects = [`select $1, $2, _row, 'malformed_row', message, ${malformedRawSql(opened, contract, mapping)} from ${opened.malformedTable}`];
+      if (good !== (await db.value<number>(`select count(*) from ${rows.relation}`))) {
+        const notLanded = `(select * from ${rows.relation} where _row not in (select _row from (${thisBatch})))`;
+        rejects.push(`select $1, $2, _row, reason_code, reason_message, raw_json from (${checkedRowsSql(input, notLanded)}) where reason_code is not null`);
+      }
+      if (duplicates) rejects.push(`select $1, $2, _row, 'duplicate_row', ${sqlString(DUPLICATE_MESSAGE)}, raw_json from ${duplicates}`);
+      await db.run(`insert into audit.rejects ${rejects.join(' union all ')}`, [batchId, file]);
       await step('rejects');
+      const rowsLanded = await db.value<number>(`select count(*) from ${raw} where batch_seq = ${seq}`);
+      const counts = await db.all<{ reason_code: string; n: number }>(
+        'select reason_code, count(*) as n from audit.rejects where batch_id = $1 group by all order by all',
+        [batchId],
+      );
+      const rejectsByReason = Object.fromEntries(counts.map(({ reason_code, n }) => [reason_code, n]));
+      const rowsRejected = counts.reduce((sum, { n }) => sum + n, 0);
+      const rowsRead = rowsLanded + rowsRejected;
+      const status: 'held' | 'landed' = rowsRead > 0 && rowsRejected / rowsRead > threshold ? 'held' : 'landed';
+      const message =
+        status === 'held'
+          ? `拒收比例 ${((100 * rowsRejected) / rowsRead).toFixed(1)}% 超过阈值 ${(100 * threshold).toFixed(1)}%，批次暂扣待审（reject share above the hold threshold: check audit.rejects, then release with \`safecampus release ${batchId}\`）`
+          : null;
       await db.run(
         `insert into audit.batches values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::timestamp, now()::timestamp)`,
         [batchId, seq, file, source, format, sha256, bytes, archivePath, rowsRead, rowsLanded, rowsRejected, status, message, isoLocal(startedAt)],
       );
       await step('batch');
+      return { status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message };
     });
+    const { status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message } = outcome;
     return { ...base, batchId, source, format, status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message: message ?? undefined };
   } catch (error) {
     if (error instanceof SourceDetectionError) return failFile(error.reasonCode, error.message);

@@ -1,6 +1,6 @@
 /**
  * Readers open any export for landing: its headers are known up front (so the source is
- * known before any row is read), then `scan` lands its rows and hands validation a
+ * known before any row is read), then `rows` lands its rows and hands validation a
  * relation of text columns (the file's own headers) plus `_row`, the data row number
  * (header excluded); rows that cannot be split into fields go to a temp table (`_row`,
  * `line`, `message`). Bulk paths only: UTF-8 CSV is landed by
@@ -22,22 +22,22 @@ import { once } from 'node:events';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { headerRowIndex, HEADER_SEARCH_ROWS, isAscii, openXlsx, parseHeaderRecord, readHead, uniqueHeaders, type FileFormat } from './detect.ts';
 
-/** An export ready to be read: its headers, and `scan` to read its rows. */
+/** An export ready to be read: its headers, and `rows` to land its rows. */
 export interface OpenedFile {
   headers: string[];
-  /** The format as opened; `scan` returns the format as finally read. */
+  /** The format as opened; `rows` returns the format as finally read. */
   format: FileFormat;
-  /** Temp table (`_row`, `line`, `message`) of rows that could not be split into fields; complete once `scan` has run. */
+  /** Temp table (`_row`, `line`, `message`) of rows that could not be split into fields; complete once `rows` has run. */
   malformedTable: string;
   /** How a malformed line is laid out, for masking PII in it. */
   lineLayout: { delimiter: string } | 'json';
   /**
-   * Runs `read(relation)`, which reads the rows through `relation` (`_row` plus one VARCHAR
-   * column per header) into the temp table `output`; afterwards `output._row` is the data
-   * row number. Returns the format as read: a UTF-8-looking head over a GBK body is read
-   * again as csv-gbk.
+   * Lands the rows (for delimited text: read_csv into a temp table) and returns a relation
+   * of `_row`, the data row number, plus one VARCHAR column per header, and the format as
+   * read: a UTF-8-looking head over a GBK body is read again as csv-gbk. Afterwards
+   * `malformedTable` is complete.
    */
-  scan(read: (relation: string) => Promise<void>, output: string): Promise<FileFormat>;
+  rows(): Promise<{ relation: string; format: FileFormat }>;
 }
 
 export interface ReadOptions {
@@ -56,7 +56,7 @@ export const MAX_ROW_BYTES = 4 * 1024 * 1024;
 // CASE, not AND: DuckDB evaluates both sides of AND, and json_type throws on invalid JSON
 const IS_OBJECT = `case when json_valid(line) then json_type(line) = 'OBJECT' else false end`;
 
-const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
+export const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const jsonKeyPath = (key: string) => sqlString(`$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
 
@@ -88,15 +88,12 @@ function landed(table: string, headers: string[], format: FileFormat, lineLayout
     format,
     lineLayout,
     malformedTable: `${table}_malformed`,
-    scan: async (read) => {
-      await read(table);
-      return format;
-    },
+    rows: async () => ({ relation: table, format }),
   };
 }
 
 async function dropReadTables(db: Warehouse, table: string): Promise<void> {
-  for (const suffix of ['', '_malformed', '_lines', '_records', '_rej', '_scan', '_gaps', '_lines_gaps']) await db.run(`drop table if exists ${table}${suffix}`);
+  for (const suffix of ['', '_numbered', '_malformed', '_lines', '_records', '_rej', '_scan', '_gaps', '_lines_gaps']) await db.run(`drop table if exists ${table}${suffix}`);
 }
 
 const CSV_ERRORS: Record<string, string> = {
@@ -126,8 +123,8 @@ function readCsvSql(path: string, layout: CsvLayout, table: string, strict: bool
 
 /**
  * Delimited text: GBK is first decoded to a UTF-8 scratch file; the header record (below
- * any title rows) fixes the dialect and columns; `scan` lands the rows, then reads them
- * numbered in file order.
+ * any title rows) fixes the dialect and columns; `rows` lands the rows and numbers them
+ * by position in file order.
  */
 async function openDelimited(db: Warehouse, path: string, format: FileFormat, table: string, options: ReadOptions): Promise<OpenedFile> {
   const utf8Path = format === 'csv-gbk' ? await decodeGbk(path, `${options.scratchDir}/${table}.utf8.csv`) : path;
@@ -141,19 +138,22 @@ async function openDelimited(db: Warehouse, path: string, format: FileFormat, ta
     format,
     lineLayout: { delimiter },
     malformedTable: `${table}_malformed`,
-    scan: async (read, output) => {
-      // no row_number() here: it would make DuckDB read and validate on one thread; the
-      // table keeps file order, so rowid is the position among the rows read
+    rows: async () => {
+      // no row_number(): it would make DuckDB read on one thread; the table keeps file
+      // order, so rowid is the position among the rows read
       const land = (strict: boolean) => db.run(`create or replace temp table ${table} as select * from ${readCsvSql(utf8Path, layout, table, strict)}`);
       await strictThenLenient(land, '无法按 CSV 读取（the file cannot be read as CSV');
       const invalidEncoding = await collectMalformed(db, table, 1 + skipLines);
       if (format === 'csv-utf8' && invalidEncoding > 0 && isAscii(await readHead(path))) {
         await dropReadTables(db, table);
-        return (await openDelimited(db, path, 'csv-gbk', table, options)).scan(read, output);
+        return (await openDelimited(db, path, 'csv-gbk', table, options)).rows();
       }
-      await read(`(select rowid + 1 as _row, * from ${table})`);
-      if (await db.value<number>(`select count(*) from ${table}_malformed`)) await renumberAroundMalformed(db, output, `${table}_malformed`);
-      return format;
+      if ((await db.value<number>(`select count(*) from ${table}_malformed`)) === 0) return { relation: `(select rowid + 1 as _row, * from ${table})`, format };
+      // rare: number the rows, then push each one past the malformed rows before it
+      await db.run(`create or replace temp table ${table}_numbered as select rowid + 1 as _row, * from ${table}`);
+      await db.run(`drop table ${table}`);
+      await renumberAroundMalformed(db, `${table}_numbered`, `${table}_malformed`);
+      return { relation: `${table}_numbered`, format };
     },
   };
 }

@@ -1,18 +1,19 @@
 /**
- * Row validation generated from the contract: one streaming statement reads the file's
- * rows once (through the reader's relation), types every text cell (dates in all their
- * styles, enums through their aliases, school codes repaired when unambiguous) and gives
- * every failure the first applicable reason code and a Chinese/English message. Exact
- * duplicate rows (every cell as received) are rejected after the first: good rows that
- * share a row hash are looked at again, cell by cell, only when there are any (a row
- * that fails a check fails it like every identical row, so only good rows can repeat).
- * Runs inside DuckDB, so a million rows validate at scan speed. Rows with no value at
- * all are not rows.
+ * Row validation generated from the contract: one streaming query over the reader's
+ * relation types every text cell (dates in all their styles, enums through their aliases,
+ * school codes repaired when unambiguous, unknown codes through the same lookup join) and
+ * gives every failure the first applicable reason code and a Chinese/English message.
+ * The ingest streams its good rows straight into raw and runs it again only over the rows
+ * that did not land, for their reasons. Exact duplicate rows (every cell as received) are
+ * rejected after the first: landed rows that share a row hash (md5 of the cells, a 16-byte
+ * number) are looked at again, cell by cell, only when there are any (a row that fails a
+ * check fails it like every identical row, so only good rows can repeat). Runs inside
+ * DuckDB, so a million rows validate at scan speed. Rows with no value at all are not rows.
  */
 import type { ColumnContract, SourceContract } from './contract.ts';
 import type { HeaderMapping } from './detect.ts';
 import { isPiiHeader, MASK, maskDelimitedLineSql, maskJsonLineSql } from './pii.ts';
-import { quoteIdent, type OpenedFile } from './readers.ts';
+import { quoteIdent, sqlString as lit, type OpenedFile } from './readers.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { storedColumn } from '../warehouse/raw-tables.ts';
 
@@ -22,9 +23,8 @@ const MIN_SHORT_CODE = 6;
 export interface ValidationInput {
   contract: SourceContract;
   mapping: HeaderMapping;
-  /** The temp table created: `_row`, one typed column per contract column, `extra`,
-   * `reason_code`, and `row_hash` for a good row or `reason_message` and `raw_json` for a rejected one. */
-  output: string;
+  /** Prefix of the temp tables validation creates (lookups, duplicates). */
+  name: string;
   /** The file's headers in file order (raw content keeps that order); mapped then extra when absent. */
   headers?: string[];
   /** Query of the known school codes (column school_code); the schools source adds its own. */
@@ -41,28 +41,27 @@ interface Check {
   message: string;
 }
 
-const lit = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const cell = (column: ColumnContract) => quoteIdent(`c__${column.name}`);
 const typed = (column: ColumnContract) => quoteIdent(`v__${column.name}`);
-const DUPLICATE_MESSAGE = lit('与文件中前面的一行完全相同（exact duplicate of an earlier row）');
+/** The known code a school code cell stands for, null when the lookup does not know it. */
+const looked = (column: ColumnContract) => quoteIdent(`l__${column.name}`);
+const codesTable = (input: ValidationInput) => `${input.name}_codes`;
 
 /**
- * Validates the rows of `relation` (`_row` plus one VARCHAR column per header) into
- * `input.output` in one streaming statement. `relation` is read again only for the rows
- * that share a hash, and, for a school registry, for its own codes.
+ * The lookups validation joins with, as temp tables named after `input.name`: the known
+ * school codes, and every cell that stands for one of them (the code itself, and every
+ * suffix of MIN_SHORT_CODE..9 digits that only one known code ends with). A registry's own
+ * codes count too: its later rows may repair against its earlier ones.
  */
-export async function validateRows(db: Warehouse, input: ValidationInput, relation: string): Promise<void> {
-  const files = fileColumns(input);
-  const codes = `${input.output}_codes`;
+export async function prepareLookups(db: Warehouse, input: ValidationInput, relation: string): Promise<void> {
+  const codes = codesTable(input);
   let own = '';
   const codeHeader = input.contract.source === 'schools' ? input.mapping.columns.get('school_code') : undefined;
   if (codeHeader !== undefined) {
-    // a registry's own codes count too: its later rows may repair against its earlier ones
     const code = trimmed(quoteIdent(codeHeader));
     own = ` union select ${code} from ${relation} where regexp_full_match(${code}, '\\d{10}')`;
   }
   await db.run(`create or replace temp table ${codes}_known as ${input.knownSchools}${own}`);
-  // cell → code: every known code, and every suffix of MIN_SHORT_CODE..9 digits only one known code ends with
   await db.run(
     `create or replace temp table ${codes} as
      select school_code as cell, school_code from ${codes}_known
@@ -70,33 +69,46 @@ export async function validateRows(db: Warehouse, input: ValidationInput, relati
      select cell, min(school_code) from (select right(school_code, n) as cell, school_code from ${codes}_known, range(${MIN_SHORT_CODE}, 10) r(n))
      group by cell having count(*) = 1`,
   );
-  await db.run(rowsSql(input, relation, codes));
-  await db.run(
-    `create or replace temp table ${input.output}_repeats as
-     select row_hash, min(_row) as first_row from ${input.output} where reason_code is null group by row_hash having count(*) > 1`,
-  );
-  if ((await db.value<number>(`select count(*) from ${input.output}_repeats`)) > 0) {
-    const sameCells = files.map((h) => `a.${quoteIdent(h)} is not distinct from b.${quoteIdent(h)}`).join(' and ') || 'true';
-    // the rows sharing a hash, read again with their cells; the cells themselves decide
-    await db.run(
-      `create or replace temp table ${input.output}_dups as
-       with candidates as (
-         select c._row, r.first_row from ${input.output} c join ${input.output}_repeats r using (row_hash) where c._row > r.first_row),
-       cells as materialized (
-         select * from ${relation} where ${anyValue(files)} and _row in (select _row from candidates union all select first_row from candidates))
-       select a._row, ${rawJson(input, (h) => `a.${quoteIdent(h)}`)} as raw_json
-       from candidates join cells a on a._row = candidates._row join cells b on b._row = candidates.first_row
-       where ${sameCells}`,
-    );
-    await db.run(
-      `update ${input.output} set reason_code = 'duplicate_row', reason_message = ${DUPLICATE_MESSAGE}, raw_json = d.raw_json, row_hash = null
-       from ${input.output}_dups d where ${input.output}._row = d._row and ${input.output}.reason_code is null`,
-    );
-  }
 }
 
-/** The streaming statement: every row typed and checked, duplicates aside. */
-function rowsSql(input: ValidationInput, relation: string, codes: string): string {
+/**
+ * Exact duplicates among the good rows landed from `relation`: `landed` is a query of their
+ * `_row` and `row_hash`. Rows sharing a hash are read again with their cells, and the cells
+ * decide. Returns a temp table (`_row`, `raw_json`) of every row that repeats an earlier
+ * one, or null when no two rows share a hash.
+ */
+export async function duplicateRows(db: Warehouse, input: ValidationInput, relation: string, landed: string): Promise<string | null> {
+  const files = fileColumns(input);
+  const table = `${input.name}_dups`;
+  await db.run(
+    `create or replace temp table ${table}_repeats as
+     select row_hash, min(_row) as first_row from (${landed}) group by row_hash having count(*) > 1`,
+  );
+  if ((await db.value<number>(`select count(*) from ${table}_repeats`)) === 0) return null;
+  const sameCells = files.map((h) => `a.${quoteIdent(h)} is not distinct from b.${quoteIdent(h)}`).join(' and ') || 'true';
+  await db.run(
+    `create or replace temp table ${table} as
+     with candidates as (
+       select l._row, r.first_row from (${landed}) l join ${table}_repeats r using (row_hash) where l._row > r.first_row),
+     cells as materialized (
+       select * from ${relation} where _row in (select _row from candidates union all select first_row from candidates))
+     select a._row, cast(${rawJson(input, (h) => `a.${quoteIdent(h)}`)} as varchar) as raw_json
+     from candidates join cells a on a._row = candidates._row join cells b on b._row = candidates.first_row
+     where ${sameCells}`,
+  );
+  return table;
+}
+
+export const DUPLICATE_MESSAGE = '与文件中前面的一行完全相同（exact duplicate of an earlier row）';
+
+/**
+ * The streaming query over `relation` (`_row` plus one VARCHAR column per header): every
+ * row typed and checked, duplicates aside. Columns: `_row`, one typed column per contract
+ * column, `extra`, `reason_code`, and `row_hash` for a good row or `reason_message` and
+ * `raw_json` for a rejected one. Needs the lookups of `prepareLookups`.
+ */
+export function checkedRowsSql(input: ValidationInput, relation: string): string {
+  const codes = codesTable(input);
   const { contract, mapping } = input;
   const joins: string[] = [];
   const typedColumns: string[] = [];
@@ -116,8 +128,9 @@ function rowsSql(input: ValidationInput, relation: string, codes: string): strin
     });
   }
   contract.columns.forEach((column, index) => {
-    const { expression, columnChecks, join } = typedValue(column, index, input, codes);
+    const { expression, columnChecks, join, lookup } = typedValue(column, index, input, codes);
     typedColumns.push(`${expression} as ${typed(column)}`);
+    if (lookup) typedColumns.push(lookup);
     checks.push(...columnChecks);
     if (join) joins.push(join);
   });
@@ -127,14 +140,13 @@ function rowsSql(input: ValidationInput, relation: string, codes: string): strin
   const piiHeaders = piiHeadersOf(contract, mapping);
   // masked like raw: a hash over a student's ID number would be reversible by trying candidates
   const masked = (h: string) => (piiHeaders.has(h) ? `case when ${fileCell(h)} is null then null else '${MASK}' end` : fileCell(h));
-  const rowHash = `md5(concat_ws(chr(31), ${files.map((h) => `coalesce(${masked(h)}, chr(30))`).join(', ') || "''"}))`;
+  const rowHash = `md5_number(concat_ws(chr(31), ${files.map((h) => `coalesce(${masked(h)}, chr(30))`).join(', ') || "''"}))`;
   const keptExtras = mapping.extras.filter((h) => !piiHeaders.has(h));
   const extra = keptExtras.length ? `json_object(${keptExtras.map((h) => `${lit(h)}, ${quoteIdent(h)}`).join(', ')})` : 'cast(null as json)';
   const reasonCase = `case ${checks.map((c) => `when ${c.when} then ${lit(c.reason)}`).join(' ')} end`;
   const messageCase = `case ${checks.map((c) => `when ${c.when} then ${c.message}`).join(' ')} end`;
 
   return `
-    create or replace temp table ${input.output} as
     with cells as (
       select _row, ${cells.join(', ')}, ${files.map((h) => `${quoteIdent(h)} as ${fileCell(h)}, `).join('')}${extra} as extra
       from ${relation}
@@ -150,7 +162,7 @@ function rowsSql(input: ValidationInput, relation: string, codes: string): strin
     select _row, ${contract.columns.map(typed).join(', ')}, extra, reason_code,
            case when reason_code is null then ${rowHash} end as row_hash,
            case when reason_code is not null then ${messageCase} end as reason_message,
-           case when reason_code is not null then ${rawJson(input, fileCell)} end as raw_json
+           case when reason_code is not null then cast(${rawJson(input, fileCell)} as varchar) end as raw_json
     from checked`;
 }
 
@@ -193,7 +205,7 @@ function typedValue(
   index: number,
   input: ValidationInput,
   codes: string,
-): { expression: string; columnChecks: Check[]; join?: string } {
+): { expression: string; columnChecks: Check[]; join?: string; lookup?: string } {
   const c = cell(column);
   const label = `“${column.zh}”（${column.name}）`;
   const shown = (text: string) => `${lit(text)} || ${c} || ${lit('”')}`;
@@ -211,6 +223,7 @@ function typedValue(
       const digits = withoutDecimalZeros(c);
       const expression = `coalesce(${alias}.school_code, case when regexp_full_match(${digits}, '\\d{10}') then ${digits} end)`;
       const join = `left join ${codes} ${alias} on ${alias}.cell = ${digits}`;
+      const lookup = `${alias}.school_code as ${looked(column)}`;
       const checks: Check[] = [
         {
           reason: 'bad_school_code',
@@ -221,11 +234,12 @@ function typedValue(
       if (input.contract.source !== 'schools' || column.name !== 'school_code') {
         checks.push({
           reason: 'unknown_school',
-          when: `${typed(column)} not in (select school_code from ${codes}_known)`,
+          // the lookup holds every known code, so a code it does not know is unknown
+          when: `${typed(column)} is not null and ${looked(column)} is null`,
           message: `${shown(`${label}在学校名录中不存在：“`)} || ${lit('（unknown school: land the schools export first or correct the code）')}`,
         });
       }
-      return { expression, columnChecks: checks, join };
+      return { expression, columnChecks: checks, join, lookup };
     }
     case 'unit_code':
       return {

@@ -24,7 +24,7 @@ export const LINEAGE_COLUMNS = [
   ['batch_id', 'varchar not null'],
   ['batch_seq', 'bigint not null'],
   ['row_number', 'integer not null'],
-  ['row_hash', 'varchar not null'],
+  ['row_hash', 'uhugeint not null'],
 ] as const;
 
 /** The column a contract column is stored as in raw, or null when it is never stored. */
