@@ -46,38 +46,39 @@ const gzipJson = (value: unknown) => gzipSync(JSON.stringify(value), { level: 9 
 /** The details of the schools of one bucket (all of `schools` end in `bucket`). */
 async function bucketDetails(snapshot: Snapshot, bucket: string, schools: SchoolRow[], window: Record<string, string>) {
   const params = { ...window, bucket };
-  const mine = `right(school_code, 2) = $bucket`;
-  const query = async (sql: string, extra: Record<string, string> = {}) =>
-    groupBy(await snapshot.query<{ school_code: string }>(sql, { ...params, ...extra }));
+  const mine = (alias = '') => `right(${alias}school_code, 2) = $bucket`;
+  // DuckDB refuses parameters a statement does not use: pass each query its own.
+  const query = async (sql: string) =>
+    groupBy(await snapshot.query<{ school_code: string }>(sql, Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)))));
   const cards = await query(
     `select s.school_code, s.period, s.score, s.grade, s.rank, s.n_ranked, s.previous_rank, s.rank_change, s.is_vetoed, s.veto_reason, s.enrollment
      from marts.school_scorecard s join core.dim_periods d on d.period_id = s.period
-     where d.period_kind in ('year', 'term') and d.start_on >= $history_start::date and s.${mine} order by s.period`,
+     where d.period_kind in ('year', 'term') and d.start_on >= $history_start::date and ${mine('s.')} order by s.period`,
   );
   // Indicators as [period, id, value, points, max_points, status] rows: the names are listed once.
   const indicators = await query(
     `select v.school_code, v.period, v.indicator_id, round(v.value, 4) as value, v.points, v.max_points, v.status
      from marts.indicator_values v join core.dim_periods d on d.period_id = v.period
-     where d.period_kind = 'year' and d.start_on >= $history_start::date and v.${mine} order by v.period, v.sort_order`,
+     where d.period_kind = 'year' and d.start_on >= $history_start::date and ${mine('v.')} order by v.period, v.sort_order`,
   );
   const hazards = await query(
     `select school_code, hazard_id, found_on::varchar as found_on, hazard_level, hazard_text, due_on::varchar as due_on,
             due_on < $as_of::date as is_overdue
      from core.fct_hazards
-     where ${mine} and found_on <= $as_of::date and (rectified_on is null or rectified_on > $as_of::date)
+     where ${mine()} and found_on <= $as_of::date and (rectified_on is null or rectified_on > $as_of::date)
      order by is_major desc, due_on, hazard_id`,
   );
   const alerts = await query(
     `select school_code, level, count(*)::integer as n, count(*) filter (where is_false_alarm)::integer as n_false,
             median(minutes_to_acknowledge) as median_minutes
      from core.fct_alerts
-     where ${mine} and raised_at::date between $start::date and $as_of::date and not is_duplicate
+     where ${mine()} and raised_at::date between $start::date and $as_of::date and not is_duplicate
      group by all order by level`,
   );
   const drills = await query(
     `select school_code, strftime(activity_on, '%Y-%m') as month, count(*)::integer as n
      from core.fct_activities
-     where activity_kind = '应急演练' and ${mine} and activity_on between $start::date and $as_of::date
+     where activity_kind = '应急演练' and ${mine()} and activity_on between $start::date and $as_of::date
      group by all order by month`,
   );
   return schools.map(({ unit_code: _unit, ...s }) => ({
