@@ -43,51 +43,61 @@ function groupBy<T extends { school_code: string }>(rows: T[]): Map<string, Arra
 
 const gzipJson = (value: unknown) => gzipSync(JSON.stringify(value), { level: 9 });
 
-/** The details of the schools of one bucket (all of `schools` end in `bucket`). */
-async function bucketDetails(snapshot: Snapshot, bucket: string, schools: SchoolRow[], window: Record<string, string>) {
-  const params = { ...window, bucket };
-  const mine = (alias = '') => `right(${alias}school_code, 2) = $bucket`;
-  // DuckDB refuses parameters a statement does not use: pass each query its own.
-  const query = async (sql: string) =>
-    groupBy(await snapshot.query<{ school_code: string }>(sql, Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)))));
-  const cards = await query(
-    `select s.school_code, s.period, s.score, s.grade, s.rank, s.n_ranked, s.previous_rank, s.rank_change, s.is_vetoed, s.veto_reason, s.enrollment
-     from marts.school_scorecard s join core.dim_periods d on d.period_id = s.period
-     where d.period_kind in ('year', 'term') and d.start_on >= $history_start::date and ${mine('s.')} order by s.period`,
-  );
+/**
+ * A school's details, selected once for every school with its bucket and staged in a temp
+ * table, so each bucket is a lookup rather than a scan of the marts (100 scans of millions
+ * of indicator rows at province scale). Rows are in display order: DuckDB keeps insertion
+ * order, and filtering a table keeps its order.
+ */
+const DETAILS: Record<string, string> = {
+  cards: `select right(s.school_code, 2) as bucket, s.school_code, s.period, s.score, s.grade, s.rank, s.n_ranked, s.previous_rank,
+                 s.rank_change, s.is_vetoed, s.veto_reason, s.enrollment
+          from marts.school_scorecard s join core.dim_periods d on d.period_id = s.period
+          where d.period_kind in ('year', 'term') and d.start_on >= $history_start::date order by s.school_code, s.period`,
   // Indicators as [period, id, value, points, max_points, status] rows: the names are listed once.
-  const indicators = await query(
-    `select v.school_code, v.period, v.indicator_id, round(v.value, 4) as value, v.points, v.max_points, v.status
-     from marts.indicator_values v join core.dim_periods d on d.period_id = v.period
-     where d.period_kind = 'year' and d.start_on >= $history_start::date and ${mine('v.')} order by v.period, v.sort_order`,
-  );
-  const hazards = await query(
-    `select school_code, hazard_id, found_on::varchar as found_on, hazard_level, hazard_text, due_on::varchar as due_on,
-            due_on < $as_of::date as is_overdue
-     from core.fct_hazards
-     where ${mine()} and found_on <= $as_of::date and (rectified_on is null or rectified_on > $as_of::date)
-     order by is_major desc, due_on, hazard_id`,
-  );
-  const alerts = await query(
-    `select school_code, level, count(*)::integer as n, count(*) filter (where is_false_alarm)::integer as n_false,
-            median(minutes_to_acknowledge) as median_minutes
-     from core.fct_alerts
-     where ${mine()} and raised_at::date between $start::date and $as_of::date and not is_duplicate
-     group by all order by level`,
-  );
-  const drills = await query(
-    `select school_code, strftime(activity_on, '%Y-%m') as month, count(*)::integer as n
-     from core.fct_activities
-     where activity_kind = '应急演练' and ${mine()} and activity_on between $start::date and $as_of::date
-     group by all order by month`,
-  );
+  indicator_rows: `select right(v.school_code, 2) as bucket, v.school_code, v.period, v.indicator_id, round(v.value, 4) as value, v.points,
+                          v.max_points, v.status
+                   from marts.indicator_values v join core.dim_periods d on d.period_id = v.period
+                   where d.period_kind = 'year' and d.start_on >= $history_start::date and v.school_code is not null
+                   order by v.school_code, v.period, v.sort_order`,
+  open_hazards: `select right(school_code, 2) as bucket, school_code, hazard_id, found_on::varchar as found_on, hazard_level, hazard_text,
+                        due_on::varchar as due_on, due_on < $as_of::date as is_overdue
+                 from core.fct_hazards
+                 where found_on <= $as_of::date and (rectified_on is null or rectified_on > $as_of::date) and school_code is not null
+                 order by school_code, is_major desc, due_on, hazard_id`,
+  alerts: `select right(school_code, 2) as bucket, school_code, level, count(*)::integer as n,
+                  count(*) filter (where is_false_alarm)::integer as n_false, median(minutes_to_acknowledge) as median_minutes
+           from core.fct_alerts
+           where raised_at::date between $start::date and $as_of::date and not is_duplicate and school_code is not null
+           group by all order by school_code, level`,
+  drills: `select right(school_code, 2) as bucket, school_code, strftime(activity_on, '%Y-%m') as month, count(*)::integer as n
+           from core.fct_activities
+           where activity_kind = '应急演练' and activity_on between $start::date and $as_of::date and school_code is not null
+           group by all order by school_code, month`,
+};
+
+async function stageDetails(snapshot: Snapshot, window: Record<string, string>): Promise<void> {
+  for (const [name, sql] of Object.entries(DETAILS)) {
+    // DuckDB refuses parameters a statement does not use: pass each its own.
+    const params = Object.fromEntries(Object.entries(window).filter(([key]) => new RegExp(`\\$${key}\\b`).test(sql)));
+    await snapshot.query(`create temp table detail_${name} as ${sql}`, params);
+  }
+}
+
+/** The details of the schools of one bucket (all of `schools` end in `bucket`), from the staged tables. */
+async function bucketDetails(snapshot: Snapshot, bucket: string, schools: SchoolRow[]) {
+  const details = new Map<string, Map<string, unknown[]>>();
+  for (const name of Object.keys(DETAILS)) {
+    details.set(name, groupBy(await snapshot.query<{ school_code: string }>(`select * exclude (bucket) from detail_${name} where bucket = $bucket`, { bucket })));
+  }
+  const of = (name: string, code: string) => details.get(name)!.get(code) ?? [];
   return schools.map(({ unit_code: _unit, ...s }) => ({
     ...s,
-    cards: cards.get(s.school_code) ?? [],
-    indicator_rows: (indicators.get(s.school_code) ?? []).map((r) => Object.values(r)),
-    open_hazards: hazards.get(s.school_code) ?? [],
-    alerts: alerts.get(s.school_code) ?? [],
-    drills: drills.get(s.school_code) ?? [],
+    cards: of('cards', s.school_code),
+    indicator_rows: of('indicator_rows', s.school_code).map((r) => Object.values(r as object)),
+    open_hazards: of('open_hazards', s.school_code),
+    alerts: of('alerts', s.school_code),
+    drills: of('drills', s.school_code),
   }));
 }
 
@@ -127,8 +137,9 @@ async function schoolsArchive(snapshot: Snapshot): Promise<Buffer> {
       }),
     },
   ];
+  await stageDetails(snapshot, window);
   for (const [bucket, members] of byBucket) {
-    const details = members.length ? await bucketDetails(snapshot, bucket, members, window) : [];
+    const details = members.length ? await bucketDetails(snapshot, bucket, members) : [];
     entries.push({
       name: `${bucket}.json.gz`,
       data: gzipJson({ year: year?.period ?? null, as_of_on: window.as_of, indicators: indicatorNames, schools: details }),
