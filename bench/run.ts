@@ -5,8 +5,8 @@
  *   - with --rows N, the same on a sensors file of at least N rows (the city's sensor rows
  *     repeated under new device ids), to show time and memory at scale
  *   - demo-city generation and transform for the default city
- *   - the dashboard site built from that city's snapshot: build time and the heaviest page
- * Wall and CPU time are both reported: on a shared machine CPU time is the steadier measure.
+ *   - the dashboard site built from that city's snapshot: build time, the heaviest page and the 学校 page (bench/site.ts,
+ *     which also runs alone on an existing snapshot, e.g. a province's)
  * Usage: npm run bench [-- --schools N] [--repeat R] [--rows N]   (default 1200 schools, one year, best of 3)
  */
 import { execFileSync } from 'node:child_process';
@@ -24,8 +24,7 @@ import { runTransform } from '../transforms/runner.ts';
 import { Warehouse } from '../warehouse/connection.ts';
 import { initWarehouse } from '../warehouse/init.ts';
 import { publishSnapshot } from '../warehouse/snapshot.ts';
-import { buildSite } from '../dashboards/build.ts';
-import { pageWeights } from '../dashboards/weight.ts';
+import { kib, measureSite } from './site.ts';
 import { currentPeriods } from '../transforms/periods.ts';
 import { scoreSummary } from '../transforms/scorecards.ts';
 
@@ -124,8 +123,9 @@ const [, transformSeconds] = await timed(() => runTransform(transformDb));
 const [scored, scoreSeconds] = await timed(async () => scoreSummary(transformDb, await currentPeriods(transformDb)));
 const snapshot = await publishSnapshot(transformDb);
 transformDb.close();
-const [site, siteSeconds] = await timed(() => buildSite({ snapshotPath: snapshot.path, outDir: join(root, 'site') }));
-const heaviest = (await pageWeights(site.outDir, site.pages)).sort((a, b) => b.bytes - a.bytes)[0]!;
+const site = await measureSite(snapshot.path, join(root, 'site'));
+const heaviest = site.weights[0]!;
+const schoolsPage = site.weights.find((w) => w.page === 'schools.html');
 
 const rate = (rows: number, seconds: number) => `${Math.round(rows / seconds).toLocaleString('en')} rows/s`;
 const rss = (m: Measurement) => `${Math.round(m.peakRssMb)} MB`;
@@ -150,6 +150,6 @@ console.log(`| generate the city | ${generateSeconds.toFixed(2)} s | | | | | |`)
 console.log(`| ingest the whole city (all files) | ${ingestAllSeconds.toFixed(2)} s | | | | | |`);
 console.log(`| transform (all models, all periods, data tests) | ${transformSeconds.toFixed(2)} s | | | | | |`);
 console.log(`| score: read the scorecards of the current periods (${scored.length} periods, ${scored.reduce((n, p) => n + p.schools, 0)} school scorecards) | ${scoreSeconds.toFixed(2)} s | | | | | |`);
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
-console.log(`| dashboards build (${site.pages.length} pages, from the snapshot) | ${siteSeconds.toFixed(2)} s | | | | | |`);
-console.log(`| heaviest page: ${heaviest.page}, with everything it loads (its data ${kb(heaviest.dataBytes)}) | ${kb(heaviest.bytes)} | | | | | |`);
+console.log(`| dashboards build (${site.pages} pages, from the snapshot) | ${site.seconds.toFixed(2)} s | | | | | |`);
+console.log(`| heaviest page: ${heaviest.page}, with everything it loads (its data ${kib(heaviest.dataBytes)}) | ${kib(heaviest.bytes)} | | | | | |`);
+if (schoolsPage) console.log(`| 学校 page with one school opened (index and one bucket: ${kib(schoolsPage.dataBytes)}) | ${kib(schoolsPage.bytes)} | | | | | |`);

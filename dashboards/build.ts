@@ -22,6 +22,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { foreignSchools } from './lib/snapshot.ts';
 
 export interface BuildSiteOptions {
@@ -217,9 +218,15 @@ async function finishOutput(dir: string): Promise<string[]> {
   return pages.sort();
 }
 
-/** Files that carry data: the pages and the loaders' output (not the bundled libraries). */
+/** Files that carry data: the pages and the loaders' output (not the bundled libraries), hashed or fetched on demand. */
 function carriesData(rel: string): boolean {
-  return rel.endsWith('.html') || rel.startsWith('_file/');
+  return rel.endsWith('.html') || rel.startsWith('_file/') || rel.startsWith('data/');
+}
+
+/** The text of an output file, inflated when it is gzip-compressed data (`*.gz`, e.g. the 学校 page's buckets). */
+export async function readOutputText(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  return (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
 /** Throws when a unit-scoped build mentions a school that never belonged to the unit. */
@@ -231,8 +238,8 @@ export async function checkUnitScope(dir: string, snapshotPath: string, unit: st
   const problems: string[] = [];
   for (const file of await listFiles(dir)) {
     const rel = relative(dir, file).split(sep).join('/');
-    if (!carriesData(rel) || !/\.(html|js|json|csv|txt)$/.test(rel)) continue;
-    const text = await readFile(file, 'utf8');
+    if (!carriesData(rel) || !/\.(html|js|json|csv|txt)(\.gz)?$/.test(rel)) continue;
+    const text = await readOutputText(file);
     for (const m of text.matchAll(/(?<!\d)\d{10}(?!\d)/g)) if (codes.has(m[0])) problems.push(`${rel}: school code ${m[0]}`);
     for (const name of names) if (text.includes(name)) problems.push(`${rel}: school name ${name}`);
   }

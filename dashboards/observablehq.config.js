@@ -15,6 +15,7 @@
 
 import {existsSync} from 'node:fs';
 import {DuckDBInstance} from '@duckdb/node-api';
+import {SCHOOL_BUCKETS, schoolBucketPath} from './src/components/schoolBuckets.js';
 
 /**
  * The ten pages of the site (issue 6) and the data dictionary (issue 7), in sidebar order. A page is listed once its source
@@ -36,9 +37,10 @@ export const SITE_PAGES = [
 ];
 
 /**
- * The parameterised pages: one 县区评分卡 (/units/CODE) and one school chunk page
- * (/schools/CODE) per unit of the snapshot's ref.units — only the scoped unit's in a
- * unit-scoped build. Unit codes are reference data, not school data.
+ * The parameterised pages: one 县区评分卡 (/units/CODE) per unit of the snapshot's
+ * ref.units — only the scoped unit's in a unit-scoped build (unit codes are reference
+ * data, not school data). And the 学校 page's buckets of school details, which the page
+ * fetches on demand rather than through FileAttachment, so they are listed here to be built.
  */
 async function* dynamicPaths() {
   const snapshot = process.env.SAFECAMPUS_SNAPSHOT;
@@ -56,8 +58,8 @@ async function* dynamicPaths() {
   }
   for (const unit of units) {
     if (existsSync(new URL('src/units/[unit].md', import.meta.url))) yield `/units/${unit}`;
-    if (existsSync(new URL('src/schools/[unit].md', import.meta.url))) yield `/schools/${unit}`;
   }
+  if (existsSync(new URL('src/schools.md', import.meta.url))) for (const bucket of SCHOOL_BUCKETS) yield `/${schoolBucketPath(bucket)}`;
 }
 
 const builtAt = new Intl.DateTimeFormat('zh-CN', {

@@ -191,15 +191,17 @@ export async function publishedAt(snapshot: Snapshot): Promise<string | null> {
 }
 
 /**
- * Runs a loader body and writes its result as JSON to stdout; any failure becomes a
- * one-line message on stderr (a stack trace only for unexpected errors) and exit code 1.
+ * Runs a loader body and writes its result to stdout: bytes as they are (an archive),
+ * anything else as JSON; any failure becomes a one-line message on stderr (a stack trace
+ * only for unexpected errors) and exit code 1.
  */
 export async function runJsonLoader(name: string, body: () => Promise<unknown>): Promise<void> {
   const started = performance.now();
   try {
-    const text = JSON.stringify(await body());
-    await new Promise<void>((done, fail) => process.stdout.write(text, (error) => (error ? fail(error) : done())));
-    log(`[${name}] wrote ${text.length} characters in ${Math.round(performance.now() - started)} ms`);
+    const result = await body();
+    const output = result instanceof Uint8Array ? result : Buffer.from(JSON.stringify(result));
+    await new Promise<void>((done, fail) => process.stdout.write(output, (error) => (error ? fail(error) : done())));
+    log(`[${name}] wrote ${output.length} bytes in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
     const message = error instanceof LoaderError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     log(`[${name}] error: ${message}`);

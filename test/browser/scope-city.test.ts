@@ -2,11 +2,12 @@
 // of the output — pages, data, bundles — names a school that never belonged to the unit,
 // although the snapshot holds every school's rows, rejected rows quoting school codes and
 // data-test samples.
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type BuildSiteResult } from '../../dashboards/build.ts';
+import { buildSite, readOutputText, type BuildSiteResult } from '../../dashboards/build.ts';
+import { pageWeights } from '../../dashboards/weight.ts';
 import { generateCity } from '../../sources/demo-city/index.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
@@ -62,11 +63,27 @@ describe(`a build scoped to ${UNIT} from a generated city`, () => {
     const otherCodes = new Set(others.map((s) => s.school_code));
     const files = (await readdir(site.outDir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile());
     let everything = '';
-    for (const file of files) everything += `${await readFile(join(file.parentPath, file.name), 'utf8')}\n`;
+    for (const file of files) everything += `${await readOutputText(join(file.parentPath, file.name))}\n`;
     const leakedCodes = [...everything.matchAll(/(?<!\d)\d{10}(?!\d)/g)].map((m) => m[0]).filter((code) => otherCodes.has(code));
     expect(leakedCodes).toEqual([]);
     expect(others.map((s) => s.school_name).filter((name) => everything.includes(name))).toEqual([]);
     // not vacuous: the unit's own schools do appear (the lowest-rate list on the overview)
     expect(schools.filter((s) => s.own).some((s) => everything.includes(s.school_code))).toBe(true);
+  });
+
+  it('keeps every page under 1 MiB with all it loads, and every school of the index in the bucket its code names', async () => {
+    const weights = await pageWeights(site.outDir, site.pages);
+    expect(weights.filter((w) => w.bytes > 1024 * 1024)).toEqual([]);
+    const json = async (path: string) => JSON.parse(await readOutputText(join(site.outDir, path)));
+    const indexFile = (await readdir(join(site.outDir, '_file', 'data', 'schools'))).find((name) => /^index\..*\.gz$/.test(name))!;
+    const index = (await json(`_file/data/schools/${indexFile}`)) as { c: string[]; n: string[]; u: number[]; units: Array<{ unit_code: string }> };
+    const own = (await registry()).filter((s) => s.own).map((s) => s.school_code);
+    expect(index.c.length).toBeGreaterThan(5);
+    expect(index.c.filter((code) => !own.includes(code))).toEqual([]);
+    expect(new Set(index.u.map((u) => index.units[u]!.unit_code))).toEqual(new Set([UNIT]));
+    for (const [i, code] of index.c.entries()) {
+      const bucket = (await json(`data/schools/${code.slice(-2)}.json.gz`)) as { schools: Array<{ school_code: string; school_name: string }> };
+      expect(bucket.schools.find((s) => s.school_code === code)?.school_name, code).toBe(index.n[i]);
+    }
   });
 });

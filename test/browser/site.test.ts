@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type BuildSiteResult } from '../../dashboards/build.ts';
+import { buildSite, readOutputText, type BuildSiteResult } from '../../dashboards/build.ts';
 import { FIXTURE_BATCHES, FIXTURE_FRESHNESS, FIXTURE_SCHOOLS, FIXTURE_UNITS, RAW_MARKER, createFixtureSnapshot } from './fixture.ts';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
 import { serveStatic, type StaticServer } from '../../dashboards/serve.ts';
@@ -17,7 +17,7 @@ import { CHROMIUM, HAS_CHROMIUM, launchChromium, openPage, tableRows } from './c
 const SHOTS_DIR = process.env.SAFECAMPUS_SHOTS_DIR;
 const SCOPED_UNIT = '411002';
 const UNIT_CODES = FIXTURE_UNITS.map(([code]) => code).sort();
-/** Every page of the city-wide site, as built files: one unit scorecard and one school page per unit. */
+/** Every page of the city-wide site, as built files: one unit scorecard per unit, one 学校 page for every school. */
 const PAGES = [
   'alerts.html',
   'appraisal.html',
@@ -29,12 +29,11 @@ const PAGES = [
   'programmes.html',
   'quality.html',
   'schools.html',
-  ...UNIT_CODES.map((code) => `schools/${code}.html`),
   'units/index.html',
   ...UNIT_CODES.map((code) => `units/${code}.html`),
 ].sort();
 /** A unit-scoped build has only its own unit's pages. */
-const SCOPED_PAGES = ['alerts.html', 'appraisal.html', 'dictionary.html', 'hazards.html', 'incidents.html', 'index.html', 'methodology.html', 'programmes.html', 'quality.html', 'schools.html', `schools/${SCOPED_UNIT}.html`, `units/${SCOPED_UNIT}.html`, 'units/index.html'];
+const SCOPED_PAGES = ['alerts.html', 'appraisal.html', 'dictionary.html', 'hazards.html', 'incidents.html', 'index.html', 'methodology.html', 'programmes.html', 'quality.html', 'schools.html', `units/${SCOPED_UNIT}.html`, 'units/index.html'];
 const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '隐患治理', '预警与设备', '专项工作', '事故案件', '年度考核', '数据质量', '指标说明', '数据字典'];
 
 let work: string;
@@ -49,7 +48,7 @@ async function allFiles(dir: string): Promise<string[]> {
 
 async function readTree(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const file of await allFiles(dir)) out.set(file.slice(dir.length + 1), await readFile(file, 'utf8'));
+  for (const file of await allFiles(dir)) out.set(file.slice(dir.length + 1), await readOutputText(file));
   return out;
 }
 
@@ -353,7 +352,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     await other.page.close();
   }, 60_000);
 
-  it('finds a school by code and by part of its name, and opens its details from its unit’s chunk', async () => {
+  it('finds a school by code and by part of its name, and opens its details from its bucket', async () => {
     const { page, problems } = await open(server.origin, '/schools');
     const search = page.locator('[data-testid="school-search"]');
     await search.fill('3141002003');
@@ -364,7 +363,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     expect(await page.locator('[data-testid="school-results"] li').count()).toBe(3);
     await search.fill('实验小学');
     await page.locator('[data-testid="school-results"] li a', { hasText: '魏都区实验小学' }).click();
-    await page.waitForURL(/\/schools\/411002#2141002001$/);
+    await page.waitForURL(/\/schools#2141002001$/);
     const detail = page.locator('[data-testid="school-detail"][data-school="2141002001"]');
     await detail.waitFor();
     expect(await detail.locator('.sc-kpi .big').allTextContents()).toEqual(['90.00', '优秀', '2 / 6', '0']);
@@ -376,10 +375,18 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     ]);
     expect(await tableRows(page, 'school-drills')).toEqual([['2025-03', '2'], ['2025-09', '1']]);
     expect((await tableRows(page, 'school-alerts')).map((r) => r.slice(0, 3))).toEqual([['橙', '1', '1'], ['红', '1', '0']]);
-    // another school of the same unit, by its hash: its open major hazard is overdue
-    await page.goto(`${server.origin}/schools/411002#2141002002`);
+    // another school, by its hash: its open major hazard is overdue
+    await page.goto(`${server.origin}/schools#2141002002`);
     await page.locator('[data-testid="school-detail"][data-school="2141002002"]').waitFor();
     expect(await tableRows(page, 'school-hazards')).toEqual([['重大', '消防通道堆放杂物', '2025-10-01', '2025-11-01', '已超期']]);
+    // a school of another unit in the same bucket (code ending 01), and a code no school has
+    await page.goto(`${server.origin}/schools#2141081001`);
+    await page.locator('[data-testid="school-detail"][data-school="2141081001"] h2', { hasText: '禹州市第一小学' }).waitFor();
+    await page.goto(`${server.origin}/schools#2141099999`);
+    expect(await page.locator('[data-testid="school-missing"]').textContent()).toBe('没有学校标识码为 2141099999 的学校。请在上面的搜索框中按名称或标识码查找。');
+    // the page fetched the bucket of each school it opened (codes ending 01, 02, 01, 99) and nothing else on demand
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/data/')));
+    expect([...new Set(fetched)].sort()).toEqual(['/data/schools/01.json.gz', '/data/schools/02.json.gz', '/data/schools/99.json.gz']);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
@@ -518,11 +525,16 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     // school-level headline numbers are the unit's own: 3 schools
     expect(await page.locator('.sc-kpi .big').first().textContent()).toBe('3');
     await page.close();
-    const schools = await open(scopedServer.origin, '/schools/411002');
-    await schools.page.locator('[data-testid="unit-schools"] tbody tr').first().waitFor();
-    const own = FIXTURE_SCHOOLS.filter((s) => s.unit_code === SCOPED_UNIT).map((s) => s.school_name).sort();
-    expect((await tableRows(schools.page, 'unit-schools')).map((r) => r[0]).sort()).toEqual(own);
+    const schools = await open(scopedServer.origin, '/schools#2141002001');
+    await schools.page.locator('[data-testid="school-detail"][data-school="2141002001"]').waitFor();
+    const own = FIXTURE_SCHOOLS.filter((s) => s.unit_code === SCOPED_UNIT);
+    expect(await schools.page.locator('.sc-search .sc-note').textContent()).toBe(`共 ${own.length} 所学校可查。`);
+    await schools.page.locator('[data-testid="school-search"]').fill('小学');
+    expect(await schools.page.locator('[data-testid="school-results"] li a').allTextContents()).toEqual(['魏都区实验小学', '魏都区育才小学']);
     if (SHOTS_DIR) await schools.page.screenshot({ path: join(SHOTS_DIR, 'schools-unit.png'), fullPage: true });
+    // another unit's school in the same bucket is not in the scoped build's bucket
+    await schools.page.goto(`${scopedServer.origin}/schools#2141081001`);
+    await schools.page.locator('[data-testid="school-missing"]').waitFor();
     expect([...problems, ...schools.problems]).toEqual([]);
     await schools.page.close();
   }, 60_000);

@@ -28,4 +28,15 @@ describe('pageWeights', () => {
       { page: 'quality.html', bytes: Buffer.byteLength(html) + 100 + 1000 + 5000, dataBytes: 5000 },
     ]);
   });
+
+  it('adds to the 学校 page the largest bucket of school details it may fetch on demand', async () => {
+    await mkdir(join(root, 'data', 'schools'), { recursive: true });
+    await writeFile(join(root, 'data', 'schools', '00.json.gz'), 'x'.repeat(300));
+    await writeFile(join(root, 'data', 'schools', '01.json.gz'), 'x'.repeat(700));
+    await writeFile(join(root, 'schools.html'), '<p>search</p>');
+    expect(await pageWeights(root, ['schools.html', 'index.html'])).toEqual([
+      { page: 'schools.html', bytes: 13 + 700, dataBytes: 700 },
+      { page: 'index.html', bytes: 12, dataBytes: 0 },
+    ]);
+  });
 });

@@ -1,45 +1,63 @@
-// The 学校 page: client-side search over the school index (data/schools.json) and one
-// school's details from its unit's chunk (data/schools/[unit].json).
+// The 学校 page: client-side search over the school index (data/schools/index.json.gz) and
+// one school's details from its bucket (data/schools/NN.json.gz, see schoolBuckets.js),
+// fetched when the school is opened. Both files are gzip-compressed JSON.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {int} from "./format.js";
 import {palette} from "./palette.js";
 import {periodLabel, shortPeriodLabel} from "./period.js";
+import {schoolBucket, schoolBucketPath} from "./schoolBuckets.js";
 import {HistoryTable, IndicatorTable, indicatorStatus, score} from "./scorecard.js";
 import {SortableTable} from "./table.js";
 
 const MAX_RESULTS = 50;
 
+/** The JSON value in gzip-compressed bytes, inflated by the browser (DecompressionStream). */
+export function gunzipJson(bytes) {
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+}
+
+/** {chunk, school} for a school code: its bucket fetched from the site; school is undefined when no school has the code. */
+export async function loadSchool(code) {
+  const url = new URL(schoolBucketPath(schoolBucket(code)), document.baseURI);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`无法下载学校数据 ${url.pathname}（HTTP ${response.status}），请刷新页面重试。`);
+  const chunk = await gunzipJson(await response.arrayBuffer());
+  return {chunk, school: chunk.schools.find((d) => d.school_code === code)};
+}
+
 /** Indexes of the schools whose code or name contains `query` (case-insensitive, spaces ignored). */
-export function searchSchools(index, query) {
+function searchSchools(index, query) {
   const q = query.replace(/\s+/g, "").toLowerCase();
   if (!q) return [];
   const found = [];
-  for (let i = 0; i < index.codes.length && found.length < MAX_RESULTS; i++) {
-    if (index.codes[i].includes(q) || index.names[i].toLowerCase().includes(q)) found.push(i);
+  for (let i = 0; i < index.c.length && found.length < MAX_RESULTS; i++) {
+    if (index.c[i].includes(q) || index.n[i].toLowerCase().includes(q)) found.push(i);
   }
   return found;
 }
 
 /**
- * A search box with a live result list; each result links to its unit's school page.
- * href(unitCode, schoolCode) → link.
+ * A search box with a live result list; each result links to the school.
+ * index: data/schools/index.json.gz (c codes, n names, u unit indexes); href(schoolCode) → link.
  */
 export function SchoolSearch(index, {href}) {
   const input = h("input", {type: "search", placeholder: "输入学校名称的一部分或 10 位学校标识码", "aria-label": "查找学校", "data-testid": "school-search", style: "width: 100%; max-width: 36em; font-size: 16px; padding: 0.3rem 0.5rem"});
   const results = h("ul", {class: "sc-search-results", "data-testid": "school-results"});
-  const status = h("p", {class: "sc-note"}, `共 ${int(index.codes.length)} 所学校可查。`);
+  const total = `共 ${int(index.c.length)} 所学校可查。`;
+  const status = h("p", {class: "sc-note"}, total);
   input.addEventListener("input", () => {
     const found = searchSchools(index, input.value);
-    results.replaceChildren(
-      ...found.map((i) => {
-        const unit = index.units[index.unit[i]];
-        return h("li", {}, h("a", {href: href(unit?.unit_code, index.codes[i])}, index.names[i]), ` ${index.codes[i]} · ${unit?.unit_name ?? ""} · ${index.types[i] ?? ""} · ${index.grades[i] ?? "无评分"}`);
-      })
-    );
-    status.textContent = input.value.trim() ? (found.length ? `找到 ${found.length}${found.length === MAX_RESULTS ? "+" : ""} 所学校。` : "没有找到匹配的学校。") : `共 ${int(index.codes.length)} 所学校可查。`;
+    results.replaceChildren(...found.map((i) => h("li", {}, h("a", {href: href(index.c[i])}, index.n[i]), ` ${index.c[i]} · ${index.units[index.u[i]]?.unit_name ?? ""}`)));
+    status.textContent = input.value.trim() ? (found.length ? `找到 ${found.length}${found.length === MAX_RESULTS ? "+" : ""} 所学校。` : "没有找到匹配的学校。") : total;
   });
   return h("div", {class: "sc-search"}, input, status, results);
+}
+
+/** The opened school (found: loadSchool's result), or a note when no school has the code. */
+export function SchoolView(code, found, {width}) {
+  if (found?.school) return SchoolDetail(found.chunk, found.school, {width});
+  return h("p", {class: "sc-note", "data-testid": "school-missing"}, "没有学校标识码为 ", h("code", {}, code), " 的学校。请在上面的搜索框中按名称或标识码查找。");
 }
 
 /** The indicator rows of one period as IndicatorTable rows. */
@@ -87,8 +105,8 @@ function IndicatorHistory(chunk, school) {
   );
 }
 
-/** One school's page section. chunk: data/schools/[unit].json; school: one of chunk.schools. */
-export function SchoolDetail(chunk, school, {width}) {
+/** One school's page section. chunk: a bucket, data/schools/NN.json.gz; school: one of chunk.schools. */
+function SchoolDetail(chunk, school, {width}) {
   const year = chunk.year;
   const card = school.cards.find((d) => d.period === year) ?? school.cards.at(-1);
   const alerts = school.alerts;
