@@ -1,4 +1,4 @@
-// Charts and tables of the 隐患治理 page; data from data/hazards.json.
+// Charts and tables of the 隐患治理 page; data from data/hazards.json.gz.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {countTicks, int, pct} from "./format.js";
@@ -64,6 +64,26 @@ export function FunnelChart(funnel, {width}) {
     ]
   });
   return h("figure", {class: "sc-chart", "data-testid": "funnel"}, plot);
+}
+
+/** A period's listed overdue major hazards as table rows: overdue_major.rows are [index into overdue_hazards, days overdue]. */
+export function overdueRows(data, current) {
+  return current.overdue_major.rows.map(([i, days]) => ({...data.overdue_hazards[i], days_overdue: days}));
+}
+
+/** How many major hazards are overdue, and where the full list is when the page lists only the most overdue. */
+export function OverdueNote({total, rows}) {
+  if (!total) return "";
+  if (rows.length === total) return h("p", {class: "sc-note", "data-testid": "overdue-count"}, `统计截止日共 ${int(total)} 项超期未整改的重大隐患。`);
+  return h(
+    "p",
+    {class: "sc-note", "data-testid": "overdue-count"},
+    `统计截止日共 ${int(total)} 项超期未整改的重大隐患，下表列出超期最久的 ${int(rows.length)} 项。完整清单请数据分析人员用 `,
+    h("code", {}, "safecampus query"),
+    " 运行《常用查询》（",
+    h("code", {}, "docs/queries.md"),
+    "）第 4 条“截至某日超期未整改的隐患清单”导出：日期改为统计截止日，按隐患等级筛选“重大”。"
+  );
 }
 
 export function OverdueTable(rows, {showUnit = true} = {}) {
