@@ -402,7 +402,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     expect((await tableRows(page, 'unit-cases')).map((r) => r.slice(0, 2))).toEqual([['魏都区', '3'], ['禹州市', '3'], ['许昌经济技术开发区', '1']]);
     expect(problems).toEqual([]);
     await page.close();
-    const [name, text] = [...(await readTree(site.outDir)).entries()].find(([file]) => /^_file\/data\/incidents\.[0-9a-f]+\.json$/.test(file))!;
+    const [name, text] = [...(await readTree(site.outDir)).entries()].find(([file]) => /^_file\/data\/incidents\..*\.gz$/.test(file))!;
     const schools = JSON.parse(text).by_period['2025'].schools as Array<{ school_code: string; n_deaths: unknown; sensitive: Record<string, unknown> }>;
     expect(schools.find((s) => s.school_code === '2141002001')!.sensitive, name).toEqual({ 性侵害: '<3', 心理危机: 0 });
     expect(schools.find((s) => s.school_code === '2141071001')!.n_deaths, name).toBe('<3');
@@ -415,6 +415,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     expect(await tableRows(page, 'overdue-major')).toEqual([
       ['魏都区育才小学', '2141002002', '魏都区', 'XF-03', '消防通道堆放杂物', '2025-10-01', '2025-11-01', '60'],
     ]);
+    expect(await page.locator('[data-testid="overdue-count"]').textContent()).toBe('统计截止日共 1 项超期未整改的重大隐患。');
     const funnel = await page.locator('[data-testid="funnel"] svg g[aria-label="text"] text').allTextContents();
     expect(funnel).toEqual(['3 项', '2 项', '1 项（占到期 50.0%）', '1 项（占到期 50.0%）']);
     const byAge = await page.locator('[data-testid="open-hazards"] svg g[aria-label="text"] text').allTextContents();

@@ -1,4 +1,4 @@
-// Charts and tables of the 事故案件 page; data from data/incidents.json.
+// Charts and tables of the 事故案件 page; data from data/incidents.json.gz.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {countTicks, int} from "./format.js";
@@ -59,7 +59,7 @@ function published(value) {
 }
 
 /**
- * School rows as incidents.json publishes them (sensitive counts and deaths already suppressed).
+ * School rows as incidents.json.gz publishes them (sensitive counts and deaths already suppressed).
  * Short headers, and names that wrap, so the table fits a 1280 px screen without scrolling.
  * 其他案件 = cases outside the sensitive categories; 受伤 / 死亡 = people.
  */

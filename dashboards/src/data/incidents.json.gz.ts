@@ -5,8 +5,10 @@
 // warehouse. A school row carries no overall total or severity split, which would give the
 // suppressed counts away by difference.
 //
-// Grain of the output: one JSON document; by_period[p].by_category one row per category
+// Grain of the output: one gzip-compressed JSON document (lib/gzip.ts: a province has
+// thousands of schools with cases); by_period[p].by_category one row per category
 // and severity, by_unit one row per unit, schools one row per school with a case.
+import { gzipJson } from '../../lib/gzip.ts';
 import { rowsOfPeriod } from '../../lib/periods.ts';
 import { runLoader, type Snapshot } from '../../lib/snapshot.ts';
 import { SENSITIVE_CATEGORIES, suppressSmall } from '../../lib/suppress.ts';
@@ -60,13 +62,13 @@ async function incidents(snapshot: Snapshot) {
     n_deaths: suppressSmall(n_deaths),
     sensitive: Object.fromEntries(SENSITIVE_CATEGORIES.map((c) => [c, suppressSmall(sensitive[c] ?? 0)])),
   }));
-  return {
+  return gzipJson({
     scope: snapshot.scope,
     sensitive_categories: SENSITIVE_CATEGORIES,
     by_period: Object.fromEntries(
       periods.map((p) => [p, { by_category: rowsOfPeriod(byCategory, p), by_unit: rowsOfPeriod(byUnit, p), schools: rowsOfPeriod(published, p).sort((a, b) => b.n_other - a.n_other || a.school_code.localeCompare(b.school_code)) }]),
     ),
-  };
+  });
 }
 
-await runLoader('incidents.json', incidents, ['core.fct_cases', 'core.dim_periods', 'core.dim_period_days', 'core.dim_schools']);
+await runLoader('incidents.json.gz', incidents, ['core.fct_cases', 'core.dim_periods', 'core.dim_period_days', 'core.dim_schools']);
