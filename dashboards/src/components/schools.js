@@ -4,6 +4,7 @@
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {int} from "./format.js";
+import {gunzipJson} from "./gzip.js";
 import {palette} from "./palette.js";
 import {periodLabel, shortPeriodLabel} from "./period.js";
 import {schoolBucket, schoolBucketPath} from "./schoolBuckets.js";
@@ -11,11 +12,6 @@ import {HistoryTable, IndicatorTable, indicatorStatus, score} from "./scorecard.
 import {SortableTable} from "./table.js";
 
 const MAX_RESULTS = 50;
-
-/** The JSON value in gzip-compressed bytes, inflated by the browser (DecompressionStream). */
-export function gunzipJson(bytes) {
-  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
-}
 
 /** {chunk, school} for a school code: its bucket fetched from the site; school is undefined when no school has the code. */
 export async function loadSchool(code) {

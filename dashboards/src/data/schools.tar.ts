@@ -11,7 +11,7 @@
 //
 // Grain: `schools` in a bucket has one entry per school (the name, type and unit of its
 // latest year scorecard).
-import { gzipSync } from 'node:zlib';
+import { gzipJson } from '../../lib/gzip.ts';
 import { LoaderError, runLoader, type Snapshot } from '../../lib/snapshot.ts';
 import { tarArchive, type TarEntry } from '../../lib/tar.ts';
 import { SCHOOL_BUCKETS, schoolBucket } from '../components/schoolBuckets.js';
@@ -40,8 +40,6 @@ function groupBy<T extends { school_code: string }>(rows: T[]): Map<string, Arra
   }
   return out;
 }
-
-const gzipJson = (value: unknown) => gzipSync(JSON.stringify(value), { level: 9 });
 
 /**
  * A school's details, selected once for every school with its bucket and staged in a temp
