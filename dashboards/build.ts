@@ -238,7 +238,8 @@ export async function checkUnitScope(dir: string, snapshotPath: string, unit: st
   const problems: string[] = [];
   for (const file of await listFiles(dir)) {
     const rel = relative(dir, file).split(sep).join('/');
-    if (!carriesData(rel) || !/\.(html|js|json|csv|txt)(\.gz)?$/.test(rel)) continue;
+    // FileAttachments are hashed before the last extension: data/units/411002.json.gz → _file/data/units/411002.json.1a2b3c4d.gz
+    if (!carriesData(rel) || !/\.(html|js|json|csv|txt)(\.[0-9a-f]{8})?(\.gz)?$/.test(rel)) continue;
     const text = await readOutputText(file);
     for (const m of text.matchAll(/(?<!\d)\d{10}(?!\d)/g)) if (codes.has(m[0])) problems.push(`${rel}: school code ${m[0]}`);
     for (const name of names) if (text.includes(name)) problems.push(`${rel}: school name ${name}`);

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 // The snapshot read layer of the dashboard loaders (dashboards/lib/scope.ts through
 // openSnapshot): redaction in every build, and what a unit-scoped build can see, on the
 // hand-made fixture snapshot with real DuckDB.
@@ -114,6 +115,15 @@ describe('the output check of a unit-scoped build', () => {
     await expect(checkUnitScope(site, path, '411002')).rejects.toThrow(
       /contains other units' schools[\s\S]*_file\/data\/leak\.json: school code 2141081001[\s\S]*_file\/data\/leak\.json: school name 鄢陵县城关小学/,
     );
+  });
+
+  it('reads gzip-compressed data files, hashed FileAttachments included', async () => {
+    const site = join(work, 'site-gzip');
+    await mkdir(join(site, '_file', 'data', 'units'), { recursive: true });
+    await writeFile(join(site, '_file', 'data', 'units', '411002.json.1a2b3c4d.gz'), gzipSync('{"school_code": ["2141002001"]}'));
+    await expect(checkUnitScope(site, path, '411002')).resolves.toBeUndefined();
+    await writeFile(join(site, '_file', 'data', 'units', '411002.json.1a2b3c4d.gz'), gzipSync('{"school_code": ["2141002001", "2141081001"]}'));
+    await expect(checkUnitScope(site, path, '411002')).rejects.toThrow(/_file\/data\/units\/411002\.json\.1a2b3c4d\.gz: school code 2141081001/);
   });
 
   it('is not fooled by a 10-digit run inside a longer number', async () => {

@@ -3,12 +3,19 @@
 // attainment against the city, every indicator with its status, the unit's short boards, its
 // schools ranked with grades, and its vetoes.
 //
+// A unit can have thousands of schools (5,697 in a province's largest), listed for every
+// period, so the document is gzip-compressed JSON (lib/gzip.ts; the page inflates it) and the
+// schools are columns: `schools` names each school once (code, name, type, sorted by code),
+// and a period's `schools` has a `school` column of indexes into it beside its scores, ranks
+// and vetoes, in the period's order (score descending, then code).
+//
 // Domain attainment is pooled from marts.unit_indicator_ranking (unit-level rows, so a
 // unit-scoped build still has the city): Σ attainment × points × applicable schools over Σ
 // points × applicable schools — exactly Σ points earned ÷ Σ points available.
 //
 // Grain of the output: one JSON document for one unit.
 import { parseArgs } from 'node:util';
+import { columns, gzipJson } from '../../../lib/gzip.ts';
 import { LoaderError, runLoader, type Snapshot } from '../../../lib/snapshot.ts';
 
 const { values } = parseArgs({ options: { unit: { type: 'string' } } });
@@ -46,6 +53,27 @@ const SCHOOLS = `
   from marts.school_scorecard where period = $period and unit_code = $unit
   order by score desc, school_code`;
 
+interface SchoolRow {
+  school_code: string;
+  school_name: string;
+  school_type: string;
+  [score: string]: unknown;
+}
+
+const SCHOOL_KEYS = ['school_code', 'school_name', 'school_type'] as const;
+const SCORE_KEYS = ['school', 'score', 'grade', 'rank', 'n_ranked', 'previous_rank', 'rank_change', 'is_vetoed', 'veto_reason'] as const;
+
+/** The schools of every period as columns: each school (code, name, type) once, and per period its rows pointing at them. */
+function schoolColumns(byPeriod: Map<string, SchoolRow[]>) {
+  const key = (s: SchoolRow) => SCHOOL_KEYS.map((k) => s[k]).join('\t');
+  const unique = new Map<string, SchoolRow>();
+  for (const rows of byPeriod.values()) for (const s of rows) unique.set(key(s), s);
+  const schools = [...unique.values()].sort((a, b) => a.school_code.localeCompare(b.school_code) || key(a).localeCompare(key(b)));
+  const index = new Map(schools.map((s, i) => [key(s), i]));
+  const periods = new Map([...byPeriod].map(([period, rows]) => [period, columns(rows.map((s) => ({ ...s, school: index.get(key(s))! })), SCORE_KEYS)]));
+  return { schools: columns(schools, SCHOOL_KEYS), periods };
+}
+
 async function unitPage(snapshot: Snapshot) {
   const code = values.unit;
   const units = await snapshot.query<{ unit_code: string; unit_name: string; is_ranked: boolean }>(
@@ -61,9 +89,11 @@ async function unitPage(snapshot: Snapshot) {
      where s.unit_code = $unit and d.period_kind in ('year', 'term', 'quarter') order by s.period`,
     { unit: unit.unit_code },
   );
-  const byPeriod: Record<string, unknown> = {};
+  const byPeriod: Record<string, Record<string, unknown>> = {};
+  const schools = new Map<string, SchoolRow[]>();
   for (const { period } of history.filter((h) => h.period_kind !== 'quarter')) {
     const params = { unit: unit.unit_code, period };
+    schools.set(period, await snapshot.query<SchoolRow>(SCHOOLS, params));
     byPeriod[period] = {
       domains: await snapshot.query(DOMAINS, params),
       indicators: await snapshot.query(INDICATORS, params),
@@ -72,13 +102,14 @@ async function unitPage(snapshot: Snapshot) {
          from marts.short_boards where period = $period and unit_code = $unit and school_code is null order by board_rank`,
         params,
       ),
-      schools: await snapshot.query(SCHOOLS, params),
     };
   }
-  return { unit, scope: snapshot.scope, history, by_period: byPeriod };
+  const listed = schoolColumns(schools);
+  for (const [period, rows] of listed.periods) byPeriod[period]!.schools = rows;
+  return gzipJson({ unit, scope: snapshot.scope, history, schools: listed.schools, by_period: byPeriod });
 }
 
-await runLoader(`units/${values.unit}.json`, unitPage, [
+await runLoader(`units/${values.unit}.json.gz`, unitPage, [
   'marts.unit_scorecard',
   'marts.school_scorecard',
   'marts.unit_indicator_ranking',
