@@ -91,9 +91,9 @@ export function OverdueTable(rows, {showUnit = true} = {}) {
   return SortableTable(
     rows,
     [
-      {key: "school_name", label: "学校"},
+      {key: "school_name", label: "学校", wrap: true},
       {key: "school_code", label: "学校标识码"},
-      ...(showUnit ? [{key: "unit_name", label: "县区"}] : []),
+      ...(showUnit ? [{key: "unit_name", label: "县区", wrap: true}] : []),
       {key: "item_code", label: "检查项", format: (d) => (d.item_code ? h("code", {}, d.item_code) : "—")},
       {key: "hazard_text", label: "隐患描述", wrap: true},
       {key: "found_on", label: "发现日期"},
