@@ -195,18 +195,13 @@ async function ingestOne(input: PipelineInput, file: DiscoveredFile, heartbeatTi
   }
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. Deterministic. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
+/** Runs `fn` over `items` with at most `limit` in flight, taking items in order. Deterministic. */
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++] as T);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  return results;
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 function stopReasonFor(ingests: IngestOutcome[], transform: TransformOutcome): string | null {
@@ -275,7 +270,7 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
       const lane = file.lane ?? file.path;
       lanes.set(lane, [...(lanes.get(lane) ?? []), file]);
     }
-    await mapLimited([...lanes.values()], input.maxParallelIngests ?? 4, async (laneFiles) => {
+    await forEachLimited([...lanes.values()], input.maxParallelIngests ?? 4, async (laneFiles) => {
       for (const file of laneFiles) {
         outcomes.set(file, await ingestOne(input, file, heartbeatTimeout));
         progress.filesDone += 1;

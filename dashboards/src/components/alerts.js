@@ -1,7 +1,7 @@
 // Charts and tables of the 预警与设备 page; data from data/alerts.json.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {int, pct} from "./format.js";
+import {PLOT_STYLE, countTicks, int, pct} from "./format.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -12,7 +12,6 @@ const LEVELS = [
   {key: "蓝", color: palette.blue}
 ];
 const WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
-const PLOT_STYLE = {fontFamily: "var(--sans-serif)", fontSize: "13px"};
 
 function minutes(value) {
   return value == null ? "—" : `${value.toFixed(1)} 分钟`;
@@ -54,7 +53,7 @@ export function AcknowledgeChart(rows, {width, bands}) {
     marginRight: 56,
     marginBottom: 40,
     style: PLOT_STYLE,
-    x: {label: "预警数（条）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d", ticks: max <= 10 ? max : undefined},
+    x: {label: "预警数（条）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d", ticks: countTicks(max)},
     y: {domain: bands, label: null, tickSize: 0},
     color: {domain: present.map((l) => l.key), range: present.map((l) => l.color)},
     marks: [
@@ -92,7 +91,7 @@ function SlotChart(rows, {width, slots, key, label, testId}) {
     marginBottom: 40,
     style: PLOT_STYLE,
     x: {domain: data.map((d) => d.slot), label, labelAnchor: "center", labelArrow: "none", tickSize: 0, tickFormat: (d, i) => (slots.length > 12 && i % 3 ? "" : d)},
-    y: {domain: [0, max * 1.15], label: "预警数（条）", labelArrow: "none", grid: true, tickFormat: "d", ticks: max <= 10 ? max : undefined},
+    y: {domain: [0, max * 1.15], label: "预警数（条）", labelArrow: "none", grid: true, tickFormat: "d", ticks: countTicks(max)},
     marks: [
       Plot.barY(data, {x: "slot", y: "n", fill: palette.blue, insetLeft: 2, insetRight: 2, tip: {format: {x: true, y: true}}}),
       Plot.text(data.filter((d) => d.n), {x: "slot", y: "n", text: (d) => int(d.n), dy: -8}),

@@ -34,6 +34,9 @@ export function dateTime(iso) {
   }).format(date);
 }
 
+/** The style every Plot chart of the site shares: the page's font stack at 13 px. */
+export const PLOT_STYLE = {fontFamily: "var(--sans-serif)", fontSize: "13px"};
+
 /** Integer ticks for a count axis up to `max` (Plot's default would label 0.2, 0.4, … as "0"). */
 export function countTicks(max) {
   return max <= 10 ? Array.from({length: max + 1}, (_, i) => i) : undefined;

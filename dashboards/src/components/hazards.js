@@ -1,7 +1,7 @@
 // Charts and tables of the 隐患治理 page; data from data/hazards.json.gz.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {countTicks, int, pct} from "./format.js";
+import {PLOT_STYLE, countTicks, int, pct} from "./format.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -27,7 +27,7 @@ export function OpenHazardChart(rows, {width, bands}) {
     marginLeft: 84,
     marginRight: 56,
     marginBottom: 40,
-    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    style: PLOT_STYLE,
     x: {label: "未整改隐患（项）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d", ticks: countTicks(Math.max(...totals.values()))},
     y: {domain: bands, label: null, tickSize: 0},
     color: {domain: present.map((l) => l.key), range: present.map((l) => l.color)},
@@ -54,7 +54,7 @@ export function FunnelChart(funnel, {width}) {
     marginLeft: 72,
     marginRight: 160,
     marginBottom: 40,
-    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    style: PLOT_STYLE,
     x: {label: "隐患数（项）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d", domain: [0, Math.max(1, ...stages.map((s) => s.n))], ticks: countTicks(Math.max(1, ...stages.map((s) => s.n)))},
     y: {domain: stages.map((s) => s.stage), label: null, tickSize: 0},
     marks: [

@@ -1,7 +1,7 @@
 // Charts and tables of the 事故案件 page; data from data/incidents.json.gz.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {countTicks, int} from "./format.js";
+import {PLOT_STYLE, countTicks, int} from "./format.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -25,7 +25,7 @@ export function CategoryChart(rows, {width}) {
     marginLeft: 80,
     marginRight: 48,
     marginBottom: 40,
-    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    style: PLOT_STYLE,
     x: {label: "案件数（起）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d", ticks: countTicks(Math.max(...totals.values()))},
     y: {domain: order, label: null, tickSize: 0},
     color: {domain: present.map((s) => s.key), range: present.map((s) => s.color)},

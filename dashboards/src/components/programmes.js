@@ -1,7 +1,7 @@
 // Charts of the 专项工作 page; data from data/programmes.json (tables: unitIndicators.js).
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {int} from "./format.js";
+import {PLOT_STYLE, int} from "./format.js";
 import {palette} from "./palette.js";
 
 const SEASON = {key: "防溺水重点期（5–9月）", color: palette.blue};
@@ -17,7 +17,7 @@ export function PatrolChart(rows, {width}) {
     height: 260,
     marginLeft: 48,
     marginBottom: 40,
-    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    style: PLOT_STYLE,
     x: {domain: data.map((d) => d.label), label: null, tickSize: 0},
     y: {domain: [0, max * 1.2], label: "水域巡查（次）", labelArrow: "none", grid: true, tickFormat: "d", ticks: max <= 10 ? max : undefined},
     marks: [

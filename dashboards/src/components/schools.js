@@ -4,7 +4,7 @@
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {gunzipJson} from "./gzip.js";
-import {int} from "./format.js";
+import {PLOT_STYLE, int} from "./format.js";
 import {palette} from "./palette.js";
 import {periodLabel, shortPeriodLabel} from "./period.js";
 import {schoolBucket, schoolBucketPath} from "./schoolBuckets.js";
@@ -76,7 +76,7 @@ function ScoreChart(cards, {width}) {
     marginTop: 28,
     marginLeft: 40,
     marginRight: 24,
-    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    style: PLOT_STYLE,
     x: {domain: rows.map((d) => d.period), label: null, tickFormat: shortPeriodLabel, ticks},
     y: {domain: [0, 100], label: "得分（分）", labelArrow: "none", grid: true},
     marks: [

@@ -1,7 +1,7 @@
 // Scores, grades and ranks: the tables and charts shared by 总览, 县区评分卡 and 学校.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {int, pct} from "./format.js";
+import {PLOT_STYLE, int, pct} from "./format.js";
 import {palette} from "./palette.js";
 import {periodLabel} from "./period.js";
 import {SortableTable} from "./table.js";
@@ -130,7 +130,7 @@ export function ScoreBarChart(units, {width, highlight = null, cityAverage = nul
     marginLeft: 12 + longest * 14,
     marginRight: 56,
     marginBottom: 40,
-    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    style: PLOT_STYLE,
     x: {domain: [0, 100], label: "得分（分）", labelAnchor: "center", labelArrow: "none", grid: true},
     y: {domain: rows.map((d) => d.name), label: null, tickSize: 0},
     color: {domain: grades.map((g) => g.grade), range: grades.map((g) => g.color)},
@@ -168,7 +168,7 @@ export function TrendChart(rows, {width, kind = "year", highlight = null, label 
     width,
     height: 300,
     marginBottom: 50,
-    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    style: PLOT_STYLE,
     x: {domain: periods, label: null, tickFormat: periodLabel},
     y: {label: label, labelArrow: "none", grid: true, nice: true},
     color: {legend: true, domain: [...new Set(data.map((d) => d.unit_name))], range: [...Object.values(palette), "#000000"]},
@@ -192,7 +192,7 @@ export function DomainChart(domains, {width, who = "本县区"}) {
     marginLeft: 120,
     marginRight: 110,
     marginBottom: 40,
-    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    style: PLOT_STYLE,
     x: {domain: [0, 100], label: "得分率（%）", labelAnchor: "center", labelArrow: "none", grid: true},
     fy: {domain: domains.map((d) => `${d.domain_id} ${d.domain_name}`), label: null, tickSize: 0, axis: "left", padding: 0.15},
     y: {domain: series.map((s) => s.key), axis: null},

@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import {int, pct} from "./format.js";
+import {PLOT_STYLE, int, pct} from "./format.js";
 import {palette} from "./palette.js";
 
 /**
@@ -19,7 +19,7 @@ export function ShareBarChart(data, {width, label, parts: [numeratorLabel, denom
     marginLeft: 12 + longest * 14,
     marginRight: 64,
     marginBottom: 40,
-    style: {fontFamily: "var(--sans-serif)", fontSize: "13px"},
+    style: PLOT_STYLE,
     x: {domain: [0, Math.ceil(max * 1.1)], label, labelAnchor: "center", labelArrow: "none", tickFormat: (d) => `${d}%`, grid: true},
     y: {domain: rows.slice().sort((a, b) => b.value - a.value).map((d) => d.name), label: null, tickSize: 0},
     marks: [
