@@ -53,7 +53,8 @@ const NOT_AN_EXPORT = /^(~\$|\.)|^(manifest|story)\.json$/;
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  // 1 MiB reads: with the default 64 KiB the stream, not the hash, takes most of the time
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -161,7 +162,9 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
   const startedAt = new Date();
   const bytes = (await stat(file)).size;
   const table = `landing_${batchId.replaceAll('-', '')}`;
-  const archivePath = await archive(db, file, sha256);
+  // the copy runs while DuckDB reads the file; the batch record waits for it
+  const archived = archive(db, file, sha256);
+  archived.catch(() => undefined); // a failed copy is reported where the batch record awaits it
   let format: FileFormat | null = null;
   let source: SourceName | null = null;
 
@@ -171,7 +174,7 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       await db.run(
         `insert into audit.batches (batch_id, batch_seq, file, source, format, sha256, bytes, archive_path, status, message, started_at, finished_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, 'failed', $9, $10::timestamp, now()::timestamp)`,
-        [batchId, seq, file, source, format, sha256, bytes, archivePath, message, isoLocal(startedAt)],
+        [batchId, seq, file, source, format, sha256, bytes, await archived, message, isoLocal(startedAt)],
       );
       await db.run('insert into audit.rejects values ($1, $2, null, $3, $4, null)', [batchId, file, reasonCode, message]);
     });
@@ -192,7 +195,7 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       mapping,
       name: `${table}_checked`,
       headers: opened.headers,
-      knownSchools: "select distinct school_code from raw.schools join audit.batches using (batch_id) where status <> 'discarded'",
+      knownSchools: "select distinct school_code from raw.schools join audit.batches using (batch_seq) where status <> 'discarded'",
       now: isoLocal(options.now ?? new Date()),
       piiSalt: piiSalt(db.path),
     };
@@ -211,8 +214,8 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       const thisBatch = `select row_number as _row, row_hash from ${raw} where batch_seq = ${seq}`;
       const { rowsChanged: good } = await db.query(
         `insert into ${raw} (${[...LINEAGE_COLUMNS.map(([n]) => n), ...values.map((v) => v.target), 'extra'].join(', ')})
-         select $1, $2, _row, row_hash, ${values.map((v) => v.source).join(', ')}, extra from (${checkedRowsSql(input, rows.relation)}) where reason_code is null`,
-        [batchId, seq],
+         select $1, _row, row_hash, ${values.map((v) => v.source).join(', ')}, extra from (${checkedRowsSql(input, rows.relation)}) where reason_code is null`,
+        [seq],
       );
       const duplicates = await duplicateRows(db, input, rows.relation, thisBatch);
       if (duplicates) await db.run(`delete from ${raw} where batch_seq = ${seq} and row_number in (select _row from ${duplicates})`);
@@ -240,7 +243,7 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
           : null;
       await db.run(
         `insert into audit.batches values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::timestamp, now()::timestamp)`,
-        [batchId, seq, file, source, format, sha256, bytes, archivePath, rowsRead, rowsLanded, rowsRejected, status, message, isoLocal(startedAt)],
+        [batchId, seq, file, source, format, sha256, bytes, await archived, rowsRead, rowsLanded, rowsRejected, status, message, isoLocal(startedAt)],
       );
       await step('batch');
       return { status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message };

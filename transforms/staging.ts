@@ -20,9 +20,9 @@ function stagingModel(contract: SourceContract): Model {
   const columns = contract.columns.flatMap((c) => storedColumn(c)?.name ?? []);
   const sql = `
 with landed as (
-  select raw_rows.*
+  select raw_rows.*, batches.batch_id
   from ${rawTableName(contract)} as raw_rows
-  join audit.batches as batches using (batch_id)
+  join audit.batches as batches using (batch_seq)
   where batches.status in ('landed', 'released')
 ),
 

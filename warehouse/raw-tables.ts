@@ -21,7 +21,6 @@ const SQL_TYPES: Record<ColumnType, string> = {
 };
 
 export const LINEAGE_COLUMNS = [
-  ['batch_id', 'varchar not null'],
   ['batch_seq', 'bigint not null'],
   ['row_number', 'integer not null'],
   ['row_hash', 'uhugeint not null'],

@@ -147,7 +147,7 @@ describe('XLSX with a lot of Chinese text', () => {
     const result = await ingestFile(db, path, { now: NOW });
     expect([result.status, result.rowsLanded]).toEqual(['landed', rows.length]);
     const places = await db.all<{ place: string }>(
-      `select extra->>'安装位置' as place from raw.sensors where batch_id = $1 order by row_number`,
+      `select extra->>'安装位置' as place from raw.sensors join audit.batches using (batch_seq) where batch_id = $1 order by row_number`,
       [result.batchId],
     );
     expect(places.map((p) => p.place)).toEqual(rows.map((r) => r[5]));

@@ -50,9 +50,11 @@ export function folderWith(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-/** Raw rows of a source without the batch columns, `extra` parsed, in (batch, row) order. */
+/** Raw rows of a source without the batch columns, `extra` parsed, in (batch, row) order; `where` may name the batch_id. */
 export async function rawRows(db: Warehouse, source: string, where = 'true'): Promise<Record<string, unknown>[]> {
-  const rows = await db.all(`select * exclude (batch_id, batch_seq, row_hash) from raw.${source} where ${where} order by batch_seq, row_number`);
+  const rows = await db.all(
+    `select raw_rows.* exclude (batch_seq, row_hash) from raw.${source} as raw_rows join audit.batches using (batch_seq) where ${where} order by batch_seq, row_number`,
+  );
   return rows.map((row) => ({ ...row, extra: row.extra === null ? null : JSON.parse(row.extra as string) }));
 }
 

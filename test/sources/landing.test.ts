@@ -101,7 +101,7 @@ describe('supersession', () => {
         ['C102', '一般', 1, '处理中'],
         ['C101', '较大', 2, '已结案'],
       ]);
-      expect(await db.all('select case_id, batch_id from raw.cases order by batch_seq, row_number')).toEqual([
+      expect(await db.all('select case_id, batch_id from raw.cases join audit.batches using (batch_seq) order by batch_seq, row_number')).toEqual([
         { case_id: 'C101', batch_id: original.batchId },
         { case_id: 'C102', batch_id: original.batchId },
         { case_id: 'C101', batch_id: corrected.batchId },
@@ -276,7 +276,7 @@ describe('reject counts', () => {
       ).toBe(0);
 
       // every batch's counts agree with its rejects and its raw rows
-      const raw = ['schools', 'inspections', 'sensors', 'alerts', 'cases', 'activities'].map((s) => `select batch_id from raw.${s}`).join(' union all ');
+      const raw = ['schools', 'inspections', 'sensors', 'alerts', 'cases', 'activities'].map((s) => `select batch_id from raw.${s} join audit.batches using (batch_seq)`).join(' union all ');
       const disagreeing = await db.all(
         `select b.batch_id, b.status, b.rows_read, b.rows_landed, b.rows_rejected, coalesce(r.n, 0) as rejected, coalesce(l.n, 0) as landed
          from audit.batches b

@@ -35,8 +35,10 @@ describe('migration 0005: row hashes as numbers', () => {
       await db.run("insert into raw.sensors values ('old', 1, 1, $1, 'SB-1'), ('old', 1, 2, $2, 'SB-2')", cells.map(hexMd5));
 
       const result = await initWarehouse(db);
-      expect(result.applied).toEqual(['0005_row_hash_numbers']);
+      expect(result.applied).toEqual(['0005_row_hash_numbers', '0006_raw_rows_name_their_batch_by_seq']);
       expect(await db.value('select data_type from information_schema.columns where table_schema = $1 and table_name = $2 and column_name = $3', ['raw', 'sensors', 'row_hash'])).toBe('UHUGEINT');
+      // and migration 0006: a raw row names its batch by batch_seq alone
+      expect(await db.value("select count(*) from information_schema.columns where table_schema = 'raw' and table_name = 'sensors' and column_name = 'batch_id'")).toBe(0);
       expect(await db.all('select row_number, cast(row_hash as varchar) as row_hash from raw.sensors order by row_number')).toEqual([
         { row_number: 1, row_hash: md5Number(cells[0]) },
         { row_number: 2, row_hash: md5Number(cells[1]) },
@@ -47,7 +49,7 @@ describe('migration 0005: row hashes as numbers', () => {
       expect([schools.status, sensors.status]).toEqual(['landed', 'landed']);
       // a new row's hash: md5 of its cells as received, in file order, a unit separator between, an empty cell as a record separator
       const firstRow = ['YG-001', '2141010001', 'smoke', '2025-03-05 10:05:00', 'online', '\u001e', '\u001e', 'v1.2'].join('\u001f');
-      expect(await db.value('select cast(row_hash as varchar) from raw.sensors where batch_id = $1 and row_number = 1', [sensors.batchId])).toBe(md5Number(firstRow));
+      expect(await db.value('select cast(row_hash as varchar) from raw.sensors join audit.batches using (batch_seq) where batch_id = $1 and row_number = 1', [sensors.batchId])).toBe(md5Number(firstRow));
     } finally {
       db.close();
     }
