@@ -320,7 +320,7 @@ async function objectsToColumns(db: Warehouse, table: string): Promise<string[]>
   const keys = (
     await db.all<{ key: string }>(
       `select key from (
-         select unnest(json_keys(line)) as key, generate_subscripts(json_keys(line), 1) as position, _row from ${lines} where ${isObject})
+         select unnest(keys) as key, generate_subscripts(keys, 1) as position, _row from (select _row, json_keys(line) as keys from ${lines} where ${isObject}))
        group by key order by min(_row), min_by(position, _row), key`,
     )
   ).map((r) => r.key);
@@ -333,8 +333,13 @@ async function objectsToColumns(db: Warehouse, table: string): Promise<string[]>
     );
   }
   const headers = uniqueHeaders(keys);
-  const select = keys.map((key, i) => `json_extract_string(line, ${jsonKeyPath(key)}) as ${quoteIdent(headers[i])}`);
-  await db.run(`create or replace temp table ${table} as select _row${select.map((s) => `, ${s}`).join('')} from ${lines} where ${isObject}`);
+  // every key in one call, so each line is parsed once rather than once per key
+  const select = headers.map((header, i) => `cells[${i + 1}] as ${quoteIdent(header)}`);
+  await db.run(
+    `create or replace temp table ${table} as
+     select _row${select.map((s) => `, ${s}`).join('')}
+     from (select _row, json_extract_string(line, [${keys.map(jsonKeyPath).join(', ')}]) as cells from ${lines} where ${isObject})`,
+  );
   await db.run(`drop table ${lines}`);
   return headers;
 }

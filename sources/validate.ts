@@ -350,14 +350,26 @@ function withoutDecimalZeros(c: string): string {
  * A text cell as an Asia/Shanghai TIMESTAMP, null when unreadable. Styles (DOMAIN.md §4):
  * 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 2024年03月05日 10:05 (also 10时05分),
  * 20240305, Excel serials (rounded to the second), and ISO 8601 with an offset or Z,
- * converted to Shanghai wall time. The common ISO shape is tried first, on its own.
+ * converted to Shanghai wall time. The common shapes are tried first, each on its own: the
+ * optimizer copies this expression into every check that reads the value (bad, early and
+ * future date), so whatever it costs per cell it costs several times.
  */
 function timestampSql(c: string): string {
   const serial = `timestamp '1899-12-30' + to_seconds(cast(round(cast(${c} as double) * 86400) as bigint))`;
   let n = `regexp_replace(${c}, '^(\\d{4})\\s*[-/.年]\\s*(\\d{1,2})\\s*[-/.月]\\s*(\\d{1,2})(?:\\s*日)?', '\\1-\\2-\\3')`;
   n = `regexp_replace(regexp_replace(${n}, '[时時分]', ':', 'g'), '[:秒]+$', '')`;
   n = `regexp_replace(regexp_replace(regexp_replace(${n}, '[T\\s]+', ' ', 'g'), '\\s*Z$', '+00:00'), '\\s+([+-]\\d{2}(:?\\d{2})?)$', '\\1')`;
+  // the shapes systems export most, each parsed with the one format it can be: a parse that
+  // fails costs as much as ten that succeed, and so does a list of formats with an offset
+  const common = `case
+    when strlen(${c}) = 19 and ${c}[11] = ' ' then try_strptime(${c}, '%Y-%m-%d %H:%M:%S')
+    when strlen(${c}) = 10 then try_strptime(${c}, '%Y-%m-%d')
+    when strlen(${c}) = 25 and ${c}[11] = 'T' then timezone('Asia/Shanghai', try_strptime(${c}, '%Y-%m-%dT%H:%M:%S%z'))
+    when strlen(${c}) = 23 and ${c}[5] = '年' then try_strptime(${c}, '%Y年%m月%d日 %H:%M')
+    when strlen(${c}) = 17 and ${c}[5] = '年' then try_strptime(${c}, '%Y年%m月%d日')
+  end`;
   return `coalesce(
+    ${common},
     try_strptime(${c}, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d']),
     case
       when regexp_full_match(${c}, '\\d{5}(\\.\\d+)?') then ${serial}
