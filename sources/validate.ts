@@ -361,6 +361,7 @@ function timestampSql(c: string): string {
   n = `regexp_replace(regexp_replace(regexp_replace(${n}, '[T\\s]+', ' ', 'g'), '\\s*Z$', '+00:00'), '\\s+([+-]\\d{2}(:?\\d{2})?)$', '\\1')`;
   // the shapes systems export most, each parsed with the one format it can be: a parse that
   // fails costs as much as ten that succeed, and so does a list of formats with an offset
+  // (which also reads 2024-02-30+08:00 as 1 March: offsets get one format per strptime)
   const common = `case
     when strlen(${c}) = 19 and ${c}[11] = ' ' then try_strptime(${c}, '%Y-%m-%d %H:%M:%S')
     when strlen(${c}) = 10 then try_strptime(${c}, '%Y-%m-%d')
@@ -375,7 +376,7 @@ function timestampSql(c: string): string {
       when regexp_full_match(${c}, '\\d{5}(\\.\\d+)?') then ${serial}
       when regexp_full_match(${c}, '\\d{8}') then try_strptime(${c}, '%Y%m%d')
       when regexp_matches(${n}, '\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?[+-]\\d{2}(:?\\d{2})?$')
-        then timezone('Asia/Shanghai', try_strptime(${n}, ['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%d %H:%M%z', '%Y-%m-%d %H:%M:%S.%f%z']))
+        then timezone('Asia/Shanghai', coalesce(${['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%d %H:%M%z', '%Y-%m-%d %H:%M:%S.%f%z'].map((f) => `try_strptime(${n}, '${f}')`).join(', ')}))
       else try_strptime(${n}, ['%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f'])
     end)`;
 }

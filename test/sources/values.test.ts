@@ -26,7 +26,11 @@ const STYLES: [string, string | null][] = [
   ['20240305', '2024-03-05 00:00:00'],
   ['2024/3/5 9:05', '2024-03-05 09:05:00'],
   ['2024-03-05 10:05:00.5', '2024-03-05 10:05:00.5'],
+  ['2024-03-05T10:05:00-05:00', '2024-03-05 23:05:00'], // an offset west of Greenwich, the ISO shape with the fast path
   ['2024-13-45', null],
+  ['2024-02-30T10:05:00+08:00', null], // the common shapes with impossible values fail as the rest do
+  ['2024年02月30日 10:05', null],
+  ['2024-03-05 25:05:00', null],
   ['昨天', null],
   ['2024年13月', null],
   ['2024/02/30', null],
