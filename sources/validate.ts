@@ -362,14 +362,21 @@ function timestampSql(c: string): string {
   // the shapes systems export most, each parsed with the one format it can be: a parse that
   // fails costs as much as ten that succeed, and so does a list of formats with an offset
   // (which also reads 2024-02-30+08:00 as 1 March: offsets get one format per strptime)
-  const common = `case
-    when strlen(${c}) = 19 and ${c}[11] = ' ' then try_strptime(${c}, '%Y-%m-%d %H:%M:%S')
-    when strlen(${c}) = 10 then try_strptime(${c}, '%Y-%m-%d')
-    when strlen(${c}) = 25 and ${c}[11] = 'T' then timezone('Asia/Shanghai', try_strptime(${c}, '%Y-%m-%dT%H:%M:%S%z'))
-    when strlen(${c}) = 23 and ${c}[5] = '年' then try_strptime(${c}, '%Y年%m月%d日 %H:%M')
-    when strlen(${c}) = 17 and ${c}[5] = '年' then try_strptime(${c}, '%Y年%m月%d日')
+  const common = `case ${c}[5]
+    when '-' then case
+      when strlen(${c}) <= 10 then try_strptime(${c}, '%Y-%m-%d')
+      when strlen(${c}) = 19 and ${c}[11] = ' ' then try_strptime(${c}, '%Y-%m-%d %H:%M:%S')
+      when strlen(${c}) = 25 and ${c}[11] = 'T' then timezone('Asia/Shanghai', try_strptime(${c}, '%Y-%m-%dT%H:%M:%S%z'))
+    end
+    when '/' then case when strlen(${c}) <= 10 then try_strptime(${c}, '%Y/%m/%d') end
+    when '.' then case when strlen(${c}) <= 10 then try_strptime(${c}, '%Y.%m.%d') end
+    when '年' then case
+      when ends_with(${c}, '日') then try_strptime(${c}, '%Y年%m月%d日')
+      when ${c}[-6] = ' ' then try_strptime(${c}, '%Y年%m月%d日 %H:%M')
+    end
   end`;
-  return `coalesce(
+  // an empty cell never reaches the fallbacks below (they would each run, on nothing)
+  return `case when ${c} is not null then coalesce(
     ${common},
     try_strptime(${c}, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d']),
     case
@@ -378,5 +385,5 @@ function timestampSql(c: string): string {
       when regexp_matches(${n}, '\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?[+-]\\d{2}(:?\\d{2})?$')
         then timezone('Asia/Shanghai', coalesce(${['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%d %H:%M%z', '%Y-%m-%d %H:%M:%S.%f%z'].map((f) => `try_strptime(${n}, '${f}')`).join(', ')}))
       else try_strptime(${n}, ['%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f'])
-    end)`;
+    end) end`;
 }
