@@ -112,6 +112,7 @@ export function checkedRowsSql(input: ValidationInput, relation: string): string
   const { contract, mapping } = input;
   const joins: string[] = [];
   const typedColumns: string[] = [];
+  const lookedUpColumns: string[] = [];
   const checks: Check[] = [];
 
   for (const column of contract.columns) {
@@ -129,8 +130,8 @@ export function checkedRowsSql(input: ValidationInput, relation: string): string
   }
   contract.columns.forEach((column, index) => {
     const { expression, columnChecks, join, lookup } = typedValue(column, index, input, codes);
-    typedColumns.push(`${expression} as ${typed(column)}`);
-    if (lookup) typedColumns.push(lookup);
+    (join ? lookedUpColumns : typedColumns).push(`${expression} as ${typed(column)}`);
+    if (lookup) lookedUpColumns.push(lookup);
     checks.push(...columnChecks);
     if (join) joins.push(join);
   });
@@ -153,11 +154,15 @@ export function checkedRowsSql(input: ValidationInput, relation: string): string
       where ${anyValue(files)}
     ),
     typed as (
-      select cells.*, ${typedColumns.join(', ')}
-      from cells ${joins.join(' ')}
+      select ${['cells.*', ...typedColumns].join(', ')}
+      from cells
+    ),
+    looked_up as (
+      select ${['typed.*', ...lookedUpColumns].join(', ')}
+      from typed ${joins.join(' ')}
     ),
     checked as (
-      select *, ${reasonCase} as reason_code from typed
+      select *, ${reasonCase} as reason_code from looked_up
     )
     select _row, ${contract.columns.map(typed).join(', ')}, extra, reason_code,
            case when reason_code is null then ${rowHash} end as row_hash,
