@@ -39,7 +39,7 @@ interface ZipEntry {
 }
 
 /** Built-in number formats (ECMA-376 §18.8.30) whose codes exceljs counts as dates. */
-const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
+export const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
 const SHEET_PART = /xl\/worksheets\/sheet(\d+)[.]xml/;
 
 /** exceljs's date test on a format code. */
@@ -448,13 +448,17 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
 
   const closeCell = () => {
     if (ref === undefined) throw new Error('a cell has no reference (r attribute)');
+    if (!(row!.number >= 0)) throw new Error('a row holding cells has no valid number (r attribute)');
     const col = columnNumber(ref);
     if (col < 1) throw new Error(`cell reference "${ref}" has no column`);
     // exceljs: a cell's own style only when its id is non-zero and exists, else its row's
     const dateStyle = style > 0 && style < xfDates.length ? xfDates[style] : row!.dateStyle;
     let text: string | null | undefined;
     if (formula !== null) {
-      text = value === null ? '' : type === 'str' ? decodeAgain(value).trim() : String(parseFloat(value));
+      // exceljs keeps a formula's cached result only when it is truthy (no 0, NaN or ''), and
+      // treats a cell with an empty formula as a plain object: its result, if any, as it is
+      const result = value === null ? undefined : type === 'str' ? decodeAgain(value) : parseFloat(value);
+      text = result === undefined || (formula && !result) ? '' : String(result).trim();
     } else if (value !== null) {
       switch (type) {
         case 's':
