@@ -224,6 +224,7 @@ const isSpace = (ch: number) => ch === 32 || ch === 10 || ch === 9 || ch === 13;
 class XmlScanner {
   private rest = '';
   private depth = 0;
+  private readonly attributes: Attributes = [];
   constructor(private readonly handler: XmlHandler) {}
 
   /** `final`: no more text follows, so a short markup declaration at the end is complete. */
@@ -251,7 +252,7 @@ class XmlScanner {
       } else if (next === 47 /* / */) {
         const end = buf.indexOf('>', i + 2);
         if (end < 0) break;
-        handler.close(buf.slice(i + 2, end).trim());
+        handler.close(isSpace(buf.charCodeAt(end - 1)) ? buf.slice(i + 2, end).trim() : buf.slice(i + 2, end));
         this.depth--;
         i = end + 1;
       } else {
@@ -273,7 +274,9 @@ class XmlScanner {
       p++;
     }
     const name = buf.slice(at, p);
-    const attributes: Attributes = [];
+    // one array for every tag: handlers read the attributes before the next tag
+    const attributes = this.attributes;
+    attributes.length = 0;
     for (;;) {
       while (p < length && isSpace(buf.charCodeAt(p))) p++;
       if (p >= length) return -1;
@@ -532,7 +535,9 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
         const { texts } = row;
         let length = texts.length;
         while (length > 0 && texts[length - 1] === undefined) length--;
-        ready.push({ number: row.number, texts: Array.from({ length }, (_, i) => texts[i] ?? '') });
+        const filled: string[] = new Array(length);
+        for (let i = 0; i < length; i++) filled[i] = texts[i] ?? '';
+        ready.push({ number: row.number, texts: filled });
         row = null;
       } else if (name === 'c' && row && inCell) {
         closeCell();
