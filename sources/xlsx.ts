@@ -14,6 +14,7 @@
  */
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -169,8 +170,8 @@ async function* entryText(path: string, entry: ZipEntry): AsyncGenerator<string>
   if (entry.compressedSize === 0) return;
   const start = await dataOffset(path, entry);
   const raw = createReadStream(path, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 16 });
-  const stream = entry.method === 8 ? raw.pipe(createInflateRaw()) : raw;
-  raw.on('error', (error) => stream.destroy(error));
+  // pipeline: a reader that stops early (the header sniff) closes the file too
+  const stream = entry.method === 8 ? pipeline(raw, createInflateRaw(), () => {}) : raw;
   const decoder = new StringDecoder('utf8');
   for await (const chunk of stream) {
     const text = decoder.write(chunk as Buffer);
