@@ -225,7 +225,6 @@ const isSpace = (ch: number) => ch === 32 || ch === 10 || ch === 9 || ch === 13;
 class XmlScanner {
   private rest = '';
   private depth = 0;
-  private readonly attributes: Attributes = [];
   constructor(private readonly handler: XmlHandler) {}
 
   /** `final`: no more text follows, so a short markup declaration at the end is complete. */
@@ -275,9 +274,7 @@ class XmlScanner {
       p++;
     }
     const name = buf.slice(at, p);
-    // one array for every tag: handlers read the attributes before the next tag
-    const attributes = this.attributes;
-    attributes.length = 0;
+    const attributes: Attributes = [];
     for (;;) {
       while (p < length && isSpace(buf.charCodeAt(p))) p++;
       if (p >= length) return -1;
