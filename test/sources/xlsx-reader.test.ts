@@ -5,12 +5,12 @@
  * shared strings…), it yields exactly the sheet names and rows (number, cell texts) that
  * exceljs's streaming reader plus ingest's former cell-to-text rule yielded.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCity } from '../../sources/demo-city/index.ts';
 import { sniffHeaders } from '../../sources/detect.ts';
 import { BUILTIN_DATE_FORMATS, isDateFormat, openWorkbook } from '../../sources/xlsx.ts';
@@ -167,6 +167,7 @@ function handMade(path: string, options: { sheets: [string, string][]; shared?: 
 }
 
 const dir = tempDir('safecampus-xlsx-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the fixtures', () => {
   const fixtures = readdirSync(join(SOURCE_FIXTURES, 'xlsx')).filter((f) => f.endsWith('.xlsx'));
