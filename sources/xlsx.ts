@@ -415,13 +415,15 @@ function dateText(serial: number, date1904: boolean): string {
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
 }
 
+/** A cell reference's column number as exceljs reads it: the capital letters before the digits ($ and others skipped). */
 function columnNumber(ref: string): number {
   let col = 0;
   for (let i = 0; i < ref.length; i++) {
     const ch = ref.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) break;
     if (ch >= 65 && ch <= 90) col = col * 26 + ch - 64;
-    else break;
   }
+  if (col > 16384) throw new Error(`cell reference "${ref}" is past the last column (XFD)`);
   return col;
 }
 

@@ -318,7 +318,7 @@ describe('hand-made parts', () => {
       '<row r="3" s="1" customFormat="1"><c r="A3"><v>45721</v></c><c r="B3" s="0"><v>45721</v></c><c r="C3" s="2"><v>45721</v></c><c r="D3" s="3"><v>45721.5</v></c><c r="E3" s="4"><v>45721</v></c><c r="F3" s="9"><v>45721</v></c></row>\n' +
       '<row spans="1:2"></row>\n' +
       '<row r="6"/>\n' +
-      '<row r="7" spans="1:3"><c r="C7" t="s"><v>4</v></c><c r="AB7"><v>3</v></c></row>';
+      '<row r="7" spans="1:3"><c r="C7" t="s"><v>4</v></c><c r="AB7"><v>3</v></c><c r="$AC$7"><v>4</v></c></row>';
     const path = join(dir, 'hand.xlsx');
     handMade(path, { sheets: [['手工', data]], shared, styles });
     const [sheet] = await expectSame(path);
