@@ -4,12 +4,11 @@
  * source it is from its headers.
  */
 import { open } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { SourceContract, SourceName } from './contract.ts';
 import { CONTRACTS } from './contracts.ts';
 import { maskPiiText } from './pii.ts';
+import { openWorkbook } from './xlsx.ts';
 
 export type FileFormat = 'csv-utf8' | 'csv-utf8-bom' | 'csv-gbk' | 'xlsx' | 'json' | 'ndjson';
 
@@ -341,46 +340,14 @@ function keysOf(json: string): string[] {
   }
 }
 
-/**
- * exceljs's streaming reader for an XLSX file. exceljs 4.4 decodes each zip chunk of the
- * sheet and shared-strings XML on its own, so a Chinese character split across two chunks
- * turns into U+FFFD; here those parts are decoded as one UTF-8 stream before parsing.
- */
-export function openXlsx(path: string, styles: 'cache' | 'ignore'): ExcelJS.stream.xlsx.WorkbookReader {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles, hyperlinks: 'ignore', worksheets: 'emit' });
-  const internals = reader as unknown as {
-    _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): AsyncGenerator<unknown>;
-    _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
-  };
-  const parseWorksheet = internals._parseWorksheet.bind(reader);
-  const parseSharedStrings = internals._parseSharedStrings.bind(reader);
-  internals._parseWorksheet = (chunks, sheetNo) => parseWorksheet(utf8Text(chunks), sheetNo);
-  internals._parseSharedStrings = (entry) => parseSharedStrings(entry.setEncoding('utf8'));
-  return reader;
-}
-
-async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  for await (const chunk of chunks) {
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    if (text) yield text;
-  }
-  const rest = decoder.end();
-  if (rest) yield rest;
-}
-
 /** The header row of the first sheet: `headerRowIndex` over its first non-empty rows. */
 async function firstXlsxRow(path: string): Promise<string[]> {
   const rows: string[][] = [];
-  const reader = openXlsx(path, 'ignore');
-  for await (const worksheet of reader) {
-    for await (const row of worksheet) {
-      const values = row.values as unknown[];
-      const texts = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => String(values[i + 1] ?? ''));
-      if (texts.some((t) => t.trim() !== '')) rows.push(texts);
-      if (rows.length === HEADER_SEARCH_ROWS) break;
-    }
-    break;
+  const workbook = await openWorkbook(path);
+  if (workbook.sheetNames.length === 0) return [];
+  for await (const { texts } of workbook.rows(0)) {
+    if (texts.some((t) => t !== '')) rows.push(texts);
+    if (rows.length === HEADER_SEARCH_ROWS) break;
   }
   return rows.length ? rows[headerRowIndex(rows)] : [];
 }

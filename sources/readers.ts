@@ -20,7 +20,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import type { Warehouse } from '../warehouse/connection.ts';
-import { headerRowIndex, HEADER_SEARCH_ROWS, isAscii, openXlsx, parseHeaderRecord, readHead, uniqueHeaders, type FileFormat } from './detect.ts';
+import { headerRowIndex, HEADER_SEARCH_ROWS, isAscii, parseHeaderRecord, readHead, uniqueHeaders, type FileFormat } from './detect.ts';
+import { openWorkbook } from './xlsx.ts';
 
 /** An export ready to be read: its headers, and `rows` to land its rows. */
 export interface OpenedFile {
@@ -355,7 +356,6 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
   const write = async (line: string) => {
     if (!out.write(line)) await once(out, 'drain');
   };
-  const names: string[] = [];
   let headers: string[] | null = null;
   let headerRow = 0;
   const dataRow = async (number: number, texts: string[]) => {
@@ -375,29 +375,23 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
     headerRow = leading[index].number;
     for (const row of leading.slice(index + 1)) await dataRow(row.number, row.texts);
   };
+  let names: string[] = [];
   let found = false;
   try {
-    const reader = openXlsx(path, 'cache');
-    for await (const worksheet of reader) {
-      const name = (worksheet as unknown as { name?: string }).name ?? '';
-      names.push(name);
-      const chosen = !found && (sheet === undefined || name === sheet);
-      for await (const row of worksheet) {
-        if (!chosen) continue;
-        // row.values is sparse (index = column number): Array.from visits the holes, map would not
-        const values = row.values as unknown[];
-        const texts = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+    const workbook = await openWorkbook(path);
+    names = workbook.sheetNames;
+    const index = sheet === undefined ? (names.length ? 0 : -1) : names.indexOf(sheet);
+    if (index >= 0) {
+      found = true;
+      for await (const { number, texts } of workbook.rows(index)) {
         if (texts.every((t) => t === '')) continue;
-        if (headers !== null) await dataRow(row.number, texts);
+        if (headers !== null) await dataRow(number, texts);
         else {
-          leading.push({ number: row.number, texts });
+          leading.push({ number, texts });
           if (leading.length === HEADER_SEARCH_ROWS) await chooseHeader();
         }
       }
-      if (chosen) {
-        found = true;
-        if (headers === null && leading.length) await chooseHeader();
-      }
+      if (headers === null && leading.length) await chooseHeader();
     }
   } catch (error) {
     out.destroy();
@@ -424,25 +418,6 @@ function columnLetter(index: number): string {
     n = Math.floor((n - 1) / 26);
   }
   return letters;
-}
-
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) {
-    // exceljs returns the cell's wall-clock time as if it were UTC; Excel's float serial
-    // can land a few ms off, so round to the second.
-    const iso = new Date(Math.round(value.getTime() / 1000) * 1000).toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
-  }
-  if (typeof value === 'object') {
-    const v = value as { richText?: { text: string }[]; text?: string; result?: unknown; error?: string; formula?: string; sharedFormula?: string };
-    if (v.richText) return v.richText.map((r) => r.text).join('').trim();
-    if (v.result !== undefined) return cellText(v.result);
-    if (v.error !== undefined) return v.error;
-    if (v.text !== undefined) return String(v.text).trim();
-    if (v.formula !== undefined || v.sharedFormula !== undefined) return '';
-  }
-  return String(value).trim();
 }
 
 function csvCell(text: string): string {

@@ -1,0 +1,384 @@
+/**
+ * Our XLSX sheet reader against the one it replaced: for every workbook the tests and the
+ * demo generator write, and for hand-made parts exceljs never writes (inline and rich
+ * inline strings, rows without `r`, row styles, comments, CDATA, sheets stored before the
+ * shared strings…), it yields exactly the sheet names and rows (number, cell texts) that
+ * exceljs's streaming reader plus ingest's former cell-to-text rule yielded.
+ */
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCity } from '../../sources/demo-city/index.ts';
+import { sniffHeaders } from '../../sources/detect.ts';
+import { BUILTIN_DATE_FORMATS, isDateFormat, openWorkbook } from '../../sources/xlsx.ts';
+import { tempDir } from '../helpers.ts';
+import { SOURCE_FIXTURES } from './helpers.ts';
+
+interface Sheet {
+  name: string;
+  rows: { number: number; texts: string[] }[];
+}
+
+/**
+ * exceljs's streaming reader as ingest opened it before: exceljs 4.4 decodes each zip chunk
+ * of the sheet and shared-strings XML on its own (a Chinese character split across two
+ * chunks turned into U+FFFD), so those parts were decoded as one UTF-8 stream first.
+ */
+function openXlsx(path: string): ExcelJS.stream.xlsx.WorkbookReader {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
+  const internals = reader as unknown as {
+    _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): AsyncGenerator<unknown>;
+    _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
+  };
+  const parseWorksheet = internals._parseWorksheet.bind(reader);
+  const parseSharedStrings = internals._parseSharedStrings.bind(reader);
+  internals._parseWorksheet = (chunks, sheetNo) => parseWorksheet(utf8Text(chunks), sheetNo);
+  internals._parseSharedStrings = (entry) => parseSharedStrings(entry.setEncoding('utf8'));
+  return reader;
+}
+
+async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
+/** The reference: exceljs's streaming reader, each cell turned into text as ingest did before. */
+async function exceljsSheets(path: string): Promise<Sheet[]> {
+  const text = (value: unknown): string => {
+    if (value === null || value === undefined) return '';
+    if (value instanceof Date) {
+      const iso = new Date(Math.round(value.getTime() / 1000) * 1000).toISOString();
+      return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
+    }
+    if (typeof value === 'object') {
+      const v = value as { richText?: { text: string }[]; text?: string; result?: unknown; error?: string; formula?: string; sharedFormula?: string };
+      if (v.richText) return v.richText.map((r) => r.text).join('').trim();
+      if (v.result !== undefined) return text(v.result);
+      if (v.error !== undefined) return v.error;
+      if (v.text !== undefined) return String(v.text).trim();
+      if (v.formula !== undefined || v.sharedFormula !== undefined) return '';
+    }
+    return String(value).trim();
+  };
+  const sheets: Sheet[] = [];
+  for await (const worksheet of openXlsx(path)) {
+    const sheet: Sheet = { name: (worksheet as unknown as { name: string }).name, rows: [] };
+    for await (const row of worksheet) {
+      const values = row.values as unknown[];
+      sheet.rows.push({ number: row.number, texts: Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => text(values[i + 1])) });
+    }
+    sheets.push(sheet);
+  }
+  return sheets;
+}
+
+async function ourSheets(path: string): Promise<Sheet[]> {
+  const workbook = await openWorkbook(path);
+  const sheets: Sheet[] = [];
+  for (const [index, name] of workbook.sheetNames.entries()) {
+    const sheet: Sheet = { name, rows: [] };
+    for await (const row of workbook.rows(index)) sheet.rows.push(row);
+    sheets.push(sheet);
+  }
+  return sheets;
+}
+
+async function expectSame(path: string): Promise<Sheet[]> {
+  const ours = await ourSheets(path);
+  expect(ours).toEqual(await exceljsSheets(path));
+  return ours;
+}
+
+/** A zip of the given parts in the given order (deflated), for parts no writer produces. */
+function writeZip(path: string, parts: [string, string][]): void {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of parts) {
+    const data = Buffer.from(content, 'utf8');
+    const packed = deflateRawSync(data);
+    const fileName = Buffer.from(name, 'utf8');
+    const fields = (header: Buffer, at: number) => {
+      header.writeUInt16LE(8, at); // deflate
+      header.writeUInt32LE(crc32(data), at + 6);
+      header.writeUInt32LE(packed.length, at + 10);
+      header.writeUInt32LE(data.length, at + 14);
+      header.writeUInt16LE(fileName.length, at + 18);
+    };
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    fields(local, 8);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    fields(central, 10);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, fileName, packed);
+    centrals.push(central, fileName);
+    offset += 30 + fileName.length + packed.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  writeFileSync(path, Buffer.concat([...locals, directory, end]));
+}
+
+const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
+/** A hand-made workbook: `sheets` as [name, sheetData inner XML]; the parts in `order` (others after). */
+function handMade(path: string, options: { sheets: [string, string][]; shared?: string[]; styles?: string; date1904?: boolean; order?: string[] }): void {
+  const parts = new Map<string, string>([
+    ['[Content_Types].xml', `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`],
+    [
+      'xl/workbook.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${REL}">${options.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets>` +
+        options.sheets.map(([name], i) => `<sheet name="${name}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
+        '</sheets></workbook>',
+    ],
+    [
+      'xl/_rels/workbook.xml.rels',
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+        options.sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('') +
+        '</Relationships>',
+    ],
+    ['xl/sharedStrings.xml', `<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="${MAIN}">${(options.shared ?? []).join('')}</sst>`],
+  ]);
+  if (options.styles) parts.set('xl/styles.xml', `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${MAIN}">${options.styles}</styleSheet>`);
+  options.sheets.forEach(([, data], i) =>
+    parts.set(`xl/worksheets/sheet${i + 1}.xml`, `<?xml version="1.0" encoding="UTF-8"?>\r\n<worksheet xmlns="${MAIN}"><sheetData>${data}</sheetData></worksheet>`),
+  );
+  const order = options.order ?? [];
+  writeZip(path, [...order.map((name): [string, string] => [name, parts.get(name)!]), ...[...parts].filter(([name]) => !order.includes(name))]);
+}
+
+const dir = tempDir('safecampus-xlsx-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the fixtures', () => {
+  const fixtures = readdirSync(join(SOURCE_FIXTURES, 'xlsx')).filter((f) => f.endsWith('.xlsx'));
+  it.each(fixtures)('%s', async (file) => {
+    const sheets = await expectSame(join(SOURCE_FIXTURES, 'xlsx', file));
+    expect(sheets[0].rows.length).toBeGreaterThan(5);
+  });
+});
+
+describe('the demo city workbooks', () => {
+  let files: string[] = [];
+  beforeAll(async () => {
+    const manifest = await generateCity({ schools: 1200, fromYear: 2025, toYear: 2025, seed: 20250101, dirtyRate: 0, outDir: join(dir, 'city') });
+    const dirty = await generateCity({ schools: 30, fromYear: 2025, toYear: 2025, seed: 7, dirtyRate: 0.2, outDir: join(dir, 'dirty-city') });
+    files = [...manifest.files.map((f) => join(dir, 'city', f.file)), ...dirty.files.map((f) => join(dir, 'dirty-city', f.file))].filter((f) => f.endsWith('.xlsx'));
+  }, 120_000);
+
+  it('every one reads the same (the programmes workbook: 37,493 data rows)', async () => {
+    expect(files.map((f) => f.split('/').pop())).toContain('activities_2025_programmes.xlsx');
+    for (const file of files) {
+      const sheets = await expectSame(file);
+      if (file.includes('/city/') && file.endsWith('activities_2025_programmes.xlsx')) expect(sheets[0].rows.length).toBe(37_494);
+    }
+  }, 120_000);
+});
+
+describe('workbooks as the tests write them', () => {
+  it('two sheets, a date-formatted cell, a gap row, cells past the header', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('填表说明').addRow(['本表由学校填写', '请勿修改表头']);
+    const data = workbook.addWorksheet('数据');
+    data.addRow(['设备编号', '学校标识码', null, '设备类型', '事件时间', '状态']);
+    data.addRow(['L-1', 2141010001, '无表头的单元格', 'smoke', new Date(Date.UTC(2025, 2, 5, 10, 0, 0)), 'online']);
+    data.getCell('E2').numFmt = 'yyyy-mm-dd hh:mm';
+    data.getRow(4).values = ['L-2', 2141010002, null, 'SY', '2025年03月05日 10:05', 'fault', '表头右边的备注'];
+    data.getRow(5).values = ['L-3', 41010001, null, 'camera', 45721.5, 'alarm'];
+    const path = join(dir, 'layout.xlsx');
+    await workbook.xlsx.writeFile(path);
+    const sheets = await expectSame(path);
+    expect(sheets.map((s) => s.name)).toEqual(['填表说明', '数据']);
+    expect(sheets[1].rows.map((r) => r.number)).toEqual([1, 2, 4, 5]);
+    expect(sheets[1].rows[1].texts).toEqual(['L-1', '2141010001', '无表头的单元格', 'smoke', '2025-03-05 10:00:00', 'online']);
+  });
+
+  it('title rows over merged cells', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('专项工作记录');
+    sheet.addRow(['2025年专项工作记录']);
+    sheet.mergeCells('A1:E1');
+    sheet.addRow(['填报单位：魏都区实验一小', null, null, '填报日期：2025-04-01']);
+    sheet.addRow(['活动编号', '学校标识码', '区县代码', '日期', '活动类型']);
+    sheet.addRow(['X1', '2141010001', null, '2025-03-10', '应急演练']);
+    const path = join(dir, 'titled.xlsx');
+    await workbook.xlsx.writeFile(path);
+    expect((await expectSame(path))[0].rows[1].texts).toEqual(['填报单位：魏都区实验一小', '', '', '填报日期：2025-04-01']);
+    // the header sniff (which lane a file lands in) reads the same rows and finds the header under the titles
+    expect(await sniffHeaders(path, 'xlsx', Buffer.alloc(0))).toEqual(['活动编号', '学校标识码', '区县代码', '日期', '活动类型']);
+  });
+
+  it.each([true, false])('streamed, a lot of Chinese text, shared strings %s', async (useSharedStrings) => {
+    const path = join(dir, `long-${useSharedStrings}.xlsx`);
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings });
+    const sheet = workbook.addWorksheet('设备');
+    for (let i = 0; i < 4000; i++) sheet.addRow([`Z-${i + 1}`, '2141010001', `三楼东侧走廊第${i + 1}号烟感探测器安装位置说明`]).commit();
+    await workbook.commit();
+    const sheets = await expectSame(path);
+    expect(sheets[0].rows[3999].texts[2]).toBe('三楼东侧走廊第4000号烟感探测器安装位置说明');
+  });
+});
+
+describe('every kind of cell exceljs writes', () => {
+  const fill = (workbook: ExcelJS.Workbook) => {
+    const sheet = workbook.addWorksheet('kinds');
+    sheet.addRow(['text', ' padded ', '', 'a<b>&c"d\'e', '&amp; stays', 'line\r\nbreak', 0, -1.5, 1e21, 0.1 + 0.2, true, false]);
+    sheet.addRow([
+      { richText: [{ text: ' 富 ', font: { bold: true } }, { text: '文本 ' }] },
+      { formula: 'A5*2', result: 4 },
+      { formula: 'A5&"x"', result: 'x<y' },
+      { formula: 'A5+1' },
+      { formula: 'A5-A5', result: 0 },
+      { sharedFormula: 'B2', result: 6 },
+      { error: '#N/A' },
+      { formula: '1/0', result: { error: '#DIV/0!' } },
+      { text: 'link', hyperlink: 'https://example.org' },
+      null,
+      'after a gap',
+    ]);
+    const dates = sheet.addRow([
+      new Date(Date.UTC(2025, 2, 5)),
+      new Date(Date.UTC(2025, 2, 5, 10, 5, 7)),
+      new Date(Date.UTC(1900, 1, 28, 23, 59, 59, 600)),
+      45721.25,
+      45721.25,
+      45721.25,
+      45721.25,
+      { formula: 'A3+1', result: 45722 },
+    ]);
+    dates.getCell(4).numFmt = 'yyyy"年"m"月"d"日"';
+    dates.getCell(5).numFmt = '0.00" days"';
+    dates.getCell(6).numFmt = '[h]:mm';
+    dates.getCell(7).numFmt = '[Red]0.00';
+    dates.getCell(8).numFmt = 'yyyy-mm-dd';
+    sheet.getRow(6).getCell(3).value = 'sparse';
+    sheet.addRow([]);
+    return sheet;
+  };
+
+  it.each([false, true])('whole workbook, 1904 dates %s', async (date1904) => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.properties.date1904 = date1904;
+    fill(workbook);
+    const path = join(dir, `kinds-${date1904}.xlsx`);
+    await workbook.xlsx.writeFile(path);
+    const [sheet] = await expectSame(path);
+    expect(sheet.rows[2].texts.slice(0, 2)).toEqual(['2025-03-05', '2025-03-05 10:05:07']);
+  });
+
+  it('streamed workbook', async () => {
+    const path = join(dir, 'kinds-streamed.xlsx');
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: true });
+    const sheet = workbook.addWorksheet('kinds');
+    sheet.addRow(['text', new Date(Date.UTC(2025, 2, 5, 10, 5)), { formula: 'A1' }, { richText: [{ text: 'a' }, { text: 'b' }] }, true]).commit();
+    await workbook.commit();
+    expect((await expectSame(path))[0].rows[0].texts).toEqual(['text', '2025-03-05 10:05:00', '', 'b', 'true']);
+  });
+});
+
+describe('hand-made parts', () => {
+  const styles =
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/><numFmt numFmtId="14" formatCode="0.0"/></numFmts>' +
+    '<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="14"/><xf numFmtId="22" applyNumberFormat="1"><alignment/></xf><xf numFmtId="2"/></cellXfs>' +
+    '<dxfs count="1"><dxf><numFmt numFmtId="165" formatCode="yyyy"/></dxf></dxfs>';
+  const shared = [
+    '<si><t>plain</t></si>',
+    '<si><t xml:space="preserve">  spaced  </t></si>',
+    '<si><r><rPr><b/></rPr><t>rich </t></r>\n<r><t>runs</t></r></si>',
+    '<si><t>汉字</t><rPh sb="0" eb="1"><t>かんじ</t></rPh></si>',
+    '<si><t/></si>',
+    '<si><t>a &amp;amp; b &#x4E2D;&#25991; c\r\nd</t></si>',
+  ];
+
+  it('strings, styles, rows with and without numbers, comments and CDATA', async () => {
+    const data =
+      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c><c r="F1" t="s"><v>5</v></c><c r="H1" t="s"><v>99</v></c></row>\n' +
+      '<row r="2"><c r="A2" t="inlineStr"><is><t> inline &amp;lt;b&amp;gt; </t></is></c><c r="B2" t="inlineStr"><is><r><t>first</t></r><r><t>last</t></r></is></c><c r="C2" t="str"><v>&amp;amp;</v></c>' +
+      '<c r="K2"><f t="shared" si="0"/><v>0</v></c><c r="L2"><f>K2</f><v>0</v></c><c r="M2" t="str"><f>"x"</f><v></v></c><c r="N2"><f t="shared" ref="N2:N3" si="1">K2</f>\n<v>0</v></c>' +
+      '<c r="D2" t="e"><v>#REF!</v></c><c r="E2" t="b"><v>0</v></c><c r="F2" t="b"><v>1</v></c><c r="G2"><v>  12.50 </v></c><c r="H2"><f>G2*2</f></c><c r="I2" t="str"><f>"x"</f><v> y </v></c><!-- a comment --><c r="J2" t="inlineStr"><is><t>c<![CDATA[dropped]]>d</t></is></c></row>\n' +
+      '<row r="3" s="1" customFormat="1"><c r="A3"><v>45721</v></c><c r="B3" s="0"><v>45721</v></c><c r="C3" s="2"><v>45721</v></c><c r="D3" s="3"><v>45721.5</v></c><c r="E3" s="4"><v>45721</v></c><c r="F3" s="9"><v>45721</v></c></row>\n' +
+      '<row spans="1:2"></row>\n' +
+      '<row r="6"/>\n' +
+      '<row r="7" spans="1:3"><c r="C7" t="s"><v>4</v></c><c r="AB7"><v>3</v></c><c r="$AC$7"><v>4</v></c></row>';
+    const path = join(dir, 'hand.xlsx');
+    handMade(path, { sheets: [['手工', data]], shared, styles });
+    const [sheet] = await expectSame(path);
+    expect(sheet.rows[0].texts).toEqual(['plain', 'spaced', 'rich runs', 'かんじ', '', 'a &amp; b 中文 c\nd']);
+    expect(sheet.rows[1].texts).toEqual(['inline <b>', 'last', '&', '#REF!', 'false', 'true', '12.5', '', 'y', 'cd', '0', '', '', '']);
+    expect(sheet.rows[2].texts).toEqual(['2025-03-05', '2025-03-05', '45721', '2025-03-05 12:00:00', '45721', '2025-03-05']);
+    expect(sheet.rows[3].number).toBeNaN();
+  });
+
+  it('a 1904 workbook; sheets stored before the shared strings come after those stored later', async () => {
+    const path = join(dir, 'order.xlsx');
+    handMade(path, {
+      sheets: [
+        ['早', '<row r="1"><c r="A1" s="1"><v>0</v></c><c r="B1" s="1"><v>43890.75</v></c></row>'],
+        ['晚', '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
+      ],
+      shared: ['<si><t>x</t></si>'],
+      styles: '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="22"/></cellXfs>',
+      date1904: true,
+      order: ['xl/workbook.xml', 'xl/styles.xml', 'xl/worksheets/sheet1.xml', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/worksheets/sheet2.xml'],
+    });
+    const sheets = await expectSame(path);
+    expect(sheets.map((s) => [s.name, s.rows[0].texts])).toEqual([
+      ['晚', ['x']],
+      ['早', ['1904-01-01', '2024-03-01 18:00:00']],
+    ]);
+  });
+
+  it('a sheet stored before the styles reads no dates, as exceljs did', async () => {
+    const path = join(dir, 'early-sheet.xlsx');
+    handMade(path, {
+      sheets: [['Sheet', '<row r="1"><c r="A1" s="1"><v>45721</v></c></row>']],
+      styles: '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>',
+      order: ['xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml', 'xl/styles.xml'],
+    });
+    expect((await expectSame(path))[0].rows[0].texts).toEqual(['45721']);
+  });
+
+  it.each([
+    ['a row holding cells has no number', '<row><c r="A1"><v>1</v></c></row>'],
+    ['a cell has no reference', '<row r="1"><c><v>1</v></c></row>'],
+  ])('%s: both readers refuse the sheet', async (_, data) => {
+    const path = join(dir, `refused-${data.length}.xlsx`);
+    handMade(path, { sheets: [['Sheet', data]] });
+    await expect(ourSheets(path)).rejects.toThrow(/has no/);
+    await expect(exceljsSheets(path)).rejects.toThrow();
+  });
+
+  it('what is not an XLSX workbook fails', async () => {
+    const garbage = join(dir, 'garbage.xlsx');
+    writeFileSync(garbage, 'PK\u0003\u0004 not really a zip');
+    await expect(openWorkbook(garbage)).rejects.toThrow(/not a zip archive/);
+    await expect(exceljsSheets(garbage)).rejects.toThrow();
+  });
+});
+
+it("the built-in date formats are exceljs's", async () => {
+  const { default: builtIn } = (await import('exceljs/lib/xlsx/defaultnumformats.js' as string)) as { default: Record<string, { f?: string }> };
+  const { default: utils } = (await import('exceljs/lib/utils/utils.js' as string)) as { default: { isDateFmt(code: string): boolean } };
+  const dates = Object.entries(builtIn).filter(([, { f }]) => f && utils.isDateFmt(f)).map(([id]) => Number(id));
+  expect(dates).toEqual([...BUILTIN_DATE_FORMATS]);
+  for (const code of ['yyyy"年"m"月"d"日"', '0.00" days"', '[h]:mm', '[Red]0.00', 'General', 'mm:ss', '@', 'b']) expect(isDateFormat(code)).toBe(utils.isDateFmt(code));
+});
