@@ -11,6 +11,7 @@ import { CONTRACTS } from '../../sources/contracts.ts';
 import { detectSource, mapHeaders } from '../../sources/detect.ts';
 import { ingestFile } from '../../sources/ingest.ts';
 import { fixture, folderWith, NOW, openWarehouse, rawRows, rejectsOf } from './helpers.ts';
+import { writeDevicesWorkbook } from './workbooks.ts';
 
 let db: Warehouse;
 beforeAll(async () => {
@@ -89,18 +90,8 @@ describe('columns beyond the contract', () => {
 describe('XLSX layout', () => {
   let path: string;
   beforeAll(async () => {
-    const workbook = new ExcelJS.Workbook();
-    workbook.created = workbook.modified = new Date(Date.UTC(2025, 0, 1));
-    workbook.addWorksheet('填表说明').addRow(['本表由学校填写', '请勿修改表头']);
-    const data = workbook.addWorksheet('数据');
-    data.addRow(['设备编号', '学校标识码', null, '设备类型', '事件时间', '状态']);
-    data.addRow(['L-1', 2141010001, '无表头的单元格', 'smoke', new Date(Date.UTC(2025, 2, 5, 10, 0, 0)), 'online']);
-    data.getCell('E2').numFmt = 'yyyy-mm-dd hh:mm';
-    // row 3 left empty, as people do
-    data.getRow(4).values = ['L-2', 2141010002, null, 'SY', '2025年03月05日 10:05', 'fault', '表头右边的备注'];
-    data.getRow(5).values = ['L-3', 41010001, null, 'camera', 45721.5, 'alarm'];
     path = join(folderWith({}), 'devices.xlsx');
-    await workbook.xlsx.writeFile(path);
+    await writeDevicesWorkbook(path);
   });
 
   it('reads the sheet asked for; cells with no header and past the header land in extra by column letter; row numbers follow Excel', async () => {

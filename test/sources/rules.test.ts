@@ -5,7 +5,6 @@
  * (UTF-8 and GBK) and XLSX — each with exact landed rows and rejects.
  */
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/connection.ts';
@@ -13,6 +12,7 @@ import { CONTRACTS } from '../../sources/contracts.ts';
 import { landingLane } from '../../sources/detect.ts';
 import { ingestFile } from '../../sources/ingest.ts';
 import { fixture, folderWith, NOW, openWarehouse, rawRows, rejectsOf } from './helpers.ts';
+import { writeTitledWorkbook } from './workbooks.ts';
 
 let db: Warehouse;
 beforeAll(async () => {
@@ -139,17 +139,8 @@ describe('title rows above the header', () => {
   });
 
   it('XLSX: the header is found below them; row numbers follow Excel from the header row', async () => {
-    const workbook = new ExcelJS.Workbook();
-    workbook.created = workbook.modified = new Date(Date.UTC(2025, 0, 1));
-    const sheet = workbook.addWorksheet('专项工作记录');
-    sheet.addRow(['2025年专项工作记录']);
-    sheet.mergeCells('A1:E1');
-    sheet.addRow(['填报单位：魏都区实验一小', null, null, '填报日期：2025-04-01']);
-    sheet.addRow(['活动编号', '学校标识码', '区县代码', '日期', '活动类型']);
-    sheet.addRow(['X1', '2141010001', null, '2025-03-10', '应急演练']);
-    sheet.addRow(['X2', null, null, '2025-03-11', '应急演练']);
     const path = join(folderWith({}), 'titled.xlsx');
-    await workbook.xlsx.writeFile(path);
+    await writeTitledWorkbook(path);
     const result = await ingestFile(db, path, { now: NOW, holdThreshold: 1 });
     expect([result.source, result.format, result.rowsRead]).toEqual(['activities', 'xlsx', 2]);
     expect((await rawRows(db, 'activities', `batch_id = '${result.batchId}'`)).map((r) => [r.row_number, r.activity_id])).toEqual([[1, 'X1']]);

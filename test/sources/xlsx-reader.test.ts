@@ -16,6 +16,7 @@ import { sniffHeaders } from '../../sources/detect.ts';
 import { BUILTIN_DATE_FORMATS, isDateFormat, openWorkbook } from '../../sources/xlsx.ts';
 import { tempDir } from '../helpers.ts';
 import { SOURCE_FIXTURES } from './helpers.ts';
+import { writeDevicesWorkbook, writeTitledWorkbook } from './workbooks.ts';
 
 interface Sheet {
   name: string;
@@ -196,16 +197,8 @@ describe('the demo city workbooks', () => {
 
 describe('workbooks as the tests write them', () => {
   it('two sheets, a date-formatted cell, a gap row, cells past the header', async () => {
-    const workbook = new ExcelJS.Workbook();
-    workbook.addWorksheet('填表说明').addRow(['本表由学校填写', '请勿修改表头']);
-    const data = workbook.addWorksheet('数据');
-    data.addRow(['设备编号', '学校标识码', null, '设备类型', '事件时间', '状态']);
-    data.addRow(['L-1', 2141010001, '无表头的单元格', 'smoke', new Date(Date.UTC(2025, 2, 5, 10, 0, 0)), 'online']);
-    data.getCell('E2').numFmt = 'yyyy-mm-dd hh:mm';
-    data.getRow(4).values = ['L-2', 2141010002, null, 'SY', '2025年03月05日 10:05', 'fault', '表头右边的备注'];
-    data.getRow(5).values = ['L-3', 41010001, null, 'camera', 45721.5, 'alarm'];
     const path = join(dir, 'layout.xlsx');
-    await workbook.xlsx.writeFile(path);
+    await writeDevicesWorkbook(path);
     const sheets = await expectSame(path);
     expect(sheets.map((s) => s.name)).toEqual(['填表说明', '数据']);
     expect(sheets[1].rows.map((r) => r.number)).toEqual([1, 2, 4, 5]);
@@ -213,15 +206,8 @@ describe('workbooks as the tests write them', () => {
   });
 
   it('title rows over merged cells', async () => {
-    const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet('专项工作记录');
-    sheet.addRow(['2025年专项工作记录']);
-    sheet.mergeCells('A1:E1');
-    sheet.addRow(['填报单位：魏都区实验一小', null, null, '填报日期：2025-04-01']);
-    sheet.addRow(['活动编号', '学校标识码', '区县代码', '日期', '活动类型']);
-    sheet.addRow(['X1', '2141010001', null, '2025-03-10', '应急演练']);
     const path = join(dir, 'titled.xlsx');
-    await workbook.xlsx.writeFile(path);
+    await writeTitledWorkbook(path);
     expect((await expectSame(path))[0].rows[1].texts).toEqual(['填报单位：魏都区实验一小', '', '', '填报日期：2025-04-01']);
     // the header sniff (which lane a file lands in) reads the same rows and finds the header under the titles
     expect(await sniffHeaders(path, 'xlsx', Buffer.alloc(0))).toEqual(['活动编号', '学校标识码', '区县代码', '日期', '活动类型']);
