@@ -9,8 +9,10 @@
  * lands today): sheets in zip order, those stored before the shared strings last; only a
  * cell whose style id is non-zero takes its own number format, otherwise its row's; a
  * number is a date when the format code, brackets and quoted text removed, holds one of
- * y m d h M s b; entities in inline strings are decoded twice; an inline rich string keeps
- * its last run; a shared string keeps the last `<t>` before its runs close.
+ * y m d h M s b; entities in inline strings are decoded twice. Three exceljs quirks that lost
+ * text are not kept: a formula whose cached result is 0 is 0 (exceljs gave ''), an inline rich
+ * string is all its runs (exceljs kept the last), and a string's phonetic guide (`rPh`, the
+ * kana over a Japanese name) is not its text (exceljs took the guide).
  */
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
@@ -371,18 +373,21 @@ function sharedStringTexts(xml: string): (string | null)[] {
   const strings: (string | null)[] = [];
   let text: string | null = null;
   let runs: (string | null)[] = [];
+  let phonetic = false;
   scanWhole(xml, {
     open: (name) => {
       if (name === 'si') {
         runs = [];
         text = null;
-      } else if (name === 't') text = null;
+      } else if (name === 'rPh') phonetic = true;
+      else if (name === 't' && !phonetic) text = null;
     },
     text: (value) => {
-      text = text ? text + value : value;
+      if (!phonetic) text = text ? text + value : value;
     },
     close: (name) => {
-      if (name === 'r') {
+      if (name === 'rPh') phonetic = false;
+      else if (name === 'r') {
         runs.push(text);
         text = null;
       } else if (name === 'si') {
@@ -446,6 +451,7 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
   let style = NaN;
   let type: string | undefined;
   let formula: string | null = null;
+  let phonetic = false;
   let value: string | null = null;
   let target = Target.None;
 
@@ -458,10 +464,10 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
     const dateStyle = style > 0 && style < xfDates.length ? xfDates[style] : row!.dateStyle;
     let text: string | null | undefined;
     if (formula !== null) {
-      // exceljs keeps a formula's cached result only when it is truthy (no 0, NaN or ''), and
-      // treats a cell with an empty formula as a plain object: its result, if any, as it is
+      // exceljs kept a formula's cached result only when it was truthy: a 0 is kept here, NaN and
+      // '' still give ''; a cell with an empty formula is a plain value (its result as it is)
       const result = value === null ? undefined : type === 'str' ? decodeAgain(value) : parseFloat(value);
-      text = result === undefined || (formula && !result) ? '' : String(result).trim();
+      text = result === undefined || (formula && !result && result !== 0) ? '' : String(result).trim();
     } else if (value !== null) {
       switch (type) {
         case 's':
@@ -517,11 +523,20 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
           break;
         case 'v':
         case 'is':
-        case 't':
           if (inCell) {
             value = '';
             target = Target.Value;
           }
+          break;
+        case 't':
+          // the runs of a rich inline string add up; a phonetic guide's text is not the cell's
+          if (inCell) {
+            value ??= '';
+            target = phonetic ? Target.None : Target.Value;
+          }
+          break;
+        case 'rPh':
+          phonetic = true;
           break;
       }
     },
@@ -530,7 +545,8 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
       else if (target === Target.Formula) formula += text;
     },
     close(name) {
-      if (name === 'sheetData') inRows = false;
+      if (name === 'rPh') phonetic = false;
+      else if (name === 'sheetData') inRows = false;
       else if (name === 'row' && row) {
         const { texts } = row;
         let length = texts.length;
