@@ -376,14 +376,13 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
     for (const row of leading.slice(index + 1)) await dataRow(row.number, row.texts);
   };
   let names: string[] = [];
-  let found = false;
+  let sheetIndex = -1;
   try {
     const workbook = await openWorkbook(path);
     names = workbook.sheetNames;
-    const index = sheet === undefined ? (names.length ? 0 : -1) : names.indexOf(sheet);
-    if (index >= 0) {
-      found = true;
-      for await (const { number, texts } of workbook.rows(index)) {
+    sheetIndex = sheet === undefined ? (names.length ? 0 : -1) : names.indexOf(sheet);
+    if (sheetIndex >= 0) {
+      for await (const { number, texts } of workbook.rows(sheetIndex)) {
         if (texts.every((t) => t === '')) continue;
         if (headers !== null) await dataRow(number, texts);
         else {
@@ -399,7 +398,7 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
   }
   out.end();
   await once(out, 'finish');
-  if (!found) {
+  if (sheetIndex < 0) {
     throw new UnreadableFileError(
       sheet
         ? `工作簿中没有名为“${sheet}”的工作表（the workbook has no sheet "${sheet}"; it has: ${names.join(', ')}）`

@@ -130,6 +130,8 @@ export function checkedRowsSql(input: ValidationInput, relation: string): string
   }
   contract.columns.forEach((column, index) => {
     const { expression, columnChecks, join, lookup } = typedValue(column, index, input, codes);
+    // typed before the lookup joins: the optimizer copies a value's expression into every check
+    // that reads it unless a join stands between them
     (join ? lookedUpColumns : typedColumns).push(`${expression} as ${typed(column)}`);
     if (lookup) lookedUpColumns.push(lookup);
     checks.push(...columnChecks);
@@ -380,15 +382,13 @@ function timestampSql(c: string): string {
       when ${c}[-6] = ' ' then try_strptime(${c}, '%Y年%m月%d日 %H:%M')
     end
   end`;
-  // an empty cell never reaches the fallbacks below (they would each run, on nothing)
-  return `case when ${c} is not null then coalesce(
+  return `coalesce(
     ${common},
-    try_strptime(${c}, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d']),
     case
       when regexp_full_match(${c}, '\\d{5}(\\.\\d+)?') then ${serial}
       when regexp_full_match(${c}, '\\d{8}') then try_strptime(${c}, '%Y%m%d')
       when regexp_matches(${n}, '\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?[+-]\\d{2}(:?\\d{2})?$')
         then timezone('Asia/Shanghai', coalesce(${['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%d %H:%M%z', '%Y-%m-%d %H:%M:%S.%f%z'].map((f) => `try_strptime(${n}, '${f}')`).join(', ')}))
       else try_strptime(${n}, ['%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f'])
-    end) end`;
+    end)`;
 }

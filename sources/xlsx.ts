@@ -14,10 +14,11 @@
  * string is all its runs (exceljs kept the last), and a string's phonetic guide (`rPh`, the
  * kana over a Japanese name) is not its text (exceljs took the guide).
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
+import { LOCAL_HEADER, readZipDirectory, type ZipEntry } from './zip.ts';
 import { StringDecoder } from 'node:string_decoder';
 
 export interface SheetRow {
@@ -32,13 +33,6 @@ export interface Workbook {
   sheetNames: string[];
   /** Streams the rows of the sheet at `index` in `sheetNames`. */
   rows(index: number): AsyncGenerator<SheetRow>;
-}
-
-interface ZipEntry {
-  name: string;
-  method: number;
-  compressedSize: number;
-  localOffset: number;
 }
 
 /** Built-in number formats (ECMA-376 §18.8.30) whose codes exceljs counts as dates. */
@@ -104,63 +98,28 @@ export async function openWorkbook(path: string): Promise<Workbook> {
 async function centralDirectory(path: string): Promise<ZipEntry[]> {
   const handle = await open(path, 'r');
   try {
-    const { size } = await handle.stat();
-    const tailSize = Math.min(size, 65557);
-    const tail = Buffer.alloc(tailSize);
-    await handle.read(tail, 0, tailSize, size - tailSize);
-    let end = -1;
-    for (let i = tailSize - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === 0x06054b50) {
-        end = i;
-        break;
-      }
-    }
-    if (end < 0) throw new Error('not a zip archive (no end of central directory)');
-    const count = tail.readUInt16LE(end + 10);
-    const cdSize = tail.readUInt32LE(end + 12);
-    const cdOffset = tail.readUInt32LE(end + 16);
-    if (cdOffset === 0xffffffff || count === 0xffff) throw new Error('ZIP64 archives are not supported');
-    const cd = Buffer.alloc(cdSize);
-    await handle.read(cd, 0, cdSize, cdOffset);
-    const entries: ZipEntry[] = [];
-    for (let p = 0, n = 0; n < count; n++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new Error('corrupt zip central directory');
-      const nameLength = cd.readUInt16LE(p + 28);
-      const entry = {
-        method: cd.readUInt16LE(p + 10),
-        compressedSize: cd.readUInt32LE(p + 20),
-        localOffset: cd.readUInt32LE(p + 42),
-        name: cd.toString('utf8', p + 46, p + 46 + nameLength),
-      };
-      if (entry.method !== 0 && entry.method !== 8) throw new Error(`unsupported zip compression method ${entry.method} in ${entry.name}`);
-      entries.push(entry);
-      p += 46 + nameLength + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
-    }
+    const { entries } = await readZipDirectory(handle);
+    const unsupported = entries.find((e) => e.method !== 0 && e.method !== 8);
+    if (unsupported) throw new Error(`unsupported zip compression method ${unsupported.method} in ${unsupported.name}`);
     return entries;
   } finally {
     await handle.close();
   }
 }
 
-async function dataOffset(path: string, entry: ZipEntry): Promise<number> {
-  const handle = await open(path, 'r');
-  try {
-    const header = Buffer.alloc(30);
-    await handle.read(header, 0, 30, entry.localOffset);
-    if (header.readUInt32LE(0) !== 0x04034b50) throw new Error(`corrupt zip entry ${entry.name}`);
-    return entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  } finally {
-    await handle.close();
-  }
+async function dataOffset(handle: FileHandle, entry: ZipEntry): Promise<number> {
+  const header = Buffer.alloc(30);
+  await handle.read(header, 0, 30, entry.localOffset);
+  if (header.readUInt32LE(0) !== LOCAL_HEADER) throw new Error(`corrupt zip entry ${entry.name}`);
+  return entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
 
 /** A small part, whole (workbook, rels, styles, shared strings: exceljs keeps those in memory too). */
 async function readEntry(path: string, entry: ZipEntry): Promise<string> {
-  const start = await dataOffset(path, entry);
   const handle = await open(path, 'r');
   try {
     const raw = Buffer.alloc(entry.compressedSize);
-    await handle.read(raw, 0, entry.compressedSize, start);
+    await handle.read(raw, 0, entry.compressedSize, await dataOffset(handle, entry));
     return (entry.method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
   } finally {
     await handle.close();
@@ -170,7 +129,8 @@ async function readEntry(path: string, entry: ZipEntry): Promise<string> {
 /** A part as a stream of UTF-8 text chunks (a character split between chunks is kept whole). */
 async function* entryText(path: string, entry: ZipEntry): AsyncGenerator<string> {
   if (entry.compressedSize === 0) return;
-  const start = await dataOffset(path, entry);
+  const handle = await open(path, 'r');
+  const start = await dataOffset(handle, entry).finally(() => handle.close());
   const raw = createReadStream(path, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 16 });
   // pipeline: a reader that stops early (the header sniff) closes the file too
   const stream = entry.method === 8 ? pipeline(raw, createInflateRaw(), () => {}) : raw;
