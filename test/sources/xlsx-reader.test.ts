@@ -6,6 +6,8 @@
  * exceljs's streaming reader plus ingest's former cell-to-text rule yielded.
  */
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { EventEmitter } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
@@ -14,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCity } from '../../sources/demo-city/index.ts';
 import { sniffHeaders } from '../../sources/detect.ts';
 import { BUILTIN_DATE_FORMATS, isDateFormat, openWorkbook } from '../../sources/xlsx.ts';
+import { readZipDirectory } from '../../sources/zip.ts';
 import { tempDir } from '../helpers.ts';
 import { SOURCE_FIXTURES } from './helpers.ts';
 import { writeDevicesWorkbook, writeTitledWorkbook } from './workbooks.ts';
@@ -26,10 +29,12 @@ interface Sheet {
 /**
  * exceljs's streaming reader as ingest opened it before: exceljs 4.4 decodes each zip chunk
  * of the sheet and shared-strings XML on its own (a Chinese character split across two
- * chunks turned into U+FFFD), so those parts were decoded as one UTF-8 stream first.
+ * chunks turned into U+FFFD), so those parts were decoded as one UTF-8 stream first. Each
+ * part it reads is added to `entries` as it announces it ("workbook", "worksheet 1"…).
  */
-function openXlsx(path: string): ExcelJS.stream.xlsx.WorkbookReader {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
+function openXlsx(path: string, entries: string[]): ExcelJS.stream.xlsx.WorkbookReader {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+  (reader as unknown as EventEmitter).on('entry', (entry: { type: string; id?: string }) => entries.push(entry.id ? `${entry.type} ${entry.id}` : entry.type));
   const internals = reader as unknown as {
     _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): AsyncGenerator<unknown>;
     _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
@@ -51,34 +56,59 @@ async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator
   if (rest) yield rest;
 }
 
-/** The reference: exceljs's streaming reader, each cell turned into text as ingest did before. */
-async function exceljsSheets(path: string): Promise<Sheet[]> {
-  const text = (value: unknown): string => {
-    if (value === null || value === undefined) return '';
-    if (value instanceof Date) {
-      const iso = new Date(Math.round(value.getTime() / 1000) * 1000).toISOString();
-      return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
-    }
-    if (typeof value === 'object') {
-      const v = value as { richText?: { text: string }[]; text?: string; result?: unknown; error?: string; formula?: string; sharedFormula?: string };
-      if (v.richText) return v.richText.map((r) => r.text).join('').trim();
-      if (v.result !== undefined) return text(v.result);
-      if (v.error !== undefined) return v.error;
-      if (v.text !== undefined) return String(v.text).trim();
-      if (v.formula !== undefined || v.sharedFormula !== undefined) return '';
-    }
-    return String(value).trim();
-  };
-  const sheets: Sheet[] = [];
-  for await (const worksheet of openXlsx(path)) {
-    const sheet: Sheet = { name: (worksheet as unknown as { name: string }).name, rows: [] };
-    for await (const row of worksheet) {
-      const values = row.values as unknown[];
-      sheet.rows.push({ number: row.number, texts: Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => text(values[i + 1])) });
-    }
-    sheets.push(sheet);
+/** A cell as ingest turned exceljs's value into text before. */
+function exceljsText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) {
+    const iso = new Date(Math.round(value.getTime() / 1000) * 1000).toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
   }
-  return sheets;
+  if (typeof value === 'object') {
+    const v = value as { richText?: { text: string }[]; text?: string; result?: unknown; error?: string; formula?: string; sharedFormula?: string };
+    if (v.richText) return v.richText.map((r) => r.text).join('').trim();
+    if (v.result !== undefined) return exceljsText(v.result);
+    if (v.error !== undefined) return v.error;
+    if (v.text !== undefined) return String(v.text).trim();
+    if (v.formula !== undefined || v.sharedFormula !== undefined) return '';
+  }
+  return String(value).trim();
+}
+
+/** The 'entry' events exceljs's reader emits as it reads the parts that make its result. */
+const PART_READ = /^(workbook|styles|shared-strings|worksheet \d+)$/;
+
+function partRead(partName: string): string {
+  const kinds: Record<string, string> = { 'xl/workbook.xml': 'workbook', 'xl/styles.xml': 'styles', 'xl/sharedStrings.xml': 'shared-strings' };
+  return kinds[partName] ?? partName.replace(/^xl\/worksheets\/sheet(\d+)\.xml$/, 'worksheet $1');
+}
+
+const partsRead = (events: string[]) => events.filter((e) => PART_READ.test(e)).sort().join(', ');
+
+/**
+ * The reference: exceljs's streaming reader, each cell turned into text as ingest did before.
+ * That reader walks the zip in one pass whose end races with its entries (exceljs issues
+ * #2663, #3064): now and then it stops before the last parts, and a sheet stored ahead of
+ * workbook.xml is then named "Sheet1" with its dates as serial numbers. A read that did not
+ * reach every part is no reference, so it is read again (the race rarely strikes twice).
+ */
+async function exceljsSheets(path: string): Promise<Sheet[]> {
+  const file = await open(path);
+  const expected = partsRead((await readZipDirectory(file).finally(() => file.close())).entries.map((e) => partRead(e.name)));
+  for (let attempt = 1; ; attempt++) {
+    const read: string[] = [];
+    const reader = openXlsx(path, read);
+    const sheets: Sheet[] = [];
+    for await (const worksheet of reader) {
+      const sheet: Sheet = { name: (worksheet as unknown as { name: string }).name, rows: [] };
+      for await (const row of worksheet) {
+        const values = row.values as unknown[];
+        sheet.rows.push({ number: row.number, texts: Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => exceljsText(values[i + 1])) });
+      }
+      sheets.push(sheet);
+    }
+    if (partsRead(read) === expected) return sheets;
+    if (attempt === 5) throw new Error(`exceljs read only ${partsRead(read)} of ${expected} in ${path}, five times`);
+  }
 }
 
 async function ourSheets(path: string): Promise<Sheet[]> {
