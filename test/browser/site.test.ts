@@ -315,7 +315,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     expect(await bars.count()).toBe(5);
     expect(await page.locator('[data-testid="score-chart"] svg').first().textContent()).toContain('得分（分）');
     await bars.first().hover();
-    await page.locator('[data-testid="score-chart"] g[aria-label="tip"] text').first().waitFor({ timeout: 5_000 });
+    await page.locator('[data-testid="score-chart"] g[aria-label="tip"] text').first().waitFor();
     expect(await page.locator('[data-testid="score-chart"] g[aria-label="tip"]').textContent()).toMatch(/第 1 名/);
     // sorting by clicking a header
     await page.locator('[data-testid="unit-ranking"] th[data-key="score"] button').click();
