@@ -12,7 +12,10 @@
  * y m d h M s b; entities in inline strings are decoded twice. Three exceljs quirks that lost
  * text are not kept: a formula whose cached result is 0 is 0 (exceljs gave ''), an inline rich
  * string is all its runs (exceljs kept the last), and a string's phonetic guide (`rPh`, the
- * kana over a Japanese name) is not its text (exceljs took the guide).
+ * kana over a Japanese name) is not its text (exceljs took the guide). Nor does it share
+ * exceljs's race: that reader walks the zip in one pass whose end now and then comes before the
+ * last parts (exceljs #3064), so a streamed workbook, workbook.xml stored last, could land with
+ * its sheet named "Sheet1" and its dates as serial numbers; the central directory has no race.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
