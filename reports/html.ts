@@ -2,6 +2,7 @@
  * The HTML both reports are written in: an escaping template tag, number formats, and the
  * print stylesheet (A4, CJK system fonts, no page break inside a table row or a chart).
  */
+import { fixedShort, pct, type Goal } from '../dashboards/src/components/format.js';
 
 /** Trusted markup: produced by `html` or `raw`, inserted as is. */
 export class Markup {
@@ -39,17 +40,25 @@ export function table(headers: string[], rows: (Part[] | { cells: Part[]; classN
 }
 
 export const fixed = (x: number | null | undefined, digits = 2) => (x === null || x === undefined ? '—' : x.toFixed(digits));
-export const percent = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '—' : `${(100 * x).toFixed(digits)}%`);
+/** A share 0..1 as a percentage, by the site's rule (one that falls short of a `goal` never reads as reaching it). */
+export const percent = pct;
 /** Rank change: ↑2 moved up, ↓1 moved down, → unchanged, — no previous rank. */
 export const rankChange = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n > 0 ? `↑${n}` : n < 0 ? `↓${-n}` : '→');
 
-/** An indicator value in its display unit (rates are stored as 0–1). */
-export function indicatorValue(value: number | null, unit: string | null): string {
+/**
+ * An indicator value in its display unit (rates are stored as 0–1). With the indicator's `goal`,
+ * a value short of its target never reads as reaching it (fixedShort: 99.96%, not 100.0%).
+ */
+export function indicatorValue(value: number | null, unit: string | null, goal: Goal | null = null): string {
   if (value === null) return '—';
-  if (unit === '%') return percent(value);
+  if (unit === '%') return percent(value, 1, goal);
   if (unit === '是/否') return value >= 1 ? '是' : '否';
-  return `${Number.isInteger(value) ? value : value.toFixed(2)}${unit && unit !== '分' ? ` ${unit}` : ''}`;
+  const digits = Number.isInteger(value) ? 0 : 2;
+  return `${fixedShort(value, digits, goal?.target, goal?.direction !== 'lower_better')}${unit && unit !== '分' ? ` ${unit}` : ''}`;
 }
+
+/** Points with two decimals; points short of the maximum never read as reaching it. */
+export const pointsText = (points: number | null, max: number | null) => (points === null ? '—' : fixedShort(points, 2, max));
 
 const STYLE = `
 @page { size: A4; margin: 18mm 16mm 20mm 16mm; }

@@ -7,12 +7,15 @@ export function rowsOfPeriod<T extends { period: string }>(rows: T[], period: st
 
 /**
  * The rows of `marts.unit_indicator_ranking` for some indicators, per period: one row per period,
- * unit and indicator, ranked units first.
+ * unit and indicator, ranked units first, each with its indicator's target and direction.
  */
 export function unitIndicatorSql(indicatorIds: readonly string[]): string {
   const ids = indicatorIds.map((id) => `'${id.replaceAll("'", "''")}'`).join(', ');
-  return `select period, unit_code, unit_name, indicator_id, indicator_name, unit, value,
-                 numerator::double as numerator, denominator::double as denominator, rank
-          from marts.unit_indicator_ranking where indicator_id in (${ids})
-          order by period, indicator_id, rank nulls last, unit_code`;
+  return `select r.period, r.unit_code, r.unit_name, r.indicator_id, r.indicator_name, r.unit, r.value,
+                 r.numerator::double as numerator, r.denominator::double as denominator, r.rank, i.target, i.direction
+          from marts.unit_indicator_ranking r
+          left join core.dim_periods d on d.period_id = r.period
+          left join ref.indicators i on i.indicator_id = r.indicator_id and i.edition = d.definition_edition
+          where r.indicator_id in (${ids})
+          order by r.period, r.indicator_id, r.rank nulls last, r.unit_code`;
 }

@@ -51,6 +51,7 @@ export interface IndicatorRow {
   numerator: number | null;
   denominator: number | null;
   target: number | null;
+  direction: 'higher_better' | 'lower_better';
   points: number | null;
   max_points: number | null;
   attainment: number | null;
@@ -166,7 +167,7 @@ const SUGGESTION = `(select first(s.suggestion order by s.suggestion_no) from re
 
 async function schoolIndicators(db: Warehouse, period: string, code: string): Promise<IndicatorRow[]> {
   const rows = await db.all<Raw>(
-    `select v.indicator_id, v.indicator_name, v.domain_id, v.unit, v.value, v.numerator, v.denominator, v.target, v.points, v.max_points,
+    `select v.indicator_id, v.indicator_name, v.domain_id, v.unit, v.value, v.numerator, v.denominator, v.target, v.direction, v.points, v.max_points,
             v.points / v.max_points as attainment, null as unit_rank, v.status as raw_status, ${SUGGESTION} as suggestion
      from marts.indicator_values v join core.dim_periods p on p.period_id = v.period
      where v.period = $1 and v.school_code = $2 order by v.sort_order`,
@@ -177,7 +178,7 @@ async function schoolIndicators(db: Warehouse, period: string, code: string): Pr
 
 async function unitIndicators(db: Warehouse, period: string, code: string): Promise<IndicatorRow[]> {
   const rows = await db.all<Raw>(
-    `select v.indicator_id, v.indicator_name, i.domain_id, v.unit, v.value, v.numerator, v.denominator, i.target, null as points, null as max_points,
+    `select v.indicator_id, v.indicator_name, i.domain_id, v.unit, v.value, v.numerator, v.denominator, i.target, i.direction, null as points, null as max_points,
             v.attainment, v.rank as unit_rank,
             case when v.n_schools_applicable = 0 then 'not_applicable' when v.value is null then 'no_data' else 'ok' end as raw_status,
             ${SUGGESTION} as suggestion, i.sort_order
@@ -185,7 +186,7 @@ async function unitIndicators(db: Warehouse, period: string, code: string): Prom
      join ref.indicators i on i.edition = p.definition_edition and i.indicator_id = v.indicator_id
      where v.period = $1 and v.unit_code = $2
      union all
-     select v.indicator_id, v.indicator_name, 'I', v.unit, v.value, v.numerator, v.denominator, v.target, v.points, v.max_points,
+     select v.indicator_id, v.indicator_name, 'I', v.unit, v.value, v.numerator, v.denominator, v.target, v.direction, v.points, v.max_points,
             v.points / v.max_points, null, v.status, ${SUGGESTION}, v.sort_order
      from marts.indicator_values v join core.dim_periods p on p.period_id = v.period
      where v.period = $1 and v.unit_code = $2 and v.scope = 'unit'

@@ -1,6 +1,6 @@
 /** The 评估报告 of a school or a unit: print-ready A4 HTML in Simplified Chinese. */
 import { barChart } from '../chart.ts';
-import { fixed, html, indicatorValue, page, percent, rankChange, table, type Markup } from '../html.ts';
+import { fixed, html, indicatorValue, page, percent, pointsText, rankChange, table, type Markup } from '../html.ts';
 import { EVIDENCE_LIMIT } from './evidence.ts';
 import type { AssessmentData, IndicatorRow } from './data.ts';
 
@@ -103,10 +103,10 @@ ${data.domains.map((d) => {
     rows.map((i) => [
       `${i.indicator_id} ${i.indicator_name}`,
       // a unit's pooled yes/no indicator is the share of its schools meeting it
-      unit && i.unit === '是/否' && i.domain_id !== 'I' ? `${percent(i.value)} 的学校达到` : indicatorValue(i.value, i.unit),
+      unit && i.unit === '是/否' && i.domain_id !== 'I' ? `${percent(i.value, 1, i)} 的学校达到` : indicatorValue(i.value, i.unit, i),
       indicatorValue(i.target, i.unit),
       basis(i),
-      unit ? percent(i.attainment) : fixed(i.points, 2),
+      unit ? percent(i.attainment, 1, { target: 1 }) : pointsText(i.points, i.max_points),
       unit ? (i.unit_rank ?? '—') : fixed(i.max_points, 0),
       statusCell(i.status),
     ]),
@@ -121,7 +121,7 @@ ${unmet.length
   ? unmet.map((i) => {
       const tables = data.evidence.get(i.indicator_id) ?? [];
       return html`<div><h3>${i.indicator_id} ${i.indicator_name}：${i.status}</h3>
-<p>实际值 ${indicatorValue(i.value, i.unit)}，目标 ${indicatorValue(i.target, i.unit)}，计算依据 ${basis(i)}。${i.status === '无数据' ? '应报送的数据缺失，请核查数据报送。' : ''}</p>
+<p>实际值 ${indicatorValue(i.value, i.unit, i)}，目标 ${indicatorValue(i.target, i.unit)}，计算依据 ${basis(i)}。${i.status === '无数据' ? '应报送的数据缺失，请核查数据报送。' : ''}</p>
 ${tables.map((t) =>
   t.rows.length
     ? html`<p class="muted">${t.title}${t.total > t.rows.length ? `（共 ${t.total} 条，列出前 ${EVIDENCE_LIMIT} 条）` : `（${t.total} 条）`}</p>${table(t.headers, t.rows)}`
@@ -151,7 +151,7 @@ ${table(
   ['序号', '整改事项', '责任人', '完成时限', '完成情况'],
   items.map((i, k) => [
     k + 1,
-    html`${i.indicator_id} ${i.indicator_name}（${i.status}，实际值 ${indicatorValue(i.value, i.unit)}，目标 ${indicatorValue(i.target, i.unit)}）${i.suggestion ? html`<br><span class="muted">建议：${i.suggestion}</span>` : ''}`,
+    html`${i.indicator_id} ${i.indicator_name}（${i.status}，实际值 ${indicatorValue(i.value, i.unit, i)}，目标 ${indicatorValue(i.target, i.unit)}）${i.suggestion ? html`<br><span class="muted">建议：${i.suggestion}</span>` : ''}`,
     '',
     '',
     '',

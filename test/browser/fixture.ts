@@ -91,14 +91,17 @@ export const FIXTURE_SCHOOLS: FixtureSchoolRow[] = [
  *   心理危机 cases, 经开区长村张小学 one death: published as "<3", 3 and "<3".
  * - 魏都区 2025 indicators: A3 90.0% 4.33/6 未达标 (rank 2), B2 99.0% 4/4 达标, I1 90.0% 3.75/5 未达标;
  *   its short board A3 (72.2% against a median of 75.0%).
+ * - 魏都区实验小学 D1 2025: 1999 / 2000 = 99.95%, short of its 100% target: shown as 99.95%, never
+ *   rounded to "100.0%" beside 未达标 (3.99 of 4 points).
  * - 年度考核 2025 method comparison (reports/methods.ts, shipped 2025 definition) over the ranked
  *   units 禹州, 魏都, 鄢陵, 经开区 (official ranks 1, 2, 2, 4):
  *   AHP: a school's score = 100 × Σ w_d·earned_d/applicable_d ÷ Σ w_d over its domains (A3 points
  *   6 × (rate − 0.7) / 0.3, no data = 0 of 6); a unit = 0.85 × enrollment-weighted mean + 0.15 ×
  *   supervision. 禹州 (100, 86.67, 0; 1200/900/200 students) 0.85 × 86.09 + 0.15 × 91.33 = 86.87;
  *   鄢陵 (66.67, 66.67) 0.85 × 66.67 + 12.75 = 69.42; 经开区 (0, 33.33; 300/600) 18.89 + 9.60 = 28.49;
- *   魏都 (实验小学 A 9/12 with F 0/4: 75 × wA / (wA + wF) = 56.66 at wA 0.2713, wF 0.0878; 育才 16.67;
- *   一中 100; 1500/800/1000) 0.85 × 60.10 + 12.75 = 63.83 → AHP ranks 禹州 1, 鄢陵 2, 魏都 3, 经开区 4.
+ *   魏都 (实验小学 A 9/12, D 3.99/4, F 0/4: 100 × (0.75 wA + 0.9975 wD) / (wA + wD + wF) = 70.16 at
+ *   wA 0.2713, wD 0.1637, wF 0.0878; 育才 16.67; 一中 100; 1500/800/1000) 0.85 × 66.23 + 12.75 = 69.05
+ *   → AHP ranks 禹州 1, 鄢陵 2, 魏都 3, 经开区 4.
  *   Entropy and TOPSIS use the criteria every ranked unit has: A3 (attainment 0.9, 0.722, 0.5, 0.2)
  *   and I1 (0.95, 0.75, 0.75, 0.25); A2 and B2 are left out. 禹州 is best and 经开区 worst on both
  *   and 魏都 ≥ 鄢陵 on both, so any positive weights rank them 1, 2, 3, 4 (TOPSIS closeness 1 and 0 at
@@ -113,16 +116,19 @@ const SCORING_SQL = `
   alter table marts.indicator_values add column points double;
   alter table marts.indicator_values add column max_points double;
   alter table marts.indicator_values add column sort_order integer;
+  alter table marts.indicator_values add column target double default 1;
+  alter table marts.indicator_values add column direction varchar default 'higher_better';
   update marts.indicator_values set indicator_name = '隐患按期整改率', domain_id = 'A', sort_order = 3, max_points = 6,
     points = case when status = 'no_data' then 0 else round(6 * greatest(0, least(1, (value - 0.7) / 0.3)), 4) end
     where indicator_id = 'A3';
   update marts.indicator_values set indicator_name = '交办函按期反馈率', domain_id = 'I', sort_order = 26, max_points = 5,
     points = round(5 * greatest(0, least(1, (value - 0.6) / 0.4)), 4) where indicator_id = 'I1';
   insert into marts.indicator_values (period, unit_code, school_code, school_name, indicator_id, value, numerator, denominator, status,
-      indicator_name, domain_id, unit, points, max_points, sort_order) values
-    ('2025', '411002', '2141002001', '魏都区实验小学', 'A4', 1, 1, NULL, 'ok', '重大隐患超期', 'A', '项', 3, 6, 4),
-    ('2025', '411002', '2141002001', '魏都区实验小学', 'D2', NULL, NULL, NULL, 'not_applicable', '水域巡查', 'D', '%', NULL, NULL, 15),
-    ('2025', '411002', '2141002001', '魏都区实验小学', 'F1', NULL, NULL, NULL, 'no_data', '心理测评覆盖率', 'F', '%', 0, 4, 20);
+      indicator_name, domain_id, unit, points, max_points, sort_order, target, direction) values
+    ('2025', '411002', '2141002001', '魏都区实验小学', 'A4', 1, 1, NULL, 'ok', '重大隐患超期', 'A', '项', 3, 6, 4, NULL, 'lower_better'),
+    ('2025', '411002', '2141002001', '魏都区实验小学', 'D1', 0.9995, 1999, 2000, 'ok', '告知书回执率', 'D', '%', 3.99, 4, 14, 1, 'higher_better'),
+    ('2025', '411002', '2141002001', '魏都区实验小学', 'D2', NULL, NULL, NULL, 'not_applicable', '水域巡查', 'D', '%', NULL, NULL, 15, 1, 'higher_better'),
+    ('2025', '411002', '2141002001', '魏都区实验小学', 'F1', NULL, NULL, NULL, 'no_data', '心理测评覆盖率', 'F', '%', 0, 4, 20, 1, 'higher_better');
   alter table marts.indicator_values add column scope varchar;
   alter table marts.indicator_values add column definition_edition integer default 2025;
   update marts.indicator_values set scope = case when school_code is null then 'unit' else 'school' end;
@@ -145,9 +151,10 @@ const SCORING_SQL = `
     ('2025', '411002', '魏都区', 'D1', '告知书回执率', 0.85, 1700, 2000, 3, 2, 0.6, 3);
   update marts.unit_indicator_ranking set indicator_name = '一键报警在线率' where indicator_id = 'B2';
 
-  create table ref.indicators (edition integer, indicator_id varchar, domain_id varchar, indicator_name_zh varchar, unit varchar, points double, sort_order integer);
-  insert into ref.indicators values (2025, 'A2', 'A', '检查项合格率', '%', 5, 2), (2025, 'A3', 'A', '隐患按期整改率', '%', 6, 3),
-    (2025, 'B2', 'B', '一键报警在线率', '%', 4, 7), (2025, 'I1', 'I', '交办函按期反馈率', '%', 5, 26);
+  create table ref.indicators (edition integer, indicator_id varchar, domain_id varchar, indicator_name_zh varchar, unit varchar, points double, sort_order integer,
+    target double, direction varchar);
+  insert into ref.indicators values (2025, 'A2', 'A', '检查项合格率', '%', 5, 2, 0.98, 'higher_better'), (2025, 'A3', 'A', '隐患按期整改率', '%', 6, 3, 1, 'higher_better'),
+    (2025, 'B2', 'B', '一键报警在线率', '%', 4, 7, 0.99, 'higher_better'), (2025, 'I1', 'I', '交办函按期反馈率', '%', 5, 26, 1, 'higher_better');
   create table ref.definition_editions (edition integer, version varchar, title_zh varchar, definition_path varchar, definition_sha256 varchar);
   create table ref.domains (edition integer, domain_id varchar, domain_name_zh varchar, points integer, sort_order integer);
   insert into ref.domains values (2025, 'A', '隐患排查治理', 25, 1), (2025, 'B', '人防技防', 20, 2), (2025, 'C', '消防与演练', 10, 3),

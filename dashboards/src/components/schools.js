@@ -8,7 +8,7 @@ import {PLOT_STYLE, int} from "./format.js";
 import {palette} from "./palette.js";
 import {periodLabel, shortPeriodLabel} from "./period.js";
 import {schoolBucket, schoolBucketPath} from "./schoolBuckets.js";
-import {HistoryTable, IndicatorTable, indicatorStatus, score} from "./scorecard.js";
+import {HistoryTable, IndicatorTable, indicatorStatus, pointsOfMax, score} from "./scorecard.js";
 import {SortableTable} from "./table.js";
 
 const MAX_RESULTS = 50;
@@ -61,7 +61,7 @@ function indicatorRows(chunk, school, period) {
   const names = new Map(chunk.indicators.map((d) => [d.indicator_id, d]));
   return school.indicator_rows
     .filter((r) => r[0] === period)
-    .map(([, id, value, points, max_points, status]) => ({...names.get(id), indicator_id: id, value, points, max_points, status}));
+    .map(([, id, value, points, max_points, status, target]) => ({...names.get(id), indicator_id: id, value, points, max_points, status, target}));
 }
 
 /** Score per term, as a line: short term names ("2025春"), every k-th one when they would crowd; the grade is in the tooltip. */
@@ -95,7 +95,7 @@ function IndicatorHistory(chunk, school) {
     [
       {key: "indicator_id", label: "编号", sortValue: (d) => d.sort_order},
       {key: "indicator_name", label: "指标"},
-      ...years.map((y) => ({key: `y${y}`, label: periodLabel(y), sortValue: (d) => d.byYear[y]?.points ?? null, format: (d) => (d.byYear[y] ? `${indicatorStatus(d.byYear[y])}（${(d.byYear[y].points ?? 0).toFixed(2)}/${d.byYear[y].max_points ?? "—"}）` : "—")}))
+      ...years.map((y) => ({key: `y${y}`, label: periodLabel(y), sortValue: (d) => d.byYear[y]?.points ?? null, format: (d) => (d.byYear[y] ? `${indicatorStatus(d.byYear[y])}（${pointsOfMax(d.byYear[y])}）` : "—")}))
     ],
     {testId: "indicator-history", sort: {key: "indicator_id"}}
   );

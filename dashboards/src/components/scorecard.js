@@ -1,7 +1,7 @@
 // Scores, grades and ranks: the tables and charts shared by 总览, 县区评分卡 and 学校.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {PLOT_STYLE, int, pct} from "./format.js";
+import {PLOT_STYLE, fixedShort, int, pct} from "./format.js";
 import {palette} from "./palette.js";
 import {periodLabel} from "./period.js";
 import {SortableTable} from "./table.js";
@@ -75,13 +75,21 @@ export function indicatorStatus(d) {
   return d.points != null && d.max_points != null && d.points >= d.max_points - 1e-9 ? "达标" : "未达标";
 }
 
-/** An indicator's value in its unit: % as percent, others with their unit. */
+/**
+ * An indicator's value in its unit: % as percent, others with their unit. A value short of its
+ * target ({target, direction} on the row) never reads as reaching it (fixedShort).
+ */
 export function indicatorValue(d) {
   if (d.value == null) return "—";
-  if (d.unit === "%") return pct(d.value);
-  if (d.unit === "是/否") return d.value >= 1 ? "是" : d.value <= 0 ? "否" : pct(d.value);
+  if (d.unit === "%") return pct(d.value, 1, d);
+  if (d.unit === "是/否") return d.value >= 1 ? "是" : d.value <= 0 ? "否" : pct(d.value, 1, d);
   const digits = Number.isInteger(d.value) ? 0 : 1;
-  return `${d.value.toFixed(digits)} ${d.unit ?? ""}`.trim();
+  return `${fixedShort(d.value, digits, d.target, d.direction !== "lower_better")} ${d.unit ?? ""}`.trim();
+}
+
+/** "points / max" with two decimals; points short of the maximum never read as reaching it. */
+export function pointsOfMax(d) {
+  return d.max_points == null ? "—" : `${fixedShort(d.points ?? 0, 2, d.max_points)} / ${d.max_points}`;
 }
 
 /** Indicator rows {indicator_id, indicator_name, value, unit, points, max_points, status, rank?} with their status. */
@@ -92,7 +100,7 @@ export function IndicatorTable(rows, {testId = "indicators", showRank = false} =
       {key: "indicator_id", label: "编号", sortValue: (d) => d.sort_order},
       {key: "indicator_name", label: "指标"},
       {key: "value", label: "指标值", numeric: true, format: indicatorValue},
-      {key: "points", label: "得分 / 满分", numeric: true, format: (d) => (d.max_points == null ? "—" : `${(d.points ?? 0).toFixed(2)} / ${d.max_points}`)},
+      {key: "points", label: "得分 / 满分", numeric: true, format: pointsOfMax},
       {key: "status", label: "状态", sortValue: indicatorStatus, format: (d) => (indicatorStatus(d) === "未达标" ? h("strong", {}, "未达标") : indicatorStatus(d))},
       ...(showRank ? [{key: "rank", label: "县区排名", numeric: true, format: (d) => (d.rank == null ? "—" : String(d.rank))}] : [])
     ],

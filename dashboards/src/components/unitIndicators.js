@@ -1,15 +1,10 @@
 // One table of several indicators per unit, from marts.unit_indicator_ranking rows
-// ({unit_code, unit_name, indicator_id, indicator_name, unit, value, numerator, denominator, rank}):
+// ({unit_code, unit_name, indicator_id, indicator_name, unit, value, numerator, denominator, rank, target, direction}):
 // a row per unit, a column per indicator with its value, parts and rank in the tooltip.
 import {h} from "./dom.js";
-import {int, pct, ratio} from "./format.js";
+import {int, ratio} from "./format.js";
+import {indicatorValue} from "./scorecard.js";
 import {SortableTable} from "./table.js";
-
-/** A unit value in its display unit: rates as %, durations and counts with their unit. */
-export function indicatorValue(value, unit) {
-  if (value == null) return "无数据";
-  return unit === "%" ? pct(value) : `${value.toFixed(1)} ${unit ?? ""}`.trim();
-}
 
 /**
  * rows: ranking rows of the chosen period; indicators: the indicator ids, in column order.
@@ -30,9 +25,9 @@ export function UnitIndicatorTable(rows, {indicators, testId}) {
     sortValue: (d) => d[id]?.value ?? null,
     format: (d) => {
       const r = d[id];
-      if (!r) return "无数据";
+      if (r?.value == null) return "无数据";
       const parts = r.unit === "%" ? `${ratio(r.numerator, r.denominator)}` : "";
-      return h("span", {title: [parts, r.rank == null ? "不排名" : `第 ${int(r.rank)} 名`].filter(Boolean).join(" · ")}, indicatorValue(r.value, r.unit));
+      return h("span", {title: [parts, r.rank == null ? "不排名" : `第 ${int(r.rank)} 名`].filter(Boolean).join(" · ")}, indicatorValue(r));
     }
   }));
   return SortableTable([...units.values()], [{key: "unit_name", label: "县区"}, ...columns], {testId, sort: {key: columns[0].key, descending: true}, compact: true});

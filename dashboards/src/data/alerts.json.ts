@@ -74,4 +74,4 @@ async function alerts(snapshot: Snapshot) {
   };
 }
 
-await runLoader('alerts.json', alerts, ['core.fct_alerts', 'core.dim_periods', 'marts.unit_indicator_ranking']);
+await runLoader('alerts.json', alerts, ['core.fct_alerts', 'core.dim_periods', 'marts.unit_indicator_ranking', 'ref.indicators']);

@@ -44,4 +44,4 @@ async function programmes(snapshot: Snapshot) {
   };
 }
 
-await runLoader('programmes.json', programmes, ['core.fct_activities', 'core.dim_periods', 'marts.unit_indicator_ranking']);
+await runLoader('programmes.json', programmes, ['core.fct_activities', 'core.dim_periods', 'marts.unit_indicator_ranking', 'ref.indicators']);

@@ -52,9 +52,9 @@ const DETAILS: Record<string, string> = {
                  s.rank_change, s.is_vetoed, s.veto_reason, s.enrollment
           from marts.school_scorecard s join core.dim_periods d on d.period_id = s.period
           where d.period_kind in ('year', 'term') and d.start_on >= $history_start::date order by s.school_code, s.period`,
-  // Indicators as [period, id, value, points, max_points, status] rows: the names are listed once.
+  // Indicators as [period, id, value, points, max_points, status, target] rows: names and directions are listed once.
   indicator_rows: `select right(v.school_code, 2) as bucket, v.school_code, v.period, v.indicator_id, round(v.value, 4) as value, v.points,
-                          v.max_points, v.status
+                          v.max_points, v.status, v.target
                    from marts.indicator_values v join core.dim_periods d on d.period_id = v.period
                    where d.period_kind = 'year' and d.start_on >= $history_start::date and v.school_code is not null
                    order by v.school_code, v.period, v.sort_order`,
@@ -120,7 +120,8 @@ async function schoolsArchive(snapshot: Snapshot): Promise<Buffer> {
     history_start: years.at(-1)?.start_on ?? '1900-01-01',
   };
   const indicatorNames = await snapshot.query(
-    `select indicator_id, any_value(indicator_name) as indicator_name, any_value(unit) as unit, min(sort_order) as sort_order
+    `select indicator_id, any_value(indicator_name) as indicator_name, any_value(unit) as unit, any_value(direction) as direction,
+            min(sort_order) as sort_order
      from marts.indicator_values where school_code is not null group by indicator_id order by sort_order`,
   );
   const entries: TarEntry[] = [

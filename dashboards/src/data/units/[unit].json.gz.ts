@@ -35,7 +35,7 @@ const DOMAINS = `
   group by all order by any_value(dm.sort_order)`;
 
 const INDICATORS = `
-  select r.indicator_id, i.indicator_name_zh as indicator_name, i.domain_id, i.unit, i.sort_order, r.value, r.rank,
+  select r.indicator_id, i.indicator_name_zh as indicator_name, i.domain_id, i.unit, i.sort_order, i.target, i.direction, r.value, r.rank,
          r.attainment * i.points as points, case when r.n_schools_applicable > 0 then i.points end as max_points,
          case when r.n_schools_applicable = 0 then 'not_applicable' when r.attainment is null then 'no_data' else 'ok' end as status
   from marts.unit_indicator_ranking r
@@ -43,7 +43,7 @@ const INDICATORS = `
   join ref.indicators i on i.indicator_id = r.indicator_id and i.edition = d.definition_edition
   where r.period = $period and r.unit_code = $unit
   union all
-  select v.indicator_id, v.indicator_name, v.domain_id, v.unit, v.sort_order, v.value, null, v.points, v.max_points, v.status
+  select v.indicator_id, v.indicator_name, v.domain_id, v.unit, v.sort_order, v.target, v.direction, v.value, null, v.points, v.max_points, v.status
   from marts.indicator_values v
   where v.period = $period and v.unit_code = $unit and v.school_code is null
   order by sort_order`;

@@ -1,0 +1,7 @@
+// Types of format.js for the reports, which write numbers by the same rules as the site.
+export interface Goal {
+  target: number | null;
+  direction?: string | null;
+}
+export declare function fixedShort(value: number, digits: number, goal?: number | null, higherBetter?: boolean): string;
+export declare function pct(value: number | null | undefined, digits?: number, goal?: Goal | null): string;
