@@ -7,6 +7,7 @@
  *              one writer). Run exactly one such worker per warehouse.
  *   parse:     the stateless parseFile activity only; run as many as you like.
  */
+import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
@@ -208,7 +209,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     });
     // The wait is aborted before the connection closes: closing under a pending long-poll makes the
     // client's retry timer throw an uncaught "Channel has been shut down".
+    // The Temporal client (1.24) adds an abort listener to it for every call it makes under it and
+    // never removes one; a long pipeline's result is many long-polls, and Node warned of a leak
+    // on the 11th. The signal lives for this one wait, and its listeners end with it.
     const stopWaiting = new AbortController();
+    setMaxListeners(0, stopWaiting.signal);
     const result = client.withAbortSignal(stopWaiting.signal, () => handle.result());
     try {
       return (await Promise.race([result, aborted, workerDied])) as PipelineSummary;
