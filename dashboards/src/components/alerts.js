@@ -1,7 +1,7 @@
 // Charts and tables of the 预警与设备 page; data from data/alerts.json.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {PLOT_STYLE, countTicks, int, pct} from "./format.js";
+import {PLOT_STYLE, countTicks, int, pct, textWidth} from "./format.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -46,19 +46,20 @@ export function AcknowledgeChart(rows, {width, bands}) {
   for (const r of rows) totals.set(r.band, totals.get(r.band) + r.n);
   const present = LEVELS.filter((l) => rows.some((r) => r.level === l.key));
   const max = Math.max(...totals.values());
+  const total = (b) => `${int(totals.get(b))} 条`;
   const plot = Plot.plot({
     width,
     height: 48 + bands.length * 34,
     marginLeft: 84,
-    marginRight: 56,
+    marginRight: 12 + Math.max(...bands.map((b) => textWidth(total(b)))),
     marginBottom: 40,
     style: PLOT_STYLE,
-    x: {label: "预警数（条）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d", ticks: countTicks(max)},
+    x: {label: "预警数（条）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: ",d", ticks: countTicks(max)},
     y: {domain: bands, label: null, tickSize: 0},
     color: {domain: present.map((l) => l.key), range: present.map((l) => l.color)},
     marks: [
       Plot.barX(rows, Plot.stackX({x: "n", y: "band", fill: "level", order: present.map((l) => l.key), insetTop: 5, insetBottom: 5, stroke: palette.ink, strokeWidth: 0.5, channels: {级别: "level"}, tip: {format: {x: true, y: true, fill: false, 级别: true}}})),
-      Plot.text(bands, {x: (b) => totals.get(b), y: (b) => b, text: (b) => `${totals.get(b)} 条`, textAnchor: "start", dx: 4}),
+      Plot.text(bands, {x: (b) => totals.get(b), y: (b) => b, text: total, textAnchor: "start", dx: 4}),
       Plot.ruleX([0])
     ]
   });
@@ -79,22 +80,29 @@ export function FalseAlarmTable(rows) {
   );
 }
 
-/** Alerts per slot (hour of day or weekday), every slot shown, count at the bar top. */
+/**
+ * Alerts per slot (hour of day or weekday), every slot shown, the count at the bar top when every
+ * count fits its bar's width (else they would overlap: the tooltip has them).
+ */
 function SlotChart(rows, {width, slots, key, label, testId}) {
   const counts = new Map(rows.map((r) => [r[key], r.n]));
   const data = slots.map((s) => ({slot: s.label, n: counts.get(s.value) ?? 0}));
   const max = Math.max(1, ...data.map((d) => d.n));
+  const [marginLeft, marginRight] = [48, 20];
+  const slotWidth = (width - marginLeft - marginRight) / slots.length;
+  const countsFit = data.every((d) => textWidth(int(d.n)) <= slotWidth - 2);
   const plot = Plot.plot({
     width,
     height: 240,
-    marginLeft: 48,
+    marginLeft,
+    marginRight,
     marginBottom: 40,
     style: PLOT_STYLE,
     x: {domain: data.map((d) => d.slot), label, labelAnchor: "center", labelArrow: "none", tickSize: 0, tickFormat: (d, i) => (slots.length > 12 && i % 3 ? "" : d)},
-    y: {domain: [0, max * 1.15], label: "预警数（条）", labelArrow: "none", grid: true, tickFormat: "d", ticks: countTicks(max)},
+    y: {domain: [0, max * 1.15], label: "预警数（条）", labelArrow: "none", grid: true, tickFormat: ",d", ticks: countTicks(max)},
     marks: [
       Plot.barY(data, {x: "slot", y: "n", fill: palette.blue, insetLeft: 2, insetRight: 2, tip: {format: {x: true, y: true}}}),
-      Plot.text(data.filter((d) => d.n), {x: "slot", y: "n", text: (d) => int(d.n), dy: -8}),
+      countsFit ? Plot.text(data.filter((d) => d.n), {x: "slot", y: "n", text: (d) => int(d.n), dy: -8}) : null,
       Plot.ruleY([0])
     ]
   });

@@ -28,7 +28,7 @@ export function OpenHazardChart(rows, {width, bands}) {
     marginRight: 56,
     marginBottom: 40,
     style: PLOT_STYLE,
-    x: {label: "未整改隐患（项）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d", ticks: countTicks(Math.max(...totals.values()))},
+    x: {label: "未整改隐患（项）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: ",d", ticks: countTicks(Math.max(...totals.values()))},
     y: {domain: bands, label: null, tickSize: 0},
     color: {domain: present.map((l) => l.key), range: present.map((l) => l.color)},
     marks: [
@@ -55,7 +55,7 @@ export function FunnelChart(funnel, {width}) {
     marginRight: 160,
     marginBottom: 40,
     style: PLOT_STYLE,
-    x: {label: "隐患数（项）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d", domain: [0, Math.max(1, ...stages.map((s) => s.n))], ticks: countTicks(Math.max(1, ...stages.map((s) => s.n)))},
+    x: {label: "隐患数（项）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: ",d", domain: [0, Math.max(1, ...stages.map((s) => s.n))], ticks: countTicks(Math.max(1, ...stages.map((s) => s.n)))},
     y: {domain: stages.map((s) => s.stage), label: null, tickSize: 0},
     marks: [
       Plot.barX(stages, {x: "n", y: "stage", fill: palette.blue, insetTop: 5, insetBottom: 5, tip: {format: {x: true, y: true}}}),

@@ -26,7 +26,7 @@ export function CategoryChart(rows, {width}) {
     marginRight: 48,
     marginBottom: 40,
     style: PLOT_STYLE,
-    x: {label: "案件数（起）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: "d", ticks: countTicks(Math.max(...totals.values()))},
+    x: {label: "案件数（起）", labelAnchor: "center", labelArrow: "none", grid: true, tickFormat: ",d", ticks: countTicks(Math.max(...totals.values()))},
     y: {domain: order, label: null, tickSize: 0},
     color: {domain: present.map((s) => s.key), range: present.map((s) => s.color)},
     marks: [

@@ -19,7 +19,7 @@ export function PatrolChart(rows, {width}) {
     marginBottom: 40,
     style: PLOT_STYLE,
     x: {domain: data.map((d) => d.label), label: null, tickSize: 0},
-    y: {domain: [0, max * 1.2], label: "水域巡查（次）", labelArrow: "none", grid: true, tickFormat: "d", ticks: max <= 10 ? max : undefined},
+    y: {domain: [0, max * 1.2], label: "水域巡查（次）", labelArrow: "none", grid: true, tickFormat: ",d", ticks: max <= 10 ? max : undefined},
     marks: [
       Plot.barY(data, {x: "label", y: "n", fill: (d) => (d.in_season ? SEASON.color : OFF_SEASON.color), insetLeft: 2, insetRight: 2, channels: {时段: "时段"}, tip: {format: {x: true, y: true, fill: false, 时段: true}}}),
       Plot.text(data.filter((d) => d.n), {x: "label", y: "n", text: (d) => int(d.n), dy: -8}),
