@@ -178,7 +178,11 @@ async function schoolIndicators(db: Warehouse, period: string, code: string): Pr
 
 async function unitIndicators(db: Warehouse, period: string, code: string): Promise<IndicatorRow[]> {
   const rows = await db.all<Raw>(
-    `select v.indicator_id, v.indicator_name, i.domain_id, v.unit, v.value, v.numerator, v.denominator, i.target, i.direction, null as points, null as max_points,
+    `select v.indicator_id, v.indicator_name, i.domain_id, v.unit, v.value,
+            -- a pooled yes/no indicator is the share of the schools meeting it: its basis is those schools
+            case when v.unit = '是/否' then round(v.value * v.n_schools_applicable) else v.numerator end as numerator,
+            case when v.unit = '是/否' then v.n_schools_applicable else v.denominator end as denominator,
+            i.target, i.direction, null as points, null as max_points,
             v.attainment, v.rank as unit_rank,
             case when v.n_schools_applicable = 0 then 'not_applicable' when v.value is null then 'no_data' else 'ok' end as raw_status,
             ${SUGGESTION} as suggestion, i.sort_order
