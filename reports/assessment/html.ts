@@ -88,6 +88,19 @@ function basis(i: IndicatorRow): string {
   return `${num(i.numerator)} / ${num(i.denominator)}`;
 }
 
+/** A unit's pooled yes/no indicator: the share of its schools meeting it. */
+const isPooledYesNo = (data: AssessmentData, i: IndicatorRow) => data.subject.kind === 'unit' && i.unit === '是/否' && i.domain_id !== 'I';
+
+function valueText(data: AssessmentData, i: IndicatorRow): string {
+  return isPooledYesNo(data, i) ? `${percent(i.value, 1, i)} 的学校达到` : indicatorValue(i.value, i.unit, i);
+}
+
+/** The target as the value is written: a yes/no indicator's is 是 (a unit: all its schools). */
+function targetText(data: AssessmentData, i: IndicatorRow): string {
+  if (i.unit === '是/否') return isPooledYesNo(data, i) ? '全部学校达到' : '是';
+  return indicatorValue(i.target, i.unit);
+}
+
 function indicatorSection(data: AssessmentData, n: number): Markup {
   const unit = data.subject.kind === 'unit';
   const counts = ['达标', '未达标', '无数据', '不适用'].map((s) => `${s} ${data.indicators.filter((i) => i.status === s).length} 项`).join('，');
@@ -102,9 +115,8 @@ ${data.domains.map((d) => {
     ['指标', '实际值', '目标', '计算依据', unit ? '得分率' : '得分', unit ? '区县名次' : '满分', '状态'],
     rows.map((i) => [
       `${i.indicator_id} ${i.indicator_name}`,
-      // a unit's pooled yes/no indicator is the share of its schools meeting it
-      unit && i.unit === '是/否' && i.domain_id !== 'I' ? `${percent(i.value, 1, i)} 的学校达到` : indicatorValue(i.value, i.unit, i),
-      indicatorValue(i.target, i.unit),
+      valueText(data, i),
+      targetText(data, i),
       basis(i),
       unit ? percent(i.attainment, 1, { target: 1 }) : pointsText(i.points, i.max_points),
       unit ? (i.unit_rank ?? '—') : fixed(i.max_points, 0),
@@ -121,7 +133,7 @@ ${unmet.length
   ? unmet.map((i) => {
       const tables = data.evidence.get(i.indicator_id) ?? [];
       return html`<div><h3>${i.indicator_id} ${i.indicator_name}：${i.status}</h3>
-<p>实际值 ${indicatorValue(i.value, i.unit, i)}，目标 ${indicatorValue(i.target, i.unit)}，计算依据 ${basis(i)}。${i.status === '无数据' ? '应报送的数据缺失，请核查数据报送。' : ''}</p>
+<p>实际值 ${valueText(data, i)}，目标 ${targetText(data, i)}，计算依据 ${basis(i)}。${i.status === '无数据' ? '应报送的数据缺失，请核查数据报送。' : ''}</p>
 ${tables.map((t) =>
   t.rows.length
     ? html`<p class="muted">${t.title}${t.total > t.rows.length ? `（共 ${t.total} 条，列出前 ${EVIDENCE_LIMIT} 条）` : `（${t.total} 条）`}</p>${table(t.headers, t.rows)}`
@@ -151,7 +163,7 @@ ${table(
   ['序号', '整改事项', '责任人', '完成时限', '完成情况'],
   items.map((i, k) => [
     k + 1,
-    html`${i.indicator_id} ${i.indicator_name}（${i.status}，实际值 ${indicatorValue(i.value, i.unit, i)}，目标 ${indicatorValue(i.target, i.unit)}）${i.suggestion ? html`<br><span class="muted">建议：${i.suggestion}</span>` : ''}`,
+    html`${i.indicator_id} ${i.indicator_name}（${i.status}，实际值 ${valueText(data, i)}，目标 ${targetText(data, i)}）${i.suggestion ? html`<br><span class="muted">建议：${i.suggestion}</span>` : ''}`,
     '',
     '',
     '',

@@ -53,6 +53,7 @@ describe('safecampus report on the scoring city', () => {
     expect(html).toContain('得分 <b>56.25</b> 分，等级 <b>不合格</b>，全市小学第 4 名（共 4 个），较上期 ↓1（上期第 3 名）。');
     expect(indicatorRow(html, 'A4 重大隐患超期')).toEqual(['1 项', '—', '1 / —', '3.00', '6', '未达标']);
     expect(indicatorRow(html, 'A1 检查完成率')).toEqual(['72.7%', '100.0%', '8 / 11', '2.27', '5', '未达标']);
+    expect(indicatorRow(html, 'B1 保安配备达标')).toEqual(['是', '是', '2 / 2', '5.00', '5', '达标']); // 2 guards for 800 students
     expect(html).toContain(
       '<tr><td>魏都区第一小学</td><td>XF05 电气线路无私拉乱接</td><td>配电室私拉电线</td><td>重大</td><td>2024-12-10</td><td>2024-12-31</td><td>334</td></tr>',
     );
@@ -80,7 +81,7 @@ describe('safecampus report on the scoring city', () => {
     expect(unit).toContain('得分 <b>63.66</b> 分，等级 <b>合格</b>，全市区县第 2 名（共 3 个）');
     // B1 (test/scoring/inspections-devices.test.ts): K1 2 of 2 guards and P2 3 of 3 meet it, J1 5 of 6 does not —
     // 2 of the 3 schools, not the 10 of 11 guards their sums would give
-    expect(indicatorRow(unit, 'B1 保安配备达标').slice(0, 3)).toEqual(['66.7% 的学校达到', '—', '2 / 3']);
+    expect(indicatorRow(unit, 'B1 保安配备达标').slice(0, 3)).toEqual(['66.7% 的学校达到', '全部学校达到', '2 / 3']);
     for (const code of ['411003', J1, K1, P2]) {
       const html = read(code);
       for (const other of [P1, P3, P4, S1]) expect(html.includes(other), `${other} in the report of ${code}`).toBe(false);
