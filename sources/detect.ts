@@ -141,8 +141,11 @@ export class SourceDetectionError extends Error {
   }
 }
 
-/** The one source whose required columns are all present; refuses unknown or ambiguous files. */
-export function detectSource(headers: string[], forced?: SourceName): { contract: SourceContract; mapping: HeaderMapping } {
+/**
+ * The one source whose required columns are all present; refuses unknown or ambiguous files.
+ * `format` (when known) decides whether a lone column hints at the wrong delimiter.
+ */
+export function detectSource(headers: string[], forced?: SourceName, format?: FileFormat): { contract: SourceContract; mapping: HeaderMapping } {
   const scored = Object.values(CONTRACTS).map((contract) => ({ contract, mapping: mapHeaders(contract, headers) }));
   const complete = scored.filter((s) => s.mapping.missingRequired.length === 0);
   complete.sort((a, b) => b.mapping.columns.size - a.mapping.columns.size);
@@ -166,8 +169,9 @@ export function detectSource(headers: string[], forced?: SourceName): { contract
   if (complete.length >= 1) return complete[0];
   const ranked = scored.filter((s) => s.mapping.columns.size > 0).sort((a, b) => b.mapping.columns.size - a.mapping.columns.size);
   const candidates = ranked.length ? ranked : scored;
+  const delimited = format === undefined || format.startsWith('csv');
   const delimiterHint =
-    headers.length === 1 ? ' 只找到一列：请检查分隔符（only one column found: check the delimiter is a comma, semicolon, tab or |）。' : '';
+    headers.length === 1 && delimited ? ' 只找到一列：请检查分隔符（only one column found: check the delimiter is a comma, semicolon, tab or |）。' : '';
   // A headerless export's first row is a student's data: say so rather than repeat it.
   const found = headers.some((h) => maskPiiText(h) !== h)
     ? '第一行像是数据而不是表头，请带表头重新导出 (a first row that looks like data, not headers: re-export the file with its header row)'
@@ -187,8 +191,10 @@ function missingColumnsMessage(contract: SourceContract, mapping: HeaderMapping,
     return `${column.zh}/${column.name}`;
   });
   const expected = contract.columns.filter((c) => c.required).map((c) => `${c.zh}/${c.name}`);
+  // when none of them is there, the missing list is the expected one: say it once
+  const some = missing.length < expected.length;
   return (
-    `${contract.source} 缺少必填列 missing required column(s): ${missing.join(', ')}; ` +
+    `${contract.source} ${some ? `缺少必填列 missing required column(s): ${missing.join(', ')}; ` : ''}` +
     `expected 应有 ${expected.join(', ')}` +
     (headers ? `; found 实有 ${shownHeaders(headers)}` : '')
   );
@@ -362,7 +368,7 @@ export async function landingLane(path: string): Promise<{ wave: number; source:
     const head = await readHead(path);
     if (head.length === 0 || notTextReason(head)) return { wave: 1, source: null };
     const format = detectFormat(head);
-    const { contract } = detectSource(await sniffHeaders(path, format, head));
+    const { contract } = detectSource(await sniffHeaders(path, format, head), undefined, format);
     return { wave: contract.source === 'schools' ? 0 : 1, source: contract.source };
   } catch {
     return { wave: 1, source: null };

@@ -188,7 +188,7 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
   format = detectFormat(head);
   try {
     const opened = await openFile(db, file, format, table, { sheet: options.sheet, scratchDir });
-    const { contract, mapping } = detectSource(opened.headers, options.source);
+    const { contract, mapping } = detectSource(opened.headers, options.source, format);
     source = contract.source;
     const input = {
       contract,

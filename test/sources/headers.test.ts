@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { CONTRACTS } from '../../sources/contracts.ts';
-import { detectSource, mapHeaders } from '../../sources/detect.ts';
+import { detectSource, mapHeaders, type FileFormat } from '../../sources/detect.ts';
 import { ingestFile } from '../../sources/ingest.ts';
 import { fixture, folderWith, NOW, openWarehouse, rawRows, rejectsOf } from './helpers.ts';
 import { writeDevicesWorkbook } from './workbooks.ts';
@@ -55,6 +55,27 @@ describe('mapping headers to a contract', () => {
   it('detects the source from English headers alone', () => {
     expect(detectSource(['device_id', 'school_code', 'device_type', 'event_at', 'status']).contract.source).toBe('sensors');
     expect(detectSource(['Alert ID', 'School Code', 'Origin', 'Category', 'Level', 'Raised At']).contract.source).toBe('alerts');
+  });
+
+  it('explains an unknown file: a candidate with none of its columns lists them once, the delimiter hint only for delimited text', () => {
+    const refusal = (headers: string[], format?: FileFormat) => {
+      try {
+        detectSource(headers, undefined, format);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`${headers.join(',')} was not refused`);
+    };
+    const lone = refusal(['a'], 'ndjson');
+    expect(lone).toContain('cannot tell which source this file is from its headers: found a).');
+    expect(lone).not.toContain('delimiter');
+    expect(lone).toContain('sensors expected 应有 设备编号/device_id, 学校标识码/school_code, 设备类型/device_type, 事件时间/event_at, 状态/status;');
+    expect(lone).not.toContain('缺少必填列');
+    expect(refusal(['a'], 'csv-gbk')).toContain('check the delimiter');
+    expect(refusal(['设备编号', '学校标识码'])).toContain(
+      'sensors 缺少必填列 missing required column(s): 设备类型/device_type, 事件时间/event_at, 状态/status; ' +
+        'expected 应有 设备编号/device_id, 学校标识码/school_code, 设备类型/device_type, 事件时间/event_at, 状态/status',
+    );
   });
 });
 
