@@ -48,16 +48,7 @@ export function isDateFormat(code: string): boolean {
 }
 
 export async function openWorkbook(path: string): Promise<Workbook> {
-  const entries = await centralDirectory(path);
-  const byName = new Map(entries.map((e) => [e.name, e]));
-  const part = async (name: string) => {
-    const entry = byName.get(name);
-    return entry ? readEntry(path, entry) : null;
-  };
-  const relsXml = await part('xl/_rels/workbook.xml.rels');
-  const bookXml = await part('xl/workbook.xml');
-  const stylesXml = await part('xl/styles.xml');
-  const sharedXml = await part('xl/sharedStrings.xml');
+  const { entries, relsXml, bookXml, stylesXml, sharedXml } = await smallParts(path);
   const rels = relsXml === null ? [] : relationships(relsXml);
   const book = bookXml === null ? { sheets: [], date1904: false } : workbookModel(bookXml);
   const styles = stylesXml === null ? null : dateStyles(stylesXml);
@@ -98,16 +89,33 @@ export async function openWorkbook(path: string): Promise<Workbook> {
 
 // ---------------------------------------------------------------- zip
 
-async function centralDirectory(path: string): Promise<ZipEntry[]> {
+/** The zip's entries and the parts every sheet needs (null when absent), read through one handle. */
+async function smallParts(path: string) {
   const handle = await open(path, 'r');
   try {
-    const { entries } = await readZipDirectory(handle);
-    const unsupported = entries.find((e) => e.method !== 0 && e.method !== 8);
-    if (unsupported) throw new Error(`unsupported zip compression method ${unsupported.method} in ${unsupported.name}`);
-    return entries;
+    const entries = await centralDirectory(handle);
+    const byName = new Map(entries.map((e) => [e.name, e]));
+    const part = async (name: string) => {
+      const entry = byName.get(name);
+      return entry ? readEntry(handle, entry) : null;
+    };
+    return {
+      entries,
+      relsXml: await part('xl/_rels/workbook.xml.rels'),
+      bookXml: await part('xl/workbook.xml'),
+      stylesXml: await part('xl/styles.xml'),
+      sharedXml: await part('xl/sharedStrings.xml'),
+    };
   } finally {
     await handle.close();
   }
+}
+
+async function centralDirectory(handle: FileHandle): Promise<ZipEntry[]> {
+  const { entries } = await readZipDirectory(handle);
+  const unsupported = entries.find((e) => e.method !== 0 && e.method !== 8);
+  if (unsupported) throw new Error(`unsupported zip compression method ${unsupported.method} in ${unsupported.name}`);
+  return entries;
 }
 
 async function dataOffset(handle: FileHandle, entry: ZipEntry): Promise<number> {
@@ -118,15 +126,10 @@ async function dataOffset(handle: FileHandle, entry: ZipEntry): Promise<number> 
 }
 
 /** A small part, whole (workbook, rels, styles, shared strings: exceljs keeps those in memory too). */
-async function readEntry(path: string, entry: ZipEntry): Promise<string> {
-  const handle = await open(path, 'r');
-  try {
-    const raw = Buffer.alloc(entry.compressedSize);
-    await handle.read(raw, 0, entry.compressedSize, await dataOffset(handle, entry));
-    return (entry.method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
-  } finally {
-    await handle.close();
-  }
+async function readEntry(handle: FileHandle, entry: ZipEntry): Promise<string> {
+  const raw = Buffer.alloc(entry.compressedSize);
+  await handle.read(raw, 0, entry.compressedSize, await dataOffset(handle, entry));
+  return (entry.method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
 }
 
 /** A part as a stream of UTF-8 text chunks (a character split between chunks is kept whole). */
