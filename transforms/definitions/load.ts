@@ -118,7 +118,13 @@ class Checker {
     return value;
   }
 
-  number(o: Json, key: string, path: string, { required = true, min, integer = false, positive = false }: { required?: boolean; min?: number; integer?: boolean; positive?: boolean } = {}): number | undefined {
+  /** A number; `decimals` caps its decimal places (points, targets and weights are scored exactly in 1/10,000 units). */
+  number(
+    o: Json,
+    key: string,
+    path: string,
+    { required = true, min, integer = false, positive = false, decimals }: { required?: boolean; min?: number; integer?: boolean; positive?: boolean; decimals?: number } = {},
+  ): number | undefined {
     const value = o[key];
     if (value === undefined && !required) return undefined;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -128,6 +134,9 @@ class Checker {
     if (integer && !Number.isInteger(value)) this.fail(`${path}.${key}`, `must be a whole number, got ${value}`);
     if (positive && !(value > 0)) this.fail(`${path}.${key}`, `must be greater than 0, got ${value}`);
     if (min !== undefined && value < min) this.fail(`${path}.${key}`, `must be ≥ ${min}, got ${value}`);
+    if (decimals !== undefined && Number(value.toFixed(decimals)) !== value) {
+      this.fail(`${path}.${key}`, `may have at most ${decimals} decimal places (scores are computed exactly to 1/10,000), got ${value}`);
+    }
     return value;
   }
 
@@ -158,6 +167,8 @@ class Checker {
 }
 
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+/** Decimal places a scored number may have: the engine scores in exact integers of 1/10,000 (docs/scoring.md). */
+const EXACT_DECIMALS = 4;
 const label = (o: Json, index: number) => (typeof o.id === 'string' ? o.id : String(index));
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -243,8 +254,9 @@ export function parseDefinition(json: unknown, file = '<definition>'): Indicator
     }
     c.unique(formulas, formula, `${path}.formula`, 'formula key');
     c.string(ind, 'formula_text', path);
-    c.number(ind, 'points', path, { positive: true });
-    if (ind.params !== undefined) c.object(ind.params, `${path}.params`);
+    c.number(ind, 'points', path, { positive: true, decimals: EXACT_DECIMALS });
+    const params = ind.params === undefined ? undefined : c.object(ind.params, `${path}.params`);
+    if (params?.per_students !== undefined) c.number(params, 'per_students', `${path}.params`, { positive: true, decimals: EXACT_DECIMALS });
     const sources = c.array(ind.data_source, `${path}.data_source`);
     sources?.forEach((s, i) => {
       if (!SOURCE_SYSTEMS.includes(s as never)) c.fail(`${path}.data_source[${i}]`, `unknown source ${JSON.stringify(s)}; expected one of ${SOURCE_SYSTEMS.join(', ')}`);
@@ -252,8 +264,8 @@ export function parseDefinition(json: unknown, file = '<definition>'): Indicator
     c.oneOf(ind, 'empty_denominator', path, ['not_applicable', 'no_data'] as const);
 
     if (kind === 'rate' || kind === 'duration') {
-      const target = c.number(ind, 'target', path, { min: 0 });
-      const floor = c.number(ind, 'floor', path, { min: 0 });
+      const target = c.number(ind, 'target', path, { min: 0, decimals: EXACT_DECIMALS });
+      const floor = c.number(ind, 'floor', path, { min: 0, decimals: EXACT_DECIMALS });
       if (ind.deduction_per_occurrence !== undefined) c.fail(`${path}.deduction_per_occurrence`, `only deduction indicators have it; this one is a ${kind}`);
       if (target !== undefined && floor !== undefined && direction !== undefined) {
         if (direction === 'higher_better' && !(target > floor)) {
@@ -271,15 +283,15 @@ export function parseDefinition(json: unknown, file = '<definition>'): Indicator
       if (ind.target !== undefined || ind.floor !== undefined) c.fail(`${path}`, 'a deduction indicator has no target/floor; it loses points per occurrence');
       if (direction !== undefined && direction !== 'lower_better') c.fail(`${path}.direction`, 'a deduction indicator counts bad events, so it must be lower_better');
       if (supervision && ind.deductions !== undefined) {
-        c.number(ind, 'base', path, { positive: true });
+        c.number(ind, 'base', path, { positive: true, decimals: EXACT_DECIMALS });
         (c.array(ind.deductions, `${path}.deductions`) ?? []).forEach((raw, i) => {
           const d = c.object(raw, `${path}.deductions[${i}]`);
           if (!d) return;
           c.string(d, 'action', `${path}.deductions[${i}]`);
-          c.number(d, 'per_occurrence', `${path}.deductions[${i}]`, { positive: true });
+          c.number(d, 'per_occurrence', `${path}.deductions[${i}]`, { positive: true, decimals: EXACT_DECIMALS });
         });
       } else {
-        c.number(ind, 'deduction_per_occurrence', path, { positive: true });
+        c.number(ind, 'deduction_per_occurrence', path, { positive: true, decimals: EXACT_DECIMALS });
       }
     } else if (kind === 'yes_no') {
       if (ind.target !== undefined || ind.floor !== undefined) c.fail(`${path}`, 'a yes_no indicator scores all or nothing; remove target/floor');
@@ -339,7 +351,7 @@ export function parseDefinition(json: unknown, file = '<definition>'): Indicator
     if (!s) return;
     c.unique(severities, c.string(s, 'level', path), `${path}.level`, 'severity level');
     c.string(s, 'en', path);
-    const weight = c.number(s, 'weight', path, { positive: true });
+    const weight = c.number(s, 'weight', path, { positive: true, decimals: EXACT_DECIMALS });
     if (weight !== undefined) {
       if (weight <= lastWeight) c.fail(`${path}.weight`, `severity weights must increase from the mildest level to the gravest; ${weight} is not above ${lastWeight}`);
       lastWeight = weight;
@@ -358,7 +370,8 @@ export function parseDefinition(json: unknown, file = '<definition>'): Indicator
     if (!b) return;
     c.unique(grades, c.string(b, 'grade', path), `${path}.grade`, 'grade');
     c.string(b, 'en', path);
-    const min = c.number(b, 'min_score', path, { min: 0 });
+    // scores have two decimals, so a band boundary needs no more
+    const min = c.number(b, 'min_score', path, { min: 0, decimals: 2 });
     if (min === undefined) return;
     if (total !== undefined && min > total) c.fail(`${path}.min_score`, `${min} is above the maximum score ${total}`);
     if (!(min < previousMin)) c.fail(`${path}.min_score`, `grade bands must be strictly descending by min_score; ${min} does not come below ${previousMin}`);
@@ -436,14 +449,23 @@ export function parseDefinition(json: unknown, file = '<definition>'): Indicator
 
   const unit = c.object(root.unit_score, 'unit_score');
   if (unit) {
-    const sw = c.number(unit, 'school_weight', 'unit_score', { min: 0 });
-    const vw = c.number(unit, 'supervision_weight', 'unit_score', { min: 0 });
+    const sw = c.number(unit, 'school_weight', 'unit_score', { min: 0, decimals: EXACT_DECIMALS });
+    const vw = c.number(unit, 'supervision_weight', 'unit_score', { min: 0, decimals: EXACT_DECIMALS });
     if (sw !== undefined && vw !== undefined && !close(sw + vw, 1)) c.fail('unit_score', `school_weight + supervision_weight must be 1, got ${sw} + ${vw} = ${sw + vw}`);
     c.oneOf(unit, 'school_aggregation', 'unit_score', ['enrollment_weighted_mean', 'mean'] as const);
     c.array(unit.separate_units, 'unit_score.separate_units', false)?.forEach((u, i) => {
       if (typeof u !== 'string' || !/^\d{6}$/.test(u)) c.fail(`unit_score.separate_units[${i}]`, `must be a six-digit unit code, got ${JSON.stringify(u)}`);
     });
     c.string(unit, 'formula_text', 'unit_score');
+  }
+
+  // --- hazard rectification --------------------------------------------------------------------------
+  const rectification = root.rectification === undefined ? undefined : c.object(root.rectification, 'rectification');
+  if (rectification) {
+    if (typeof rectification.failed_recheck_counts_as_rectified !== 'boolean') {
+      c.fail('rectification.failed_recheck_counts_as_rectified', 'must be true or false (whether a rectification that failed its re-check ends the hazard)');
+    }
+    c.string(rectification, 'reason', 'rectification');
   }
 
   // --- supervision indicators ----------------------------------------------------------------------
@@ -572,6 +594,7 @@ export function parseDefinition(json: unknown, file = '<definition>'): Indicator
     }
   }
   for (const ind of definition.supervision.indicators) ind.params ??= {};
+  definition.rectification ??= { failed_recheck_counts_as_rectified: false, reason: 'default: a failed re-check means the hazard is still open' };
   for (const v of definition.vetoes) v.params ??= {};
   if (ahpResolved && definition.ranking.methods.ahp) Object.assign(definition.ranking.methods.ahp, ahpResolved);
   definition.source = { path: file, sha256: '' };

@@ -26,7 +26,7 @@ const REF_TABLES: RefTable[] = [
     name: 'definition_editions',
     columns: `edition integer, version varchar, title_zh varchar, effective_from date, effective_to date, definition_path varchar,
       definition_sha256 varchar, total_points double, school_weight double, school_aggregation varchar, supervision_weight double,
-      supervision_points double, unit_formula_text varchar`,
+      supervision_points double, unit_formula_text varchar, is_failed_recheck_rectified boolean`,
     rows: (d) => [
       [
         d.edition,
@@ -42,6 +42,7 @@ const REF_TABLES: RefTable[] = [
         d.unit_score.supervision_weight,
         d.supervision.total_points,
         d.unit_score.formula_text,
+        d.rectification.failed_recheck_counts_as_rectified,
       ],
     ],
   },

@@ -171,6 +171,13 @@ export interface UnitScoreFormula {
   formula_text: string;
 }
 
+/** How hazards count as rectified (A3, A4, A5, C3). */
+export interface RectificationRule {
+  /** Whether a rectification whose re-check (复查) failed ends the hazard; false: the hazard stays open. */
+  failed_recheck_counts_as_rectified: boolean;
+  reason: string;
+}
+
 export interface SupervisionIndicator extends Omit<Indicator, 'domain' | 'applies_to' | 'requires_flags'> {
   /** deduction from a base: the starting score (100) … */
   base?: number;
@@ -243,6 +250,8 @@ export interface IndicatorDefinition {
   grade_bands: GradeBand[];
   guard_staffing: GuardStaffing;
   unit_score: UnitScoreFormula;
+  /** Optional in the file; resolved to the default (a failed re-check is not a rectification). */
+  rectification: RectificationRule;
   supervision: Supervision;
   ranking: RankingConfig;
   /** Chinese rectification suggestions, 1–3 per indicator id. */
