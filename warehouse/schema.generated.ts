@@ -243,12 +243,16 @@ export interface CoreFctHazards {
   is_major: boolean | null;
   hazard_text: string | null;
   due_on: DateText | null;
+  reported_rectified_on: DateText | null;
+  recheck_result: string | null;
+  is_recheck_failed: boolean | null;
   rectified_on: DateText | null;
   is_rectified: boolean | null;
   is_rectified_on_time: boolean | null;
   is_escape_obstacle: boolean | null;
   previous_hazard_id: string | null;
   days_after_previous_rectification: number | null;
+  days_after_previous_reported_rectification: number | null;
 }
 
 /** core.fct_inspection_items */
@@ -280,7 +284,8 @@ export interface CoreIntMeasuresAlerts {
   formula: string;
   numerator: number | null;
   denominator: number | null;
-  value: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
   is_required: boolean;
 }
 
@@ -291,7 +296,8 @@ export interface CoreIntMeasuresCases {
   formula: string;
   numerator: number | null;
   denominator: number | null;
-  value: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
   is_required: boolean;
 }
 
@@ -302,7 +308,8 @@ export interface CoreIntMeasuresDevices {
   formula: string;
   numerator: number | null;
   denominator: number | null;
-  value: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
   is_required: boolean;
 }
 
@@ -313,7 +320,8 @@ export interface CoreIntMeasuresInspections {
   formula: string;
   numerator: number | null;
   denominator: number | null;
-  value: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
   is_required: boolean;
 }
 
@@ -324,7 +332,8 @@ export interface CoreIntMeasuresProgrammes {
   formula: string;
   numerator: number | null;
   denominator: number | null;
-  value: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
   is_required: boolean;
 }
 
@@ -335,7 +344,8 @@ export interface CoreIntMeasuresRegistry {
   formula: string;
   numerator: number | null;
   denominator: number | null;
-  value: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
   is_required: boolean;
 }
 
@@ -346,6 +356,8 @@ export interface CoreIntSchoolMeasures {
   formula: string;
   numerator: number | null;
   denominator: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
   value: number | null;
   is_required: boolean;
 }
@@ -357,6 +369,9 @@ export interface CoreIntSchoolPeriods {
   start_on: DateText | null;
   end_on: DateText | null;
   as_of_on: DateText | null;
+  window_start_on: DateText;
+  window_end_on: DateText;
+  closed_on: DateText | null;
   definition_edition: number;
   school_code: string;
   school_name: string;
@@ -366,6 +381,7 @@ export interface CoreIntSchoolPeriods {
   boarders: number | null;
   guards: number | null;
   is_near_water: boolean | null;
+  student_days: number;
   flags: Array<string> | null;
   is_separately_ranked: boolean | null;
 }
@@ -386,6 +402,8 @@ export interface CoreIntUnitMeasures {
   formula: string;
   numerator: number | null;
   denominator: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
   value: number | null;
   is_required: boolean;
 }
@@ -404,6 +422,8 @@ export interface MartsIndicatorValues {
   direction: string | null;
   unit: string | null;
   value: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
   points: number | null;
   max_points: number | null;
   status: string;
@@ -423,6 +443,8 @@ export interface MartsSchoolScorecard {
   unit_code: string;
   school_type: string;
   enrollment: number | null;
+  student_days: number | null;
+  closed_on: DateText | null;
   points_a: number | null;
   points_b: number | null;
   points_c: number | null;
@@ -527,6 +549,7 @@ export interface RefDefinitionEditions {
   supervision_weight: number | null;
   supervision_points: number | null;
   unit_formula_text: string | null;
+  is_failed_recheck_rectified: boolean | null;
 }
 
 /** ref.domains */

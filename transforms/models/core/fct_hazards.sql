@@ -5,6 +5,7 @@
 -- relationships: school_code -> core.dim_schools.school_code
 -- expect: rectified_on is null or rectified_on >= found_on
 -- expect: days_after_previous_rectification is null or days_after_previous_rectification >= 0
+-- expect: days_after_previous_reported_rectification is null or days_after_previous_reported_rectification <= days_after_previous_rectification or days_after_previous_rectification is null
 -- title: 隐患 | hazards
 -- column: hazard_id | 隐患编号（检查编号:检查项编码） | hazard id (inspection id:item code)
 -- column: inspection_id | 检查编号 | inspection id
@@ -18,14 +19,23 @@
 -- column: is_major | 是否重大隐患 | whether it is a major hazard
 -- column: hazard_text | 隐患描述 | description of the hazard
 -- column: due_on | 整改期限 | rectification due date
--- column: rectified_on | 整改完成日期（未整改为空） | date rectified (empty while open)
--- column: is_rectified | 是否已整改 | whether it has been rectified
--- column: is_rectified_on_time | 是否在整改期限内完成整改 | whether it was rectified by its due date
+-- column: reported_rectified_on | 学校填报的整改完成日期 | rectification date the school reported
+-- column: recheck_result | 复查结果：合格、不合格（未复查为空） | re-check result: 合格 passed or 不合格 failed (empty when not re-checked)
+-- column: is_recheck_failed | 复查是否不合格（整改未通过复查，隐患仍视为未整改） | whether the re-check failed (the hazard then still counts as open)
+-- column: rectified_on | 整改完成日期：填报的整改日期，复查不合格则为空（未整改为空） | date rectified: the reported date unless the re-check failed (empty while open)
+-- column: is_rectified | 是否已整改（复查不合格不算） | whether it has been rectified (a failed re-check does not count)
+-- column: is_rectified_on_time | 是否在整改期限内完成整改（复查不合格不算） | whether it was rectified by its due date (a failed re-check does not count)
 -- column: is_escape_obstacle | 是否逃生障碍类检查项（门窗防盗网、铁栅栏、疏散门上锁等） | whether the item is an escape obstacle (bars, mesh, locked exits)
--- column: previous_hazard_id | 同一学校同一检查项此前最近一次已整改隐患的编号 | id of the latest earlier rectified hazard on the same item at the same school
--- column: days_after_previous_rectification | 距上次整改完成的天数（A5 复发按定义文件的窗口判断） | days since that earlier rectification (A5 judges recurrence against the definition's window)
+-- column: previous_hazard_id | 同一学校同一检查项此前最近一次已整改（复查未不合格）隐患的编号 | id of the latest earlier hazard on the same item at the same school rectified without a failed re-check
+-- column: days_after_previous_rectification | 距上次整改完成（复查未不合格）的天数（A5 复发按定义文件的窗口判断） | days since that earlier rectification (A5 judges recurrence against the definition's window)
+-- column: days_after_previous_reported_rectification | 距上次填报整改完成的天数（含复查不合格的整改） | days since the latest earlier reported rectification of the same item, a failed re-check included
 with failed_items as (
-  select * from staging.stg_inspections where result = '不合格'
+  select
+    *,
+    rectified_on as reported_rectified_on,
+    coalesce(recheck_result = '不合格', false) as is_recheck_failed
+  from staging.stg_inspections
+  where result = '不合格'
 ),
 
 schools as (
@@ -37,18 +47,20 @@ checklist as (
 ),
 
 -- the latest earlier rectification of the same item at the same school: a failure soon after it is a recurrence
+-- (a rectification that failed its re-check did not end the hazard; the definition file decides whether it counts, see A5)
 previous_rectification as (
   select
     later.inspection_id || ':' || later.item_code as hazard_id,
-    arg_max(earlier.inspection_id || ':' || earlier.item_code, earlier.rectified_on) as previous_hazard_id,
-    min(later.inspected_on - earlier.rectified_on) as days_after_previous_rectification
+    arg_max(earlier.inspection_id || ':' || earlier.item_code, earlier.reported_rectified_on) filter (where not earlier.is_recheck_failed) as previous_hazard_id,
+    min(later.inspected_on - earlier.reported_rectified_on) filter (where not earlier.is_recheck_failed) as days_after_previous_rectification,
+    min(later.inspected_on - earlier.reported_rectified_on) as days_after_previous_reported_rectification
   from failed_items as later
   join failed_items as earlier
     on earlier.school_code = later.school_code
    and earlier.item_code = later.item_code
-   and earlier.rectified_on is not null
+   and earlier.reported_rectified_on is not null
    and earlier.inspected_on < later.inspected_on
-   and earlier.rectified_on <= later.inspected_on
+   and earlier.reported_rectified_on <= later.inspected_on
   group by all
 ),
 
@@ -66,12 +78,16 @@ final as (
     coalesce(items.hazard_level, '一般') = '重大' as is_major,
     items.hazard_text,
     items.due_on,
-    items.rectified_on,
-    items.rectified_on is not null as is_rectified,
-    coalesce(items.rectified_on <= items.due_on, false) as is_rectified_on_time,
+    items.reported_rectified_on,
+    items.recheck_result,
+    items.is_recheck_failed,
+    case when not items.is_recheck_failed then items.reported_rectified_on end as rectified_on,
+    items.reported_rectified_on is not null and not items.is_recheck_failed as is_rectified,
+    coalesce(items.reported_rectified_on <= items.due_on and not items.is_recheck_failed, false) as is_rectified_on_time,
     coalesce(checklist.is_escape_obstacle, false) as is_escape_obstacle,
     previous_rectification.previous_hazard_id,
-    previous_rectification.days_after_previous_rectification
+    previous_rectification.days_after_previous_rectification,
+    previous_rectification.days_after_previous_reported_rectification
   from failed_items as items
   left join checklist using (item_code)
   left join previous_rectification on previous_rectification.hazard_id = items.inspection_id || ':' || items.item_code

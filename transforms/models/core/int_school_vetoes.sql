@@ -35,8 +35,8 @@ triggering_cases as (
   join vetoes on vetoes.edition = school_periods.definition_edition
   join cases
     on cases.school_code = school_periods.school_code
-   and cases.occurred_at >= school_periods.start_on::timestamp
-   and cases.occurred_at < school_periods.as_of_on::timestamp + interval 1 day
+   and cases.occurred_at >= school_periods.window_start_on::timestamp
+   and cases.occurred_at < school_periods.window_end_on::timestamp + interval 1 day
   left join severity_weights as case_weight
     on case_weight.edition = school_periods.definition_edition and case_weight.severity = cases.severity
   left join severity_weights as min_weight

@@ -5,6 +5,7 @@
 -- relationships: period -> core.dim_periods.period_id
 -- relationships: unit_code -> core.dim_units.unit_code
 -- expect: (status = 'ok') = (value is not null)
+-- expect: (value_numerator is null) = (value is null) and (value_denominator is null) = (value is null)
 -- expect: (status = 'not_applicable') = (points is null) and (points is null) = (max_points is null)
 -- expect: points is null or (points >= 0 and points <= max_points + 1e-9)
 -- expect: status <> 'no_data' or points = 0
@@ -22,7 +23,9 @@
 -- column: direction | 方向：higher_better 越高越好、lower_better 越低越好 | direction: higher or lower is better
 -- column: unit | 计量单位（% 以 0–1 存储） | display unit (% stored as 0–1)
 -- column: value | 指标值；不适用或无数据时为空 | the value; empty when not applicable or without data
--- column: points | 得分；不适用时为空，无数据为 0 | points earned; empty when not applicable, 0 when no data
+-- column: value_numerator | 指标值的精确分数之分子（计分依据） | the value as an exact fraction: its numerator (what is scored)
+-- column: value_denominator | 指标值的精确分数之分母 | the value as an exact fraction: its denominator
+-- column: points | 得分（精确计算，四舍五入保留四位小数）；不适用时为空，无数据为 0 | points earned (computed exactly, rounded half up to 4 decimals); empty when not applicable, 0 when no data
 -- column: max_points | 满分；不适用时为空 | points available; empty when not applicable
 -- column: status | 状态：ok 有值、not_applicable 不适用（不计分）、no_data 应有数据而无（计 0 分） | status: ok, not_applicable (drops out of the score) or no_data (required but missing: scores zero)
 -- column: numerator | 分子（如按期整改的隐患数） | numerator (e.g. hazards rectified on time)
@@ -79,6 +82,8 @@ school_rows as (
     school_measures.numerator,
     school_measures.denominator,
     school_measures.value as measured_value,
+    school_measures.value_numerator,
+    school_measures.value_denominator,
     school_measures.is_required
   from school_periods
   join indicators on indicators.edition = school_periods.definition_edition and indicators.scope = 'school'
@@ -106,6 +111,8 @@ unit_rows as (
     unit_measures.numerator,
     unit_measures.denominator,
     unit_measures.value as measured_value,
+    unit_measures.value_numerator,
+    unit_measures.value_denominator,
     unit_measures.is_required
   from periods
   cross join units
@@ -135,21 +142,51 @@ with_status as (
   join indicators using (edition, indicator_id)
 ),
 
--- DOMAIN.md §5 default scoring: linear between floor and target, deductions down to zero, yes/no all or nothing
+-- the definition's numbers in integers of 1/10,000 (the loader allows no more decimals), so scoring is exact
+scaled as (
+  select
+    *,
+    cast(round(points * 10000) as hugeint) as points_scaled,
+    cast(round(target * 10000) as hugeint) as target_scaled,
+    cast(round(floor * 10000) as hugeint) as floor_scaled,
+    cast(round(deduction_per_occurrence * 10000) as hugeint) as deduction_scaled,
+    cast(round(deduction_base * 10000) as hugeint) as base_scaled
+  from with_status
+),
+
+-- DOMAIN.md §5 default scoring on the value's exact fraction: for a rate or duration the share of the way from
+-- floor to target (signed_numerator / signed_denominator), for a deduction the points left in 1/10,000 points
+fractions as (
+  select
+    *,
+    case
+      when kind in ('rate', 'duration') then value_numerator * 10000 - floor_scaled * value_denominator
+      when kind = 'deduction' and base_scaled is not null then points_scaled * greatest(0, base_scaled * value_denominator - value_numerator * 10000)
+      when kind = 'deduction' then greatest(0, points_scaled * value_denominator - value_numerator * deduction_scaled)
+    end as signed_numerator,
+    case
+      when kind in ('rate', 'duration') then (target_scaled - floor_scaled) * value_denominator
+      when kind = 'deduction' and base_scaled is not null then base_scaled * value_denominator
+      when kind = 'deduction' then value_denominator
+    end as signed_denominator
+  from scaled
+),
+
+-- the sign of (target − floor) carries the direction; the share of the way from floor to target is clamped to 0..1
 scored as (
   select
     *,
     case
       when status = 'not_applicable' then null
       when status = 'no_data' then 0
-      when kind = 'yes_no' then case when measured_value >= 1 then points else 0 end
-      when kind = 'deduction' and deduction_base is not null
-        then points * greatest(0, deduction_base - measured_value) / deduction_base
-      when kind = 'deduction' then greatest(0, points - measured_value * deduction_per_occurrence)
-      -- the sign of (target - floor) carries the direction
-      else points * least(1, greatest(0, (measured_value - floor) / (target - floor)))
-    end as earned_points
-  from with_status
+      when kind = 'yes_no' then case when value_numerator >= value_denominator then points_scaled else 0 end
+      when kind = 'deduction' then (2 * signed_numerator + signed_denominator) // (2 * signed_denominator)
+      when sign(signed_numerator) * sign(signed_denominator) <= 0 then 0
+      when abs(signed_numerator) >= abs(signed_denominator) then points_scaled
+      -- rounded once, half up, to 1/10,000 of a point
+      else (2 * points_scaled * abs(signed_numerator) + abs(signed_denominator)) // (2 * abs(signed_denominator))
+    end as earned_scaled
+  from fractions
 ),
 
 final as (
@@ -166,7 +203,9 @@ final as (
     direction,
     unit,
     case when status = 'ok' then measured_value end as value,
-    round(earned_points, 4) as points,
+    case when status = 'ok' then value_numerator end as value_numerator,
+    case when status = 'ok' then value_denominator end as value_denominator,
+    cast(earned_scaled as double) / 10000 as points,
     case when status <> 'not_applicable' then scored.points end as max_points,
     status,
     numerator,

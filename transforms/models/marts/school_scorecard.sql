@@ -13,7 +13,9 @@
 -- column: school_name | 学校名称 | school name
 -- column: unit_code | 所属单位代码 | unit code
 -- column: school_type | 学校类型 | school type
--- column: enrollment | 在校生数 | students enrolled
+-- column: enrollment | 在校生数（截止日登记） | students enrolled (as registered on the as-of day)
+-- column: student_days | 学生人日：评价期内每日在校生数之和（单位均分的权重） | pupil-days in the school's window (its weight in the unit's mean)
+-- column: closed_on | 撤销日期（期内撤销的学校只按开办日评价；未撤销为空） | date the school closed (a school closed in the period is judged on its open days only; empty while open)
 -- column: points_a | 隐患排查治理得分 | points earned in domain A (hazard management)
 -- column: points_b | 人防技防得分 | points earned in domain B (guards and technical protection)
 -- column: points_c | 消防与演练得分 | points earned in domain C (fire safety and drills)
@@ -24,7 +26,7 @@
 -- column: points_h | 事故案件得分 | points earned in domain H (incidents)
 -- column: earned_points | 各指标得分合计 | points earned
 -- column: applicable_points | 适用指标满分合计（折算分母） | points of the applicable indicators (the rescaling base)
--- column: score | 得分：折算为百分制，保留两位小数 | score rescaled to 100, two decimals
+-- column: score | 得分：折算为百分制，精确计算后四舍五入保留两位小数 | score rescaled to 100, computed exactly and rounded half up to two decimals
 -- column: grade | 等级：优秀、良好、合格、不合格（一票否决封顶为不合格） | grade: 优秀, 良好, 合格 or 不合格 (capped by a veto)
 -- column: is_vetoed | 是否一票否决 | whether vetoed
 -- column: veto_reason | 否决原因与案件编号 | veto rule and cases
@@ -61,25 +63,33 @@ grade_bands as (
   select * from ref.grade_bands
 ),
 
+-- points are exact to 1/10,000: summed as integers of that unit, whatever the order of parallel aggregation
+scaled as (
+  select
+    *,
+    cast(round(points * 10000) as hugeint) as points_scaled,
+    cast(round(max_points * 10000) as hugeint) as max_points_scaled
+  from indicator_values
+),
+
 totals as (
   select
     period,
     school_code,
-    cast(sum(cast(points as decimal(18, 4))) filter (where domain_id = 'A') as double) as points_a,
-    cast(sum(cast(points as decimal(18, 4))) filter (where domain_id = 'B') as double) as points_b,
-    cast(sum(cast(points as decimal(18, 4))) filter (where domain_id = 'C') as double) as points_c,
-    cast(sum(cast(points as decimal(18, 4))) filter (where domain_id = 'D') as double) as points_d,
-    cast(sum(cast(points as decimal(18, 4))) filter (where domain_id = 'E') as double) as points_e,
-    cast(sum(cast(points as decimal(18, 4))) filter (where domain_id = 'F') as double) as points_f,
-    cast(sum(cast(points as decimal(18, 4))) filter (where domain_id = 'G') as double) as points_g,
-    cast(sum(cast(points as decimal(18, 4))) filter (where domain_id = 'H') as double) as points_h,
-    -- points carry 4 decimals: summed as decimals they add up exactly, whatever the order of parallel aggregation
-    coalesce(cast(sum(cast(points as decimal(18, 4))) as double), 0) as earned_points,
-    coalesce(sum(max_points), 0) as applicable_points,
+    sum(points_scaled) filter (where domain_id = 'A') / 10000 as points_a,
+    sum(points_scaled) filter (where domain_id = 'B') / 10000 as points_b,
+    sum(points_scaled) filter (where domain_id = 'C') / 10000 as points_c,
+    sum(points_scaled) filter (where domain_id = 'D') / 10000 as points_d,
+    sum(points_scaled) filter (where domain_id = 'E') / 10000 as points_e,
+    sum(points_scaled) filter (where domain_id = 'F') / 10000 as points_f,
+    sum(points_scaled) filter (where domain_id = 'G') / 10000 as points_g,
+    sum(points_scaled) filter (where domain_id = 'H') / 10000 as points_h,
+    coalesce(sum(points_scaled), 0) as earned_scaled,
+    coalesce(sum(max_points_scaled), 0) as applicable_scaled,
     count(*) filter (where status = 'ok') as n_indicators_ok,
     count(*) filter (where status = 'no_data') as n_indicators_no_data,
     count(*) filter (where status = 'not_applicable') as n_indicators_not_applicable
-  from indicator_values
+  from scaled
   group by all
 ),
 
@@ -107,7 +117,14 @@ scored as (
     school_periods.enrollment,
     school_periods.is_separately_ranked,
     school_periods.definition_edition,
-    case when totals.applicable_points > 0 then round(100 * totals.earned_points / totals.applicable_points, 2) else 0 end as score,
+    school_periods.student_days,
+    school_periods.closed_on,
+    -- 100 × earned ÷ applicable, rounded once, half up, to hundredths of a point
+    case when totals.applicable_scaled > 0
+      then (2 * 10000 * totals.earned_scaled + totals.applicable_scaled) // (2 * totals.applicable_scaled)
+      else 0
+    end as score_hundredths,
+    score_hundredths / 100 as score,
     school_vetoes.veto_reason is not null as is_vetoed,
     school_vetoes.veto_reason,
     school_vetoes.grade_cap,
@@ -132,7 +149,7 @@ capped as (
 ranked as (
   select
     *,
-    cast(rank() over (partition by period, school_type, is_separately_ranked order by score desc) as integer) as rank,
+    cast(rank() over (partition by period, school_type, is_separately_ranked order by score_hundredths desc) as integer) as rank,
     cast(count(*) over (partition by period, school_type, is_separately_ranked) as integer) as n_ranked
   from capped
 ),
@@ -145,6 +162,8 @@ final as (
     ranked.unit_code,
     ranked.school_type,
     ranked.enrollment,
+    ranked.student_days,
+    ranked.closed_on,
     ranked.points_a,
     ranked.points_b,
     ranked.points_c,
@@ -153,8 +172,8 @@ final as (
     ranked.points_f,
     ranked.points_g,
     ranked.points_h,
-    round(ranked.earned_points, 4) as earned_points,
-    ranked.applicable_points,
+    ranked.earned_scaled / 10000 as earned_points,
+    ranked.applicable_scaled / 10000 as applicable_points,
     ranked.score,
     ranked.grade,
     ranked.is_vetoed,

@@ -15,9 +15,9 @@
 -- column: board_rank | 短板序号（1 为差距最大） | short-board order (1 = largest gap)
 -- column: value | 指标值（单位为学校中位数） | the value (for a unit, its median school)
 -- column: city_median_value | 全市中位数指标值 | the city median value
--- column: attainment | 得分率（得分 ÷ 满分） | attainment (points over points available)
--- column: city_median_attainment | 全市得分率中位数 | the city median attainment
--- column: gap | 与全市中位数的差距（得分率） | gap to the city median (attainment)
+-- column: attainment | 得分率（得分 ÷ 满分；单位为所辖学校合计；展示保留四位小数） | attainment (points over points available; a unit pools its schools; shown to 4 decimals)
+-- column: city_median_attainment | 全市得分率中位数（学校对全部学校、单位对全部单位；展示保留四位小数） | the city median attainment (schools against all schools, units against all units; shown to 4 decimals)
+-- column: gap | 与全市中位数的差距（由精确得分率计算，四舍五入保留四位小数） | gap to the city median (from the exact attainments, rounded half up to 4 decimals)
 -- column: suggestion | 首条整改建议 | the first rectification suggestion
 -- column: suggestions | 全部整改建议 | every rectification suggestion
 with indicator_values as (
@@ -28,7 +28,8 @@ suggestions as (
   select * from ref.suggestions
 ),
 
--- attainment: the share of the indicator's points earned (0 to 1), comparable across indicators
+-- attainment: the share of the indicator's points earned (0 to 1), comparable across indicators, kept as an exact
+-- fraction of integers of 1/10,000 point (distinct fractions of such integers always differ as doubles, so the double orders them exactly)
 school_attainment as (
   select
     period,
@@ -40,10 +41,12 @@ school_attainment as (
     sort_order,
     definition_edition,
     value,
-    points / max_points as attainment
+    cast(round(points * 10000) as hugeint) as attainment_numerator,
+    cast(round(max_points * 10000) as hugeint) as attainment_denominator
   from indicator_values
 ),
 
+-- a unit pools its schools: Σ points ÷ Σ maximum
 unit_attainment as (
   select
     period,
@@ -55,35 +58,78 @@ unit_attainment as (
     any_value(sort_order) as sort_order,
     any_value(definition_edition) as definition_edition,
     median(value) as value,
-    -- exact decimal sums, so a gap at the 4th decimal never depends on the order of aggregation
-    cast(sum(cast(points as decimal(18, 4))) / sum(cast(max_points as decimal(18, 4))) as double) as attainment
+    sum(cast(round(points * 10000) as hugeint)) as attainment_numerator,
+    sum(cast(round(max_points * 10000) as hugeint)) as attainment_denominator
   from indicator_values
   group by period, unit_code, indicator_id
 ),
 
--- each level against its own city median: schools against all schools, units against all units
+attainments as (
+  select *, 'school' as level from school_attainment
+  union all by name
+  select *, 'unit' as level from unit_attainment
+),
+
+-- each level's city median (schools against all schools, units against all units): the middle attainment, or the
+-- mean of the two middle ones, as an exact fraction
+sorted as (
+  select
+    period,
+    level,
+    indicator_id,
+    list(
+      struct_pack(n := attainment_numerator, d := attainment_denominator)
+      order by cast(attainment_numerator as double) / cast(attainment_denominator as double)
+    ) as ordered,
+    median(value) as city_median_value
+  from attainments
+  group by all
+),
+
+middles as (
+  select
+    period,
+    level,
+    indicator_id,
+    city_median_value,
+    ordered[(len(ordered) - 1) // 2 + 1] as lower_middle,
+    ordered[len(ordered) // 2 + 1] as upper_middle
+  from sorted
+),
+
+city_medians as (
+  select
+    period,
+    level,
+    indicator_id,
+    city_median_value,
+    lower_middle['n'] * upper_middle['d'] + upper_middle['n'] * lower_middle['d'] as median_numerator,
+    2 * lower_middle['d'] * upper_middle['d'] as median_denominator
+  from middles
+),
+
+-- the gap to the median, exact, then rounded once, half up, to 1/10,000
 compared as (
   select
-    *,
-    median(attainment) over (partition by period, indicator_id) as city_median_attainment,
-    median(value) over (partition by period, indicator_id) as city_median_value
-  from school_attainment
-  union all by name
-  select
-    *,
-    median(attainment) over (partition by period, indicator_id) as city_median_attainment,
-    median(value) over (partition by period, indicator_id) as city_median_value
-  from unit_attainment
+    attainments.*,
+    city_medians.city_median_value,
+    city_medians.median_numerator,
+    city_medians.median_denominator,
+    city_medians.median_numerator * attainments.attainment_denominator
+      - attainments.attainment_numerator * city_medians.median_denominator as gap_numerator,
+    city_medians.median_denominator * attainments.attainment_denominator as gap_denominator
+  from attainments
+  join city_medians using (period, level, indicator_id)
 ),
 
 boards as (
   select
     *,
-    round(city_median_attainment - attainment, 4) as gap,
-    row_number() over (partition by period, unit_code, school_code order by round(city_median_attainment - attainment, 4) desc, sort_order) as board_rank
+    (2 * 10000 * gap_numerator + gap_denominator) // (2 * gap_denominator) as gap_scaled,
+    row_number() over (partition by period, unit_code, school_code order by gap_scaled desc, sort_order) as board_rank
   from compared
   -- a gap that vanishes at four decimals is no short board
-  where round(city_median_attainment - attainment, 4) > 0
+  where gap_numerator > 0 and (2 * 10000 * gap_numerator + gap_denominator) // (2 * gap_denominator) > 0
   qualify board_rank <= 3
 ),
 
@@ -104,9 +150,9 @@ final as (
     cast(boards.board_rank as integer) as board_rank,
     boards.value,
     boards.city_median_value,
-    round(boards.attainment, 4) as attainment,
-    round(boards.city_median_attainment, 4) as city_median_attainment,
-    boards.gap,
+    (2 * 10000 * boards.attainment_numerator + boards.attainment_denominator) // (2 * boards.attainment_denominator) / 10000 as attainment,
+    (2 * 10000 * boards.median_numerator + boards.median_denominator) // (2 * boards.median_denominator) / 10000 as city_median_attainment,
+    boards.gap_scaled / 10000 as gap,
     catalogue.suggestions[1] as suggestion,
     coalesce(catalogue.suggestions, []) as suggestions
   from boards

@@ -11,9 +11,9 @@
 -- column: period | 统计周期编号 | period id
 -- column: unit_code | 单位代码 | unit code
 -- column: unit_name | 单位名称 | unit name
--- column: school_mean | 所辖学校得分按在校生数加权平均 | enrollment-weighted mean of its schools’ scores
--- column: supervision_score | 督导指标得分（百分制） | supervision score (out of 100)
--- column: score | 单位得分 = 85% 学校均分 + 15% 督导得分 | unit score = 85% school mean + 15% supervision
+-- column: school_mean | 所辖学校得分按学生人日加权平均（展示用，保留两位小数） | mean of its schools’ scores weighted by pupil-days (shown rounded to two decimals)
+-- column: supervision_score | 督导指标得分（百分制，展示用，保留两位小数） | supervision score out of 100 (shown rounded to two decimals)
+-- column: score | 单位得分 = 85% 学校均分 + 15% 督导得分（精确合成后四舍五入保留两位小数） | unit score = 85% school mean + 15% supervision (combined exactly, rounded half up to two decimals)
 -- column: grade | 等级（有学校被一票否决的单位不得评为优秀） | grade (a unit with a vetoed school cannot be 优秀)
 -- column: is_vetoed | 是否有学校被一票否决 | whether any of its schools is vetoed
 -- column: n_vetoed_schools | 被否决学校数 | vetoed schools
@@ -21,7 +21,7 @@
 -- column: previous_rank | 上一周期名次 | rank in the previous period
 -- column: rank_change | 名次变化（正数为上升） | rank change (positive = up)
 -- column: n_schools | 学校数 | schools
--- column: enrollment | 在校生数合计 | students enrolled
+-- column: enrollment | 在校生数合计（截止日仍开办的学校） | students enrolled (schools still open on the as-of day)
 -- column: is_ranked | 是否参与排名 | whether ranked
 -- column: definition_edition | 指标体系版本 | definition edition
 with schools as (
@@ -52,6 +52,8 @@ grade_bands as (
   select * from ref.grade_bands
 ),
 
+-- each unit's schools as exact fractions in hundredths of a point: the plain mean and the mean weighted by pupil-days
+-- (a pupil counts once a day: a merged school's pupils weigh in it until it closed and in the absorbing school after)
 school_means as (
   select
     schools.period,
@@ -59,14 +61,13 @@ school_means as (
     any_value(schools.definition_edition) as definition_edition,
     count(*) as n_schools,
     count(*) filter (where schools.is_vetoed) as n_vetoed_schools,
-    sum(schools.enrollment) as enrollment,
-    cast(sum(cast(schools.score as decimal(18, 2))) as double) / count(*) as plain_mean,
-    -- schools weighted by their students; a unit whose schools report no enrollment falls back to the plain mean
-    case when sum(coalesce(schools.enrollment, 0)) > 0
-      -- scores carry 2 decimals: exact decimal sums, independent of the order of aggregation
-      then cast(sum(cast(schools.score as decimal(18, 2)) * coalesce(schools.enrollment, 0)) as double) / sum(coalesce(schools.enrollment, 0))
-    end as weighted_mean
+    -- the pupils on the as-of day: a school that closed before it has none left
+    sum(schools.enrollment) filter (where schools.closed_on is null or schools.closed_on > periods.as_of_on) as enrollment,
+    sum(cast(round(schools.score * 100) as hugeint)) as score_sum_hundredths,
+    sum(cast(round(schools.score * 100) as hugeint) * schools.student_days) as weighted_score_sum_hundredths,
+    sum(schools.student_days) as student_days
   from schools
+  join periods on periods.period_id = schools.period
   group by schools.period, schools.unit_code
 ),
 
@@ -74,8 +75,8 @@ supervision as (
   select
     period,
     unit_code,
-    cast(sum(cast(points as decimal(18, 4))) as double) as earned_points,
-    sum(max_points) as applicable_points
+    sum(cast(round(points * 10000) as hugeint)) as earned_scaled,
+    sum(cast(round(max_points * 10000) as hugeint)) as applicable_scaled
   from indicator_values
   group by all
 ),
@@ -85,16 +86,18 @@ combined as (
     school_means.*,
     units.unit_name,
     units.is_ranked and separately_ranked.unit_code is null as is_ranked,
-    round(
-      case editions.school_aggregation
-        when 'mean' then school_means.plain_mean
-        else coalesce(school_means.weighted_mean, school_means.plain_mean)
-      end, 2) as school_mean,
-    case when supervision.applicable_points > 0
-      then round(100 * supervision.earned_points / supervision.applicable_points, 2)
-    end as supervision_score,
-    editions.school_weight,
-    editions.supervision_weight
+    -- the school mean as a fraction of hundredths of a point; no pupil-days known: the plain mean
+    case when editions.school_aggregation = 'mean' or coalesce(school_means.student_days, 0) = 0
+      then school_means.score_sum_hundredths else school_means.weighted_score_sum_hundredths
+    end as school_mean_numerator,
+    case when editions.school_aggregation = 'mean' or coalesce(school_means.student_days, 0) = 0
+      then school_means.n_schools else school_means.student_days
+    end as school_mean_denominator,
+    -- the supervision score (100 × earned ÷ applicable) in hundredths of a point; null with nothing to judge
+    case when supervision.applicable_scaled > 0 then 10000 * supervision.earned_scaled end as supervision_numerator,
+    case when supervision.applicable_scaled > 0 then supervision.applicable_scaled end as supervision_denominator,
+    cast(round(editions.school_weight * 10000) as hugeint) as school_weight_scaled,
+    cast(round(editions.supervision_weight * 10000) as hugeint) as supervision_weight_scaled
   from school_means
   join units using (unit_code)
   join editions on editions.edition = school_means.definition_edition
@@ -103,12 +106,23 @@ combined as (
   left join supervision using (period, unit_code)
 ),
 
+-- 85% schools + 15% supervision, combined exactly and rounded once, half up, to hundredths; a unit with no
+-- supervision data to judge is scored on its schools alone. The school mean and supervision score shown are rounded for display only.
 scored as (
   select
     *,
-    -- 85% schools + 15% supervision; a unit with no supervision data to judge is scored on its schools alone
-    round(case when supervision_score is null then school_mean
-      else school_weight * school_mean + supervision_weight * supervision_score end, 2) as score,
+    (2 * school_mean_numerator + school_mean_denominator) // (2 * school_mean_denominator) / 100 as school_mean,
+    (2 * supervision_numerator + supervision_denominator) // (2 * supervision_denominator) / 100 as supervision_score,
+    case
+      when supervision_numerator is null
+        then (2 * school_mean_numerator + school_mean_denominator) // (2 * school_mean_denominator)
+      else (
+        2 * (school_weight_scaled * school_mean_numerator * supervision_denominator
+             + supervision_weight_scaled * supervision_numerator * school_mean_denominator)
+        + 10000 * school_mean_denominator * supervision_denominator
+      ) // (2 * 10000 * school_mean_denominator * supervision_denominator)
+    end as score_hundredths,
+    score_hundredths / 100 as score,
     n_vetoed_schools > 0 as is_vetoed
   from combined
 ),
@@ -137,7 +151,7 @@ graded as (
 ranked as (
   select
     *,
-    case when is_ranked then cast(rank() over (partition by period, is_ranked order by score desc) as integer) end as rank
+    case when is_ranked then cast(rank() over (partition by period, is_ranked order by score_hundredths desc) as integer) end as rank
   from graded
 ),
 
