@@ -5,7 +5,7 @@
 import type { Day } from './calendar.ts';
 import type { City } from './city.ts';
 import type { DirtSettings } from './dirt.ts';
-import { ExportFile, type FileSpec } from './export-file.ts';
+import { ExportFile, type FileSpec, type LandedRowListener } from './export-file.ts';
 import type { ManifestFile } from './manifest.ts';
 import type { School } from './registry.ts';
 import { stateOn } from './registry.ts';
@@ -14,15 +14,16 @@ export interface ExportContext {
   city: City;
   outDir: string;
   dirt: DirtSettings | null;
+  onLanded?: LandedRowListener;
 }
 
 export function openExport(ctx: ExportContext, spec: FileSpec, options: { truncate?: boolean; corrections?: ExportFile } = {}): ExportFile {
-  return ExportFile.open(ctx.outDir, spec, ctx.dirt, ctx.city.seed, options);
+  return ExportFile.open(ctx.outDir, spec, ctx.dirt, ctx.city.seed, { ...options, onLanded: ctx.onLanded });
 }
 
 /** Opens a corrections file next to a main file, only when the city is dirty. */
 export function openCorrections(ctx: ExportContext, spec: FileSpec): ExportFile | undefined {
-  return ctx.dirt ? ExportFile.open(ctx.outDir, spec, null, ctx.city.seed) : undefined;
+  return ctx.dirt ? ExportFile.open(ctx.outDir, spec, null, ctx.city.seed, { onLanded: ctx.onLanded }) : undefined;
 }
 
 /** Closes files and collects their manifest entries (a corrections file that stayed empty is dropped). */

@@ -29,6 +29,9 @@ export interface FileSpec {
   columns: LayoutColumn[];
 }
 
+/** Told of every row that lands (as the ingest will keep it), in file order: how a test reads the city's rows without parsing the files. */
+export type LandedRowListener = (file: string, source: SourceName, row: Row) => void;
+
 /** What a row may suffer besides the generic problems. */
 export interface RowOptions {
   /** Never dirty this row (the first report of a school in the registry). */
@@ -43,6 +46,14 @@ interface Pending {
   cells: Cell[];
   kind: string | null;
   rejected: boolean;
+  /** The canonical row the cells carry (null for a duplicate, which never lands). */
+  row: Row | null;
+}
+
+export interface ExportFileOptions {
+  truncate?: boolean;
+  corrections?: ExportFile;
+  onLanded?: LandedRowListener;
 }
 
 const RECENT_ROWS = 32;
@@ -64,7 +75,7 @@ export class ExportFile {
     private readonly spec: FileSpec,
     dirt: DirtSettings | null,
     seed: number,
-    private readonly options: { truncate?: boolean; corrections?: ExportFile },
+    private readonly options: ExportFileOptions,
   ) {
     const path = join(outDir, spec.file);
     mkdirSync(dirname(path), { recursive: true });
@@ -75,7 +86,7 @@ export class ExportFile {
     this.dirt = dirt && dirt.rate > 0 ? new DirtInjector(this.contractColumns, dirt, streamFor(seed, 'dirt', spec.file), kinds) : null;
   }
 
-  static open(outDir: string, spec: FileSpec, dirt: DirtSettings | null, seed: number, options: { truncate?: boolean; corrections?: ExportFile } = {}): ExportFile {
+  static open(outDir: string, spec: FileSpec, dirt: DirtSettings | null, seed: number, options: ExportFileOptions = {}): ExportFile {
     const file = new ExportFile(outDir, spec, dirt, seed, options);
     file.writer.header(spec.columns.map((c) => c.header));
     return file;
@@ -89,60 +100,62 @@ export class ExportFile {
   /** Adds a row to the write buffer; call `drain` after each batch. */
   add(row: Row, options: RowOptions = {}): void {
     const cells = this.format(row);
-    if (!this.dirt || options.keepClean) return this.emitClean(cells);
+    if (!this.dirt || options.keepClean) return this.emitClean(cells, row);
     const correctable = options.stale !== undefined && this.options.corrections !== undefined;
     // Every corrections file gets at least its first correctable record, however small the file.
-    if (correctable && !this.corrected) return this.correct(cells, options.stale!);
-    if (!this.dirt.hit()) return this.emitClean(cells);
+    if (correctable && !this.corrected) return this.correct(cells, row, options.stale!);
+    if (!this.dirt.hit()) return this.emitClean(cells, row);
     const allowed: RowProblem[] = ['duplicate_row', 'missing_required', 'out_of_range', 'future_date', 'bad_date', 'bad_enum'];
     if (options.schoolCodeProblems !== 'lost-digits') allowed.push('unknown_school');
     allowed.push('code_lost_digits', 'code_lost_digits_ambiguous');
     if (correctable) allowed.push('corrected_reexport');
     for (const kind of this.dirt.order(allowed)) {
       if (kind === 'duplicate_row') {
-        this.emitClean(cells);
+        this.emitClean(cells, row);
         this.dirt.used(kind);
-        return this.emit(this.recent[Math.floor(this.recent.length / 2)], 'duplicate_row', true);
+        return this.emit(this.recent[Math.floor(this.recent.length / 2)], 'duplicate_row', true, null);
       }
       if (kind === 'corrected_reexport') {
         this.dirt.used(kind);
-        return this.correct(cells, options.stale!);
+        return this.correct(cells, row, options.stale!);
       }
       const corrupted = this.dirt.corrupt(kind, cells);
       if (corrupted) {
         this.dirt.used(kind);
-        return this.emit(corrupted.cells, corrupted.kind, corrupted.rejected);
+        return this.emit(corrupted.cells, corrupted.kind, corrupted.rejected, row);
       }
     }
-    return this.emitClean(cells);
+    return this.emitClean(cells, row);
   }
 
   /** The main file keeps the stale version; the corrections file carries the truth. */
-  private correct(cells: Cell[], stale: () => Row): void {
+  private correct(cells: Cell[], row: Row, stale: () => Row): void {
     this.corrected = true;
-    this.emit(this.format(stale()), null, false);
-    this.options.corrections!.emit(cells, 'corrected_reexport', false);
+    const staleRow = stale();
+    this.emit(this.format(staleRow), null, false, staleRow);
+    this.options.corrections!.emit(cells, 'corrected_reexport', false, row);
   }
 
-  private emitClean(cells: Cell[]): void {
+  private emitClean(cells: Cell[], row: Row): void {
     this.recent.push(cells);
     if (this.recent.length > RECENT_ROWS) this.recent.shift();
-    this.emit(cells, null, false);
+    this.emit(cells, null, false, row);
   }
 
-  emit(cells: Cell[], kind: string | null, rejected: boolean): void {
+  emit(cells: Cell[], kind: string | null, rejected: boolean, row: Row | null): void {
     // The truncated file needs its last row held back until it is known to be the last.
     if (this.options.truncate) {
       if (this.pending) this.write(this.pending);
-      this.pending = { cells, kind, rejected };
+      this.pending = { cells, kind, rejected, row };
       return;
     }
-    this.write({ cells, kind, rejected });
+    this.write({ cells, kind, rejected, row });
   }
 
-  private write({ cells, kind, rejected }: Pending): void {
+  private write({ cells, kind, rejected, row }: Pending): void {
     this.writer.row(cells);
     this.count(kind, rejected);
+    if (!rejected && row) this.options.onLanded?.(this.spec.file, this.spec.source, row);
   }
 
   /** Waits until the file's writer has caught up (and the corrections file's). */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { buildCity, codesBySuffix } from './city.ts';
 import type { ExportContext } from './context.ts';
 import type { DirtSettings } from './dirt.ts';
+import type { LandedRowListener } from './export-file.ts';
 import { writeActivities } from './exports/activities.ts';
 import { writeAlerts } from './exports/alerts.ts';
 import { writeCases } from './exports/cases.ts';
@@ -27,6 +28,8 @@ export interface GenerateOptions {
   seed: number;
   dirtyRate: number;
   outDir: string;
+  /** Told of every row that will land, in file order (tests read the city's rows through it). */
+  onLanded?: LandedRowListener;
 }
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -44,7 +47,7 @@ export async function generateCity(options: GenerateOptions): Promise<Manifest> 
   const suffixes = codesBySuffix(city);
   const dirt: DirtSettings | null =
     dirtyRate > 0 ? { rate: dirtyRate, toYear, codesBySuffix: suffixes, sharedSuffixes: [...suffixes].filter(([, n]) => n > 1).map(([s]) => s) } : null;
-  const ctx: ExportContext = { city, outDir, dirt };
+  const ctx: ExportContext = { city, outDir, dirt, onLanded: options.onLanded };
 
   const files: ManifestFile[] = [
     ...(await writeSchools(ctx)),

@@ -82,7 +82,8 @@ function caseRow(rng: Rng, ctx: ExportContext, school: School, state: SchoolRepo
     severity,
     n_injured: injured,
     n_deaths: 0,
-    investigation_closed_at: reported + Math.round(investigationDays * 86_400),
+    // whole minutes, as the export spells it (年月日 时:分): the row is what the file says
+    investigation_closed_at: reported + Math.round(investigationDays * 1440) * 60,
     accountability,
   });
 }
