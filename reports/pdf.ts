@@ -1,9 +1,12 @@
 /**
  * Printing report HTML to PDF with headless Chromium (Debian's chromium through
  * playwright-core): A4, page numbers in the footer. One printer = one browser, reused for
- * every report of a call (`--all-schools` prints many).
+ * every report of a call (`--all-schools` prints many). The PDF is dated by the data (the
+ * as-of day it reports), not the wall clock, so printing the same snapshot again gives the
+ * same bytes.
  */
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { ReportError } from './source.ts';
@@ -17,8 +20,8 @@ const FOOTER = `<div style="width:100%;font-size:8pt;color:#555;text-align:cente
 第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>`;
 
 export interface Printer {
-  /** Prints the HTML file at `htmlPath` (its own print CSS applies) to `pdfPath`. */
-  print(htmlPath: string, pdfPath: string): Promise<void>;
+  /** Prints the HTML file at `htmlPath` (its own print CSS applies) to `pdfPath`, dated `asOfDay` (YYYY-MM-DD). */
+  print(htmlPath: string, pdfPath: string, asOfDay: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,12 +39,11 @@ export async function openPrinter(): Promise<Printer> {
   // a report is self-contained: nothing leaves the machine while it prints
   await context.route(/^(?!file:|data:|about:)/, (route) => route.abort());
   return {
-    async print(htmlPath, pdfPath) {
+    async print(htmlPath, pdfPath, asOfDay) {
       const page = await context.newPage();
       try {
         await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
-        await page.pdf({
-          path: pdfPath,
+        const pdf = await page.pdf({
           format: 'A4',
           printBackground: true,
           displayHeaderFooter: true,
@@ -49,6 +51,7 @@ export async function openPrinter(): Promise<Printer> {
           footerTemplate: FOOTER,
           margin: { top: '18mm', bottom: '20mm', left: '16mm', right: '16mm' },
         });
+        await writeFile(pdfPath, datePdf(pdf, asOfDay));
       } finally {
         await page.close();
       }
@@ -57,4 +60,14 @@ export async function openPrinter(): Promise<Printer> {
       await browser.close();
     },
   };
+}
+
+/** A PDF date of the same length as Chromium's (D:YYYYMMDDHHmmSS+00'00'), so no byte offset in the file moves. */
+const PDF_DATE = /\/(CreationDate|ModDate) \(D:\d{14}[+-]\d{2}'\d{2}'\)/g;
+
+/** Sets the document's creation and modification dates (the wall clock, as Chromium writes them) to 00:00 Beijing time of `day`. */
+export function datePdf(pdf: Buffer, day: string): Buffer {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`a PDF date must be a day (YYYY-MM-DD), got ${JSON.stringify(day)}`);
+  const stamp = `D:${day.replaceAll('-', '')}000000+08'00'`;
+  return Buffer.from(pdf.toString('latin1').replace(PDF_DATE, (_match, key: string) => `/${key} (${stamp})`), 'latin1');
 }

@@ -62,7 +62,7 @@ export async function writeAppraisalReports(options: AppraisalOptions): Promise<
   await writeFile(files.xlsx, await xlsxBytes([units, schools], data.period.as_of_on));
   const printer = await openPrinter();
   try {
-    await printer.print(files.html, files.pdf);
+    await printer.print(files.html, files.pdf, data.period.as_of_on);
   } finally {
     await printer.close();
   }

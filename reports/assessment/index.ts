@@ -24,6 +24,8 @@ export interface AssessmentFile {
   subject: Subject;
   html: string;
   pdf: string;
+  /** The period's as-of day, which dates the PDF. */
+  asOfDay: string;
 }
 
 export async function writeAssessmentReports(options: AssessmentOptions): Promise<AssessmentFile[]> {
@@ -43,14 +45,14 @@ export async function writeAssessmentReports(options: AssessmentOptions): Promis
       const data = subject === options.subject ? first : await readAssessmentData(db, { period: options.period, subject, snapshotFile: basename(snapshotPath), snapshotSha256 });
       const name = join(outDir, `report-${subject.code}-${options.period}`);
       await writeFile(`${name}.html`, assessmentHtml(data));
-      written.push({ subject, html: `${name}.html`, pdf: `${name}.pdf` });
+      written.push({ subject, html: `${name}.html`, pdf: `${name}.pdf`, asOfDay: data.period.as_of_on });
     }
   } finally {
     db.close();
   }
   const printer = await openPrinter();
   try {
-    for (const file of written) await printer.print(file.html, file.pdf);
+    for (const file of written) await printer.print(file.html, file.pdf, file.asOfDay);
   } finally {
     await printer.close();
   }

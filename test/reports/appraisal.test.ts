@@ -131,8 +131,13 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('appraisal reports of the scoring ci
     expect(workbook.created.toISOString()).toBe('2025-11-30T00:00:00.000Z');
   });
 
-  it('gives the same CSV and XLSX bytes on a second run', () => {
-    for (const key of ['csv', 'schoolsCsv', 'xlsx'] as const) expect(readFileSync(second[key]).equals(readFileSync(first[key])), key).toBe(true);
+  it('gives the same bytes in every file on a second run: the PDF is dated by the cut-off day, not the clock', () => {
+    for (const key of ['html', 'pdf', 'csv', 'schoolsCsv', 'xlsx'] as const) expect(readFileSync(second[key]).equals(readFileSync(first[key])), key).toBe(true);
+    const pdf = readFileSync(first.pdf).toString('latin1');
+    expect([...pdf.matchAll(/\/(CreationDate|ModDate) \((D:[^)]*)\)/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      "CreationDate D:20251130000000+08'00'",
+      "ModDate D:20251130000000+08'00'",
+    ]);
   });
 });
 
