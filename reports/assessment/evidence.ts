@@ -15,25 +15,31 @@ import { isSensitiveCategory, smallCount } from '../privacy.ts';
 export const EVIDENCE_LIMIT = 20;
 
 const PRELUDE = `
-  p as (select period_id, start_on, as_of_on, cast(as_of_on as timestamp) + interval 1 day as as_of_end, definition_edition
-        from core.dim_periods where period_id = $1),
-  scope as (select school_code, school_name, school_type from core.int_school_periods where period_id = $1 and (school_code = $2 or unit_code = $2)),
+  p as (select period_id, start_on, as_of_on, definition_edition from core.dim_periods where period_id = $1),
+  scope as (select school_code, school_name, school_type, window_start_on as start_on, window_end_on as end_on,
+                   cast(window_end_on as timestamp) + interval 1 day as end_at
+            from core.int_school_periods where period_id = $1 and (school_code = $2 or unit_code = $2)),
   prm as (select formula, params from core.int_indicator_params where period_id = $1),
-  ind as (select i.indicator_id, i.target from ref.indicators i join p on i.edition = p.definition_edition)`;
+  ind as (select i.indicator_id, i.target from ref.indicators i join p on i.edition = p.definition_edition),
+  hz as (select h.*,
+                case when e.is_failed_recheck_rectified then h.reported_rectified_on else h.rectified_on end as counted_rectified_on,
+                case when e.is_failed_recheck_rectified then h.days_after_previous_reported_rectification else h.days_after_previous_rectification end as counted_days_after_rectification
+         from core.fct_hazards h, p join ref.definition_editions e on e.edition = p.definition_edition)`;
 
-/** Device hours by state per device of the formula's device types, each interval cut to the window. */
+/** Device hours by state per device of the formula's device types, each interval cut to its school's window. */
 const deviceHours = (formula: string) => `
+  clipped as (
+    select d.school_code, d.device_id, d.device_type, d.state,
+      date_diff('second', greatest(d.started_at, cast(scope.start_on as timestamp)), least(coalesce(d.ended_at, scope.end_at), scope.end_at)) as seconds
+    from core.fct_device_intervals d join scope using (school_code)
+    where list_contains(from_json(json_extract((select params from prm where formula = '${formula}'), '$.device_types'), '["VARCHAR"]'), d.device_type)
+      and d.started_at < scope.end_at and coalesce(d.ended_at, timestamp '9999-12-31') > cast(scope.start_on as timestamp)),
   device_hours as (
-    select d.school_code, d.device_id, d.device_type,
-      sum(date_diff('second', greatest(d.started_at, cast(p.start_on as timestamp)), least(coalesce(d.ended_at, p.as_of_end), p.as_of_end)))
-        filter (where d.state = 'offline') / 3600.0 as offline_hours,
-      sum(date_diff('second', greatest(d.started_at, cast(p.start_on as timestamp)), least(coalesce(d.ended_at, p.as_of_end), p.as_of_end)))
-        filter (where d.state = 'fault') / 3600.0 as fault_hours,
-      sum(date_diff('second', greatest(d.started_at, cast(p.start_on as timestamp)), least(coalesce(d.ended_at, p.as_of_end), p.as_of_end))) / 3600.0 as hours
-    from core.fct_device_intervals d, p
-    where d.school_code in (select school_code from scope)
-      and list_contains(from_json(json_extract((select params from prm where formula = '${formula}'), '$.device_types'), '["VARCHAR"]'), d.device_type)
-      and d.started_at < p.as_of_end and coalesce(d.ended_at, timestamp '9999-12-31') > cast(p.start_on as timestamp)
+    select school_code, device_id, device_type,
+      sum(seconds) filter (where state = 'offline') / 3600.0 as offline_hours,
+      sum(seconds) filter (where state = 'fault') / 3600.0 as fault_hours,
+      sum(seconds) / 3600.0 as hours
+    from clipped
     group by all)`;
 
 const DEVICE_SELECT = `
@@ -49,8 +55,8 @@ const DEVICE_HEADERS = ['学校', '设备编号', '设备类型', '离线小时'
 const lateAlerts = (where: string, minutes: string) => `
   select scope.school_name, a.alert_id, a.origin, coalesce(a.category, ''), a.level, a.raised_at,
          coalesce(cast(a.acknowledged_at as varchar), '未认领'), coalesce(cast(round(a.minutes_to_acknowledge, 1) as varchar), '—'), count(*) over () as n_total
-  from core.fct_alerts a join scope using (school_code), p
-  where a.raised_at >= cast(p.start_on as timestamp) and a.raised_at < p.as_of_end and (${where})
+  from core.fct_alerts a join scope using (school_code)
+  where a.raised_at >= cast(scope.start_on as timestamp) and a.raised_at < scope.end_at and (${where})
     and (a.acknowledged_at is null or a.minutes_to_acknowledge > ${minutes})
   order by a.acknowledged_at is not null, a.minutes_to_acknowledge desc, a.alert_id`;
 
@@ -58,8 +64,8 @@ const ALERT_HEADERS = ['学校', '告警编号', '来源', '类型', '级别', '
 
 const HAZARD_HEADERS = ['学校', '检查项', '隐患描述', '等级', '发现日期', '整改期限', '整改完成'];
 const hazardColumns = `scope.school_name, coalesce(h.item_code || ' ' || c.item_name, h.item_code, ''), coalesce(h.hazard_text, ''), h.hazard_level, h.found_on,
-  coalesce(cast(h.due_on as varchar), '—'), coalesce(cast(h.rectified_on as varchar), '未整改')`;
-const hazardFrom = 'core.fct_hazards h join scope using (school_code) left join ref.checklist_items c using (item_code), p';
+  coalesce(cast(h.due_on as varchar), '—'), coalesce(cast(h.counted_rectified_on as varchar), case when h.is_recheck_failed then '复查不合格' else '未整改' end)`;
+const hazardFrom = 'hz h join scope using (school_code) left join ref.checklist_items c using (item_code)';
 
 export interface EvidenceQuery {
   indicators: string[];
@@ -74,12 +80,12 @@ export const EVIDENCE: EvidenceQuery[] = [
     title: '未开展自查的月份',
     headers: ['学校', '月份'],
     sql: `with ${PRELUDE},
-      months as (select cast(unnest(generate_series(date_trunc('month', p.start_on), date_trunc('month', p.as_of_on), interval 1 month)) as date) as month_on from p),
-      done as (select distinct i.school_code, cast(date_trunc('month', i.inspected_on) as date) as month_on from core.fct_inspection_items i, p
+      months as (select school_code, cast(unnest(generate_series(date_trunc('month', start_on), date_trunc('month', end_on), interval 1 month)) as date) as month_on from scope),
+      done as (select distinct i.school_code, cast(date_trunc('month', i.inspected_on) as date) as month_on from core.fct_inspection_items i join scope using (school_code)
                where i.inspection_kind = (select json_extract_string(params, '$.inspection_kind') from prm where formula = 'self_inspection_month_coverage')
-                 and i.inspected_on between p.start_on and p.as_of_on)
+                 and i.inspected_on between scope.start_on and scope.end_on)
       select scope.school_name, strftime(months.month_on, '%Y年%m月'), count(*) over () as n_total
-      from scope cross join months left join done using (school_code, month_on)
+      from scope join months using (school_code) left join done using (school_code, month_on)
       where done.school_code is null order by scope.school_code, months.month_on`,
   },
   {
@@ -88,8 +94,8 @@ export const EVIDENCE: EvidenceQuery[] = [
     headers: ['学校', '检查项', '不合格次数', '最近一次'],
     sql: `with ${PRELUDE}
       select scope.school_name, coalesce(i.item_code || ' ' || c.item_name, i.item_code), count(*), max(i.inspected_on), count(*) over () as n_total
-      from core.fct_inspection_items i join scope using (school_code) left join ref.checklist_items c using (item_code), p
-      where i.is_failed and i.inspected_on between p.start_on and p.as_of_on
+      from core.fct_inspection_items i join scope using (school_code) left join ref.checklist_items c using (item_code)
+      where i.is_failed and i.inspected_on between scope.start_on and scope.end_on
       group by scope.school_code, scope.school_name, i.item_code, c.item_name order by count(*) desc, scope.school_code, i.item_code`,
   },
   {
@@ -98,7 +104,7 @@ export const EVIDENCE: EvidenceQuery[] = [
     headers: HAZARD_HEADERS,
     sql: `with ${PRELUDE}
       select ${hazardColumns}, count(*) over () as n_total from ${hazardFrom}
-      where h.due_on between p.start_on and p.as_of_on and not h.is_rectified_on_time
+      where h.due_on between scope.start_on and scope.end_on and not coalesce(h.counted_rectified_on <= h.due_on, false)
       order by h.due_on, scope.school_code, h.hazard_id`,
   },
   {
@@ -107,10 +113,10 @@ export const EVIDENCE: EvidenceQuery[] = [
     headers: [...HAZARD_HEADERS.slice(0, 6), '超期天数'],
     sql: `with ${PRELUDE}
       select scope.school_name, coalesce(h.item_code || ' ' || c.item_name, h.item_code, ''), coalesce(h.hazard_text, ''), h.hazard_level, h.found_on,
-             h.due_on, p.as_of_on - h.due_on, count(*) over () as n_total
+             h.due_on, scope.end_on - h.due_on, count(*) over () as n_total
       from ${hazardFrom}
       where h.hazard_level = (select json_extract_string(params, '$.hazard_level') from prm where formula = 'overdue_major_hazards')
-        and h.found_on <= p.as_of_on and h.due_on < p.as_of_on and (h.rectified_on is null or h.rectified_on > p.as_of_on)
+        and h.found_on <= scope.end_on and h.due_on < scope.end_on and (h.counted_rectified_on is null or h.counted_rectified_on > scope.end_on)
       order by h.due_on, scope.school_code, h.hazard_id`,
   },
   {
@@ -119,10 +125,10 @@ export const EVIDENCE: EvidenceQuery[] = [
     headers: [...HAZARD_HEADERS.slice(0, 5), '距上次整改（天）'],
     sql: `with ${PRELUDE}
       select scope.school_name, coalesce(h.item_code || ' ' || c.item_name, h.item_code, ''), coalesce(h.hazard_text, ''), h.hazard_level, h.found_on,
-             h.days_after_previous_rectification, count(*) over () as n_total
+             h.counted_days_after_rectification, count(*) over () as n_total
       from ${hazardFrom}
-      where h.found_on between p.start_on and p.as_of_on and h.previous_hazard_id is not null
-        and h.days_after_previous_rectification <= cast((select json_extract(params, '$.window_days') from prm where formula = 'hazard_recurrence_rate') as integer)
+      where h.found_on between scope.start_on and scope.end_on
+        and h.counted_days_after_rectification <= cast((select json_extract(params, '$.window_days') from prm where formula = 'hazard_recurrence_rate') as integer)
       order by h.found_on, scope.school_code`,
   },
   {
@@ -131,7 +137,7 @@ export const EVIDENCE: EvidenceQuery[] = [
     headers: HAZARD_HEADERS,
     sql: `with ${PRELUDE}
       select ${hazardColumns}, count(*) over () as n_total from ${hazardFrom}
-      where h.is_escape_obstacle and h.found_on <= p.as_of_on and (h.rectified_on is null or h.rectified_on > p.as_of_on)
+      where h.is_escape_obstacle and h.found_on <= scope.end_on and (h.counted_rectified_on is null or h.counted_rectified_on > scope.end_on)
       order by h.found_on, scope.school_code`,
   },
   {
@@ -159,8 +165,8 @@ export const EVIDENCE: EvidenceQuery[] = [
     sql: `with ${PRELUDE}
       select scope.school_name, d.device_id, d.device_type, d.started_at, d.ended_at, round(date_diff('second', d.started_at, d.ended_at) / 3600.0, 1),
              count(*) over () as n_total
-      from core.fct_device_intervals d join scope using (school_code), p
-      where d.state = 'fault' and cast(d.ended_at as date) between p.start_on and p.as_of_on
+      from core.fct_device_intervals d join scope using (school_code)
+      where d.state = 'fault' and cast(d.ended_at as date) between scope.start_on and scope.end_on
       order by date_diff('second', d.started_at, d.ended_at) desc, d.device_id`,
   },
   {
@@ -169,13 +175,13 @@ export const EVIDENCE: EvidenceQuery[] = [
     headers: ['学校', '应演练期间'],
     sql: `with ${PRELUDE},
       windows as (
-        select scope.school_code, cast(m as date) as window_on, 'month' as kind from scope, p,
-          unnest(generate_series(date_trunc('month', p.start_on), date_trunc('month', p.as_of_on), interval 1 month)) as t(m)
+        select scope.school_code, cast(m as date) as window_on, 'month' as kind from scope,
+          unnest(generate_series(date_trunc('month', scope.start_on), date_trunc('month', scope.end_on), interval 1 month)) as t(m)
         where scope.school_type <> '幼儿园' and month(m) <> 8
         union all
-        select scope.school_code, cast(q as date), 'quarter' from scope, p,
-          unnest(generate_series(date_trunc('quarter', p.start_on), date_trunc('quarter', p.as_of_on), interval 3 month)) as t(q)
-        where scope.school_type = '幼儿园' and cast(q + interval 3 month - interval 1 day as date) between p.start_on and p.as_of_on),
+        select scope.school_code, cast(q as date), 'quarter' from scope,
+          unnest(generate_series(date_trunc('quarter', scope.start_on), date_trunc('quarter', scope.end_on), interval 3 month)) as t(q)
+        where scope.school_type = '幼儿园' and cast(q + interval 3 month - interval 1 day as date) between scope.start_on and scope.end_on),
       drills as (select distinct school_code, cast(date_trunc('month', activity_on) as date) as month_on, cast(date_trunc('quarter', activity_on) as date) as quarter_on
                  from core.fct_activities
                  where activity_kind = (select json_extract_string(params, '$.activity_kind') from prm where formula = 'evacuation_drill_rate'))
@@ -222,10 +228,10 @@ export const EVIDENCE: EvidenceQuery[] = [
                  from prm where formula = 'alert_closure_24h_rate')
       select scope.school_name, a.alert_id, a.origin, coalesce(a.category, ''), a.level, a.raised_at, coalesce(cast(a.closed_at as varchar), '未关闭'),
              coalesce(cast(round(a.hours_to_close, 1) as varchar), '—'), count(*) over () as n_total
-      from core.fct_alerts a join scope using (school_code), p, limits
-      where a.raised_at >= cast(p.start_on as timestamp) and a.raised_at < p.as_of_end
+      from core.fct_alerts a join scope using (school_code), limits
+      where a.raised_at >= cast(scope.start_on as timestamp) and a.raised_at < scope.end_at
         and not list_contains(limits.excluded, coalesce(a.disposition, ''))
-        and (a.hours_to_close > limits.max_hours or (a.closed_at is null and a.raised_at + to_hours(cast(limits.max_hours as integer)) <= p.as_of_end))
+        and (a.hours_to_close > limits.max_hours or (a.closed_at is null and a.raised_at + to_hours(cast(limits.max_hours as integer)) <= scope.end_at))
       order by a.closed_at is not null, a.hours_to_close desc, a.alert_id`,
   },
   {
@@ -237,9 +243,9 @@ export const EVIDENCE: EvidenceQuery[] = [
                  from prm where formula = 'bullying_case_timely_closure_rate')
       select scope.school_name, c.case_id, c.occurred_at, coalesce(cast(c.investigation_closed_at as varchar), '未结束'),
              coalesce(cast(round(c.days_to_close, 1) as varchar), '—'), count(*) over () as n_total
-      from core.fct_cases c join scope using (school_code), p, limits
-      where c.category = limits.category and c.occurred_at >= cast(p.start_on as timestamp) and c.occurred_at < p.as_of_end
-        and (c.days_to_close > limits.max_days or (c.investigation_closed_at is null and c.occurred_at + to_days(cast(limits.max_days as integer)) <= p.as_of_end))
+      from core.fct_cases c join scope using (school_code), limits
+      where c.category = limits.category and c.occurred_at >= cast(scope.start_on as timestamp) and c.occurred_at < scope.end_at
+        and (c.days_to_close > limits.max_days or (c.investigation_closed_at is null and c.occurred_at + to_days(cast(limits.max_days as integer)) <= scope.end_at))
       order by c.occurred_at, c.case_id`,
   },
   {
@@ -286,8 +292,8 @@ async function caseCounts(db: Warehouse, period: string, scope: string): Promise
   const rows = await db.all<{ category: string; severity: string; n: number; injured: number; deaths: number }>(
     `with ${PRELUDE}
      select c.category, c.severity, count(*) as n, coalesce(sum(c.n_injured), 0) as injured, coalesce(sum(c.n_deaths), 0) as deaths
-     from core.fct_cases c join scope using (school_code), p
-     where c.occurred_at >= cast(p.start_on as timestamp) and c.occurred_at < p.as_of_end
+     from core.fct_cases c join scope using (school_code)
+     where c.occurred_at >= cast(scope.start_on as timestamp) and c.occurred_at < scope.end_at
      group by all order by max(c.severity_weight) desc, c.category, c.severity`,
     [period, scope],
   );

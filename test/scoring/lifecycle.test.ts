@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEvidence } from '../../reports/assessment/evidence.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
@@ -131,5 +132,19 @@ describe('a rectification that failed its re-check', () => {
       // 10 June, 29 days after the failed one of 12 May, is not (that hazard never ended). 1 / 6 → 3 × (1/6 − 0.2) / −0.2 = 0.5
       [M2]: [1, 6, 1 / 6, 'ok', 0.5],
     });
+  });
+});
+
+describe('the assessment report’s evidence', () => {
+  it('lists the rows the indicators counted: a closed school’s missed months in its window, a failed re-check as open', async () => {
+    const m1 = await readEvidence(db, '2025', M1, ['A1']);
+    expect(m1.get('A1')![0].rows).toEqual([
+      ['禹州市郭连小学', '2025年04月'],
+      ['禹州市郭连小学', '2025年06月'],
+    ]);
+    const m2 = await readEvidence(db, '2025', M2, ['A3', 'A4']);
+    const xs01 = ['禹州市第一实验小学', 'XS01 校舍无危房或裂缝', '墙体出现裂缝', '重大', '2025-05-06', '2025-05-13'];
+    expect(m2.get('A3')![0].rows).toEqual([[...xs01, '复查不合格']]);
+    expect(m2.get('A4')![0].rows).toEqual([[...xs01, 232]]);
   });
 });
