@@ -6,6 +6,7 @@
  * must agree exactly. A disagreement means the SQL, the oracle or docs/scoring.md is wrong: find
  * which, never loosen the comparison.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCity } from '../../sources/demo-city/index.ts';
@@ -51,6 +52,30 @@ describe.each(CITIES)('the marts agree exactly with the oracle: $name', (city) =
     expected = expectedOf(oracle(collector.rows()));
   }, 600_000);
   afterAll(() => db?.close());
+
+  it('has the story it is meant to test: a closed and a merged school, judged only before they closed', async () => {
+    const story = JSON.parse(readFileSync(join(root, 'inbox', 'story.json'), 'utf8')) as {
+      closed: { school_code: string; closed_on: string } | null;
+      merged: { absorbed_code: string; closed_on: string } | null;
+    };
+    const closures = [story.closed && [story.closed.school_code, story.closed.closed_on], story.merged && [story.merged.absorbed_code, story.merged.closed_on]].filter(
+      (c): c is [string, string] => c !== null,
+    );
+    if (city.name.startsWith('clean')) expect(closures).toHaveLength(2);
+    for (const [code, closedOn] of closures) {
+      const periods = await db.all<{ period: string; start_on: string; window_end_on: string }>(
+        `select s.period, p.start_on::varchar as start_on, w.window_end_on::varchar as window_end_on
+         from marts.school_scorecard s join core.dim_periods p on p.period_id = s.period
+         join core.int_school_periods w on w.period_id = s.period and w.school_code = s.school_code where s.school_code = $1`,
+        [code],
+      );
+      expect(periods.length, code).toBeGreaterThan(0);
+      for (const p of periods) {
+        expect(p.start_on < closedOn, `${code} in ${p.period}`).toBe(true);
+        expect(p.window_end_on < closedOn, `${code} in ${p.period}`).toBe(true);
+      }
+    }
+  });
 
   const strip = (rows: Row[]) => keyed(rows, (r) => String(r.key));
   for (const table of TABLES) {
