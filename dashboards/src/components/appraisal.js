@@ -91,7 +91,7 @@ export function MethodNotes(c) {
   const school = share(c.school_weight);
   const supervision = share(c.supervision_weight);
   const text = {
-    points: `各指标得分相加，按适用分值折算为百分制；县区得分 = ${school} × 所辖学校得分按在校生数加权平均 + ${supervision} × 督导得分。年度考核的正式排名以此为准。`,
+    points: `各指标得分相加，按适用分值折算为百分制；县区得分 = ${school} × 所辖学校得分按学生人日（在校生数 × 开办天数）加权平均 + ${supervision} × 督导得分。年度考核的正式排名以此为准。`,
     ahp: c.ahp
       ? `按专家两两比较判断矩阵求出各领域权重（${c.ahp.domains.map((d) => `${d.name} ${share(d.weight)}`).join("，")}；一致性比率 CR = ${c.ahp.cr.toFixed(3)}），学校得分 = 各适用领域得分率的加权平均 × 100，县区同样按 ${school} / ${supervision} 合成。`
       : null,

@@ -72,6 +72,7 @@ function edition(d: IndicatorDefinition) {
     grade_bands: d.grade_bands.map(({ grade, min_score }) => ({ grade, min_score })),
     guard_staffing: d.guard_staffing,
     unit_score: { formula_text: d.unit_score.formula_text },
+    rectification: { failed_recheck_counts_as_rectified: d.rectification.failed_recheck_counts_as_rectified },
     supervision: {
       total_points: d.supervision.total_points,
       indicators: d.supervision.indicators.map((i) => indicator(i, d.suggestions)),
