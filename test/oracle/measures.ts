@@ -275,7 +275,7 @@ function alertMeasure(ind: IndicatorDef, w: SchoolWindow, f: SchoolFacts): Measu
       !(a.disposition !== null && excluded.includes(a.disposition)),
   );
   if (ind.formula === 'alert_closure_24h_rate') {
-    const limit = 24 * 3600;
+    const limit = Number(param(ind, 'max_hours') ?? 24) * 3600;
     alerts = alerts.filter((a) => a.closed !== null || a.raised + limit <= end);
     return rate(alerts.filter((a) => a.closed !== null && a.closed - a.raised <= limit).length, alerts.length);
   }

@@ -57,23 +57,24 @@ formulas as (
     json_extract_string(params, '$.alert_origin') as origin,
     from_json(json_extract(params, '$.alert_levels'), '["VARCHAR"]') as levels,
     coalesce(from_json(json_extract(params, '$.exclude_dispositions'), '["VARCHAR"]'), []) as excluded_dispositions,
-    cast(json_extract(params, '$.max_minutes') as double) as max_minutes
+    cast(json_extract(params, '$.max_minutes') as double) as max_minutes,
+    coalesce(cast(json_extract(params, '$.max_hours') as double), 24) as max_hours
   from params
   where formula in ('fire_alert_ack_p90_minutes', 'voice_ai_ack_within_5min_rate', 'alert_closure_24h_rate', 'red_orange_ack_median_minutes')
 ),
 
 -- each alert under each formula whose filters (origin, levels, dispositions) it passes
 alerts_by_formula as (
-  select alerts_in_window.*, formulas.formula, formulas.max_minutes
+  select alerts_in_window.*, formulas.formula, formulas.max_minutes, formulas.max_hours
   from alerts_in_window
   join formulas on formulas.period_id = alerts_in_window.period_id
   where (formulas.origin is null or alerts_in_window.origin = formulas.origin)
     and (formulas.levels is null or list_contains(formulas.levels, alerts_in_window.level))
     and not coalesce(list_contains(formulas.excluded_dispositions, alerts_in_window.disposition), false)
-    -- G1 judges an alert once its 24 hours have passed (or it is closed)
+    -- G1 judges an alert once its max_hours (24) have passed (or it is closed)
     and (formulas.formula <> 'alert_closure_24h_rate'
          or alerts_in_window.closed_at is not null
-         or alerts_in_window.raised_at + interval 24 hour <= alerts_in_window.window_end_on::timestamp + interval 1 day)
+         or date_diff('second', alerts_in_window.raised_at, alerts_in_window.window_end_on::timestamp + interval 1 day) >= formulas.max_hours * 3600)
 ),
 
 measured as (
@@ -83,7 +84,7 @@ measured as (
     formula,
     count(*) as n_alerts,
     count(*) filter (where seconds_to_acknowledge <= max_minutes * 60) as n_acknowledged_in_time,
-    count(*) filter (where is_closed_within_24h) as n_closed_within_24h,
+    count(*) filter (where date_diff('second', raised_at, closed_at) <= max_hours * 3600) as n_closed_within_24h,
     list_sort(list(seconds_to_acknowledge_censored)) as sorted_seconds
   from alerts_by_formula
   group by all
