@@ -50,7 +50,6 @@ export const text = (v: Value): string | null => (v === null || v === undefined 
 
 export interface Unit {
   code: string;
-  name: string;
   isRanked: boolean;
 }
 
@@ -62,7 +61,7 @@ function csv(file: string): Record<string, string>[] {
   return lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [names[i], cell])));
 }
 
-export const units = (): Unit[] => csv('units.csv').map((u) => ({ code: u.unit_code, name: u.unit_name, isRanked: u.is_ranked === 'true' }));
+export const units = (): Unit[] => csv('units.csv').map((u) => ({ code: u.unit_code, isRanked: u.is_ranked === 'true' }));
 
 export const escapeObstacleItems = (): Set<string> => new Set(csv('checklist_items.csv').filter((i) => i.is_escape_obstacle === 'true').map((i) => i.item_code));
 
@@ -81,7 +80,6 @@ export interface Definition {
   unit_score: { school_weight: number; supervision_weight: number; school_aggregation: string; separate_units: string[] };
   rectification?: { failed_recheck_counts_as_rectified: boolean };
   supervision: { indicators: IndicatorDef[] };
-  suggestions: Record<string, string[]>;
 }
 
 export interface IndicatorDef {

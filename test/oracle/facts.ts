@@ -8,7 +8,6 @@ import { num, text, type CityRows } from './city.ts';
 
 export interface Report {
   school: string;
-  name: string;
   unit: string;
   type: string;
   enrollment: number | null;
@@ -85,15 +84,19 @@ export interface Activity {
   replied: Day | null;
 }
 
-export interface Facts {
-  /** Each school's registry reports, oldest first. */
-  registry: Map<string, Report[]>;
+/** The facts of the city, or (indexed) of one school. */
+export interface SchoolFacts {
   items: Item[];
   hazards: Hazard[];
   intervals: Interval[];
   alerts: Alert[];
   cases: Case[];
   activities: Activity[];
+}
+
+export interface Facts extends SchoolFacts {
+  /** Each school's registry reports, oldest first. */
+  registry: Map<string, Report[]>;
   /** Every day an export records something happening (DOMAIN: due dates are plans, not facts). */
   factDays: Day[];
 }
@@ -103,7 +106,6 @@ export function factsOf(rows: CityRows): Facts {
   for (const r of rows.schools) {
     const report: Report = {
       school: String(r.school_code),
-      name: String(r.school_name),
       unit: String(r.unit_code),
       type: String(r.school_type),
       enrollment: num(r.enrollment),

@@ -18,7 +18,7 @@ import {
 } from './calendar.ts';
 import type { Definition, IndicatorDef } from './city.ts';
 import { decimal, frac, median, type Fraction } from './exact.ts';
-import type { Activity, Alert, Case, Hazard, Interval, Item, Report } from './facts.ts';
+import type { Activity, Hazard, Interval, Report, SchoolFacts } from './facts.ts';
 
 export interface Measure {
   value: Fraction | null;
@@ -30,16 +30,6 @@ export interface SchoolWindow {
   report: Report;
   from: Day;
   to: Day;
-}
-
-/** The facts of one school, indexed once. */
-export interface SchoolFacts {
-  items: Item[];
-  hazards: Hazard[];
-  intervals: Interval[];
-  alerts: Alert[];
-  cases: Case[];
-  activities: Activity[];
 }
 
 export interface Context {

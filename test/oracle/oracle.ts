@@ -7,8 +7,8 @@
 import { periodsOf, termsAround, yearBefore, ymd, type Day, type Period } from './calendar.ts';
 import { definition as loadDefinition, escapeObstacleItems, units as loadUnits, type CityRows, type Definition, type IndicatorDef } from './city.ts';
 import { add, clamp01, cmp, decimal, div, frac, max, median, mul, roundHalfUp, scaledHalfUp, sub, type Fraction } from './exact.ts';
-import { factsOf, type Facts } from './facts.ts';
-import { measure, quartersOf, type Context, type SchoolFacts, type SchoolWindow } from './measures.ts';
+import { factsOf, type Facts, type SchoolFacts } from './facts.ts';
+import { measure, quartersOf, type Context, type SchoolWindow } from './measures.ts';
 
 export type Status = 'ok' | 'not_applicable' | 'no_data';
 
