@@ -135,8 +135,8 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
     rowsSkipped: 0,
     rejectsByReason: {},
   };
-  const earlier = await db.all<{ batch_id: string; status: string; source: string | null; message: string | null }>(
-    'select batch_id, status, source, message from audit.batches where sha256 = $1 order by batch_seq',
+  const earlier = await db.all<{ batch_id: string; status: string; source: string | null; message: string | null; file: string }>(
+    'select batch_id, status, source, message, file from audit.batches where sha256 = $1 order by batch_seq',
     [sha256],
   );
   const kept = earlier.find((b) => b.status !== 'failed');
@@ -148,9 +148,10 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
       message: `已入库，跳过（already ingested as batch ${kept.batch_id} (${kept.status}); identical content is never landed twice）`,
     };
   }
-  // A file that failed as a whole fails the same way again, unless the operator now says what it is.
+  // A file that failed as a whole fails the same way again, unless the operator now says what it is,
+  // or it comes back under another name (a registry renamed to carry its report date: 学校名录_2025-01.csv).
   const failed = earlier.at(-1);
-  if (failed && options.source === undefined && options.sheet === undefined && options.asOf === undefined) {
+  if (failed && failed.file === file && options.source === undefined && options.sheet === undefined && options.asOf === undefined) {
     return {
       ...base,
       batchId: failed.batch_id,
