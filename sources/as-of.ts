@@ -27,7 +27,8 @@ export interface AsOf {
 }
 
 interface Found {
-  date: string;
+  /** null for a date-shaped text that is no date (2025年2月30日): nothing inside it is read either. */
+  date: string | null;
   precision: number;
   at: number;
   end: number;
@@ -58,12 +59,11 @@ export function dateInText(text: string): string | null {
       const at = m.index;
       const end = at + m[0].length;
       if (found.some((f) => at < f.end && end > f.at)) continue; // inside a more precise one
-      const date = toDate(m as RegExpExecArray);
-      if (date && !MADE_AT.test(text.slice(0, at))) found.push({ date, precision, at, end });
+      found.push({ date: MADE_AT.test(text.slice(0, at)) ? null : toDate(m as RegExpExecArray), precision, at, end });
     }
   }
-  found.sort((a, b) => b.precision - a.precision || a.at - b.at);
-  return found[0]?.date ?? null;
+  const dates = found.filter((f) => f.date !== null).sort((a, b) => b.precision - a.precision || a.at - b.at);
+  return dates[0]?.date ?? null;
 }
 
 /** The first title row that states a report date, then the file name, then the option. */
