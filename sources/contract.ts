@@ -18,12 +18,12 @@ export const SOURCE_NAMES: readonly SourceName[] = [
 export type ColumnType =
   | 'text'
   | 'school_code' // 10-digit 学校标识码, always text
-  | 'unit_code' // 6-digit reporting unit code
+  | 'unit_code' // 6-digit reporting unit code; also read from the unit's name or its 12-digit 行政区划代码
   | 'integer'
   | 'number'
   | 'date' // Asia/Shanghai calendar date
   | 'datetime' // Asia/Shanghai local time
-  | 'boolean'
+  | 'boolean' // spelled by `enum` (YES_NO): 是 / 否 and their aliases
   | 'enum';
 
 /** One allowed value of an enumeration, with every spelling the vendors use for it. */
@@ -43,6 +43,8 @@ export interface ColumnContract {
   zh: string;
   /** Headers accepted for this column besides `name` and `zh`. */
   aliases: string[];
+  /** Headers the bureau added in data/reference/aliases.csv (set when the file is read, see aliases.ts). */
+  bureauAliases?: string[];
   enum?: EnumValue[];
   /** Inclusive numeric bounds for integer/number columns. */
   min?: number;
@@ -51,6 +53,13 @@ export interface ColumnContract {
   earliest?: string;
   /** Personal data of a minor: never stored in clear (see `pii`). */
   pii?: 'drop' | 'hash';
+  /**
+   * A required column a file may leave out because its value follows from elsewhere:
+   * `school_type_from_code` from the school code's first two digits (DOMAIN.md §3),
+   * `as_of` from the file's report date (a title row, the file name or `--as-of`).
+   * A file that has the column is read from it; a blank cell there is still missing.
+   */
+  derivedFrom?: 'school_type_from_code' | 'as_of';
 }
 
 export interface SourceContract {
@@ -81,6 +90,7 @@ export type RejectReason =
   | 'bad_number' // not a number (an integer column also refuses fractions)
   | 'bad_enum' // not a label, alias or vendor code of the column's enumeration
   | 'bad_school_code' // not 10 digits, and no single registered code ends with it
+  | 'scientific_notation' // a code Excel showed as 2.141E+09: digits were lost, never guessed back
   | 'unknown_school' // a well-formed code the registry does not know
   | 'unknown_unit' // a unit code not in ref.units
   | 'out_of_range' // outside the column's min/max

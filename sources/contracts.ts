@@ -22,14 +22,21 @@ function values(...entries: [string, ...string[]][]): EnumValue[] {
 const schoolCode = (required = true) =>
   col('school_code', 'school_code', '学校标识码', { required, aliases: ['学校代码', '学校编码', 'school_id', 'school'] });
 
+/** The two-digit codes are also a school code's first two digits (DOMAIN.md §3): a registry without a type column takes it from there. */
 export const SCHOOL_TYPES = values(
-  ['幼儿园', '11', 'kindergarten'],
-  ['小学', '21', 'primary'],
-  ['初中', '31', 'junior', 'junior_secondary'],
-  ['高中', '34', 'senior', 'senior_secondary'],
-  ['中职', '36', 'vocational'],
-  ['特教', '51', 'special'],
+  ['幼儿园', '11', 'kindergarten', '学前', '学前教育'],
+  ['小学', '21', 'primary', '普通小学'],
+  ['初中', '31', 'junior', 'junior_secondary', '初级中学', '普通初中'],
+  ['高中', '34', 'senior', 'senior_secondary', '高级中学', '普通高中'],
+  ['中职', '36', 'vocational', '中等职业学校', '中等职业教育', '职业高中', '职高'],
+  ['特教', '51', 'special', '特殊教育', '特殊教育学校'],
 );
+
+/** Every way the exports write yes and no (full-width letters are folded before the lookup). */
+export const YES_NO = values(['是', 'y', 'yes', 'true', '1', '有', '√', '✓', '✔'], ['否', 'n', 'no', 'false', '0', '无', '×', '✗', '✘']);
+
+/** A county as the registries write it: its code, its name (with or without the city), or its 12-digit 行政区划代码. */
+const UNIT_HEADERS = ['所属县区', '所属区县', '县区', '区县', '所在县区', '县（市、区）', '行政区划代码', '区划代码'];
 
 const schools: SourceContract = {
   source: 'schools',
@@ -40,8 +47,13 @@ const schools: SourceContract = {
   columns: [
     schoolCode(),
     col('school_name', 'text', '学校名称', { required: true, aliases: ['名称', 'name'] }),
-    col('unit_code', 'unit_code', '所属区县代码', { required: true, aliases: ['区县代码', '县区代码', 'county_code', 'unit'] }),
-    col('school_type', 'enum', '学校类型', { required: true, aliases: ['办学类型', 'type'], enum: SCHOOL_TYPES }),
+    col('unit_code', 'unit_code', '所属区县代码', { required: true, aliases: ['区县代码', '县区代码', 'county_code', 'unit', ...UNIT_HEADERS] }),
+    col('school_type', 'enum', '学校类型', {
+      required: true,
+      aliases: ['办学类型', '学段', '学校类别', 'type'],
+      enum: SCHOOL_TYPES,
+      derivedFrom: 'school_type_from_code',
+    }),
     col('ownership', 'enum', '办学性质', {
       aliases: ['公办民办', 'ownership_type'],
       enum: values(['公办', '1', 'public'], ['民办', '2', 'private']),
@@ -50,10 +62,10 @@ const schools: SourceContract = {
     col('boarders', 'integer', '住宿生数', { min: 0, max: 20000, aliases: ['寄宿生数'] }),
     col('staff', 'integer', '教职工数', { min: 0, max: 3000, aliases: ['教职工'] }),
     col('guards', 'integer', '专职保安数', { min: 0, max: 200, aliases: ['保安数', 'security_guards'] }),
-    col('is_near_water', 'boolean', '是否临水', { aliases: ['临水', 'near_water'] }),
+    col('is_near_water', 'boolean', '是否临水', { aliases: ['临水', 'near_water'], enum: YES_NO }),
     col('opened_on', 'date', '建校日期', { aliases: ['开办日期', 'opened'], earliest: EARLIEST_REGISTRY_DATE }),
     col('closed_on', 'date', '撤销日期', { aliases: ['停办日期', 'closed'], earliest: EARLIEST_REGISTRY_DATE }),
-    col('reported_on', 'date', '填报日期', { required: true, aliases: ['统计日期', 'as_of', 'report_date'] }),
+    col('reported_on', 'date', '填报日期', { required: true, aliases: ['统计日期', '统计时间', '截至日期', 'as_of', 'report_date'], derivedFrom: 'as_of' }),
   ],
 };
 
@@ -228,7 +240,7 @@ const activities: SourceContract = {
   columns: [
     col('activity_id', 'text', '活动编号', { required: true, aliases: ['记录编号', 'activity'] }),
     schoolCode(false),
-    col('unit_code', 'unit_code', '区县代码', { aliases: ['所属区县代码', 'county_code', 'unit'] }),
+    col('unit_code', 'unit_code', '区县代码', { aliases: ['所属区县代码', 'county_code', 'unit', ...UNIT_HEADERS] }),
     col('activity_on', 'date', '日期', { required: true, aliases: ['活动日期', 'date'] }),
     col('activity_kind', 'enum', '活动类型', { required: true, aliases: ['类型', 'kind'], enum: ACTIVITY_KINDS }),
     col('topic', 'enum', '主题', {

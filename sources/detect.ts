@@ -5,10 +5,10 @@
  */
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
+import { activeContracts } from './aliases.ts';
 import type { SourceContract, SourceName } from './contract.ts';
-import { CONTRACTS } from './contracts.ts';
 import { maskPiiText } from './pii.ts';
-import { openWorkbook } from './xlsx.ts';
+import { openWorkbook, type Workbook } from './xlsx.ts';
 
 export type FileFormat = 'csv-utf8' | 'csv-utf8-bom' | 'csv-gbk' | 'xlsx' | 'json' | 'ndjson';
 
@@ -90,27 +90,38 @@ function withoutBrackets(header: string): string {
   return normaliseHeader(header.normalize('NFKC').replace(/[(（【[][^)）】\]]*[)）】\]]/g, ''));
 }
 
+/** Why a header maps to its column: the contract's own name or Chinese header, a built-in alias, the bureau's alias, or one of those once a bracketed unit is removed. */
+export type HeaderMatch = 'contract' | 'alias' | 'bureau_alias' | 'unit_removed';
+
 export interface HeaderMapping {
   /** canonical column name → header as it appears in the file */
   columns: Map<string, string>;
+  /** canonical column name → why its header was taken */
+  how: Map<string, HeaderMatch>;
+  /** required columns the file lacks (a column derived when absent is never missing) */
   missingRequired: string[];
   /** file headers that match no contract column */
   extras: string[];
 }
 
+type Column = SourceContract['columns'][number];
+
 /**
  * Maps file headers to contract columns. A column's own name or Chinese header wins over
- * another column's alias, and an exact spelling over one with a bracketed unit removed.
+ * another column's alias, a built-in alias over the bureau's, and an exact spelling over one
+ * with a bracketed unit removed.
  */
 export function mapHeaders(contract: SourceContract, headers: string[]): HeaderMapping {
   const columns = new Map<string, string>();
+  const how = new Map<string, HeaderMatch>();
   const used = new Set<string>();
-  const passes: [(c: SourceContract['columns'][number]) => string[], (h: string) => string][] = [
-    [(c) => [c.name, c.zh], normaliseHeader],
-    [(c) => c.aliases, normaliseHeader],
-    [(c) => [c.name, c.zh, ...c.aliases], withoutBrackets],
+  const passes: [(c: Column) => string[], (h: string) => string, HeaderMatch][] = [
+    [(c) => [c.name, c.zh], normaliseHeader, 'contract'],
+    [(c) => c.aliases, normaliseHeader, 'alias'],
+    [(c) => c.bureauAliases ?? [], normaliseHeader, 'bureau_alias'],
+    [(c) => [c.name, c.zh, ...c.aliases, ...(c.bureauAliases ?? [])], withoutBrackets, 'unit_removed'],
   ];
-  for (const [spellings, normalise] of passes) {
+  for (const [spellings, normalise, match] of passes) {
     const byNormalised = new Map<string, string>();
     for (const header of headers) {
       const key = normalise(header);
@@ -122,14 +133,15 @@ export function mapHeaders(contract: SourceContract, headers: string[]): HeaderM
         const header = byNormalised.get(normaliseHeader(spelling));
         if (header !== undefined && !used.has(header)) {
           columns.set(column.name, header);
+          how.set(column.name, match);
           used.add(header);
           break;
         }
       }
     }
   }
-  const missingRequired = contract.columns.filter((c) => c.required && !columns.has(c.name)).map((c) => c.name);
-  return { columns, missingRequired, extras: headers.filter((h) => !used.has(h)) };
+  const missingRequired = contract.columns.filter((c) => c.required && !c.derivedFrom && !columns.has(c.name)).map((c) => c.name);
+  return { columns, how, missingRequired, extras: headers.filter((h) => !used.has(h)) };
 }
 
 export class SourceDetectionError extends Error {
@@ -146,7 +158,7 @@ export class SourceDetectionError extends Error {
  * `format` (when known) decides whether a lone column hints at the wrong delimiter.
  */
 export function detectSource(headers: string[], forced?: SourceName, format?: FileFormat): { contract: SourceContract; mapping: HeaderMapping } {
-  const scored = Object.values(CONTRACTS).map((contract) => ({ contract, mapping: mapHeaders(contract, headers) }));
+  const scored = Object.values(activeContracts()).map((contract) => ({ contract, mapping: mapHeaders(contract, headers) }));
   const complete = scored.filter((s) => s.mapping.missingRequired.length === 0);
   complete.sort((a, b) => b.mapping.columns.size - a.mapping.columns.size);
   if (forced) {
@@ -190,7 +202,7 @@ function missingColumnsMessage(contract: SourceContract, mapping: HeaderMapping,
     const column = contract.columns.find((c) => c.name === name)!;
     return `${column.zh}/${column.name}`;
   });
-  const expected = contract.columns.filter((c) => c.required).map((c) => `${c.zh}/${c.name}`);
+  const expected = contract.columns.filter((c) => c.required && !c.derivedFrom).map((c) => `${c.zh}/${c.name}`);
   // when none of them is there, the missing list is the expected one: say it once
   const some = missing.length < expected.length;
   return (
@@ -208,9 +220,14 @@ function shownHeaders(headers: string[]): string {
 
 export interface HeaderRecord {
   delimiter: string;
+  /** The header texts (of a two-row header, combined: see `headerLayout`). */
   fields: string[];
-  /** Lines above the header: an export's title rows, which the reader skips. */
+  /** Lines above the header's last row (title rows, a group title row), which the reader skips. */
   skipLines: number;
+  /** The title rows above the header, as fields (where a report date may be written). */
+  titleRows: string[][];
+  /** 1-based line numbers of the header's first and last row. */
+  headerLines: [number, number];
 }
 
 const DELIMITERS = [',', '\t', ';', '|'];
@@ -225,12 +242,18 @@ export const HEADER_SEARCH_ROWS = 10;
  */
 export function parseHeaderRecord(text: string): HeaderRecord {
   const records = leadingRecords(text.replace(/^\uFEFF/, ''), HEADER_SEARCH_ROWS);
-  if (records.length === 0) return { delimiter: DELIMITERS[0], fields: [''], skipLines: 0 };
+  if (records.length === 0) return { delimiter: DELIMITERS[0], fields: [''], skipLines: 0, titleRows: [], headerLines: [1, 1] };
   const parsed = records.map(({ record, line }) => {
     const delimiter = delimiterOf(record);
-    return { delimiter, fields: splitRecord(record, delimiter), skipLines: line };
+    return { delimiter, fields: splitRecord(record, delimiter), line };
   });
-  return parsed[headerRowIndex(parsed.map((p) => p.fields))];
+  // a title row has few delimiters of its own: every row is split by the header's delimiter
+  const { first, rows } = headerLayout(parsed.map((p) => p.fields));
+  const last = first + rows - 1;
+  const { delimiter } = parsed[last];
+  const split = records.map(({ record }) => splitRecord(record, delimiter));
+  const fields = rows === 2 ? combineHeaderRows(split[first], split[last]) : split[first];
+  return { delimiter, fields, skipLines: parsed[last].line, titleRows: split.slice(0, first), headerLines: [parsed[first].line + 1, parsed[last].line + 1] };
 }
 
 /** The first `limit` non-blank records of the text, each with the number of lines before it. */
@@ -267,25 +290,51 @@ function delimiterOf(record: string): string {
   return DELIMITERS.reduce((best, d) => ((counts.get(d) ?? 0) > (counts.get(best) ?? 0) ? d : best), DELIMITERS[0]);
 }
 
+/** How well a row reads as some source's header: 1000 when it names every required column, plus the columns it names. */
+export function headerScore(fields: string[]): number {
+  const headers = fields.map((f) => f.trim());
+  return Math.max(
+    ...Object.values(activeContracts()).map((contract) => {
+      const { columns, missingRequired } = mapHeaders(contract, headers);
+      return (missingRequired.length === 0 ? 1000 : 0) + columns.size;
+    }),
+  );
+}
+
+export interface HeaderLayout {
+  /** Index among the rows given of the header's first row; the rows above it are title rows. */
+  first: number;
+  /** 1, or 2 when a group title row stands above the column names (merged cells: 基本信息 over 学校标识码, 学校名称…). */
+  rows: number;
+  /** The header: of two rows, the lower row's text, or the upper's where the lower is blank (a cell merged down). */
+  fields: string[];
+  score: number;
+}
+
 /**
- * Which of an export's first rows is its header: the first that names every required
- * column of some source, else the first naming the most contract columns, else the
- * first row. The rows above it are title rows (a report name, an export date).
+ * Where an export's header is among its first rows: the first row that names every required
+ * column of some source, else the first naming the most contract columns, else the first
+ * row — read together with the row above or below it when the two combined name more (a
+ * two-row header from merged cells). The rows above it are title rows (a report name, a date).
  */
-export function headerRowIndex(rows: string[][]): number {
-  let best = 0;
-  let bestScore = -1;
+export function headerLayout(rows: string[][]): HeaderLayout {
+  let best: HeaderLayout = { first: 0, rows: 1, fields: rows[0] ?? [], score: -1 };
   rows.forEach((fields, index) => {
-    const headers = fields.map((f) => f.trim());
-    const score = Math.max(
-      ...Object.values(CONTRACTS).map((contract) => {
-        const { columns, missingRequired } = mapHeaders(contract, headers);
-        return (missingRequired.length === 0 ? 1000 : 0) + columns.size;
-      }),
-    );
-    if (score > bestScore) [best, bestScore] = [index, score];
+    const score = headerScore(fields);
+    if (score > best.score) best = { first: index, rows: 1, fields, score };
   });
+  const single = best;
+  for (const first of [single.first - 1, single.first]) {
+    if (first < 0 || first + 1 >= rows.length) continue;
+    const fields = combineHeaderRows(rows[first], rows[first + 1]);
+    const score = headerScore(fields);
+    if (score > best.score) best = { first, rows: 2, fields, score };
+  }
   return best;
+}
+
+function combineHeaderRows(upper: string[], lower: string[]): string[] {
+  return Array.from({ length: Math.max(upper.length, lower.length) }, (_, i) => ((lower[i] ?? '').trim() !== '' ? lower[i] : (upper[i] ?? '')));
 }
 
 function splitRecord(record: string, delimiter: string): string[] {
@@ -346,16 +395,40 @@ function keysOf(json: string): string[] {
   }
 }
 
-/** The header row of the first sheet: `headerRowIndex` over its first non-empty rows. */
+/** The header of the sheet `chooseSheet` picks. */
 async function firstXlsxRow(path: string): Promise<string[]> {
-  const rows: string[][] = [];
   const workbook = await openWorkbook(path);
-  if (workbook.sheetNames.length === 0) return [];
-  for await (const { texts } of workbook.rows(0)) {
+  const index = await chooseSheet(workbook);
+  return index < 0 ? [] : headerLayout(await leadingRows(workbook, index)).fields;
+}
+
+/** The first HEADER_SEARCH_ROWS non-empty rows of a sheet, with their Excel row numbers. */
+export async function leadingRows(workbook: Workbook, index: number): Promise<string[][]> {
+  const rows: string[][] = [];
+  for await (const { texts } of workbook.rows(index)) {
     if (texts.some((t) => t !== '')) rows.push(texts);
     if (rows.length === HEADER_SEARCH_ROWS) break;
   }
-  return rows.length ? rows[headerRowIndex(rows)] : [];
+  return rows;
+}
+
+/**
+ * The sheet an export's rows are on, when none is named: the first visible sheet whose header
+ * names every required column of some source, else the visible sheet whose header names the
+ * most contract columns (a 填表说明 sheet first, a hidden sheet of drop-down lists, the data on
+ * the second sheet). Hidden sheets are read only when named. -1 for a workbook without sheets.
+ */
+export async function chooseSheet(workbook: Workbook): Promise<number> {
+  let best = -1;
+  let bestScore = -1;
+  for (let index = 0; index < workbook.sheetNames.length; index++) {
+    if (workbook.hidden[index]) continue;
+    const rows = await leadingRows(workbook, index);
+    const { score } = rows.length ? headerLayout(rows) : { score: -1 };
+    if (score >= 1000) return index;
+    if (score > bestScore) [best, bestScore] = [index, score];
+  }
+  return best >= 0 ? best : workbook.sheetNames.length ? 0 : -1;
 }
 
 /**

@@ -10,11 +10,13 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { rawTableName, LINEAGE_COLUMNS } from '../warehouse/raw-tables.ts';
+import { ReportDateError, type AsOf } from './as-of.ts';
 import type { SourceName } from './contract.ts';
-import { detectFormat, detectSource, landingLane, notTextReason, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
+import { detectFormat, landingLane, notTextReason, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
 import { piiSalt } from './pii.ts';
-import { EmptyFileError, openFile, quoteIdent, sqlString, UnreadableFileError } from './readers.ts';
-import { checkedRowsSql, duplicateRows, DUPLICATE_MESSAGE, malformedRawSql, prepareLookups, rawValueColumns } from './validate.ts';
+import { prepareExport } from './prepare.ts';
+import { EmptyFileError, quoteIdent, sqlString, UnreadableFileError } from './readers.ts';
+import { checkedRowsSql, duplicateRows, DUPLICATE_MESSAGE, malformedRawSql, prepareLookups, rawValueColumns, summaryRowSql } from './validate.ts';
 
 /** A write inside the landing transaction, named for fault-injection tests. */
 export type LandingStep = 'raw' | 'rejects' | 'batch';
@@ -22,6 +24,8 @@ export type LandingStep = 'raw' | 'rejects' | 'batch';
 export interface IngestOptions {
   source?: SourceName;
   sheet?: string;
+  /** A registry's report date ('YYYY-MM-DD') when neither its rows, a title row nor its name says it (`--as-of`). */
+  asOf?: string;
   /** Reject share above which a batch is landed but held from publication (default 0.2). */
   holdThreshold?: number;
   /** Ingest clock for the future-date rule (default: now). */
@@ -40,11 +44,17 @@ export interface IngestResult {
   rowsRead: number;
   rowsLanded: number;
   rowsRejected: number;
+  /** Summary rows (合计, 总计, 小计) skipped: not records, so not in rowsRead. */
+  rowsSkipped: number;
   rejectsByReason: Record<string, number>;
+  /** Where the report date came from (registries only). */
+  asOf?: AsOf | null;
   message?: string;
 }
 
 export const DEFAULT_HOLD_THRESHOLD = 0.2;
+/** The school codes other exports are checked against: every registry batch not discarded. */
+export const KNOWN_SCHOOLS = "select distinct school_code from raw.schools join audit.batches using (batch_seq) where status <> 'discarded'";
 /** DuckDB's memory while a file lands (its limit is restored afterwards). */
 const INGEST_MEMORY_LIMIT = '256MB';
 const INGESTIBLE = /\.(csv|txt|tsv|xlsx|json|ndjson|jsonl)$/i;
@@ -100,6 +110,7 @@ export async function ingestPath(db: Warehouse, path: string, options: IngestOpt
         rowsRead: 0,
         rowsLanded: 0,
         rowsRejected: 0,
+        rowsSkipped: 0,
         rejectsByReason: {},
         message: `意外错误，此文件未入库，可重试（unexpected error, nothing from this file was landed; run the ingest again, and report it if it repeats: ${(error as Error).message}）`,
       });
@@ -121,10 +132,11 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
     rowsRead: 0,
     rowsLanded: 0,
     rowsRejected: 0,
+    rowsSkipped: 0,
     rejectsByReason: {},
   };
-  const earlier = await db.all<{ batch_id: string; status: string; source: string | null; message: string | null }>(
-    'select batch_id, status, source, message from audit.batches where sha256 = $1 order by batch_seq',
+  const earlier = await db.all<{ batch_id: string; status: string; source: string | null; message: string | null; file: string }>(
+    'select batch_id, status, source, message, file from audit.batches where sha256 = $1 order by batch_seq',
     [sha256],
   );
   const kept = earlier.find((b) => b.status !== 'failed');
@@ -136,13 +148,14 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
       message: `已入库，跳过（already ingested as batch ${kept.batch_id} (${kept.status}); identical content is never landed twice）`,
     };
   }
-  // A file that failed as a whole fails the same way again, unless the operator now says what it is.
+  // A file that failed as a whole fails the same way again, unless the operator now says what it is,
+  // or it comes back under another name (a registry renamed to carry its report date: 学校名录_2025-01.csv).
   const failed = earlier.at(-1);
-  if (failed && options.source === undefined && options.sheet === undefined) {
+  if (failed && failed.file === file && options.source === undefined && options.sheet === undefined && options.asOf === undefined) {
     return {
       ...base,
       batchId: failed.batch_id,
-      message: `此前入库失败，跳过（failed before as batch ${failed.batch_id}: ${failed.message}; fix the file, or pass --source/--sheet to try again）`,
+      message: `此前入库失败，跳过（failed before as batch ${failed.batch_id}: ${failed.message}; fix the file, or pass --source/--sheet/--as-of to try again）`,
     };
   }
   const scratchDir = await mkdtemp(join(tmpdir(), 'safecampus-ingest-'));
@@ -187,20 +200,19 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
   if (notText) return failFile('unreadable_file', notText);
   format = detectFormat(head);
   try {
-    const opened = await openFile(db, file, format, table, { sheet: options.sheet, scratchDir });
-    const { contract, mapping } = detectSource(opened.headers, options.source, format);
-    source = contract.source;
-    const input = {
-      contract,
-      mapping,
-      name: `${table}_checked`,
-      headers: opened.headers,
-      knownSchools: "select distinct school_code from raw.schools join audit.batches using (batch_seq) where status <> 'discarded'",
+    const prepared = await prepareExport(db, file, format, table, {
+      source: options.source,
+      sheet: options.sheet,
+      asOf: options.asOf,
       now: isoLocal(options.now ?? new Date()),
+      knownSchools: KNOWN_SCHOOLS,
       piiSalt: piiSalt(db.path),
-    };
-    const rows = await opened.rows();
-    format = rows.format;
+      scratchDir,
+    });
+    const { opened, contract, mapping, input, asOf } = prepared;
+    const rows = { relation: prepared.relation };
+    source = contract.source;
+    format = prepared.format;
     await prepareLookups(db, input, rows.relation);
     const raw = rawTableName(contract);
     const values = rawValueColumns(contract);
@@ -221,9 +233,11 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       if (duplicates) await db.run(`delete from ${raw} where batch_seq = ${seq} and row_number in (select _row from ${duplicates})`);
       await step('raw');
       const rejects = [`select $1, $2, _row, 'malformed_row', message, ${malformedRawSql(opened, contract, mapping)} from ${opened.malformedTable}`];
+      let rowsSkipped = 0;
       if (good !== (await db.value<number>(`select count(*) from ${rows.relation}`))) {
         const notLanded = `(select * from ${rows.relation} where _row not in (select _row from (${thisBatch})))`;
-        rejects.push(`select $1, $2, _row, reason_code, reason_message, raw_json from (${checkedRowsSql(input, notLanded)}) where reason_code is not null`);
+        rowsSkipped = await db.value<number>(`select count(*) from ${notLanded} where ${summaryRowSql(input.headers!)}`);
+        rejects.push(`select $1, $2, _row, reason_code, reason_message, raw_json from (${checkedRowsSql(input, notLanded, { withoutSummaryRows: true })}) where reason_code is not null`);
       }
       if (duplicates) rejects.push(`select $1, $2, _row, 'duplicate_row', ${sqlString(DUPLICATE_MESSAGE)}, raw_json from ${duplicates}`);
       await db.run(`insert into audit.rejects ${rejects.join(' union all ')}`, [batchId, file]);
@@ -242,16 +256,23 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
           ? `拒收比例 ${((100 * rowsRejected) / rowsRead).toFixed(1)}% 超过阈值 ${(100 * threshold).toFixed(1)}%，批次暂扣待审（reject share above the hold threshold: check audit.rejects, then release with \`safecampus release ${batchId}\`）`
           : null;
       await db.run(
-        `insert into audit.batches values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::timestamp, now()::timestamp)`,
-        [batchId, seq, file, source, format, sha256, bytes, await archived, rowsRead, rowsLanded, rowsRejected, status, message, isoLocal(startedAt)],
+        `insert into audit.batches (batch_id, batch_seq, file, source, format, sha256, bytes, archive_path, rows_read, rows_landed, rows_rejected,
+                                    rows_skipped, status, message, as_of_source, as_of_on, as_of_text, started_at, finished_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::date, $17, $18::timestamp, now()::timestamp)`,
+        [batchId, seq, file, source, format, sha256, bytes, await archived, rowsRead, rowsLanded, rowsRejected, rowsSkipped, status, message,
+         asOf?.source ?? null, asOf?.date ?? null, asOf?.text ?? null, isoLocal(startedAt)],
       );
       await step('batch');
-      return { status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message };
+      return { status, rowsRead, rowsLanded, rowsRejected, rowsSkipped, rejectsByReason, message };
     });
-    const { status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message } = outcome;
-    return { ...base, batchId, source, format, status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message: message ?? undefined };
+    const { status, rowsRead, rowsLanded, rowsRejected, rowsSkipped, rejectsByReason, message } = outcome;
+    return { ...base, batchId, source, format, status, rowsRead, rowsLanded, rowsRejected, rowsSkipped, rejectsByReason, asOf, message: message ?? undefined };
   } catch (error) {
     if (error instanceof SourceDetectionError) return failFile(error.reasonCode, error.message);
+    if (error instanceof ReportDateError) {
+      source = error.source as SourceName;
+      return failFile('missing_columns', error.message);
+    }
     if (error instanceof EmptyFileError) return failFile('empty_file', error.message);
     if (error instanceof UnreadableFileError) return failFile('unreadable_file', error.message);
     throw error;

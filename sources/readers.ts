@@ -20,12 +20,28 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import type { Warehouse } from '../warehouse/connection.ts';
-import { headerRowIndex, HEADER_SEARCH_ROWS, isAscii, parseHeaderRecord, readHead, uniqueHeaders, type FileFormat } from './detect.ts';
-import { openWorkbook } from './xlsx.ts';
+import { chooseSheet, headerLayout, HEADER_SEARCH_ROWS, isAscii, parseHeaderRecord, readHead, uniqueHeaders, type FileFormat } from './detect.ts';
+import { openWorkbook, type SheetLayout } from './xlsx.ts';
+
+/** Where an export's header and rows were found, for the report date and `ingest --explain`. */
+export interface FileLayout {
+  /** The sheet read (XLSX), and the workbook's hidden sheets. */
+  sheet?: string;
+  hiddenSheets?: string[];
+  /** Rows above the header (a report name, 统计时间：2025年1月), as their cells. */
+  titleRows: string[][];
+  /** Line or Excel row numbers of the header's first and last row (two for a group title over the names); null without a header row (JSON). */
+  headerRows: [number, number] | null;
+  /** Headers of hidden columns (XLSX): kept when they name a contract column, otherwise dropped as helpers. */
+  hiddenHeaders: string[];
+  /** Names given to columns whose header cell is blank (by position: column7, or the Excel letter G). */
+  blankHeaders: string[];
+}
 
 /** An export ready to be read: its headers, and `rows` to land its rows. */
 export interface OpenedFile {
   headers: string[];
+  layout: FileLayout;
   /** The format as opened; `rows` returns the format as finally read. */
   format: FileFormat;
   /** Temp table (`_row`, `line`, `message`) of rows that could not be split into fields; complete once `rows` has run. */
@@ -69,23 +85,27 @@ export async function openFile(db: Warehouse, path: string, format: FileFormat, 
       return openDelimited(db, path, format, table, options);
     case 'xlsx': {
       const csv = `${options.scratchDir}/${table}.xlsx.csv`;
-      const { headers } = await xlsxToCsv(path, csv, options.sheet);
+      const { headers, layout, merges } = await xlsxToCsv(path, csv, options.sheet);
       await readXlsxCsv(db, csv, table, headers);
-      return landed(table, await unfoldOverflow(db, table, headers), format, { delimiter: ',' });
+      await fillMergedDown(db, table, headers, merges);
+      return landed(table, await unfoldOverflow(db, table, headers), format, { delimiter: ',' }, layout);
     }
     case 'ndjson':
       await readLines(db, path, table);
-      return landed(table, await objectsToColumns(db, table), format, 'json');
+      return landed(table, await objectsToColumns(db, table), format, 'json', NO_LAYOUT);
     case 'json':
       await readJsonArray(db, path, table);
-      return landed(table, await objectsToColumns(db, table), format, 'json');
+      return landed(table, await objectsToColumns(db, table), format, 'json', NO_LAYOUT);
   }
 }
 
+const NO_LAYOUT: FileLayout = { titleRows: [], headerRows: null, hiddenHeaders: [], blankHeaders: [] };
+
 /** A file already landed in `table` with its `_row` (XLSX, JSON): validation reads that table. */
-function landed(table: string, headers: string[], format: FileFormat, lineLayout: OpenedFile['lineLayout']): OpenedFile {
+function landed(table: string, headers: string[], format: FileFormat, lineLayout: OpenedFile['lineLayout'], layout: FileLayout): OpenedFile {
   return {
     headers,
+    layout,
     format,
     lineLayout,
     malformedTable: `${table}_malformed`,
@@ -131,11 +151,12 @@ async function openDelimited(db: Warehouse, path: string, format: FileFormat, ta
   const utf8Path = format === 'csv-gbk' ? await decodeGbk(path, `${options.scratchDir}/${table}.utf8.csv`) : path;
   const text = (await readHead(utf8Path)).toString('utf8');
   if (!text.replace(/^\uFEFF/, '').trim()) throw new EmptyFileError('文件没有表头行（the file has no header row: re-export it with headers）');
-  const { delimiter, fields, skipLines } = parseHeaderRecord(text);
+  const { delimiter, fields, skipLines, titleRows, headerLines } = parseHeaderRecord(text);
   const headers = uniqueHeaders(fields);
   const layout: CsvLayout = { delimiter, columns: headers, skipLines };
   return {
     headers,
+    layout: { titleRows, headerRows: headerLines, hiddenHeaders: [], blankHeaders: headers.filter((_, i) => fields[i].trim() === '') },
     format,
     lineLayout: { delimiter },
     malformedTable: `${table}_malformed`,
@@ -346,12 +367,13 @@ async function objectsToColumns(db: Warehouse, table: string): Promise<string[]>
 }
 
 /**
- * Streams the chosen sheet into a headerless UTF-8 CSV: the data row number (Excel row
- * minus the header row), one cell per header, and cells past the header as JSON. The
- * header row is picked among the first non-empty rows (title rows above it are skipped).
- * Dates become Shanghai wall time text; rows with no value at all are skipped.
+ * Streams a sheet into a headerless UTF-8 CSV: the data row number (Excel row minus the
+ * header's last row), one cell per header, and cells past the header as JSON. The sheet is
+ * the one named, else `chooseSheet`'s; the header is found among the first non-empty rows
+ * (`headerLayout`: title rows above it skipped, a group title row over the names read with
+ * them). Dates become Shanghai wall time text; rows with no value at all are skipped.
  */
-async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise<{ headers: string[] }> {
+async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise<{ headers: string[]; layout: FileLayout; merges: string[] }> {
   const out = createWriteStream(csvPath);
   const write = async (line: string) => {
     if (!out.write(line)) await once(out, 'drain');
@@ -367,22 +389,31 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
     const cells = headers!.map((_, i) => csvCell(texts[i] ?? ''));
     await write(`${number - headerRow},${cells.join(',')},${Object.keys(overflow).length ? csvCell(JSON.stringify(overflow)) : ''}\n`);
   };
+  const sheetLayout: SheetLayout = { hiddenColumns: new Set(), merges: [] };
+  const layout: FileLayout = { titleRows: [], headerRows: null, hiddenHeaders: [], blankHeaders: [] };
   // the first non-empty rows wait here until the header among them is known
   const leading: { number: number; texts: string[] }[] = [];
   const chooseHeader = async () => {
-    const index = headerRowIndex(leading.map((r) => r.texts));
-    headers = uniqueHeaders(leading[index].texts, columnLetter);
-    headerRow = leading[index].number;
-    for (const row of leading.slice(index + 1)) await dataRow(row.number, row.texts);
+    const { first, rows, fields } = headerLayout(leading.map((r) => r.texts));
+    const last = first + rows - 1;
+    headers = uniqueHeaders(fields, columnLetter);
+    headerRow = leading[last].number;
+    layout.titleRows = leading.slice(0, first).map((r) => r.texts);
+    layout.headerRows = [leading[first].number, headerRow];
+    layout.hiddenHeaders = headers.filter((_, i) => sheetLayout.hiddenColumns.has(i + 1));
+    layout.blankHeaders = headers.filter((_, i) => (fields[i] ?? '').trim() === '');
+    for (const row of leading.slice(last + 1)) await dataRow(row.number, row.texts);
   };
   let names: string[] = [];
   let sheetIndex = -1;
   try {
     const workbook = await openWorkbook(path);
     names = workbook.sheetNames;
-    sheetIndex = sheet === undefined ? (names.length ? 0 : -1) : names.indexOf(sheet);
+    sheetIndex = sheet === undefined ? await chooseSheet(workbook) : names.indexOf(sheet);
+    layout.sheet = names[sheetIndex];
+    layout.hiddenSheets = names.filter((_, i) => workbook.hidden[i]);
     if (sheetIndex >= 0) {
-      for await (const { number, texts } of workbook.rows(sheetIndex)) {
+      for await (const { number, texts } of workbook.rows(sheetIndex, sheetLayout)) {
         if (texts.every((t) => t === '')) continue;
         if (headers !== null) await dataRow(number, texts);
         else {
@@ -406,7 +437,41 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
     );
   }
   if (headers === null) throw new EmptyFileError('工作表是空的（the sheet is empty: re-export it with headers）');
-  return { headers };
+  // merged ranges as data row numbers, for the cells merged down a column below the header
+  const merges = sheetLayout.merges.flatMap((ref) => {
+    const m = /^([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(ref.replaceAll('$', ''));
+    if (!m || m[1] !== m[3] || Number(m[4]) <= Number(m[2]) || Number(m[2]) <= headerRow) return [];
+    return [`${columnIndex(m[1])},${Number(m[2]) - headerRow},${Number(m[4]) - headerRow}`];
+  });
+  return { headers, layout, merges };
+}
+
+/**
+ * A cell merged down a column (a county's name over its schools' rows) holds its text in the
+ * top cell only; every row of the range shows it, so every row gets it. Ranges across columns
+ * are left alone: their text belongs to the first column.
+ */
+async function fillMergedDown(db: Warehouse, table: string, headers: string[], merges: string[]): Promise<void> {
+  const byColumn = new Map<number, [number, number][]>();
+  for (const merge of merges) {
+    const [column, top, bottom] = merge.split(',').map(Number);
+    if (column < headers.length) byColumn.set(column, [...(byColumn.get(column) ?? []), [top, bottom]]);
+  }
+  for (const [column, ranges] of byColumn) {
+    const name = quoteIdent(headers[column]);
+    await db.run(
+      `update ${table} set ${name} = m.value
+       from (select r.bottom, r.top, t.${name} as value from (values ${ranges.map(([top, bottom]) => `(${top}, ${bottom})`).join(', ')}) r(top, bottom)
+             join ${table} t on t._row = r.top where t.${name} is not null) m
+       where ${table}._row > m.top and ${table}._row <= m.bottom and ${table}.${name} is null`,
+    );
+  }
+}
+
+function columnIndex(letters: string): number {
+  let n = 0;
+  for (const ch of letters) n = n * 26 + ch.charCodeAt(0) - 64;
+  return n - 1;
 }
 
 function columnLetter(index: number): string {

@@ -11,7 +11,9 @@
  * DuckDB, so a million rows validate at scan speed. Rows with no value at all are not rows.
  */
 import type { ColumnContract, SourceContract } from './contract.ts';
+import { SCHOOL_TYPES } from './contracts.ts';
 import type { HeaderMapping } from './detect.ts';
+import { foldWidthSql } from './fold.ts';
 import { isPiiHeader, MASK, maskDelimitedLineSql, maskJsonLineSql } from './pii.ts';
 import { quoteIdent, sqlString as lit, type OpenedFile } from './readers.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
@@ -33,6 +35,8 @@ export interface ValidationInput {
   now: string;
   /** Salt for PII hashes (never stored in the warehouse). */
   piiSalt: string;
+  /** The file's report date ('YYYY-MM-DD'), the value of a `derivedFrom: 'as_of'` column the file lacks. */
+  asOf?: string | null;
 }
 
 interface Check {
@@ -58,7 +62,7 @@ export async function prepareLookups(db: Warehouse, input: ValidationInput, rela
   let own = '';
   const codeHeader = input.contract.source === 'schools' ? input.mapping.columns.get('school_code') : undefined;
   if (codeHeader !== undefined) {
-    const code = trimmed(quoteIdent(codeHeader));
+    const code = withoutDecimalZeros(trimmed(quoteIdent(codeHeader), true));
     own = ` union select ${code} from ${relation} where regexp_full_match(${code}, '\\d{10}')`;
   }
   await db.run(`create or replace temp table ${codes}_known as ${input.knownSchools}${own}`);
@@ -107,7 +111,7 @@ export const DUPLICATE_MESSAGE = '与文件中前面的一行完全相同（exac
  * column, `extra`, `reason_code`, and `row_hash` for a good row or `reason_message` and
  * `raw_json` for a rejected one. Needs the lookups of `prepareLookups`.
  */
-export function checkedRowsSql(input: ValidationInput, relation: string): string {
+export function checkedRowsSql(input: ValidationInput, relation: string, options: { withoutSummaryRows?: boolean } = {}): string {
   const codes = codesTable(input);
   const { contract, mapping } = input;
   const joins: string[] = [];
@@ -116,7 +120,7 @@ export function checkedRowsSql(input: ValidationInput, relation: string): string
   const checks: Check[] = [];
 
   for (const column of contract.columns) {
-    if (column.required) {
+    if (column.required && !derivedFromCode(column, mapping)) {
       checks.push({ reason: 'missing_required', when: `${cell(column)} is null`, message: lit(`缺少必填字段“${column.zh}”（${column.name} is required）`) });
     }
   }
@@ -128,7 +132,14 @@ export function checkedRowsSql(input: ValidationInput, relation: string): string
       message: lit(`“${columns.map((c) => c.zh).join('”或“')}”至少应填写一项（one of ${group.join(', ')} is required）`),
     });
   }
+  const derivedColumns: string[] = [];
   contract.columns.forEach((column, index) => {
+    if (derivedFromCode(column, mapping)) {
+      const { expression, columnChecks } = schoolTypeFromCode(column, contract);
+      derivedColumns.push(`${expression} as ${typed(column)}`);
+      checks.push(...columnChecks);
+      return;
+    }
     const { expression, columnChecks, join, lookup } = typedValue(column, index, input, codes);
     // typed before the lookup joins: the optimizer copies a value's expression into every check
     // that reads it unless a join stands between them
@@ -138,7 +149,7 @@ export function checkedRowsSql(input: ValidationInput, relation: string): string
     if (join) joins.push(join);
   });
 
-  const cells = contract.columns.map((column) => `${landingCell(column, mapping)} as ${cell(column)}`);
+  const cells = contract.columns.map((column) => `${landingCell(column, input)} as ${cell(column)}`);
   const files = fileColumns(input);
   const piiHeaders = piiHeadersOf(contract, mapping);
   // masked like raw: a hash over a student's ID number would be reversible by trying candidates
@@ -153,7 +164,7 @@ export function checkedRowsSql(input: ValidationInput, relation: string): string
     with cells as (
       select _row, ${cells.join(', ')}, ${files.map((h) => `${quoteIdent(h)} as ${fileCell(h)}, `).join('')}${extra} as extra
       from ${relation}
-      where ${anyValue(files)}
+      where ${anyValue(files)}${options.withoutSummaryRows ? ` and not ${summaryRowSql(files)}` : ''}
     ),
     typed as (
       select ${['cells.*', ...typedColumns].join(', ')}
@@ -163,14 +174,31 @@ export function checkedRowsSql(input: ValidationInput, relation: string): string
       select ${['typed.*', ...lookedUpColumns].join(', ')}
       from typed ${joins.join(' ')}
     ),
+    derived as (
+      select *${derivedColumns.map((d) => `, ${d}`).join('')} from looked_up
+    ),
     checked as (
-      select *, ${reasonCase} as reason_code from looked_up
+      select *, ${reasonCase} as reason_code from derived
     )
     select _row, ${contract.columns.map(typed).join(', ')}, extra, reason_code,
            case when reason_code is null then ${rowHash} end as row_hash,
            case when reason_code is not null then ${messageCase} end as reason_message,
            case when reason_code is not null then cast(${rawJson(input, fileCell)} as varchar) end as raw_json
     from checked`;
+}
+
+const SPACE = '[\\s\\x{a0}\\x{3000}]*';
+const SUMMARY_LABEL = `${SPACE}[合总小共]${SPACE}计${SPACE}[:：]?${SPACE}`;
+
+/**
+ * A summary row (合计, 总计, 小计, 共计 in some cell, spaces and a colon aside): the totals a
+ * clerk adds at the bottom of a sheet, which are not records. Such a row carries no school or
+ * record of its own, so it never passes validation; the ingest looks for it only among the rows
+ * that did not land, and skips and counts it instead of rejecting it.
+ */
+export function summaryRowSql(files: string[]): string {
+  if (!files.length) return 'false';
+  return `coalesce(${files.map((h) => `(contains(${quoteIdent(h)}, '计') and regexp_full_match(${quoteIdent(h)}, '${SUMMARY_LABEL}'))`).join(' or ')}, false)`;
 }
 
 /** Readers give an empty cell as null; a row of spaces is kept (and fails missing_required). */
@@ -192,19 +220,59 @@ function rawJson(input: ValidationInput, ref: (header: string) => string): strin
   return `json_object(${fileColumns(input).map((h) => `${lit(h)}, ${value(h)}`).join(', ') || "'_', null"})`;
 }
 
-/** The landing table's cell for a contract column: trimmed, blank as null; null when the file lacks the column. */
-function landingCell(column: ColumnContract, mapping: HeaderMapping): string {
-  const header = mapping.columns.get(column.name);
-  return header === undefined ? 'cast(null as varchar)' : trimmed(quoteIdent(header));
+/**
+ * The landing table's cell for a contract column: trimmed, blank as null, full-width forms
+ * folded unless it is free text; the file's report date for an as-of column the file lacks;
+ * null when the file lacks the column.
+ */
+function landingCell(column: ColumnContract, input: ValidationInput): string {
+  const header = input.mapping.columns.get(column.name);
+  if (header !== undefined) return trimmed(quoteIdent(header), column.type !== 'text');
+  if (column.derivedFrom === 'as_of' && input.asOf) return `cast(${lit(input.asOf)} as varchar)`;
+  return 'cast(null as varchar)';
 }
 
 /**
  * `nullif(trim(x), '')`, without paying for trim where it cannot change anything: in ASCII
  * text trim removes only spaces, so an ASCII cell that neither starts nor ends with one is
- * kept as is (trim costs about ten times the checks).
+ * kept as is (trim costs about ten times the checks). Other cells lose their spaces at both
+ * ends, the no-break and ideographic ones too, and with `fold` their full-width forms.
  */
-function trimmed(x: string): string {
-  return `case when strlen(${x}) = length(${x}) and not starts_with(${x}, ' ') and not ends_with(${x}, ' ') then nullif(${x}, '') else nullif(trim(${x}), '') end`;
+function trimmed(x: string, fold: boolean): string {
+  const slow = fold ? `trim(${foldWidthSql(x)})` : `trim(${x})`;
+  return `case when strlen(${x}) = length(${x}) and not starts_with(${x}, ' ') and not ends_with(${x}, ' ') then nullif(${x}, '') else nullif(${slow}, '') end`;
+}
+
+/** True when the file lacks a column that is derived from the school code. */
+function derivedFromCode(column: ColumnContract, mapping: HeaderMapping): boolean {
+  return column.derivedFrom === 'school_type_from_code' && !mapping.columns.has(column.name);
+}
+
+/** A school's type from its code's first two digits (DOMAIN.md §3), for a registry without a type column. */
+function schoolTypeFromCode(column: ColumnContract, contract: SourceContract): { expression: string; columnChecks: Check[] } {
+  const code = typed(contract.columns.find((c) => c.type === 'school_code')!);
+  const byPrefix = SCHOOL_TYPES.flatMap((t) => t.aliases.filter((a) => /^\d{2}$/.test(a)).map((prefix) => `when ${lit(prefix)} then ${lit(t.value)}`));
+  return {
+    expression: `case left(${code}, 2) ${byPrefix.join(' ')} end`,
+    columnChecks: [
+      {
+        reason: 'bad_enum',
+        when: `${code} is not null and ${typed(column)} is null`,
+        message: `${lit(`文件没有“${column.zh}”列，学校标识码的前两位也不是学校类型代码：“`)} || ${code} || ${lit('”（no school type column, and the code does not start with a type code 11/21/31/34/36/51: add the type column）')}`,
+      },
+    ],
+  };
+}
+
+/** Excel's scientific display of a long number (2.141E+09): the digits past the mantissa are gone. */
+const scientific = (c: string) => `regexp_full_match(${c}, '[0-9](\\.[0-9]+)?[eE]\\+?[0-9]+')`;
+
+function scientificCheck(column: ColumnContract, c: string, label: string): Check {
+  return {
+    reason: 'scientific_notation',
+    when: `${c} is not null and ${typed(column)} is null and ${scientific(c)}`,
+    message: `${lit(`${label}是科学计数法“`)} || ${c} || ${lit('”，位数已丢失，无法还原（a code in scientific notation has lost digits and is never guessed: format the column as text in Excel, re-enter or re-export the codes）')}`,
+  };
 }
 
 function typedValue(
@@ -232,6 +300,7 @@ function typedValue(
       const join = `left join ${codes} ${alias} on ${alias}.cell = ${digits}`;
       const lookup = `${alias}.school_code as ${looked(column)}`;
       const checks: Check[] = [
+        scientificCheck(column, c, label),
         {
           reason: 'bad_school_code',
           when: `${c} is not null and ${typed(column)} is null`,
@@ -248,17 +317,24 @@ function typedValue(
       }
       return { expression, columnChecks: checks, join, lookup };
     }
-    case 'unit_code':
+    case 'unit_code': {
+      // its code, its name (with or without the city) or a 行政区划代码 whose first six digits are its code
+      const alias = `unit_${index}`;
+      const digits = withoutDecimalZeros(c);
+      const spelling = `lower(case when regexp_full_match(${digits}, '\\d{9}|\\d{12}') then left(${digits}, 6) else ${digits} end)`;
       return {
-        expression: withoutDecimalZeros(c),
+        expression: `${alias}.unit_code`,
+        join: `left join ref.unit_spellings ${alias} on ${alias}.spelling = ${spelling}`,
         columnChecks: [
+          scientificCheck(column, c, label),
           {
             reason: 'unknown_unit',
-            when: `${c} is not null and ${typed(column)} not in (select unit_code from ref.units)`,
-            message: `${shown(`${label}不是已知的县区代码：“`)} || ${lit('（unknown unit code, see data/reference/units.csv）')}`,
+            when: `${c} is not null and ${typed(column)} is null`,
+            message: `${shown(`${label}不是已知的县区：“`)} || ${lit('（unknown unit: write its code, name or 行政区划代码 as in data/reference/units.csv, or add the spelling to data/reference/aliases.csv）')}`,
           },
         ],
       };
+    }
     case 'integer':
     case 'number': {
       const n = `try_cast(replace(${c}, ',', '') as double)`;
@@ -297,9 +373,10 @@ function typedValue(
       };
     }
     case 'boolean': {
-      const expression = `case when lower(${c}) in ('是', 'y', 'yes', 'true', '1', '有') then true when lower(${c}) in ('否', 'n', 'no', 'false', '0', '无') then false end`;
+      const alias = `enum_${index}`;
       return {
-        expression,
+        expression: `case ${alias}.value when '是' then true when '否' then false end`,
+        join: enumJoin(alias, input, column, c),
         columnChecks: [
           { reason: 'bad_enum', when: `${c} is not null and ${typed(column)} is null`, message: `${shown(`${label}应为“是”或“否”：“`)} || ${lit('（expected yes/no）')}` },
         ],
@@ -310,7 +387,7 @@ function typedValue(
       const allowed = (column.enum ?? []).map((e) => e.value).join('、');
       return {
         expression: `${alias}.value`,
-        join: `left join ref.enum_aliases ${alias} on ${alias}.source = ${lit(input.contract.source)} and ${alias}.column_name = ${lit(column.name)} and ${alias}.alias = lower(${c})`,
+        join: enumJoin(alias, input, column, c),
         columnChecks: [
           {
             reason: 'bad_enum',
@@ -321,6 +398,11 @@ function typedValue(
       };
     }
   }
+}
+
+/** The lookup of a cell among the spellings of its column's values (ref.enum_aliases: the contract's and the bureau's). */
+function enumJoin(alias: string, input: ValidationInput, column: ColumnContract, c: string): string {
+  return `left join ref.enum_aliases ${alias} on ${alias}.source = ${lit(input.contract.source)} and ${alias}.column_name = ${lit(column.name)} and ${alias}.alias = lower(${c})`;
 }
 
 /** The raw table's value columns, in contract order, and the checked-table expressions that fill them. */

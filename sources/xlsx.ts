@@ -34,8 +34,18 @@ export interface SheetRow {
 export interface Workbook {
   /** Sheet names in the order exceljs yields the sheets. */
   sheetNames: string[];
-  /** Streams the rows of the sheet at `index` in `sheetNames`. */
-  rows(index: number): AsyncGenerator<SheetRow>;
+  /** Per sheet of `sheetNames`: hidden (or very hidden) in Excel, as helper sheets of lists and lookups are. */
+  hidden: boolean[];
+  /** Streams the rows of the sheet at `index` in `sheetNames`; `layout`, when given, is filled as the sheet is read. */
+  rows(index: number, layout?: SheetLayout): AsyncGenerator<SheetRow>;
+}
+
+/** How a sheet is laid out beyond its cells. */
+export interface SheetLayout {
+  /** 1-based numbers of the hidden columns: known before the first row is yielded (`<cols>` precedes the rows). */
+  hiddenColumns: Set<number>;
+  /** Merged ranges as written (`A1:C1`): complete only once every row has been read (`<mergeCells>` follows them). */
+  merges: string[];
 }
 
 /** Built-in number formats (ECMA-376 §18.8.30) whose codes exceljs counts as dates. */
@@ -76,13 +86,14 @@ export async function openWorkbook(path: string): Promise<Workbook> {
   const sheets = [...immediate, ...parked].map((s) => {
     const rel = rels.find((r) => r.target === `worksheets/sheet${s.sheetNo}.xml`);
     const named = rel && book.sheets.find((b) => b.rId === rel.id);
-    return { ...s, name: named ? named.name : `Sheet${s.sheetNo}` };
+    return { ...s, name: named ? named.name : `Sheet${s.sheetNo}`, hidden: named ? named.hidden : false };
   });
   return {
     sheetNames: sheets.map((s) => s.name),
-    rows: (index) => {
+    hidden: sheets.map((s) => s.hidden),
+    rows: (index, layout) => {
       const { entry, styles: xfDates } = sheets[index];
-      return sheetRows(entryText(path, entry), { xfDates: xfDates ?? [false], sharedStrings, date1904: book.date1904 });
+      return sheetRows(entryText(path, entry), { xfDates: xfDates ?? [false], sharedStrings, date1904: book.date1904, layout });
     },
   };
 }
@@ -296,12 +307,15 @@ function relationships(xml: string): { id: string; target: string }[] {
   return rels;
 }
 
-function workbookModel(xml: string): { sheets: { name: string; rId: string }[]; date1904: boolean } {
-  const sheets: { name: string; rId: string }[] = [];
+function workbookModel(xml: string): { sheets: { name: string; rId: string; hidden: boolean }[]; date1904: boolean } {
+  const sheets: { name: string; rId: string; hidden: boolean }[] = [];
   let date1904 = false;
   scanWhole(xml, {
     open: (name, attributes) => {
-      if (name === 'sheet') sheets.push({ name: attribute(attributes, 'name') ?? '', rId: attribute(attributes, 'r:id') ?? '' });
+      if (name === 'sheet') {
+        const state = attribute(attributes, 'state');
+        sheets.push({ name: attribute(attributes, 'name') ?? '', rId: attribute(attributes, 'r:id') ?? '', hidden: state === 'hidden' || state === 'veryHidden' });
+      }
       else if (name === 'workbookPr') date1904 = attribute(attributes, 'date1904') === '1';
     },
     close: () => {},
@@ -373,6 +387,7 @@ interface SheetContext {
   xfDates: boolean[];
   sharedStrings: (string | null)[] | null;
   date1904: boolean;
+  layout?: SheetLayout;
 }
 
 const XML_ESCAPES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&apos;': "'", '&quot;': '"' };
@@ -407,7 +422,7 @@ const enum Target {
 }
 
 async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext): AsyncGenerator<SheetRow> {
-  const { xfDates, sharedStrings, date1904 } = context;
+  const { xfDates, sharedStrings, date1904, layout } = context;
   const isDateStyle = (s: number) => s >= 0 && s < xfDates.length && xfDates[s];
   const ready: SheetRow[] = [];
   let inRows = false;
@@ -503,6 +518,15 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
           break;
         case 'rPh':
           phonetic = true;
+          break;
+        case 'col':
+          if (layout && ['1', 'true'].includes(attribute(attributes, 'hidden') ?? '')) {
+            const last = Math.min(16384, parseInt(attribute(attributes, 'max') ?? '', 10));
+            for (let n = parseInt(attribute(attributes, 'min') ?? '', 10); n <= last; n++) layout.hiddenColumns.add(n);
+          }
+          break;
+        case 'mergeCell':
+          if (layout) layout.merges.push(attribute(attributes, 'ref') ?? '');
           break;
       }
     },

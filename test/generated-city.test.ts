@@ -37,20 +37,30 @@ describe('generated dirty city', () => {
         expect(result!.status, expected.file).toBe('failed');
         continue;
       }
-      expect([expected.file, result!.rowsRead, result!.rowsLanded, result!.rowsRejected]).toEqual([
+      expect([expected.file, result!.rowsRead, result!.rowsLanded, result!.rowsRejected, result!.rowsSkipped]).toEqual([
         expected.file,
         expected.rows,
         expected.expected_landed,
         expected.expected_rejected,
+        expected.expected_skipped,
       ]);
     }
   });
 
   it('injected every problem kind at least once', () => {
     const kinds = new Set(manifest.files.flatMap((f) => Object.keys(f.injected)));
-    for (const kind of ['duplicate_row', 'unknown_school', 'missing_required', 'out_of_range', 'future_date', 'bad_date', 'bad_enum', 'empty_file', 'truncated']) {
+    for (const kind of ['duplicate_row', 'unknown_school', 'missing_required', 'out_of_range', 'future_date', 'bad_date', 'bad_enum', 'empty_file', 'truncated', 'scientific_notation']) {
       expect(kinds, kind).toContain(kind);
     }
+  });
+
+  it('rejects the codes in scientific notation for that reason, and reads through every one of Excel’s habits', async () => {
+    for (const expected of manifest.files.filter((f) => f.injected.scientific_notation)) {
+      const result = results.find((r) => r.file === join(root, 'inbox', expected.file))!;
+      expect(result.rejectsByReason.scientific_notation, expected.file).toBe(expected.injected.scientific_notation);
+    }
+    const habits = new Set(manifest.files.flatMap((f) => Object.keys(f.habits)));
+    expect(habits.size).toBe(8);
   });
 
   it('ranks 鄢陵县 last and 魏都区 above it on on-time rectification, with all data tests passing', async () => {

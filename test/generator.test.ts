@@ -40,6 +40,21 @@ function hashes(dir: string): Map<string, string> {
 const text = (v: unknown): string =>
   v === null || v === undefined ? '' : v instanceof Date ? v.toISOString().slice(0, 19).replace('T', ' ').replace(' 00:00:00', '') : String(v);
 
+/**
+ * The header and data rows of a sheet's lines. A dirty city's files show Excel's habits
+ * (sources/demo-city/habits.ts): a title row above the header, a two-row header (a group
+ * title in the upper row over names in the lower), a 合计 row at the bottom.
+ */
+function sheetTable(source: SourceName, lines: string[][]): Table {
+  const names = (row: string[]) => mapHeaders(CONTRACTS[source], row.filter((c) => c !== '')).columns.size;
+  const first = Math.max(0, lines.findIndex((row) => names(row) >= 3));
+  let headers = lines[first] ?? [];
+  const lower = (lines[first + 1] ?? []).filter((c) => c !== '');
+  const grouped = lower.length > 0 && lines[first + 1].some((c) => c === '') && names(lower) === lower.length;
+  if (grouped) headers = headers.map((h, i) => lines[first + 1][i] || h);
+  return { headers, rows: lines.slice(first + (grouped ? 2 : 1)).filter((row) => row[0] !== '合计') };
+}
+
 async function readTable(dir: string, entry: ManifestFile): Promise<Table> {
   const path = join(dir, entry.file);
   if (statSync(path).size === 0) return { headers: [], rows: [] };
@@ -47,8 +62,9 @@ async function readTable(dir: string, entry: ManifestFile): Promise<Table> {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(path);
     const lines: string[][] = [];
-    workbook.worksheets[0].eachRow((row) => lines.push((row.values as unknown[]).slice(1).map(text)));
-    return { headers: lines[0], rows: lines.slice(1) };
+    // Array.from: a row's values are sparse, and a blank cell must stay a column
+    workbook.worksheets[0].eachRow((row) => lines.push(Array.from((row.values as unknown[]).slice(1), text)));
+    return sheetTable(entry.source, lines);
   }
   const raw = readFileSync(path);
   if (entry.format === 'ndjson' || entry.format === 'json') {
@@ -60,7 +76,7 @@ async function readTable(dir: string, entry: ManifestFile): Promise<Table> {
   const content = entry.format === 'csv-gbk' ? iconv.decode(raw, 'gbk') : raw.toString('utf8');
   if (entry.format === 'csv-utf8-bom') expect(content.charCodeAt(0)).toBe(0xfeff);
   const parsed = Papa.parse<string[]>(content.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
-  return { headers: parsed.data[0] ?? [], rows: parsed.data.slice(1) };
+  return sheetTable(entry.source, parsed.data);
 }
 
 /** A file's rows keyed by canonical column name (through the contract's headers and aliases). */
@@ -181,7 +197,7 @@ describe('demo city: files and manifest', () => {
 });
 
 describe('demo city: dirt', () => {
-  const REJECTING = ['duplicate_row', 'unknown_school', 'code_lost_digits_ambiguous', 'missing_required', 'out_of_range', 'future_date', 'bad_date', 'bad_enum', 'truncated'];
+  const REJECTING = ['duplicate_row', 'unknown_school', 'code_lost_digits_ambiguous', 'missing_required', 'out_of_range', 'future_date', 'bad_date', 'bad_enum', 'truncated', 'scientific_notation'];
 
   it('injects every problem kind and counts the rejects from them', () => {
     const totals: Record<string, number> = {};
@@ -196,6 +212,16 @@ describe('demo city: dirt', () => {
     const share = dirty.manifest.files.reduce((s, f) => s + f.expected_rejected, 0) / dirty.manifest.files.reduce((s, f) => s + f.rows, 0);
     expect(share).toBeGreaterThan(0.02);
     expect(share).toBeLessThan(0.08);
+  });
+
+  it('shows every one of Excel’s habits, and skips exactly the totals rows it wrote', () => {
+    const habits = new Set(dirty.manifest.files.flatMap((f) => Object.keys(f.habits)));
+    expect([...habits].sort()).toEqual(
+      ['county_names', 'fullwidth_digits', 'numbers_as_codes', 'padded_spaces', 'thousands_separators', 'title_row', 'totals_row', 'two_row_header'].sort(),
+    );
+    for (const entry of dirty.manifest.files) expect(entry.expected_skipped, entry.file).toBe(entry.habits.totals_row ?? 0);
+    expect(dirty.manifest.files.filter((f) => f.expected_skipped > 0).map((f) => f.file)).toEqual([`activities/activities_${YEAR}_programmes.xlsx`, `schools/schools_${YEAR}.xlsx`]);
+    for (const entry of clean.manifest.files) expect([entry.habits, entry.expected_skipped], entry.file).toEqual([{}, 0]);
   });
 
   it('spells the school-code problems and duplicates as the manifest says', async () => {

@@ -2,6 +2,11 @@
  * Versioned, ordered schema migrations: `migrations/NNNN_name.sql`, applied once each in
  * order and recorded in audit.schema_migrations. A warehouse migrated by newer code than
  * this is refused rather than guessed at.
+ *
+ * Versions need not be contiguous, and a migration is applied when its version is not yet
+ * recorded, not only when it is above the highest one: branches number their migrations
+ * ahead of each other (0008 may merge before 0007), and a warehouse that already ran 0008
+ * still gets 0007 once the code has it.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -43,7 +48,8 @@ export async function migrate(db: Warehouse, migrations = listMigrations()): Pro
   await db.run('create schema if not exists audit');
   await db.run(`create table if not exists audit.schema_migrations (
     version integer primary key, name varchar not null, checksum varchar not null, applied_at timestamp not null)`);
-  const current = (await db.value<number | null>('select max(version) from audit.schema_migrations')) ?? 0;
+  const recorded = new Set((await db.all<{ version: number }>('select version from audit.schema_migrations')).map((r) => r.version));
+  const current = Math.max(0, ...recorded);
   const known = migrations.at(-1)?.version ?? 0;
   if (current > known) {
     throw new NewerWarehouseError(
@@ -52,7 +58,7 @@ export async function migrate(db: Warehouse, migrations = listMigrations()): Pro
     );
   }
   const applied: string[] = [];
-  for (const migration of migrations.filter((m) => m.version > current)) {
+  for (const migration of migrations.filter((m) => !recorded.has(m.version))) {
     await db.transaction(async () => {
       await db.run(migration.sql);
       await db.run('insert into audit.schema_migrations values ($1, $2, $3, now()::timestamp)', [

@@ -1,10 +1,12 @@
 /**
- * Loads the committed reference data (data/reference/*.csv) and the contracts' enum
- * aliases into `ref`. Replaced wholesale on every init, so editing a file and re-running
- * init is all another city needs.
+ * Loads the committed reference data (data/reference/*.csv), the contracts' enum aliases and
+ * the bureau's value aliases (data/reference/aliases.csv) into `ref`. Replaced wholesale on
+ * every init, so editing a file and re-running init is all another city needs.
  */
 import { join } from 'node:path';
+import { aliasesFile, loadBureauAliases, type BureauAlias } from '../sources/aliases.ts';
 import { CONTRACTS } from '../sources/contracts.ts';
+import { foldWidth } from '../sources/fold.ts';
 import type { Warehouse } from './connection.ts';
 
 export const REFERENCE_DIR = join(import.meta.dirname, '..', 'data', 'reference');
@@ -13,15 +15,24 @@ const REFERENCE_TABLES = ['units', 'checklist_items'] as const;
 
 export async function loadReference(db: Warehouse, dir = REFERENCE_DIR): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
+  const bureau = loadBureauAliases().filter((a) => a.kind === 'value');
   await db.transaction(async () => {
     for (const table of REFERENCE_TABLES) {
       const file = join(dir, `${table}.csv`).replaceAll("'", "''");
+      const columns = await db.all<{ name: string }>(
+        "select column_name as name from information_schema.columns where table_schema = 'ref' and table_name = $1 order by ordinal_position",
+        [table],
+      );
+      await db.run(`create or replace temp table reference_file as select * from read_csv('${file}', header = true, auto_detect = true)`);
       await db.run(`delete from ref.${table}`);
-      await db.run(`insert into ref.${table} by name select * from read_csv('${file}', header = true, auto_detect = true)`);
+      // by name, the table's own columns: a file may carry more (units.csv's city_name, read below)
+      await db.run(`insert into ref.${table} by name select ${columns.map((c) => `"${c.name}"`).join(', ')} from reference_file`);
       counts[table] = await db.value<number>(`select count(*) from ref.${table}`);
+      if (table === 'units') counts.unit_spellings = await loadUnitSpellings(db, bureau.filter((a) => a.column === 'unit_code'));
+      await db.run('drop table reference_file');
     }
     await db.run('delete from ref.enum_aliases');
-    const rows = enumAliasRows();
+    const rows = enumAliasRows(bureau.filter((a) => a.column !== 'unit_code'));
     await db.run(
       `insert into ref.enum_aliases select * from (values ${rows.map(() => '(?, ?, ?, ?)').join(', ')})`,
       rows.flat(),
@@ -32,32 +43,64 @@ export async function loadReference(db: Warehouse, dir = REFERENCE_DIR): Promise
 }
 
 /**
- * [source, column, alias (normalised), canonical value] for every spelling in the
- * contracts. A spelling that means two values in one column is a contract error.
+ * ref.unit_spellings from the units file just read (temp table reference_file): each unit's
+ * code, name, and name after its city's (units.csv's optional city_name column: 许昌市魏都区),
+ * then the bureau's spellings; a bureau spelling for a code not in the file is an error.
  */
-export function enumAliasRows(): [string, string, string, string][] {
+async function loadUnitSpellings(db: Warehouse, bureau: BureauAlias[]): Promise<number> {
+  const hasCity = (await db.value<number>("select count(*) from information_schema.columns where table_name = 'reference_file' and column_name = 'city_name'")) > 0;
+  const spelling = (x: string) => `lower(trim(${x}))`;
+  await db.run('delete from ref.unit_spellings');
+  await db.run(
+    `insert into ref.unit_spellings
+     select distinct on (spelling) spelling, unit_code, origin from (
+       select ${spelling('cast(unit_code as varchar)')} as spelling, cast(unit_code as varchar) as unit_code, 'code' as origin, 1 as rank from reference_file
+       union all select ${spelling('unit_name')}, cast(unit_code as varchar), 'name', 2 from reference_file
+       ${hasCity ? `union all select ${spelling('city_name || unit_name')}, cast(unit_code as varchar), 'city_and_name', 3 from reference_file where city_name is not null` : ''})
+     order by spelling, rank`,
+  );
+  for (const alias of bureau) {
+    const known = await db.one<{ unit_code: string }>('select unit_code from ref.unit_spellings where spelling = $1', [normaliseEnumText(alias.spelling)]);
+    if (!(await db.one('select 1 from ref.units where unit_code = $1', [alias.canonical]))) {
+      throw new Error(`${aliasesFile()} line ${alias.line}: "${alias.canonical}" is not a unit code of units.csv`);
+    }
+    if (known && known.unit_code !== alias.canonical) {
+      throw new Error(`${aliasesFile()} line ${alias.line}: "${alias.spelling}" already means unit ${known.unit_code}`);
+    }
+    if (!known) await db.run("insert into ref.unit_spellings values ($1, $2, 'bureau_alias')", [normaliseEnumText(alias.spelling), alias.canonical]);
+  }
+  return db.value<number>('select count(*) from ref.unit_spellings');
+}
+
+/**
+ * [source, column, alias (normalised), canonical value] for every spelling in the
+ * contracts, then the bureau's. A spelling that means two values in one column is an
+ * error (the contract's, or the bureau file's line).
+ */
+export function enumAliasRows(bureau: BureauAlias[] = []): [string, string, string, string][] {
   const rows: [string, string, string, string][] = [];
   const seen = new Map<string, string>();
+  const add = (source: string, column: string, spelling: string, value: string, where: string) => {
+    const alias = normaliseEnumText(spelling);
+    const key = `${source}.${column}.${alias}`;
+    const earlier = seen.get(key);
+    if (earlier === value) return;
+    if (earlier !== undefined) throw new Error(`${where}: "${spelling}" means both ${earlier} and ${value} in ${source}.${column}`);
+    seen.set(key, value);
+    rows.push([source, column, alias, value]);
+  };
   for (const contract of Object.values(CONTRACTS)) {
     for (const column of contract.columns) {
       for (const entry of column.enum ?? []) {
-        for (const spelling of [entry.value, ...entry.aliases]) {
-          const alias = normaliseEnumText(spelling);
-          const key = `${contract.source}.${column.name}.${alias}`;
-          const earlier = seen.get(key);
-          if (earlier === entry.value) continue;
-          if (earlier !== undefined) {
-            throw new Error(`contract ${contract.source}.${column.name}: "${spelling}" means both ${earlier} and ${entry.value}`);
-          }
-          seen.set(key, entry.value);
-          rows.push([contract.source, column.name, alias, entry.value]);
-        }
+        for (const spelling of [entry.value, ...entry.aliases]) add(contract.source, column.name, spelling, entry.value, `contract ${contract.source}.${column.name}`);
       }
     }
   }
+  for (const alias of bureau) add(alias.source, alias.column, alias.spelling, alias.canonical, `${aliasesFile()} line ${alias.line}`);
   return rows;
 }
 
+/** How a cell is looked up among spellings: trimmed, lower-cased, full-width forms folded (as validation folds the cell). */
 export function normaliseEnumText(text: string): string {
-  return text.trim().toLowerCase();
+  return foldWidth(text).trim().toLowerCase();
 }

@@ -46,6 +46,10 @@ export interface AuditBatches {
   message: string | null;
   started_at: TimestampText;
   finished_at: TimestampText | null;
+  as_of_source: string | null;
+  as_of_on: DateText | null;
+  as_of_text: string | null;
+  rows_skipped: number | null;
 }
 
 /** audit.data_tests */
@@ -649,6 +653,13 @@ export interface RefSuggestions {
   suggestion: string | null;
 }
 
+/** ref.unit_spellings */
+export interface RefUnitSpellings {
+  spelling: string;
+  unit_code: string;
+  origin: string;
+}
+
 /** ref.units */
 export interface RefUnits {
   unit_code: string;
@@ -826,6 +837,7 @@ export interface Database {
   'ref.separately_ranked_units': RefSeparatelyRankedUnits;
   'ref.severity_weights': RefSeverityWeights;
   'ref.suggestions': RefSuggestions;
+  'ref.unit_spellings': RefUnitSpellings;
   'ref.units': RefUnits;
   'ref.vetoes': RefVetoes;
   'staging.stg_activities': StagingStgActivities;

@@ -9,6 +9,7 @@ import type { ColumnContract, SourceName } from '../contract.ts';
 import { CONTRACTS } from '../contracts.ts';
 import { DirtInjector, type DirtSettings, type RowProblem } from './dirt.ts';
 import type { Cell, Row } from './format.ts';
+import { FileHabits } from './habits.ts';
 import { manifestEntry, type ManifestFile } from './manifest.ts';
 import { streamFor } from './random.ts';
 import { openWriter, type FileFormat, type TableWriter } from './writers.ts';
@@ -48,6 +49,8 @@ interface Pending {
   rejected: boolean;
   /** The canonical row the cells carry (null for a duplicate, which never lands). */
   row: Row | null;
+  /** An Excel habit the row was spelled with (habits.ts), counted apart from the problems. */
+  habit?: string | null;
 }
 
 export interface ExportFileOptions {
@@ -62,6 +65,8 @@ export class ExportFile {
   private readonly writer: TableWriter;
   private readonly contractColumns: (ColumnContract | null)[];
   private readonly dirt: DirtInjector | null;
+  private readonly habits: FileHabits | null;
+  private readonly habitCounts: Record<string, number> = {};
   private readonly recent: Cell[][] = [];
   private pending: Pending | null = null;
   private corrected = false;
@@ -84,11 +89,16 @@ export class ExportFile {
     this.contractColumns = spec.columns.map((c) => (c.column === null ? null : byName.get(c.column)!));
     const kinds = DirtInjector.kindsFor(this.contractColumns, options.corrections !== undefined);
     this.dirt = dirt && dirt.rate > 0 ? new DirtInjector(this.contractColumns, dirt, streamFor(seed, 'dirt', spec.file), kinds) : null;
+    this.habits = dirt ? FileHabits.for(spec.file, spec.source, spec.format, this.contractColumns, dirt.rate, seed) : null;
   }
 
   static open(outDir: string, spec: FileSpec, dirt: DirtSettings | null, seed: number, options: ExportFileOptions = {}): ExportFile {
     const file = new ExportFile(outDir, spec, dirt, seed, options);
-    file.writer.header(spec.columns.map((c) => c.header));
+    const headers = spec.columns.map((c) => c.header);
+    const { before, header } = file.habits?.headerRows(headers, Number(/\d{4}/.exec(spec.file)?.[0])) ?? { before: [], header: headers };
+    const [first, ...rest] = [...before, header];
+    file.writer.header(first as string[]);
+    for (const row of rest) file.writer.row(row);
     return file;
   }
 
@@ -111,7 +121,7 @@ export class ExportFile {
     if (correctable) allowed.push('corrected_reexport');
     for (const kind of this.dirt.order(allowed)) {
       if (kind === 'duplicate_row') {
-        this.emitClean(cells, row);
+        this.emitClean(cells, row, false);
         this.dirt.used(kind);
         return this.emit(this.recent[Math.floor(this.recent.length / 2)], 'duplicate_row', true, null);
       }
@@ -136,25 +146,29 @@ export class ExportFile {
     this.options.corrections!.emit(cells, 'corrected_reexport', false, row);
   }
 
-  private emitClean(cells: Cell[], row: Row): void {
-    this.recent.push(cells);
+  /** A clean row, in one of the file's spellings; `problems` false keeps it landable (it is about to be repeated). */
+  private emitClean(cells: Cell[], row: Row, problems = true): void {
+    const shaped = this.habits?.shape(cells, problems);
+    if (shaped?.problem) return this.emit(shaped.cells, shaped.problem, true, null);
+    this.recent.push(shaped?.cells ?? cells);
     if (this.recent.length > RECENT_ROWS) this.recent.shift();
-    this.emit(cells, null, false, row);
+    this.emit(shaped?.cells ?? cells, null, false, row, shaped?.habit);
   }
 
-  emit(cells: Cell[], kind: string | null, rejected: boolean, row: Row | null): void {
+  emit(cells: Cell[], kind: string | null, rejected: boolean, row: Row | null, habit: string | null = null): void {
     // The truncated file needs its last row held back until it is known to be the last.
     if (this.options.truncate) {
       if (this.pending) this.write(this.pending);
-      this.pending = { cells, kind, rejected, row };
+      this.pending = { cells, kind, rejected, row, habit };
       return;
     }
-    this.write({ cells, kind, rejected, row });
+    this.write({ cells, kind, rejected, row, habit });
   }
 
-  private write({ cells, kind, rejected, row }: Pending): void {
+  private write({ cells, kind, rejected, row, habit }: Pending): void {
     this.writer.row(cells);
     this.count(kind, rejected);
+    if (habit) this.habitCounts[habit] = (this.habitCounts[habit] ?? 0) + 1;
     if (!rejected && row) this.options.onLanded?.(this.spec.file, this.spec.source, row);
   }
 
@@ -181,11 +195,14 @@ export class ExportFile {
       this.count('truncated', true);
       this.pending = null;
     }
+    const totals = this.rows > 0 ? this.habits?.totalsRow() : null;
+    if (totals) this.writer.row(totals);
+    for (const habit of this.habits?.layout ?? []) if (habit !== 'totals_row' || totals) this.habitCounts[habit] = 1;
     await this.writer.close();
     if (dropIfEmpty && this.rows === 0) {
       rmSync(join(this.outDir, this.spec.file));
       return null;
     }
-    return manifestEntry(this.spec, this.rows, this.rejected, this.injected);
+    return manifestEntry(this.spec, this.rows, this.rejected, this.injected, this.habitCounts);
   }
 }

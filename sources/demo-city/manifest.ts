@@ -13,7 +13,11 @@ export interface ManifestFile {
   rows: number;
   expected_landed: number;
   expected_rejected: number;
+  /** Summary rows (the 合计 under a sheet's data): not in `rows`, skipped by the ingest. */
+  expected_skipped: number;
   injected: Record<string, number>;
+  /** Excel's habits the file shows (habits.ts): rows spelled each way, and each sheet habit once. */
+  habits: Record<string, number>;
 }
 
 export interface Manifest {
@@ -29,9 +33,20 @@ export function manifestEntry(
   rows: number,
   rejected: number,
   injected: Record<string, number>,
+  habits: Record<string, number> = {},
 ): ManifestFile {
-  const sorted = Object.fromEntries(Object.entries(injected).sort(([a], [b]) => a.localeCompare(b)));
-  return { file: file.file, source: file.source, format: file.format, rows, expected_landed: rows - rejected, expected_rejected: rejected, injected: sorted };
+  const sorted = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    file: file.file,
+    source: file.source,
+    format: file.format,
+    rows,
+    expected_landed: rows - rejected,
+    expected_rejected: rejected,
+    expected_skipped: habits.totals_row ?? 0,
+    injected: sorted(injected),
+    habits: sorted(habits),
+  };
 }
 
 export function buildManifest(seed: number, schools: number, years: [number, number], dirtyRate: number, files: ManifestFile[]): Manifest {

@@ -11,6 +11,8 @@ export interface Unit {
   name: string;
   kind: 'district' | 'county' | 'county_city' | 'functional_zone' | 'city_direct';
   isRanked: boolean;
+  /** The city's name written before the unit's in full (许昌市魏都区); '' when units.csv has no city_name. */
+  cityName: string;
 }
 
 export interface ChecklistItem {
@@ -34,6 +36,7 @@ export function loadUnits(): Unit[] {
     name: r.unit_name,
     kind: r.unit_kind as Unit['kind'],
     isRanked: r.is_ranked === 'true',
+    cityName: r.city_name ?? '',
   }));
 }
 

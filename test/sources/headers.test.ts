@@ -125,17 +125,23 @@ describe('XLSX layout', () => {
     ]);
   });
 
-  it('the first sheet by default; a missing sheet fails with the names of the sheets there are', async () => {
+  it('without --sheet, the first visible sheet whose header names a source (an instructions sheet first); a missing sheet fails with the names of the sheets there are', async () => {
     const { db: own } = await openWarehouse();
     try {
-      const first = await ingestFile(own, path, { now: NOW });
-      expect([first.status, await rejectsOf(own, first.batchId)]).toEqual(['failed', [[null, 'unknown_source']]]);
-      expect(first.message).toContain('found 本表由学校填写, 请勿修改表头');
-      const missing = await ingestFile(own, path, { sheet: 'Sheet1', now: NOW });
-      expect([missing.status, await rejectsOf(own, missing.batchId)]).toEqual(['failed', [[null, 'unreadable_file']]]);
-      expect(missing.message).toContain('the workbook has no sheet "Sheet1"; it has: 填表说明, 数据');
+      await ingestFile(own, fixture('csv-utf8', 'schools'), { now: NOW, holdThreshold: 1 });
+      const chosen = await ingestFile(own, path, { now: NOW });
+      expect([chosen.status, chosen.source, chosen.rowsLanded]).toEqual(['landed', 'sensors', 3]);
+      expect((await rawRows(own, 'sensors', `batch_id = '${chosen.batchId}'`)).map((r) => r.device_id)).toEqual(['L-1', 'L-2', 'L-3']);
     } finally {
       own.close();
+    }
+    const { db: fresh } = await openWarehouse();
+    try {
+      const missing = await ingestFile(fresh, path, { sheet: 'Sheet1', now: NOW });
+      expect([missing.status, await rejectsOf(fresh, missing.batchId)]).toEqual(['failed', [[null, 'unreadable_file']]]);
+      expect(missing.message).toContain('the workbook has no sheet "Sheet1"; it has: 填表说明, 数据');
+    } finally {
+      fresh.close();
     }
   });
 });

@@ -256,7 +256,7 @@ describe('one folder of broken files', () => {
   it('a failed file is not retried on the next run unless the operator says what it is', async () => {
     const again = await ingestFile(db, join(dir, 'hash-delimited.csv'), { now: NOW });
     expect(again.status).toBe('skipped');
-    expect(again.message).toContain('pass --source/--sheet to try again');
+    expect(again.message).toContain('pass --source/--sheet/--as-of to try again');
   });
 });
 

@@ -21,6 +21,7 @@ const REASONS: Record<RejectReason | FileRejectReason, string> = {
   bad_number: '数值格式错误',
   bad_enum: '取值不在允许范围',
   bad_school_code: '学校标识码格式错误',
+  scientific_notation: '代码被存成科学计数法',
   unknown_school: '学校不在名录中',
   unknown_unit: '区县代码不存在',
   out_of_range: '数值超出合理范围',
