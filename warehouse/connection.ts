@@ -31,6 +31,14 @@ export interface OpenOptions {
    * configuration locked, so no statement can switch that back on.
    */
   sandboxed?: boolean;
+  /** The only files a sandboxed DuckDB may reach from SQL (an export's temporary file). */
+  writablePaths?: string[];
+  /** DuckDB's memory limit (e.g. '1GB'); past it DuckDB spills to `tempDirectory`, or fails without one. */
+  memoryLimit?: string;
+  /** Where DuckDB may spill (its own files, not SQL's: the sandbox allows it); '' for nowhere. */
+  tempDirectory?: string;
+  /** The most DuckDB may spill (e.g. '10GB'). */
+  maxTempDirectorySize?: string;
 }
 
 export class Warehouse {
@@ -44,17 +52,29 @@ export class Warehouse {
     if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {
+      // in this order: DuckDB refuses to set a temp directory once external access is off
       instance = await DuckDBInstance.create(path, {
         ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
-        ...(options.sandboxed ? { enable_external_access: 'false' } : {}),
+        ...(options.memoryLimit !== undefined ? { memory_limit: options.memoryLimit } : {}),
+        ...(options.tempDirectory !== undefined ? { temp_directory: options.tempDirectory } : {}),
+        ...(options.maxTempDirectorySize !== undefined ? { max_temp_directory_size: options.maxTempDirectorySize } : {}),
+        ...(options.sandboxed && !options.writablePaths?.length ? { enable_external_access: 'false' } : {}),
       });
     } catch (error) {
       throw new Error(explainOpenError(path, error));
     }
     const connection = await instance.connect();
     await connection.run("set TimeZone = 'Asia/Shanghai'");
-    // after the time zone: ICU cannot be set up once the configuration is locked
-    if (options.sandboxed) await connection.run('set lock_configuration = true');
+    if (options.sandboxed) {
+      // allowed paths can only be set while external access is on, and are kept once it is off
+      const writable = options.writablePaths ?? [];
+      if (writable.length) {
+        await connection.run(`set allowed_paths = [${writable.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}]`);
+        await connection.run('set enable_external_access = false');
+      }
+      // after the time zone: ICU cannot be set up once the configuration is locked
+      await connection.run('set lock_configuration = true');
+    }
     return new Warehouse(path, instance, connection);
   }
 
