@@ -87,7 +87,15 @@ export type RejectReason =
   | 'early_date' // earlier than the column's earliest plausible date (an absurd year, a default like 1900-01-01)
   | 'future_date' // later than the ingest clock
   | 'duplicate_row' // every cell equal to an earlier row of the same file
-  | 'malformed_row'; // cannot be split into fields: cut off, too many fields, too long, not UTF-8, not a JSON object
+  | 'malformed_row' // cannot be split into fields: cut off, too many fields, too long, not UTF-8, not a JSON object
+  | 'cell_too_large'; // an XLSX cell longer than an Excel cell can be (32,767 characters)
 
 /** Reason codes for a whole file that cannot be landed (audit.rejects row_number is null). */
-export type FileRejectReason = 'empty_file' | 'unreadable_file' | 'unknown_source' | 'ambiguous_source' | 'missing_columns';
+export type FileRejectReason =
+  | 'empty_file'
+  | 'unreadable_file'
+  | 'unknown_source'
+  | 'ambiguous_source'
+  | 'missing_columns'
+  | 'inflate_limit' // an XLSX whose parts inflate past 200 times the file's size: a zip bomb
+  | 'time_limit'; // an XLSX that takes longer than its time limit to read

@@ -221,6 +221,7 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       if (duplicates) await db.run(`delete from ${raw} where batch_seq = ${seq} and row_number in (select _row from ${duplicates})`);
       await step('raw');
       const rejects = [`select $1, $2, _row, 'malformed_row', message, ${malformedRawSql(opened, contract, mapping)} from ${opened.malformedTable}`];
+      if (opened.cellTooLargeTable) rejects.push(`select $1, $2, _row, 'cell_too_large', message, ${malformedRawSql(opened, contract, mapping)} from ${opened.cellTooLargeTable}`);
       if (good !== (await db.value<number>(`select count(*) from ${rows.relation}`))) {
         const notLanded = `(select * from ${rows.relation} where _row not in (select _row from (${thisBatch})))`;
         rejects.push(`select $1, $2, _row, reason_code, reason_message, raw_json from (${checkedRowsSql(input, notLanded)}) where reason_code is not null`);
@@ -253,7 +254,7 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
   } catch (error) {
     if (error instanceof SourceDetectionError) return failFile(error.reasonCode, error.message);
     if (error instanceof EmptyFileError) return failFile('empty_file', error.message);
-    if (error instanceof UnreadableFileError) return failFile('unreadable_file', error.message);
+    if (error instanceof UnreadableFileError) return failFile(error.reasonCode, error.message);
     throw error;
   } finally {
     await dropTempTables(db, table);

@@ -15,13 +15,14 @@
  * right after a blank line is numbered as if the blank line were one (DuckDB counts it),
  * the one place numbering can drift by one.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { headerRowIndex, HEADER_SEARCH_ROWS, isAscii, parseHeaderRecord, readHead, uniqueHeaders, type FileFormat } from './detect.ts';
-import { openWorkbook } from './xlsx.ts';
+import type { FileRejectReason } from './contract.ts';
+import { MAX_CELL_CHARACTERS, openWorkbook, XlsxLimitError, type SheetRow } from './xlsx.ts';
 
 /** An export ready to be read: its headers, and `rows` to land its rows. */
 export interface OpenedFile {
@@ -30,6 +31,8 @@ export interface OpenedFile {
   format: FileFormat;
   /** Temp table (`_row`, `line`, `message`) of rows that could not be split into fields; complete once `rows` has run. */
   malformedTable: string;
+  /** Temp table (`_row`, `line`, `message`) of rows with a cell longer than an Excel cell can be (XLSX only). */
+  cellTooLargeTable?: string;
   /** How a malformed line is laid out, for masking PII in it. */
   lineLayout: { delimiter: string } | 'json';
   /**
@@ -48,11 +51,20 @@ export interface ReadOptions {
   scratchDir: string;
 }
 
-export class UnreadableFileError extends Error {}
+export class UnreadableFileError extends Error {
+  constructor(
+    message: string,
+    readonly reasonCode: FileRejectReason = 'unreadable_file',
+  ) {
+    super(message);
+  }
+}
 export class EmptyFileError extends UnreadableFileError {}
 
 /** Longest row (or JSON record) read; a longer one is a malformed row, not a crash. */
 export const MAX_ROW_BYTES = 4 * 1024 * 1024;
+/** A rejected row's content is kept up to this many characters. */
+const MAX_REJECT_LINE = 10_000;
 
 // CASE, not AND: DuckDB evaluates both sides of AND, and json_type throws on invalid JSON
 const IS_OBJECT = `case when json_valid(line) then json_type(line) = 'OBJECT' else false end`;
@@ -69,9 +81,15 @@ export async function openFile(db: Warehouse, path: string, format: FileFormat, 
       return openDelimited(db, path, format, table, options);
     case 'xlsx': {
       const csv = `${options.scratchDir}/${table}.xlsx.csv`;
-      const { headers } = await xlsxToCsv(path, csv, options.sheet);
+      const tooLarge = `${options.scratchDir}/${table}.too-large.csv`;
+      const { headers } = await xlsxToCsv(path, csv, tooLarge, options.sheet);
       await readXlsxCsv(db, csv, table, headers);
-      return landed(table, await unfoldOverflow(db, table, headers), format, { delimiter: ',' });
+      await db.run(
+        `create or replace temp table ${table}_too_large as
+         select * from read_csv(${sqlString(tooLarge)}, columns = {'_row': 'BIGINT', 'line': 'VARCHAR', 'message': 'VARCHAR'}, header = false,
+                                auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = ${MAX_ROW_BYTES})`,
+      );
+      return { ...landed(table, await unfoldOverflow(db, table, headers), format, { delimiter: ',' }), cellTooLargeTable: `${table}_too_large` };
     }
     case 'ndjson':
       await readLines(db, path, table);
@@ -351,29 +369,39 @@ async function objectsToColumns(db: Warehouse, table: string): Promise<string[]>
  * header row is picked among the first non-empty rows (title rows above it are skipped).
  * Dates become Shanghai wall time text; rows with no value at all are skipped.
  */
-async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise<{ headers: string[] }> {
+async function xlsxToCsv(path: string, csvPath: string, tooLargePath: string, sheet?: string): Promise<{ headers: string[] }> {
   const out = createWriteStream(csvPath);
-  const write = async (line: string) => {
-    if (!out.write(line)) await once(out, 'drain');
+  const tooLarge = createWriteStream(tooLargePath);
+  const write = async (stream: WriteStream, line: string) => {
+    if (!stream.write(line)) await once(stream, 'drain');
   };
   let headers: string[] | null = null;
   let headerRow = 0;
-  const dataRow = async (number: number, texts: string[]) => {
+  const dataRow = async ({ number, texts, tooLarge: cell }: SheetRow) => {
+    if (cell) {
+      // the row is a reject: its other cells (cut short) and which cell was too long
+      const ref = `${columnLetter(cell.column - 1)}${number}`;
+      const message =
+        `单元格 ${ref} 有 ${cell.characters} 个字符，超过 Excel 单元格上限 ${MAX_CELL_CHARACTERS}，整行未入库` +
+        `（cell ${ref} holds ${cell.characters} characters, more than an Excel cell can (${MAX_CELL_CHARACTERS}): correct it in the source system and export again）`;
+      const line = texts.map(csvCell).join(',').slice(0, MAX_REJECT_LINE);
+      return write(tooLarge, `${number - headerRow},${csvCell(line)},${csvCell(message)}\n`);
+    }
     const width = headers!.length;
     const overflow: Record<string, string> = {};
     texts.slice(width).forEach((t, i) => {
       if (t !== '') overflow[columnLetter(width + i)] = t;
     });
     const cells = headers!.map((_, i) => csvCell(texts[i] ?? ''));
-    await write(`${number - headerRow},${cells.join(',')},${Object.keys(overflow).length ? csvCell(JSON.stringify(overflow)) : ''}\n`);
+    await write(out, `${number - headerRow},${cells.join(',')},${Object.keys(overflow).length ? csvCell(JSON.stringify(overflow)) : ''}\n`);
   };
   // the first non-empty rows wait here until the header among them is known
-  const leading: { number: number; texts: string[] }[] = [];
+  const leading: SheetRow[] = [];
   const chooseHeader = async () => {
     const index = headerRowIndex(leading.map((r) => r.texts));
     headers = uniqueHeaders(leading[index].texts, columnLetter);
     headerRow = leading[index].number;
-    for (const row of leading.slice(index + 1)) await dataRow(row.number, row.texts);
+    for (const row of leading.slice(index + 1)) await dataRow(row);
   };
   let names: string[] = [];
   let sheetIndex = -1;
@@ -382,11 +410,11 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
     names = workbook.sheetNames;
     sheetIndex = sheet === undefined ? (names.length ? 0 : -1) : names.indexOf(sheet);
     if (sheetIndex >= 0) {
-      for await (const { number, texts } of workbook.rows(sheetIndex)) {
-        if (texts.every((t) => t === '')) continue;
-        if (headers !== null) await dataRow(number, texts);
+      for await (const row of workbook.rows(sheetIndex)) {
+        if (row.texts.every((t) => t === '') && !row.tooLarge) continue;
+        if (headers !== null) await dataRow(row);
         else {
-          leading.push({ number, texts });
+          leading.push(row);
           if (leading.length === HEADER_SEARCH_ROWS) await chooseHeader();
         }
       }
@@ -394,10 +422,14 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
     }
   } catch (error) {
     out.destroy();
+    tooLarge.destroy();
+    if (error instanceof XlsxLimitError) throw new UnreadableFileError(error.message, error.reasonCode);
     throw new UnreadableFileError(`无法按 XLSX 读取（the file cannot be read as XLSX: ${(error as Error).message}; open it in Excel/WPS and save it again）`);
   }
-  out.end();
-  await once(out, 'finish');
+  for (const stream of [out, tooLarge]) {
+    stream.end();
+    await once(stream, 'finish');
+  }
   if (sheetIndex < 0) {
     throw new UnreadableFileError(
       sheet
