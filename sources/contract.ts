@@ -51,6 +51,8 @@ export interface ColumnContract {
   earliest?: string;
   /** Personal data of a minor: never stored in clear (see `pii`). */
   pii?: 'drop' | 'hash';
+  /** Typed by people (a description, a note): personal details in it are masked before it lands (sources/free-text.ts). */
+  freeText?: boolean;
 }
 
 export interface SourceContract {

@@ -12,6 +12,7 @@ import type { Warehouse } from '../warehouse/connection.ts';
 import { rawTableName, LINEAGE_COLUMNS } from '../warehouse/raw-tables.ts';
 import type { SourceName } from './contract.ts';
 import { detectFormat, detectSource, landingLane, notTextReason, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
+import { maskFreeText } from './free-text.ts';
 import { piiSalt } from './pii.ts';
 import { EmptyFileError, openFile, quoteIdent, sqlString, UnreadableFileError } from './readers.ts';
 import { checkedRowsSql, duplicateRows, DUPLICATE_MESSAGE, malformedRawSql, prepareLookups, rawValueColumns } from './validate.ts';
@@ -41,6 +42,8 @@ export interface IngestResult {
   rowsLanded: number;
   rowsRejected: number;
   rejectsByReason: Record<string, number>;
+  /** Free-text cells in which personal details were masked (sources/free-text.ts). */
+  cellsMasked: number;
   message?: string;
 }
 
@@ -101,6 +104,7 @@ export async function ingestPath(db: Warehouse, path: string, options: IngestOpt
         rowsLanded: 0,
         rowsRejected: 0,
         rejectsByReason: {},
+        cellsMasked: 0,
         message: `意外错误，此文件未入库，可重试（unexpected error, nothing from this file was landed; run the ingest again, and report it if it repeats: ${(error as Error).message}）`,
       });
     }
@@ -122,6 +126,7 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
     rowsLanded: 0,
     rowsRejected: 0,
     rejectsByReason: {},
+    cellsMasked: 0,
   };
   const earlier = await db.all<{ batch_id: string; status: string; source: string | null; message: string | null }>(
     'select batch_id, status, source, message from audit.batches where sha256 = $1 order by batch_seq',
@@ -201,7 +206,10 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
     };
     const rows = await opened.rows();
     format = rows.format;
-    await prepareLookups(db, input, rows.relation);
+    // from here on every row is read with its free text masked: nothing lands unmasked
+    const masking = await maskFreeText(db, contract, mapping, rows.relation);
+    const relation = masking.relation;
+    await prepareLookups(db, input, relation);
     const raw = rawTableName(contract);
     const values = rawValueColumns(contract);
     const threshold = options.holdThreshold ?? DEFAULT_HOLD_THRESHOLD;
@@ -214,20 +222,26 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       const thisBatch = `select row_number as _row, row_hash from ${raw} where batch_seq = ${seq}`;
       const { rowsChanged: good } = await db.query(
         `insert into ${raw} (${[...LINEAGE_COLUMNS.map(([n]) => n), ...values.map((v) => v.target), 'extra'].join(', ')})
-         select $1, _row, row_hash, ${values.map((v) => v.source).join(', ')}, extra from (${checkedRowsSql(input, rows.relation)}) where reason_code is null`,
+         select $1, _row, row_hash, ${values.map((v) => v.source).join(', ')}, extra from (${checkedRowsSql(input, relation)}) where reason_code is null`,
         [seq],
       );
-      const duplicates = await duplicateRows(db, input, rows.relation, thisBatch);
+      const duplicates = await duplicateRows(db, input, relation, thisBatch);
       if (duplicates) await db.run(`delete from ${raw} where batch_seq = ${seq} and row_number in (select _row from ${duplicates})`);
       await step('raw');
       const rejects = [`select $1, $2, _row, 'malformed_row', message, ${malformedRawSql(opened, contract, mapping)} from ${opened.malformedTable}`];
       if (opened.cellTooLargeTable) rejects.push(`select $1, $2, _row, 'cell_too_large', message, ${malformedRawSql(opened, contract, mapping)} from ${opened.cellTooLargeTable}`);
-      if (good !== (await db.value<number>(`select count(*) from ${rows.relation}`))) {
-        const notLanded = `(select * from ${rows.relation} where _row not in (select _row from (${thisBatch})))`;
+      if (good !== (await db.value<number>(`select count(*) from ${relation}`))) {
+        const notLanded = `(select * from ${relation} where _row not in (select _row from (${thisBatch})))`;
         rejects.push(`select $1, $2, _row, reason_code, reason_message, raw_json from (${checkedRowsSql(input, notLanded)}) where reason_code is not null`);
       }
       if (duplicates) rejects.push(`select $1, $2, _row, 'duplicate_row', ${sqlString(DUPLICATE_MESSAGE)}, raw_json from ${duplicates}`);
-      await db.run(`insert into audit.rejects ${rejects.join(' union all ')}`, [batchId, file]);
+      // a reject's content and message are masked like free text, whatever column the details were typed into
+      await db.run(
+        `insert into audit.rejects
+         select batch_id, file, row_number, reason_code, ${masking.mask('message')}, ${masking.mask('raw')}
+         from (${rejects.join(' union all ')}) as rejected(batch_id, file, row_number, reason_code, message, raw)`,
+        [batchId, file],
+      );
       await step('rejects');
       const rowsLanded = await db.value<number>(`select count(*) from ${raw} where batch_seq = ${seq}`);
       const counts = await db.all<{ reason_code: string; n: number }>(
@@ -242,15 +256,18 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
         status === 'held'
           ? `拒收比例 ${((100 * rowsRejected) / rowsRead).toFixed(1)}% 超过阈值 ${(100 * threshold).toFixed(1)}%，批次暂扣待审（reject share above the hold threshold: check audit.rejects, then release with \`safecampus release ${batchId}\`）`
           : null;
+      const cellsMasked = await masking.maskedCells();
       await db.run(
-        `insert into audit.batches values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::timestamp, now()::timestamp)`,
-        [batchId, seq, file, source, format, sha256, bytes, await archived, rowsRead, rowsLanded, rowsRejected, status, message, isoLocal(startedAt)],
+        `insert into audit.batches (batch_id, batch_seq, file, source, format, sha256, bytes, archive_path, rows_read, rows_landed, rows_rejected,
+                                    status, message, started_at, finished_at, masked_cells)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::timestamp, now()::timestamp, $15)`,
+        [batchId, seq, file, source, format, sha256, bytes, await archived, rowsRead, rowsLanded, rowsRejected, status, message, isoLocal(startedAt), cellsMasked],
       );
       await step('batch');
-      return { status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message };
+      return { status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message, cellsMasked };
     });
-    const { status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message } = outcome;
-    return { ...base, batchId, source, format, status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message: message ?? undefined };
+    const { status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, message, cellsMasked } = outcome;
+    return { ...base, batchId, source, format, status, rowsRead, rowsLanded, rowsRejected, rejectsByReason, cellsMasked, message: message ?? undefined };
   } catch (error) {
     if (error instanceof SourceDetectionError) return failFile(error.reasonCode, error.message);
     if (error instanceof EmptyFileError) return failFile('empty_file', error.message);

@@ -46,6 +46,7 @@ export interface AuditBatches {
   message: string | null;
   started_at: TimestampText;
   finished_at: TimestampText | null;
+  masked_cells: number | null;
 }
 
 /** audit.data_tests */
