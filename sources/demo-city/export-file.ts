@@ -10,6 +10,7 @@ import { CONTRACTS } from '../contracts.ts';
 import { DirtInjector, type DirtSettings, type RowProblem } from './dirt.ts';
 import type { Cell, Row } from './format.ts';
 import { manifestEntry, type ManifestFile } from './manifest.ts';
+import { carryPersonalDetails, hasPersonalDetails, PERSONAL_DETAILS, PersonalDetails } from './personal-details.ts';
 import { streamFor } from './random.ts';
 import { openWriter, type FileFormat, type TableWriter } from './writers.ts';
 
@@ -51,6 +52,7 @@ export class ExportFile {
   private readonly writer: TableWriter;
   private readonly contractColumns: (ColumnContract | null)[];
   private readonly dirt: DirtInjector | null;
+  private readonly personal: PersonalDetails | null;
   private readonly recent: Cell[][] = [];
   private pending: Pending | null = null;
   private corrected = false;
@@ -73,6 +75,8 @@ export class ExportFile {
     this.contractColumns = spec.columns.map((c) => (c.column === null ? null : byName.get(c.column)!));
     const kinds = DirtInjector.kindsFor(this.contractColumns, options.corrections !== undefined);
     this.dirt = dirt && dirt.rate > 0 ? new DirtInjector(this.contractColumns, dirt, streamFor(seed, 'dirt', spec.file), kinds) : null;
+    const layout = spec.columns.map((c, i) => ({ header: c.header, column: this.contractColumns[i] }));
+    this.personal = this.dirt ? new PersonalDetails(layout, dirt!.rate, streamFor(seed, 'personal-details', spec.file)) : null;
   }
 
   static open(outDir: string, spec: FileSpec, dirt: DirtSettings | null, seed: number, options: { truncate?: boolean; corrections?: ExportFile } = {}): ExportFile {
@@ -90,6 +94,7 @@ export class ExportFile {
   add(row: Row, options: RowOptions = {}): void {
     const cells = this.format(row);
     if (!this.dirt || options.keepClean) return this.emitClean(cells);
+    this.personal?.plant(cells);
     const correctable = options.stale !== undefined && this.options.corrections !== undefined;
     // Every corrections file gets at least its first correctable record, however small the file.
     if (correctable && !this.corrected) return this.correct(cells, options.stale!);
@@ -111,7 +116,7 @@ export class ExportFile {
       const corrupted = this.dirt.corrupt(kind, cells);
       if (corrupted) {
         this.dirt.used(kind);
-        return this.emit(corrupted.cells, corrupted.kind, corrupted.rejected);
+        return this.emit(carryPersonalDetails(cells, corrupted.cells), corrupted.kind, corrupted.rejected);
       }
     }
     return this.emitClean(cells);
@@ -143,6 +148,8 @@ export class ExportFile {
   private write({ cells, kind, rejected }: Pending): void {
     this.writer.row(cells);
     this.count(kind, rejected);
+    // counted where the row is written (a corrections file too), and not again for a duplicate's copy
+    if (kind !== 'duplicate_row' && hasPersonalDetails(cells)) this.injected[PERSONAL_DETAILS] = (this.injected[PERSONAL_DETAILS] ?? 0) + 1;
   }
 
   /** Waits until the file's writer has caught up (and the corrections file's). */
