@@ -100,7 +100,7 @@ export function isIdNumber(text: string): boolean {
 const MOBILE_IN_TEXT = '(^|[^0-9])(?:\\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}([^0-9]|$)';
 
 /**
- * SQL masking, in a text expression, what identifies a person (JS: `maskPersonalText`):
+ * SQL masking, in a text expression, what identifies a person:
  * resident ID numbers (`isIdNumber`, among the text's runs of digits) as [身份证号], mobile
  * numbers as [手机号], and each of `names` as `maskedName` gives it. Each step looks only
  * at text that can hold what it masks, so text without any costs a pattern match or two.
@@ -130,13 +130,4 @@ export function maskPersonalTextSql(x: string, names: string[]): string {
   return `list_transform([${ids}], pii_m -> case when ${anyName}
       then list_reduce(list_prepend(pii_m, list_filter(${list}, pii_n -> contains(pii_m, pii_n))), (pii_acc, pii_n) -> replace(pii_acc, pii_n, left(pii_n, 1) || repeat('*', length(pii_n) - 1)))
       else pii_m end)[1]`;
-}
-
-/** `maskPersonalTextSql` in JS, for text the project writes itself (messages) and for tests. */
-export function maskPersonalText(text: string, names: string[] = []): string {
-  let masked = text;
-  for (let pass = 0; pass < 2; pass++) masked = masked.replace(new RegExp(MOBILE_IN_TEXT, 'g'), `$1${MOBILE_MASK}$2`);
-  masked = masked.replace(/[0-9]+[Xx]?/g, (run) => (isIdNumber(run) ? ID_NUMBER_MASK : run));
-  for (const name of [...new Set(names)].sort((a, b) => b.length - a.length || a.localeCompare(b))) masked = masked.replaceAll(name, maskedName(name));
-  return masked;
 }

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { ingestFile, ingestPath, type IngestResult } from '../../sources/ingest.ts';
-import { isIdNumber, maskedName, maskPersonalText } from '../../sources/pii.ts';
+import { isIdNumber, maskedName, maskPersonalTextSql } from '../../sources/pii.ts';
 import { fixture, folderWith, NOW, openWarehouse, rawRows } from './helpers.ts';
 
 // 411002201303031236 and 110105199001011232 have right check digits, 411002201303031237 does not;
@@ -110,7 +110,8 @@ describe('the rules', () => {
     expect(['张小明', '王五', '买买提·艾力'].map(maskedName)).toEqual(['张**', '王*', '买*****']);
   });
 
-  it('numbers next to each other are all masked; numbers inside longer ones are not', () => {
-    expect(maskPersonalText('13812345678,13912345678,13712345678 和 1381234567890')).toBe('[手机号],[手机号],[手机号] 和 1381234567890');
+  it('numbers next to each other are all masked; numbers inside longer ones are not', async () => {
+    const text = "'13812345678,13912345678,13712345678 和 1381234567890'";
+    expect(await db.value(`select ${maskPersonalTextSql(text, [])}`)).toBe('[手机号],[手机号],[手机号] 和 1381234567890');
   });
 });
