@@ -135,9 +135,35 @@ export function mapHeaders(contract: SourceContract, headers: string[]): HeaderM
 export class SourceDetectionError extends Error {
   constructor(
     message: string,
-    readonly reasonCode: 'unknown_source' | 'ambiguous_source' | 'missing_columns',
+    readonly reasonCode: 'unknown_source' | 'ambiguous_source' | 'missing_columns' | 'duplicate_column',
   ) {
     super(message);
+  }
+}
+
+/**
+ * Refuses a file that names one column twice — 学校标识码 twice, or 学校标识码 beside its alias
+ * 学校代码: which of the two holds the value cannot be told, and taking one would be a guess.
+ * A repeat shows as an extra header that spells a mapped column (`uniqueHeaders` made a second
+ * 学校标识码 into 学校标识码_2).
+ */
+function refuseRepeatedColumns(contract: SourceContract, mapping: HeaderMapping, headers: string[]): void {
+  const asWritten = (h: string) => {
+    const base = h.replace(/_\d+$/, '');
+    return base !== h && headers.includes(base) ? base : h;
+  };
+  for (const column of contract.columns) {
+    const mapped = mapping.columns.get(column.name);
+    if (mapped === undefined) continue;
+    const spellings = new Set([column.name, column.zh, ...column.aliases].map(normaliseHeader));
+    const repeats = mapping.extras.filter((h) => spellings.has(normaliseHeader(asWritten(h))) || spellings.has(withoutBrackets(asWritten(h))));
+    if (repeats.length === 0) continue;
+    const shown = [mapped, ...repeats].map((h) => `“${asWritten(h)}”（第 ${headers.indexOf(h) + 1} 列 / column ${headers.indexOf(h) + 1}）`).join('、');
+    throw new SourceDetectionError(
+      `表头中“${column.zh}/${column.name}”出现了 ${repeats.length + 1} 次：${shown}，无法判断用哪一列，请删除重复的列后重新导出` +
+        `（the file names ${column.zh}/${column.name} ${repeats.length + 1} times: which one holds the value cannot be told; remove the repeated column and export again）`,
+      'duplicate_column',
+    );
   }
 }
 
@@ -155,6 +181,7 @@ export function detectSource(headers: string[], forced?: SourceName, format?: Fi
       const looksLike = complete.length ? ` 该文件看起来是 ${complete[0].contract.source} 导出（the file looks like an export of ${complete[0].contract.source}: check --source）。` : '';
       throw new SourceDetectionError(`${missingColumnsMessage(contract, mapping, headers)}${looksLike}`, 'missing_columns');
     }
+    refuseRepeatedColumns(contract, mapping, headers);
     return { contract, mapping };
   }
   // More matched columns wins (an alerts file also satisfies a looser contract); a tie is ambiguous.
@@ -166,7 +193,10 @@ export function detectSource(headers: string[], forced?: SourceName, format?: Fi
       'ambiguous_source',
     );
   }
-  if (complete.length >= 1) return complete[0];
+  if (complete.length >= 1) {
+    refuseRepeatedColumns(complete[0].contract, complete[0].mapping, headers);
+    return complete[0];
+  }
   const ranked = scored.filter((s) => s.mapping.columns.size > 0).sort((a, b) => b.mapping.columns.size - a.mapping.columns.size);
   const candidates = ranked.length ? ranked : scored;
   const delimited = format === undefined || format.startsWith('csv');
