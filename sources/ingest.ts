@@ -67,44 +67,50 @@ export interface ExportFile {
   wave: number;
   /** Detected from the headers; null when they match no source (the ingest says why). */
   source: SourceName | null;
+  /** Why the entry is not read at all (a symbolic link), as the run reports it; absent for a file to land. */
+  skipped?: string;
 }
+
+/** A symbolic link in an inbox folder is never followed: it could lead anywhere on the machine. */
+export const SYMBOLIC_LINK_SKIPPED =
+  'skipped: symbolic link（符号链接，未读取：收件箱不跟随链接，请把文件本身放进收件箱 / a symbolic link is never followed: put the file itself into the inbox）';
 
 /**
  * Files under `path` (or `path` itself) that look like exports, in landing order: the school
  * registry first, then by path — so of two exports of the same records (an export and its
- * corrected re-export) the one that sorts later lands later and supersedes.
+ * corrected re-export) the one that sorts later lands later and supersedes. Symbolic links
+ * under `path` are listed as skipped, unread (`path` itself is the operator's choice).
  */
 export async function listExportFiles(path: string): Promise<ExportFile[]> {
   const info = await stat(path);
   if (info.isFile()) return [{ path: resolve(path), ...(await landingLane(path)) }];
   const files: string[] = [];
+  const links: ExportFile[] = [];
   for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && INGESTIBLE.test(entry.name) && !NOT_AN_EXPORT.test(entry.name)) files.push(resolve(entry.parentPath, entry.name));
+    if (NOT_AN_EXPORT.test(entry.name)) continue;
+    if (entry.isSymbolicLink()) links.push({ path: resolve(entry.parentPath, entry.name), wave: 1, source: null, skipped: SYMBOLIC_LINK_SKIPPED });
+    else if (entry.isFile() && INGESTIBLE.test(entry.name)) files.push(resolve(entry.parentPath, entry.name));
   }
   // The registry first: other sources' school codes are checked against it.
   const lanes = await Promise.all(files.map(async (f) => ({ path: f, ...(await landingLane(f)) })));
-  return lanes.sort((a, b) => a.wave - b.wave || a.path.localeCompare(b.path));
+  return [...lanes, ...links].sort((a, b) => a.wave - b.wave || a.path.localeCompare(b.path));
 }
 
 /** Lands every export under `path`; a file that fails unexpectedly is reported and the others still land. */
 export async function ingestPath(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
-  for (const { path: file } of await listExportFiles(path)) {
+  for (const { path: file, skipped } of await listExportFiles(path)) {
+    if (skipped) {
+      results.push({ ...notLanded(file), status: 'skipped', message: skipped });
+      continue;
+    }
     try {
       results.push(await ingestFile(db, file, options));
     } catch (error) {
       results.push({
-        file,
+        ...notLanded(file),
         sha256: await sha256File(file).catch(() => ''),
-        batchId: null,
-        source: null,
-        format: null,
         status: 'failed',
-        rowsRead: 0,
-        rowsLanded: 0,
-        rowsRejected: 0,
-        rejectsByReason: {},
-        cellsMasked: 0,
         message: `意外错误，此文件未入库，可重试（unexpected error, nothing from this file was landed; run the ingest again, and report it if it repeats: ${(error as Error).message}）`,
       });
     }
@@ -112,12 +118,11 @@ export async function ingestPath(db: Warehouse, path: string, options: IngestOpt
   return results;
 }
 
-export async function ingestFile(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult> {
-  const file = resolve(path);
-  const sha256 = await sha256File(file);
-  const base: IngestResult = {
+/** The outcome of a file before anything of it landed. */
+function notLanded(file: string): IngestResult {
+  return {
     file,
-    sha256,
+    sha256: '',
     batchId: null,
     source: null,
     format: null,
@@ -128,6 +133,12 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
     rejectsByReason: {},
     cellsMasked: 0,
   };
+}
+
+export async function ingestFile(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult> {
+  const file = resolve(path);
+  const sha256 = await sha256File(file);
+  const base: IngestResult = { ...notLanded(file), sha256 };
   const earlier = await db.all<{ batch_id: string; status: string; source: string | null; message: string | null }>(
     'select batch_id, status, source, message from audit.batches where sha256 = $1 order by batch_seq',
     [sha256],

@@ -64,7 +64,7 @@ function reportSummary(summary: PipelineSummary, context: CommandContext): void 
     `files: ${files.discovered} new, ${files.landed} landed, ${files.held} held, ${files.failed} failed, ${files.skipped} skipped; ` +
       `rows: ${summary.rowsLanded} landed, ${summary.rowsRejected} rejected`,
   );
-  for (const outcome of summary.ingests.filter((o) => o.status === 'failed' || o.status === 'held')) {
+  for (const outcome of summary.ingests.filter((o) => o.status === 'failed' || o.status === 'held' || (o.status === 'skipped' && o.message))) {
     context.say(`  ${outcome.status} ${outcome.file}: ${outcome.message ?? ''}`);
   }
   if (summary.status === 'published') {
