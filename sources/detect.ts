@@ -32,7 +32,18 @@ export function detectFormat(head: Buffer): FileFormat {
   if (text.startsWith('[')) return 'json';
   if (text.startsWith('{')) return 'ndjson';
   if (hasBom) return 'csv-utf8-bom';
-  return isUtf8(head) ? 'csv-utf8' : 'csv-gbk';
+  return isUtf8(head) || startsAsUtf8Text(head) ? 'csv-utf8' : 'csv-gbk';
+}
+
+/**
+ * A UTF-8 export with a stray row in another encoding (one line pasted from a GBK file): its
+ * text up to that row — a whole line at least, Chinese in it — is valid UTF-8, which GBK text
+ * next to never is. It is read as UTF-8 and the stray row is rejected, not the file misread.
+ */
+function startsAsUtf8Text(head: Buffer): boolean {
+  const text = new TextDecoder('utf-8').decode(head);
+  const valid = text.slice(0, text.indexOf('\uFFFD'));
+  return valid.includes('\n') && /[^\x00-\x7f]/.test(valid.slice(0, valid.lastIndexOf('\n')));
 }
 
 function isUtf8(head: Buffer): boolean {
