@@ -100,5 +100,6 @@ export type FileRejectReason =
   | 'ambiguous_source'
   | 'missing_columns'
   | 'duplicate_column' // one column named twice (学校标识码 twice, or beside its alias 学校代码)
+  | 'too_many_columns' // more than 200 columns
   | 'inflate_limit' // an XLSX whose parts inflate past 200 times the file's size: a zip bomb
   | 'time_limit'; // an XLSX that takes longer than its time limit to read

@@ -66,6 +66,22 @@ export const MAX_ROW_BYTES = 4 * 1024 * 1024;
 /** A rejected row's content is kept up to this many characters. */
 const MAX_REJECT_LINE = 10_000;
 
+/**
+ * The most columns an export may have. The widest contract has 19 and unknown columns are
+ * kept, but every column costs the validation query memory: at 300 a one-row file no longer
+ * fitted the ingest's 256 MB, at 200 it lands in about 4 s.
+ */
+export const MAX_COLUMNS = 200;
+
+/** Refuses a file wider than MAX_COLUMNS before its rows are read. */
+function checkWidth(columns: number): void {
+  if (columns <= MAX_COLUMNS) return;
+  throw new UnreadableFileError(
+    `文件有 ${columns} 列，超过 ${MAX_COLUMNS} 列的上限，未读取（the file has ${columns} columns, more than the ${MAX_COLUMNS} an export may have: export only the columns the source needs）`,
+    'too_many_columns',
+  );
+}
+
 // CASE, not AND: DuckDB evaluates both sides of AND, and json_type throws on invalid JSON
 const IS_OBJECT = `case when json_valid(line) then json_type(line) = 'OBJECT' else false end`;
 
@@ -150,6 +166,7 @@ async function openDelimited(db: Warehouse, path: string, format: FileFormat, ta
   const text = (await readHead(utf8Path)).toString('utf8');
   if (!text.replace(/^\uFEFF/, '').trim()) throw new EmptyFileError('文件没有表头行（the file has no header row: re-export it with headers）');
   const { delimiter, fields, skipLines } = parseHeaderRecord(text);
+  checkWidth(fields.length);
   const headers = uniqueHeaders(fields);
   const layout: CsvLayout = { delimiter, columns: headers, skipLines };
   return {
@@ -239,6 +256,7 @@ async function renumberAroundMalformed(db: Warehouse, target: string, malformed:
 /** XLSX cells past the header row's width arrive as one JSON column; they become columns named by their Excel letter. */
 async function unfoldOverflow(db: Warehouse, table: string, headers: string[]): Promise<string[]> {
   const letters = (await db.all<{ key: string }>(`select distinct unnest(json_keys(_overflow)) as key from ${table} where _overflow is not null order by 1`)).map((r) => r.key);
+  checkWidth(headers.length + letters.length);
   const taken = new Set(headers.map((h) => h.toLowerCase()));
   const added: string[] = [];
   for (const letter of letters.sort((a, b) => a.length - b.length || a.localeCompare(b))) {
@@ -351,6 +369,7 @@ async function objectsToColumns(db: Warehouse, table: string): Promise<string[]>
       '没有一行是 JSON 对象：若文件是单个 JSON 文档，请导出为记录数组或 NDJSON（no line is a JSON object record: a single JSON document is not an export; export the records as a JSON array or NDJSON）',
     );
   }
+  checkWidth(keys.length);
   const headers = uniqueHeaders(keys);
   // every key in one call, so each line is parsed once rather than once per key
   const select = headers.map((header, i) => `cells[${i + 1}] as ${quoteIdent(header)}`);
@@ -399,6 +418,7 @@ async function xlsxToCsv(path: string, csvPath: string, tooLargePath: string, sh
   const leading: SheetRow[] = [];
   const chooseHeader = async () => {
     const index = headerRowIndex(leading.map((r) => r.texts));
+    checkWidth(leading[index].texts.length);
     headers = uniqueHeaders(leading[index].texts, columnLetter);
     headerRow = leading[index].number;
     for (const row of leading.slice(index + 1)) await dataRow(row);
@@ -423,6 +443,7 @@ async function xlsxToCsv(path: string, csvPath: string, tooLargePath: string, sh
   } catch (error) {
     out.destroy();
     tooLarge.destroy();
+    if (error instanceof UnreadableFileError) throw error;
     if (error instanceof XlsxLimitError) throw new UnreadableFileError(error.message, error.reasonCode);
     throw new UnreadableFileError(`无法按 XLSX 读取（the file cannot be read as XLSX: ${(error as Error).message}; open it in Excel/WPS and save it again）`);
   }

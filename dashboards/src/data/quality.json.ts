@@ -34,6 +34,7 @@ const REASONS: Record<RejectReason | FileRejectReason, string> = {
   ambiguous_source: '数据来源无法唯一确定',
   missing_columns: '缺少必需列',
   duplicate_column: '表头有重复列',
+  too_many_columns: '列数超过上限',
   inflate_limit: '工作簿解压后过大（疑似压缩炸弹）',
   time_limit: '读取超时',
 };
