@@ -180,6 +180,12 @@ export async function writeTextFile(path: string, fill: (sink: TextSink) => Prom
   }
 }
 
+/** The query as a table expression for a staged export; an EXPLAIN plan is no table. */
+function relationOf(result: QueryResult, format: string): string {
+  if (result.relation === null) throw new Error(`EXPLAIN 的结果不能导出为 ${format} / an EXPLAIN plan does not export as ${format}: print it, or export it as csv or json`);
+  return result.relation;
+}
+
 async function drain(chunks: AsyncGenerator<DuckDBDataChunk>): Promise<DuckDBDataChunk[]> {
   const all: DuckDBDataChunk[] = [];
   for await (const chunk of chunks) all.push(chunk);
@@ -195,7 +201,7 @@ export async function writeParquet(result: QueryResult, limit: number, file: str
   return writeAtomically(
     file,
     async (path) => {
-      const [counted] = await drain(result.run(`copy (select * from ${result.relation} limit ${limit}) to '${path.replaceAll("'", "''")}' (format parquet)`));
+      const [counted] = await drain(result.run(`copy (select * from ${relationOf(result, 'parquet')} limit ${limit}) to '${path.replaceAll("'", "''")}' (format parquet)`));
       return Number(counted.getRows()[0][0]);
     },
     temporary,
@@ -228,7 +234,7 @@ const WIDTH_SAMPLE_ROWS = 1000;
  */
 export async function writeXlsx(result: QueryResult, limit: number, file: string): Promise<number> {
   const staged = 'safecampus_export';
-  await drain(result.run(`create temp table ${staged} as select * from ${result.relation} limit ${Math.min(limit, XLSX_MAX_ROWS + 1)}`));
+  await drain(result.run(`create temp table ${staged} as select * from ${relationOf(result, 'xlsx')} limit ${Math.min(limit, XLSX_MAX_ROWS + 1)}`));
   const [counted] = await drain(result.run(`select count(*) from ${staged}`));
   const rows = Number(counted.getRows()[0][0]);
   if (rows > XLSX_MAX_ROWS) {

@@ -36,8 +36,8 @@ export interface QueryResult {
   types: DuckDBType[];
   /** Runs the query and streams its chunks as DuckDB produces them; stop early and the rest is never computed. */
   chunks(): AsyncGenerator<DuckDBDataChunk>;
-  /** The query as a table expression (`query('<SQL>')`), for the project's own statements around it. */
-  relation: string;
+  /** The query as a table expression (`query('<SQL>')`), for the project's own statements around it; none for EXPLAIN. */
+  relation: string | null;
   /**
    * Runs one of the project's own statements (a COPY to the writable export file, a staging
    * table) on the query's sandboxed connection, under the same limits, streaming its result.
@@ -175,7 +175,8 @@ async function prepareOne(db: Warehouse, sql: string, signal: AbortSignal, expla
     columns,
     types,
     chunks: () => streamed(() => prepared.stream()),
-    relation: `query('${sql.replaceAll("'", "''")}')`,
+    // DuckDB's query() takes SELECTs only
+    relation: prepared.statementType === StatementType.SELECT ? `query('${sql.replaceAll("'", "''")}')` : null,
     run: (statement) => streamed(() => db.connection.stream(statement)),
     signal,
   };

@@ -158,6 +158,16 @@ describe('query limits', () => {
     expect(readdirSync(exports).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('an EXPLAIN plan exports as csv or json, not as Parquet or XLSX (those are staged as tables)', async () => {
+    const out = join(exports, 'plan.parquet');
+    expect(await query('explain select 1', '--out', out)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'safecampus query: EXPLAIN 的结果不能导出为 parquet / an EXPLAIN plan does not export as parquet: print it, or export it as csv or json\n',
+    });
+    expect((await query('explain select 1', '--out', join(exports, 'plan.csv'))).code).toBe(0);
+  });
+
   it('wrong limits are usage errors', async () => {
     expect(await query('select 1', '--timeout', '0')).toMatchObject({ code: 2, stderr: expect.stringContaining('--timeout must be a whole number ≥ 1') });
     expect(await query('select 1', '--memory', 'lots')).toMatchObject({ code: 2, stderr: expect.stringContaining('--memory takes a size such as 512MB or 4GB') });
