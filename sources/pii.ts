@@ -106,20 +106,21 @@ const MOBILE_IN_TEXT = '(^|[^0-9])(?:\\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2
  * at text that can hold what it masks, so text without any costs a pattern match or two.
  */
 export function maskPersonalTextSql(x: string, names: string[]): string {
-  // lambda parameters are named pii_* so that no file column of the same name is shadowed
+  // lambda parameters are named pii_* so that no file column of the same name is shadowed;
+  // a one-element list_transform names a value once instead of repeating its expression
   // a replacement consumes the character after the number, so one number right after another
   // is caught by a second pass
-  const mobileOnce = (t: string) => `regexp_replace(${t}, '${MOBILE_IN_TEXT}', '\\1${MOBILE_MASK}\\2', 'g')`;
-  const mobiles = `case when regexp_matches(${x}, '1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}') then ${mobileOnce(mobileOnce(x))} else ${x} end`;
+  const mobiles = (t: string) => `regexp_replace(${t}, '${MOBILE_IN_TEXT}', '\\1${MOBILE_MASK}\\2', 'g')`;
   const isId = `case length(pii_c)
       when 18 then '10X98765432'[cast(list_sum(list_transform(range(1, 18), pii_i -> cast(pii_c[pii_i] as integer) * ${JSON.stringify(ID_WEIGHTS)}[pii_i])) % 11 as bigint) + 1] = upper(pii_c[18])
       when 15 then try_strptime('19' || pii_c[7:12], '%Y%m%d') is not null
       else false end`;
-  // a one-element list_transform names a value once instead of repeating its expression
-  const ids = `list_transform([${mobiles}], pii_t -> case when regexp_matches(pii_t, '[0-9]{15}')
+  const ids = `case when regexp_matches(pii_t, '[0-9]{15}')
       then list_reduce(list_prepend(pii_t, list_filter(regexp_extract_all(pii_t, '[0-9]+[Xx]?'), pii_c -> ${isId})), (pii_acc, pii_c) -> replace(pii_acc, pii_c, '${ID_NUMBER_MASK}'))
-      else pii_t end)[1]`;
-  if (names.length === 0) return ids;
+      else pii_t end`;
+  // every ID and mobile number holds 11 digits, maybe in groups: text without them costs one match
+  const numbers = `case when regexp_matches(${x}, '[0-9]{3}[- ]?[0-9]{4}[- ]?[0-9]{4}') then list_transform([${mobiles(mobiles(x))}], pii_t -> ${ids})[1] else ${x} end`;
+  if (names.length === 0) return numbers;
   // longest first: 张小明 before a 张小 that is a name too
   const sorted = [...new Set(names)].sort((a, b) => b.length - a.length || a.localeCompare(b));
   const list = `[${sorted.map(lit).join(', ')}]`;
@@ -127,7 +128,7 @@ export function maskPersonalTextSql(x: string, names: string[]): string {
   const anyName = Array.from({ length: Math.ceil(sorted.length / 500) }, (_, i) =>
     `regexp_matches(pii_m, ${lit(sorted.slice(i * 500, (i + 1) * 500).map(regexEscape).join('|'))})`,
   ).join(' or ');
-  return `list_transform([${ids}], pii_m -> case when ${anyName}
+  return `list_transform([${numbers}], pii_m -> case when ${anyName}
       then list_reduce(list_prepend(pii_m, list_filter(${list}, pii_n -> contains(pii_m, pii_n))), (pii_acc, pii_n) -> replace(pii_acc, pii_n, left(pii_n, 1) || repeat('*', length(pii_n) - 1)))
       else pii_m end)[1]`;
 }
