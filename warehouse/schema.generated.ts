@@ -112,6 +112,9 @@ export interface AuditSnapshots {
   path: string;
   created_at: TimestampText;
   run_id: string | null;
+  input_fingerprint: string | null;
+  site_fingerprint: string | null;
+  site_dir: string | null;
 }
 
 /** core.dim_period_days */
