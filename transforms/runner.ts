@@ -81,21 +81,26 @@ function dependenciesOf(model: Model, byId: Map<string, Model>): Model[] {
   return [...found];
 }
 
-export async function runTransform(db: Warehouse, models = loadModels()): Promise<TransformResult> {
+/** Called as the transform goes: `done` of `total` models and data tests, and what was just done. */
+export type TransformProgress = (done: number, total: number, detail: string) => void;
+
+export async function runTransform(db: Warehouse, models = loadModels(), onProgress?: TransformProgress): Promise<TransformResult> {
   const runId = randomUUID();
+  const total = models.length + models.reduce((n, m) => n + m.tests.length, 0);
   await db.run(`insert into audit.runs values ($1, 'transform', now()::timestamp, null, 'running', null)`, [runId]);
   try {
     await db.transaction(async () => {
       await loadDefinitionsIntoRef(db);
-      for (const model of models) {
+      for (const [i, model] of models.entries()) {
         try {
           await db.run(`create or replace table ${model.id} as ${model.sql}`);
         } catch (error) {
           throw new Error(`model ${model.id} failed to build: ${(error as Error).message}`);
         }
+        onProgress?.(i + 1, total, model.id);
       }
     });
-    const tests = await runDataTests(db, models, runId);
+    const tests = await runDataTests(db, models, runId, (done, detail) => onProgress?.(models.length + done, total, detail));
     const failures = tests.filter((t) => t.failingRows > 0 && t.severity === 'error');
     await finishRun(db, runId, failures.length ? 'failed' : 'succeeded', { models: models.length, tests: tests.length, failures: failures.length });
     return { runId, models: models.map((m) => m.id), tests, failures };
@@ -105,13 +110,14 @@ export async function runTransform(db: Warehouse, models = loadModels()): Promis
   }
 }
 
-async function runDataTests(db: Warehouse, models: Model[], runId: string): Promise<TestResult[]> {
+async function runDataTests(db: Warehouse, models: Model[], runId: string, onTest: (done: number, detail: string) => void): Promise<TestResult[]> {
   const results: TestResult[] = [];
   for (const model of models) {
     for (const test of model.tests) {
       const failingRows = await db.value<number>(`select count(*) from (${test.failingRowsSql})`);
       const sample = failingRows ? JSON.stringify(await db.all(`${test.failingRowsSql} limit 5`)) : null;
       results.push({ model: model.id, test: test.name, severity: test.severity, failingRows, sample });
+      onTest(results.length, `${model.id} ${test.name}`);
     }
   }
   await db.transaction(async () => {

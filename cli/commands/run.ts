@@ -7,7 +7,8 @@ import { defaultPipelineWorkflowId, runPipeline } from '../../workflows/worker.t
 import { withRunLock } from '../../workflows/run-lock.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
 import type { UnchangedOutcome } from '../../workflows/activities.ts';
-import type { PipelineSummary } from '../../workflows/workflows.ts';
+import type { PipelineProgress, PipelineSummary } from '../../workflows/workflows.ts';
+import { startProgress, type Progress } from '../progress.ts';
 import { isPeriodId, PERIOD_HELP } from '../../transforms/periods.ts';
 
 export const runCommand: Command = {
@@ -65,6 +66,7 @@ export async function runPipelineCommand(
     }
     return withTemporal({ dataDir }, async ({ address, namespace, source, signal }) => {
       sayTemporal(context, { address, source }, dataDir);
+      const progress = pipelineProgress(context);
       const summary = await runPipeline({
         address,
         namespace,
@@ -72,12 +74,37 @@ export async function runPipelineCommand(
         signal,
         workflowId,
         onStart: (id) => context.say(`pipeline workflow ${id} started`),
+        onProgress: (p) => progress.show(p),
         ...options,
-      });
+      }).finally(() => progress.finish());
       reportSummary(summary, context);
       return summary;
     });
   });
+}
+
+const STEP_NAMES: Record<PipelineProgress['step'], string> = {
+  discover: '查找新文件 discover',
+  ingest: '入库 ingest',
+  transform: '计算指标 transform',
+  score: '评分 score',
+  publish: '发布 publish',
+  done: '完成 done',
+  stopped: '停止 stopped',
+};
+
+/** The workflow's progress as one bar: each new file, then the transform, score and publish steps. */
+function pipelineProgress(context: CommandContext) {
+  let bar: Progress | null = null;
+  return {
+    show(p: PipelineProgress) {
+      if (p.step === 'discover') return;
+      bar ??= startProgress(context, 'run', p.filesTotal + 3, '文件与步骤 files and steps');
+      const stepsDone = { ingest: 0, transform: 0, score: 1, publish: 2, done: 3, stopped: 3 }[p.step];
+      bar.update(p.filesDone + stepsDone, STEP_NAMES[p.step]);
+    },
+    finish: () => bar?.finish(),
+  };
 }
 
 /** The last publish, when the inbox holds no new file and nothing it was made from changed; null otherwise (or with no warehouse yet). */
