@@ -6,7 +6,9 @@
  * they supersede, and rebuilds the periods ending on or after that day; a model declared
  * `-- incremental: <period column>` keeps its other periods' rows. Everything is rebuilt when asked
  * (`transform --full`), on the first transform, or when the definitions, reference data or models
- * changed. core.int_build_periods reads the scope from audit.transform_scope.
+ * changed. core.int_build_periods reads the scope from audit.transform_scope. A model that reads
+ * none of the changed sources (through the models it reads) and is not built period by period is
+ * left as it is, and so are its data tests.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -27,6 +29,8 @@ export interface BuildScope {
   full: boolean;
   /** Periods ending on or after this day are rebuilt ('9999-12-31': none). */
   changedFrom: string;
+  /** Sources with a changed batch: their staging models and what reads them are rebuilt (all in a full build). */
+  changedSources: string[];
   /** Why, in a line. */
   reason: string;
 }
@@ -55,26 +59,31 @@ export async function decideScope(db: Warehouse, models: Model[], { full }: { fu
 }
 
 async function scopeOf(db: Warehouse, models: Model[], full: boolean, fingerprint: string | null): Promise<BuildScope> {
-  if (full) return { full: true, changedFrom: EVERYTHING, reason: '全部重算（--full）rebuilding everything, as asked' };
-  if (fingerprint === null) return { full: true, changedFrom: EVERYTHING, reason: '首次计算 the first transform of this warehouse: everything' };
-  if (fingerprint !== transformInputsFingerprint(models)) {
-    return { full: true, changedFrom: EVERYTHING, reason: '指标定义、参考数据或模型已变更 definitions, reference data or models changed: everything' };
-  }
-  const changed = (
-    await db.all<{ batch_seq: number }>(
-      `with now as (select batch_seq, status from audit.batches where status in ${STAGED}),
-            last as (select batch_seq, status from audit.transform_batches)
-       select distinct batch_seq from ((select * from now except select * from last) union all (select * from last except select * from now)) order by 1`,
-    )
-  ).map((r) => r.batch_seq);
-  if (changed.length === 0) return { full: false, changedFrom: '9999-12-31', reason: '没有批次变化 no batch changed since the last transform: no period to rebuild' };
+  const everything = (reason: string): BuildScope => ({ full: true, changedFrom: EVERYTHING, changedSources: Object.keys(CONTRACTS), reason });
+  if (full) return everything('全部重算（--full）rebuilding everything, as asked');
+  if (fingerprint === null) return everything('首次计算 the first transform of this warehouse: everything');
+  if (fingerprint !== transformInputsFingerprint(models)) return everything('指标定义、参考数据或模型已变更 definitions, reference data or models changed: everything');
+  const changedBatches = await db.all<{ batch_seq: number; source: string }>(
+    `with now as (select batch_seq, status from audit.batches where status in ${STAGED}),
+          last as (select batch_seq, status from audit.transform_batches)
+     select distinct batch_seq, source from ((select * from now except select * from last) union all (select * from last except select * from now))
+     join audit.batches using (batch_seq) order by 1`,
+  );
+  const changed = changedBatches.map((b) => b.batch_seq);
+  const changedSources = [...new Set(changedBatches.map((b) => b.source))].sort();
+  if (changed.length === 0) return { full: false, changedFrom: '9999-12-31', changedSources, reason: '没有批次变化 no batch changed since the last transform: no period to rebuild' };
   let earliest: string | null = null;
-  for (const contract of Object.values(CONTRACTS)) {
+  for (const contract of Object.values(CONTRACTS).filter((c) => changedSources.includes(c.source))) {
     const day = await earliestDay(db, contract, changed);
     if (day !== null && (earliest === null || day < earliest)) earliest = day;
   }
   const from = earliest ?? '9999-12-31';
-  return { full: false, changedFrom: from, reason: `${changed.length} 个批次变化 batch(es) changed: periods ending on or after ${from} are rebuilt` };
+  return {
+    full: false,
+    changedFrom: from,
+    changedSources,
+    reason: `${changed.length} 个批次变化 batch(es) of ${changedSources.join(', ')} changed: periods ending on or after ${from} are rebuilt`,
+  };
 }
 
 /**
@@ -122,4 +131,19 @@ export async function recordBuild(db: Warehouse, models: Model[]): Promise<void>
   );
   await db.run('delete from audit.transform_batches');
   await db.run(`insert into audit.transform_batches select batch_seq, status from audit.batches where status in ${STAGED}`);
+}
+
+/**
+ * The models this build must (re)build, in order: everything in a full build; otherwise the
+ * staging models of the changed sources, every model built period by period or reading the
+ * audit tables (the scope, the batches), and every model reading one of those.
+ */
+export function modelsToBuild(models: Model[], scope: BuildScope, dependencies: (model: Model) => Model[]): Set<string> {
+  if (scope.full) return new Set(models.map((m) => m.id));
+  const dirty = new Set<string>();
+  for (const model of models) {
+    const own = model.schema === 'staging' ? scope.changedSources.includes(model.name.replace(/^stg_/, '')) : Boolean(model.incrementalBy) || /\baudit\./.test(model.sql);
+    if (own || dependencies(model).some((d) => dirty.has(d.id))) dirty.add(model.id);
+  }
+  return dirty;
 }

@@ -136,8 +136,16 @@ describe('incremental transform', () => {
           });
 
           const marts = await martsOf(db);
-          expect((await runTransform(db, { full: true })).failures).toEqual([]);
+          const full = await runTransform(db, { full: true });
+          expect(full.failures).toEqual([]);
           expect(disagreements(marts, await martsOf(db)).slice(0, 25)).toEqual([]);
+
+          // nothing changed since: no staging model is rebuilt, and the run still answers for every data test
+          const again = await runTransform(db);
+          expect(again.models.filter((id) => id.startsWith('staging.'))).toEqual([]);
+          const outcome = (r: typeof full) => r.tests.map((t) => `${t.model} ${t.test} ${t.failingRows}`).sort();
+          expect(outcome(again)).toEqual(outcome(full));
+          expect(await db.value<number>('select count(*) from audit.data_tests where run_id = $1', [again.runId])).toBe(full.tests.length);
         } finally {
           db.close();
         }
