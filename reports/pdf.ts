@@ -1,19 +1,15 @@
 /**
- * Printing report HTML to PDF with headless Chromium (Debian's chromium through
- * playwright-core): A4, page numbers in the footer. One printer = one browser, reused for
- * every report of a call (`--all-schools` prints many). The PDF is dated by the data (the
- * as-of day it reports), not the wall clock, so printing the same snapshot again gives the
- * same bytes.
+ * Printing report HTML to PDF with headless Chromium (reports/browser.ts: the browser from
+ * npm, or CHROMIUM_PATH) through playwright-core: A4, page numbers in the footer. One printer =
+ * one browser, reused for every report of a call (`--all-schools` prints many). The PDF is
+ * dated by the data (the as-of day it reports), not the wall clock, so printing the same
+ * snapshot again gives the same bytes.
  */
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser.ts';
 import { ReportError } from './source.ts';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Footer: 第 N 页 / 共 M 页, filled in by Chromium's print template. */
 const FOOTER = `<div style="width:100%;font-size:8pt;color:#555;text-align:center;font-family:'Noto Sans CJK SC',sans-serif;">
@@ -26,14 +22,11 @@ export interface Printer {
 }
 
 export async function openPrinter(): Promise<Printer> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new ReportError(`cannot print PDF: no Chromium at ${CHROMIUM_PATH}; install Debian's chromium and fonts-noto-cjk (apt-get install chromium fonts-noto-cjk) or set CHROMIUM_PATH`);
-  }
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+    browser = await launchChromium();
   } catch (error) {
-    throw new ReportError(`cannot start Chromium at ${CHROMIUM_PATH} to print PDF: ${(error as Error).message.split('\n')[0]}`);
+    throw new ReportError(`cannot print PDF: ${(error as Error).message}`);
   }
   const context = await browser.newContext();
   // a report is self-contained: nothing leaves the machine while it prints

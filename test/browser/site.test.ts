@@ -1,5 +1,5 @@
 // The dashboard site, built from a hand-made snapshot and opened in real headless
-// Chromium (Debian's `chromium`, driven by playwright-core).
+// Chromium (the browser from npm, reports/browser.ts, driven by playwright-core).
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { buildSite, readOutputText, type BuildSiteResult } from '../../dashboard
 import { FIXTURE_BATCHES, FIXTURE_FRESHNESS, FIXTURE_SCHOOLS, FIXTURE_UNITS, RAW_MARKER, createFixtureSnapshot } from './fixture.ts';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
 import { serveStatic, type StaticServer } from '../../dashboards/serve.ts';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium, openPage, tableRows } from './chromium.ts';
+import { launchChromium, openPage, tableRows } from './chromium.ts';
 
 /** Screenshots go here when set (e.g. SAFECAMPUS_SHOTS_DIR=/tmp/shots). */
 const SHOTS_DIR = process.env.SAFECAMPUS_SHOTS_DIR;
@@ -132,7 +132,7 @@ describe('dashboards build', () => {
   });
 });
 
-describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
+describe('dashboards in Chromium', () => {
   let browser: Browser;
   let server: StaticServer;
   let scopedServer: StaticServer;
@@ -542,6 +542,3 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
   }, 60_000);
 });
 
-if (!HAS_CHROMIUM) {
-  console.warn(`SKIPPED browser tests: ${CHROMIUM} not found (install Debian's chromium and fonts-noto-cjk, or set CHROMIUM_PATH).`);
-}

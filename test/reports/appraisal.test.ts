@@ -5,12 +5,11 @@
  * pages, an XLSX that opens with exceljs, the exact CSV, and identical bytes on a second run.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeAppraisalReports, type AppraisalFiles } from '../../reports/appraisal/index.ts';
-import { CHROMIUM_PATH } from '../../reports/pdf.ts';
 import { definitionHash } from '../../transforms/definitions/load.ts';
 import { publishSnapshot } from '../../warehouse/snapshot.ts';
 import { tempDir } from '../helpers.ts';
@@ -41,7 +40,7 @@ function tableRows(html: string, className: string): string[][] {
   return [...body.matchAll(/<tr[^>]*>(.*?)<\/tr>/gs)].map((m) => [...m[1].matchAll(/<td>(.*?)<\/td>/gs)].map((c) => c[1].replace(/<[^>]+>/g, '')));
 }
 
-describe.skipIf(!existsSync(CHROMIUM_PATH))('appraisal reports of the scoring city', () => {
+describe('appraisal reports of the scoring city', () => {
   it('ranks the units as marts.unit_scorecard does, with grades, rank changes and vetoes; 市直 unranked last', () => {
     expect(tableRows(text(first.html), 'units')).toEqual([
       ['1', '411024', '鄢陵县', '90.89', '良好', '98.11', '50.00', '2', '↑1', '是（1所学校）', '2'],

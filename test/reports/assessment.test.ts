@@ -2,9 +2,9 @@
  * `safecampus report` on the scoring city (test/scoring/city.ts) from its latest published
  * snapshot: a school's indicators with their status and the rows behind the unmet ones, small
  * death counts shown as "<3", a unit report with its weakest schools and no other unit's
- * schools, one report per school with --all-schools, and the usage errors.
+ * schools, one report per school with --all-schools, and the usage errors and a missing browser.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusOf } from '../../reports/assessment/data.ts';
@@ -88,6 +88,23 @@ describe('safecampus report on the scoring city', () => {
       for (const name of ['魏都区第一小学', '鄢陵县实验小学', '鄢陵县城关小学', '许昌市第一高级中学']) expect(html.includes(name), `${name} in ${code}`).toBe(false);
     }
   }, 180_000);
+
+  it('fails (exit 1) saying how to get a browser when CHROMIUM_PATH names none, and never prints with another', async () => {
+    const missing = join(out, 'no-such-chromium');
+    const previous = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = missing;
+    try {
+      const result = await runCli(['report', '--school', P4, '--period', '2025', '--out', join(out, 'no-browser')]);
+      expect([result.code, result.stderr]).toEqual([
+        1,
+        expect.stringContaining(`cannot print PDF: CHROMIUM_PATH=${missing}: no such file; unset CHROMIUM_PATH to use the bundled Chromium (@sparticuz/chromium)`),
+      ]);
+      expect(existsSync(join(out, 'no-browser', `report-${P4}-2025.pdf`))).toBe(false);
+    } finally {
+      if (previous === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = previous;
+    }
+  });
 
   it('says what is wrong with the call (exit 2) or the subject (exit 1)', async () => {
     const noPeriod = await runCli(['report', '--unit', '411003']);
