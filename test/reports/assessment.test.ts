@@ -2,7 +2,8 @@
  * `safecampus report` on the scoring city (test/scoring/city.ts) from its latest published
  * snapshot: a school's indicators with their status and the rows behind the unmet ones, small
  * death counts shown as "<3", a unit report with its weakest schools and no other unit's
- * schools, one report per school with --all-schools, and the usage errors and a missing browser.
+ * schools, one report per school with --all-schools, PDFs set in the bundled font whose text copies
+ * out as the report's Chinese, and the usage errors and a missing browser.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { statusOf } from '../../reports/assessment/data.ts';
 import { publishSnapshot } from '../../warehouse/snapshot.ts';
 import { runCli, tempDir } from '../helpers.ts';
 import { J1, K1, landScoringCity, P1, P2, P3, P4, S1 } from '../scoring/city.ts';
+import { readPdf } from './pdf-content.ts';
 
 const previousDb = process.env.SAFECAMPUS_DB;
 let out: string;
@@ -62,6 +64,14 @@ describe('safecampus report on the scoring city', () => {
     const pdf = readFileSync(join(out, `report-${P1}-2025.pdf`)).toString('latin1');
     expect(pdf).toMatch(/\/MediaBox\s*\[\s*0 0 595\.\d+ 842\.\d+\s*\]/);
     expect(pdf.match(/\/Type\s*\/Page\b/g)!.length).toBeGreaterThan(1);
+    // set in the bundled font only, embedded, whatever fonts this machine has; copying the text gives the Chinese
+    const content = await readPdf(join(out, `report-${P1}-2025.pdf`));
+    expect(content.fonts.filter((name) => !/^[A-Z]{6}\+NotoSansSCThin-(Regular|Bold)$/.test(name))).toEqual([]);
+    expect(content.notEmbedded).toEqual([]);
+    expect(content.pages[0]).toContain('魏都区第一小学2025年校园安全评估报告');
+    expect(content.pages[0]).toContain('得分 56.25 分，等级 不合格，全市小学第 4 名（共 4 个），较上期 ↓1（上期第 3 名）。');
+    expect(content.pages.join('')).toContain('魏都区第一小学 XF05 电气线路无私拉乱接 配电室私拉电线 重大 2024-12-10 2024-12-31 334');
+    content.pages.forEach((text, i) => expect(text.startsWith(`第 ${i + 1} 页 / 共 ${content.pages.length} 页`), text.slice(0, 20)).toBe(true));
   }, 120_000);
 
   it('shows a school’s small death count as "<3"', async () => {
