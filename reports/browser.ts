@@ -185,3 +185,15 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Bro
   }
   return browser;
 }
+
+/** The browser launchChromium starts — its path, version and where it comes from — found by starting it once. */
+export async function chromiumInUse(): Promise<{ path: string; version: string; via: string }> {
+  const browser = await launchChromium();
+  try {
+    const override = process.env.CHROMIUM_PATH;
+    const pkg = await bundledChromium();
+    return { path: override ?? pkg.executable, version: browser.version(), via: override ? 'CHROMIUM_PATH' : `${PACKAGE} ${pkg.version}` };
+  } finally {
+    await browser.close();
+  }
+}
