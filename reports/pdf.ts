@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './browser.ts';
+import { launchChromium, type ChromiumOptions } from './browser.ts';
 import { ReportError } from './source.ts';
 
 export interface Printer {
@@ -18,10 +18,11 @@ export interface Printer {
   close(): Promise<void>;
 }
 
-export async function openPrinter(): Promise<Printer> {
+/** `fonts`: what the browser sees of the machine's fonts (reports/browser.ts); the reports print with the default. */
+export async function openPrinter(fonts: ChromiumOptions = {}): Promise<Printer> {
   let browser: Browser;
   try {
-    browser = await launchChromium();
+    browser = await launchChromium(fonts);
   } catch (error) {
     throw new ReportError(`cannot print PDF: ${(error as Error).message}`);
   }

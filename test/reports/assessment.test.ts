@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusOf } from '../../reports/assessment/data.ts';
+import { openPrinter } from '../../reports/pdf.ts';
 import { publishSnapshot } from '../../warehouse/snapshot.ts';
 import { runCli, tempDir } from '../helpers.ts';
 import { J1, K1, landScoringCity, P1, P2, P3, P4, S1 } from '../scoring/city.ts';
@@ -72,6 +73,20 @@ describe('safecampus report on the scoring city', () => {
     expect(content.pages[0]).toContain('得分 56.25 分，等级 不合格，全市小学第 4 名（共 4 个），较上期 ↓1（上期第 3 名）。');
     expect(content.pages.join('')).toContain('魏都区第一小学 XF05 电气线路无私拉乱接 配电室私拉电线 重大 2024-12-10 2024-12-31 334');
     content.pages.forEach((text, i) => expect(text.startsWith(`第 ${i + 1} 页 / 共 ${content.pages.length} 页`), text.slice(0, 20)).toBe(true));
+  }, 120_000);
+
+  it('prints the same PDF bytes whether the browser sees this machine’s fonts or none at all', async () => {
+    const html = join(out, `report-${P1}-2025.html`);
+    for (const [name, fonts] of [['system', {}], ['none', { systemFonts: false }]] as const) {
+      const printer = await openPrinter(fonts);
+      try {
+        await printer.print(html, join(out, `fonts-${name}.pdf`), '2025-11-30'); // the scoring city's as-of day
+      } finally {
+        await printer.close();
+      }
+    }
+    expect(readFileSync(join(out, 'fonts-none.pdf')).equals(readFileSync(join(out, 'fonts-system.pdf')))).toBe(true);
+    expect(readFileSync(join(out, 'fonts-system.pdf')).equals(readFileSync(join(out, `report-${P1}-2025.pdf`)))).toBe(true);
   }, 120_000);
 
   it('shows a school’s small death count as "<3"', async () => {
