@@ -13,9 +13,10 @@
  * own `executablePath()` is not used: it unpacks into /tmp/chromium for every version alike,
  * and a second process may launch the file while the first is still writing it.
  *
- * Every launch gets a fontconfig file of its own: the machine's fonts (unless `systemFonts`
- * is false) plus the package's fallback font. The browser is started with the package's
- * libraries first on its library path and nothing else changed.
+ * Every launch gets a fontconfig file of its own (FONTCONFIG_FILE): the machine's fonts
+ * (unless `systemFonts` is false) plus the package's fallback font. The bundled browser also
+ * gets the package's libraries first on its LD_LIBRARY_PATH; the rest of the environment is
+ * passed on as it is.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
