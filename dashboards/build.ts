@@ -27,7 +27,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { BUNDLED_FONT_FAMILY, copyFontFiles, fontFaceCss, fontSlices } from './lib/fonts.ts';
-import { foreignSchools } from './lib/snapshot.ts';
+import { foreignSchools, snapshotUnits } from './lib/snapshot.ts';
 
 export interface BuildSiteOptions {
   /** The snapshot DuckDB file the loaders read (read-only). */
@@ -300,6 +300,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const unit = options.unit?.trim() || undefined;
   if (unit !== undefined && !/^\d{6}$/.test(unit)) {
     throw new Error(`unit must be a 6-digit unit code such as 411002, got ${JSON.stringify(options.unit)}`);
+  }
+  if (unit !== undefined) {
+    // checked before Framework runs: its loaders would each fail on it, in many lines of output
+    const units = await snapshotUnits(snapshotPath);
+    if (!units.some((u) => u.unit_code === unit)) {
+      const listed = units.map((u) => `${u.unit_code} ${u.unit_name}`).join('、');
+      throw new Error(`${unit} 不是快照中的县区，县区有：${listed} / ${unit} is not a unit of the snapshot; its units are: ${listed}`);
+    }
   }
   const outDir = resolve(options.outDir);
   const rel = relative(outDir, DASHBOARDS_DIR);

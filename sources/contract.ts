@@ -60,6 +60,8 @@ export interface ColumnContract {
    * A file that has the column is read from it; a blank cell there is still missing.
    */
   derivedFrom?: 'school_type_from_code' | 'as_of';
+  /** Typed by people (a description, a note): personal details in it are masked before it lands (sources/free-text.ts). */
+  freeText?: boolean;
 }
 
 export interface SourceContract {
@@ -97,7 +99,17 @@ export type RejectReason =
   | 'early_date' // earlier than the column's earliest plausible date (an absurd year, a default like 1900-01-01)
   | 'future_date' // later than the ingest clock
   | 'duplicate_row' // every cell equal to an earlier row of the same file
-  | 'malformed_row'; // cannot be split into fields: cut off, too many fields, too long, not UTF-8, not a JSON object
+  | 'malformed_row' // cannot be split into fields: cut off, too many fields, too long, not UTF-8, not a JSON object
+  | 'cell_too_large'; // an XLSX cell longer than an Excel cell can be (32,767 characters)
 
 /** Reason codes for a whole file that cannot be landed (audit.rejects row_number is null). */
-export type FileRejectReason = 'empty_file' | 'unreadable_file' | 'unknown_source' | 'ambiguous_source' | 'missing_columns';
+export type FileRejectReason =
+  | 'empty_file'
+  | 'unreadable_file'
+  | 'unknown_source'
+  | 'ambiguous_source'
+  | 'missing_columns'
+  | 'duplicate_column' // one column named twice (学校标识码 twice, or beside its alias 学校代码)
+  | 'too_many_columns' // more than 200 columns
+  | 'inflate_limit' // an XLSX whose parts inflate past 200 times the file's size: a zip bomb
+  | 'time_limit'; // an XLSX that takes longer than its time limit to read

@@ -93,7 +93,7 @@ const inspections: SourceContract = {
       enum: values(['合格', '1', 'pass', '是'], ['不合格', '0', 'fail', '否'], ['不适用', '9', 'n/a', 'na']),
     }),
     col('hazard_level', 'enum', '隐患等级', { aliases: ['隐患级别', 'level'], enum: HAZARD_LEVELS }),
-    col('hazard_text', 'text', '隐患描述', { aliases: ['问题描述', 'hazard'] }),
+    col('hazard_text', 'text', '隐患描述', { aliases: ['问题描述', 'hazard'], freeText: true }),
     col('due_on', 'date', '整改期限', { aliases: ['整改时限', 'due_date'] }),
     col('rectified_on', 'date', '整改完成日期', { aliases: ['整改日期', 'rectified_date'] }),
     col('recheck_result', 'enum', '复查结果', {
@@ -260,7 +260,7 @@ const activities: SourceContract = {
     col('target_school_code', 'school_code', '督导对象学校', { aliases: ['被督导学校', 'target_school'] }),
     col('deadline_on', 'date', '反馈期限', { aliases: ['期限', 'deadline'] }),
     col('replied_on', 'date', '反馈日期', { aliases: ['回复日期', 'replied'] }),
-    col('note', 'text', '备注', { aliases: ['说明', 'remark'] }),
+    col('note', 'text', '备注', { aliases: ['说明', 'remark'], freeText: true }),
   ],
 };
 

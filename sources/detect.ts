@@ -32,7 +32,18 @@ export function detectFormat(head: Buffer): FileFormat {
   if (text.startsWith('[')) return 'json';
   if (text.startsWith('{')) return 'ndjson';
   if (hasBom) return 'csv-utf8-bom';
-  return isUtf8(head) ? 'csv-utf8' : 'csv-gbk';
+  return isUtf8(head) || startsAsUtf8Text(head) ? 'csv-utf8' : 'csv-gbk';
+}
+
+/**
+ * A UTF-8 export with a stray row in another encoding (one line pasted from a GBK file): its
+ * text up to that row — a whole line at least, Chinese in it — is valid UTF-8, which GBK text
+ * next to never is. It is read as UTF-8 and the stray row is rejected, not the file misread.
+ */
+function startsAsUtf8Text(head: Buffer): boolean {
+  const text = new TextDecoder('utf-8').decode(head);
+  const valid = text.slice(0, text.indexOf('\uFFFD'));
+  return valid.includes('\n') && /[^\x00-\x7f]/.test(valid.slice(0, valid.lastIndexOf('\n')));
 }
 
 function isUtf8(head: Buffer): boolean {
@@ -147,9 +158,35 @@ export function mapHeaders(contract: SourceContract, headers: string[]): HeaderM
 export class SourceDetectionError extends Error {
   constructor(
     message: string,
-    readonly reasonCode: 'unknown_source' | 'ambiguous_source' | 'missing_columns',
+    readonly reasonCode: 'unknown_source' | 'ambiguous_source' | 'missing_columns' | 'duplicate_column',
   ) {
     super(message);
+  }
+}
+
+/**
+ * Refuses a file that names one column twice — 学校标识码 twice, or 学校标识码 beside its alias
+ * 学校代码: which of the two holds the value cannot be told, and taking one would be a guess.
+ * A repeat shows as an extra header that spells a mapped column (`uniqueHeaders` made a second
+ * 学校标识码 into 学校标识码_2).
+ */
+function refuseRepeatedColumns(contract: SourceContract, mapping: HeaderMapping, headers: string[]): void {
+  const asWritten = (h: string) => {
+    const base = h.replace(/_\d+$/, '');
+    return base !== h && headers.includes(base) ? base : h;
+  };
+  for (const column of contract.columns) {
+    const mapped = mapping.columns.get(column.name);
+    if (mapped === undefined) continue;
+    const spellings = new Set([column.name, column.zh, ...column.aliases].map(normaliseHeader));
+    const repeats = mapping.extras.filter((h) => spellings.has(normaliseHeader(asWritten(h))) || spellings.has(withoutBrackets(asWritten(h))));
+    if (repeats.length === 0) continue;
+    const shown = [mapped, ...repeats].map((h) => `“${asWritten(h)}”（第 ${headers.indexOf(h) + 1} 列 / column ${headers.indexOf(h) + 1}）`).join('、');
+    throw new SourceDetectionError(
+      `表头中“${column.zh}/${column.name}”出现了 ${repeats.length + 1} 次：${shown}，无法判断用哪一列，请删除重复的列后重新导出` +
+        `（the file names ${column.zh}/${column.name} ${repeats.length + 1} times: which one holds the value cannot be told; remove the repeated column and export again）`,
+      'duplicate_column',
+    );
   }
 }
 
@@ -167,6 +204,7 @@ export function detectSource(headers: string[], forced?: SourceName, format?: Fi
       const looksLike = complete.length ? ` 该文件看起来是 ${complete[0].contract.source} 导出（the file looks like an export of ${complete[0].contract.source}: check --source）。` : '';
       throw new SourceDetectionError(`${missingColumnsMessage(contract, mapping, headers)}${looksLike}`, 'missing_columns');
     }
+    refuseRepeatedColumns(contract, mapping, headers);
     return { contract, mapping };
   }
   // More matched columns wins (an alerts file also satisfies a looser contract); a tie is ambiguous.
@@ -178,7 +216,10 @@ export function detectSource(headers: string[], forced?: SourceName, format?: Fi
       'ambiguous_source',
     );
   }
-  if (complete.length >= 1) return complete[0];
+  if (complete.length >= 1) {
+    refuseRepeatedColumns(complete[0].contract, complete[0].mapping, headers);
+    return complete[0];
+  }
   const ranked = scored.filter((s) => s.mapping.columns.size > 0).sort((a, b) => b.mapping.columns.size - a.mapping.columns.size);
   const candidates = ranked.length ? ranked : scored;
   const delimited = format === undefined || format.startsWith('csv');

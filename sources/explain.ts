@@ -252,6 +252,7 @@ async function countRows(db: Warehouse, explanation: Explanation, prepared: Prep
   const duplicates = await duplicateRows(db, input, relation, `select _row, row_hash from ${checked} where reason_code is null`);
   const rejects = [
     `select _row, 'malformed_row' as reason_code, message from ${opened.malformedTable}`,
+    ...(opened.cellTooLargeTable ? [`select _row, 'cell_too_large', message from ${opened.cellTooLargeTable}`] : []),
     `select _row, reason_code, reason_message from ${checked} where reason_code is not null and _row not in (select _row from ${checked}_summary)`,
     ...(duplicates ? [`select _row, 'duplicate_row', ${sqlString(DUPLICATE_MESSAGE)} from ${duplicates}`] : []),
   ].join(' union all ');

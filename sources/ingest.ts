@@ -13,6 +13,7 @@ import { rawTableName, LINEAGE_COLUMNS } from '../warehouse/raw-tables.ts';
 import { ReportDateError, type AsOf } from './as-of.ts';
 import type { SourceName } from './contract.ts';
 import { detectFormat, landingLane, notTextReason, readHead, SourceDetectionError, type FileFormat } from './detect.ts';
+import { maskFreeText } from './free-text.ts';
 import { piiSalt } from './pii.ts';
 import { prepareExport } from './prepare.ts';
 import { EmptyFileError, quoteIdent, sqlString, UnreadableFileError } from './readers.ts';
@@ -49,6 +50,8 @@ export interface IngestResult {
   rejectsByReason: Record<string, number>;
   /** Where the report date came from (registries only). */
   asOf?: AsOf | null;
+  /** Free-text cells in which personal details were masked (sources/free-text.ts). */
+  cellsMasked: number;
   message?: string;
 }
 
@@ -74,44 +77,50 @@ export interface ExportFile {
   wave: number;
   /** Detected from the headers; null when they match no source (the ingest says why). */
   source: SourceName | null;
+  /** Why the entry is not read at all (a symbolic link), as the run reports it; absent for a file to land. */
+  skipped?: string;
 }
+
+/** A symbolic link in an inbox folder is never followed: it could lead anywhere on the machine. */
+export const SYMBOLIC_LINK_SKIPPED =
+  'skipped: symbolic link（符号链接，未读取：收件箱不跟随链接，请把文件本身放进收件箱 / a symbolic link is never followed: put the file itself into the inbox）';
 
 /**
  * Files under `path` (or `path` itself) that look like exports, in landing order: the school
  * registry first, then by path — so of two exports of the same records (an export and its
- * corrected re-export) the one that sorts later lands later and supersedes.
+ * corrected re-export) the one that sorts later lands later and supersedes. Symbolic links
+ * under `path` are listed as skipped, unread (`path` itself is the operator's choice).
  */
 export async function listExportFiles(path: string): Promise<ExportFile[]> {
   const info = await stat(path);
   if (info.isFile()) return [{ path: resolve(path), ...(await landingLane(path)) }];
   const files: string[] = [];
+  const links: ExportFile[] = [];
   for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && INGESTIBLE.test(entry.name) && !NOT_AN_EXPORT.test(entry.name)) files.push(resolve(entry.parentPath, entry.name));
+    if (NOT_AN_EXPORT.test(entry.name)) continue;
+    if (entry.isSymbolicLink()) links.push({ path: resolve(entry.parentPath, entry.name), wave: 1, source: null, skipped: SYMBOLIC_LINK_SKIPPED });
+    else if (entry.isFile() && INGESTIBLE.test(entry.name)) files.push(resolve(entry.parentPath, entry.name));
   }
   // The registry first: other sources' school codes are checked against it.
   const lanes = await Promise.all(files.map(async (f) => ({ path: f, ...(await landingLane(f)) })));
-  return lanes.sort((a, b) => a.wave - b.wave || a.path.localeCompare(b.path));
+  return [...lanes, ...links].sort((a, b) => a.wave - b.wave || a.path.localeCompare(b.path));
 }
 
 /** Lands every export under `path`; a file that fails unexpectedly is reported and the others still land. */
 export async function ingestPath(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
-  for (const { path: file } of await listExportFiles(path)) {
+  for (const { path: file, skipped } of await listExportFiles(path)) {
+    if (skipped) {
+      results.push({ ...notLanded(file), status: 'skipped', message: skipped });
+      continue;
+    }
     try {
       results.push(await ingestFile(db, file, options));
     } catch (error) {
       results.push({
-        file,
+        ...notLanded(file),
         sha256: await sha256File(file).catch(() => ''),
-        batchId: null,
-        source: null,
-        format: null,
         status: 'failed',
-        rowsRead: 0,
-        rowsLanded: 0,
-        rowsRejected: 0,
-        rowsSkipped: 0,
-        rejectsByReason: {},
         message: `意外错误，此文件未入库，可重试（unexpected error, nothing from this file was landed; run the ingest again, and report it if it repeats: ${(error as Error).message}）`,
       });
     }
@@ -119,12 +128,11 @@ export async function ingestPath(db: Warehouse, path: string, options: IngestOpt
   return results;
 }
 
-export async function ingestFile(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult> {
-  const file = resolve(path);
-  const sha256 = await sha256File(file);
-  const base: IngestResult = {
+/** The outcome of a file before anything of it landed. */
+function notLanded(file: string): IngestResult {
+  return {
     file,
-    sha256,
+    sha256: '',
     batchId: null,
     source: null,
     format: null,
@@ -134,7 +142,14 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
     rowsRejected: 0,
     rowsSkipped: 0,
     rejectsByReason: {},
+    cellsMasked: 0,
   };
+}
+
+export async function ingestFile(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult> {
+  const file = resolve(path);
+  const sha256 = await sha256File(file);
+  const base: IngestResult = { ...notLanded(file), sha256 };
   const earlier = await db.all<{ batch_id: string; status: string; source: string | null; message: string | null; file: string }>(
     'select batch_id, status, source, message, file from audit.batches where sha256 = $1 order by batch_seq',
     [sha256],
@@ -210,10 +225,12 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       scratchDir,
     });
     const { opened, contract, mapping, input, asOf } = prepared;
-    const rows = { relation: prepared.relation };
     source = contract.source;
     format = prepared.format;
-    await prepareLookups(db, input, rows.relation);
+    // from here on every row is read with its free text masked: nothing lands unmasked
+    const masking = await maskFreeText(db, contract, mapping, prepared.relation);
+    const relation = masking.relation;
+    await prepareLookups(db, input, relation);
     const raw = rawTableName(contract);
     const values = rawValueColumns(contract);
     const threshold = options.holdThreshold ?? DEFAULT_HOLD_THRESHOLD;
@@ -226,21 +243,28 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       const thisBatch = `select row_number as _row, row_hash from ${raw} where batch_seq = ${seq}`;
       const { rowsChanged: good } = await db.query(
         `insert into ${raw} (${[...LINEAGE_COLUMNS.map(([n]) => n), ...values.map((v) => v.target), 'extra'].join(', ')})
-         select $1, _row, row_hash, ${values.map((v) => v.source).join(', ')}, extra from (${checkedRowsSql(input, rows.relation)}) where reason_code is null`,
+         select $1, _row, row_hash, ${values.map((v) => v.source).join(', ')}, extra from (${checkedRowsSql(input, relation)}) where reason_code is null`,
         [seq],
       );
-      const duplicates = await duplicateRows(db, input, rows.relation, thisBatch);
+      const duplicates = await duplicateRows(db, input, relation, thisBatch);
       if (duplicates) await db.run(`delete from ${raw} where batch_seq = ${seq} and row_number in (select _row from ${duplicates})`);
       await step('raw');
       const rejects = [`select $1, $2, _row, 'malformed_row', message, ${malformedRawSql(opened, contract, mapping)} from ${opened.malformedTable}`];
+      if (opened.cellTooLargeTable) rejects.push(`select $1, $2, _row, 'cell_too_large', message, ${malformedRawSql(opened, contract, mapping)} from ${opened.cellTooLargeTable}`);
       let rowsSkipped = 0;
-      if (good !== (await db.value<number>(`select count(*) from ${rows.relation}`))) {
-        const notLanded = `(select * from ${rows.relation} where _row not in (select _row from (${thisBatch})))`;
+      if (good !== (await db.value<number>(`select count(*) from ${relation}`))) {
+        const notLanded = `(select * from ${relation} where _row not in (select _row from (${thisBatch})))`;
         rowsSkipped = await db.value<number>(`select count(*) from ${notLanded} where ${summaryRowSql(input.headers!)}`);
         rejects.push(`select $1, $2, _row, reason_code, reason_message, raw_json from (${checkedRowsSql(input, notLanded, { withoutSummaryRows: true })}) where reason_code is not null`);
       }
       if (duplicates) rejects.push(`select $1, $2, _row, 'duplicate_row', ${sqlString(DUPLICATE_MESSAGE)}, raw_json from ${duplicates}`);
-      await db.run(`insert into audit.rejects ${rejects.join(' union all ')}`, [batchId, file]);
+      // a reject's content and message are masked like free text, whatever column the details were typed into
+      await db.run(
+        `insert into audit.rejects
+         select batch_id, file, row_number, reason_code, ${masking.mask('message')}, ${masking.mask('raw')}
+         from (${rejects.join(' union all ')}) as rejected(batch_id, file, row_number, reason_code, message, raw)`,
+        [batchId, file],
+      );
       await step('rejects');
       const rowsLanded = await db.value<number>(`select count(*) from ${raw} where batch_seq = ${seq}`);
       const counts = await db.all<{ reason_code: string; n: number }>(
@@ -255,18 +279,19 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
         status === 'held'
           ? `拒收比例 ${((100 * rowsRejected) / rowsRead).toFixed(1)}% 超过阈值 ${(100 * threshold).toFixed(1)}%，批次暂扣待审（reject share above the hold threshold: check audit.rejects, then release with \`safecampus release ${batchId}\`）`
           : null;
+      const cellsMasked = await masking.maskedCells();
       await db.run(
         `insert into audit.batches (batch_id, batch_seq, file, source, format, sha256, bytes, archive_path, rows_read, rows_landed, rows_rejected,
-                                    rows_skipped, status, message, as_of_source, as_of_on, as_of_text, started_at, finished_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::date, $17, $18::timestamp, now()::timestamp)`,
+                                    rows_skipped, status, message, as_of_source, as_of_on, as_of_text, started_at, finished_at, masked_cells)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::date, $17, $18::timestamp, now()::timestamp, $19)`,
         [batchId, seq, file, source, format, sha256, bytes, await archived, rowsRead, rowsLanded, rowsRejected, rowsSkipped, status, message,
-         asOf?.source ?? null, asOf?.date ?? null, asOf?.text ?? null, isoLocal(startedAt)],
+         asOf?.source ?? null, asOf?.date ?? null, asOf?.text ?? null, isoLocal(startedAt), cellsMasked],
       );
       await step('batch');
-      return { status, rowsRead, rowsLanded, rowsRejected, rowsSkipped, rejectsByReason, message };
+      return { status, rowsRead, rowsLanded, rowsRejected, rowsSkipped, rejectsByReason, message, cellsMasked };
     });
-    const { status, rowsRead, rowsLanded, rowsRejected, rowsSkipped, rejectsByReason, message } = outcome;
-    return { ...base, batchId, source, format, status, rowsRead, rowsLanded, rowsRejected, rowsSkipped, rejectsByReason, asOf, message: message ?? undefined };
+    const { status, rowsRead, rowsLanded, rowsRejected, rowsSkipped, rejectsByReason, message, cellsMasked } = outcome;
+    return { ...base, batchId, source, format, status, rowsRead, rowsLanded, rowsRejected, rowsSkipped, rejectsByReason, asOf, cellsMasked, message: message ?? undefined };
   } catch (error) {
     if (error instanceof SourceDetectionError) return failFile(error.reasonCode, error.message);
     if (error instanceof ReportDateError) {
@@ -274,7 +299,7 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       return failFile('missing_columns', error.message);
     }
     if (error instanceof EmptyFileError) return failFile('empty_file', error.message);
-    if (error instanceof UnreadableFileError) return failFile('unreadable_file', error.message);
+    if (error instanceof UnreadableFileError) return failFile(error.reasonCode, error.message);
     throw error;
   } finally {
     await dropTempTables(db, table);

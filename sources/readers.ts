@@ -15,13 +15,14 @@
  * right after a blank line is numbered as if the blank line were one (DuckDB counts it),
  * the one place numbering can drift by one.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { chooseSheet, headerLayout, HEADER_SEARCH_ROWS, isAscii, parseHeaderRecord, readHead, uniqueHeaders, type FileFormat } from './detect.ts';
-import { openWorkbook, type SheetLayout } from './xlsx.ts';
+import type { FileRejectReason } from './contract.ts';
+import { MAX_CELL_CHARACTERS, openWorkbook, XlsxLimitError, type SheetLayout, type SheetRow } from './xlsx.ts';
 
 /** Where an export's header and rows were found, for the report date and `ingest --explain`. */
 export interface FileLayout {
@@ -42,6 +43,8 @@ export interface FileLayout {
 export interface OpenedFile {
   headers: string[];
   layout: FileLayout;
+  /** Temp table (`_row`, `line`, `message`) of rows with a cell longer than an Excel cell can be (XLSX only). */
+  cellTooLargeTable?: string;
   /** The format as opened; `rows` returns the format as finally read. */
   format: FileFormat;
   /** Temp table (`_row`, `line`, `message`) of rows that could not be split into fields; complete once `rows` has run. */
@@ -64,7 +67,34 @@ export interface ReadOptions {
   scratchDir: string;
 }
 
-export class UnreadableFileError extends Error {}
+export class UnreadableFileError extends Error {
+  constructor(
+    message: string,
+    readonly reasonCode: FileRejectReason = 'unreadable_file',
+  ) {
+    super(message);
+  }
+}
+
+/** A rejected row's content is kept up to this many characters. */
+const MAX_REJECT_LINE = 10_000;
+
+/**
+ * The most columns an export may have. The widest contract has 19 and unknown columns are
+ * kept, but every column costs the validation query memory: at 300 a one-row file no longer
+ * fitted the ingest's 256 MB, at 200 it lands in about 4 s.
+ */
+export const MAX_COLUMNS = 200;
+
+/** Refuses a file wider than MAX_COLUMNS before its rows are read. */
+function checkWidth(columns: number): void {
+  if (columns <= MAX_COLUMNS) return;
+  throw new UnreadableFileError(
+    `文件有 ${columns} 列，超过 ${MAX_COLUMNS} 列的上限，未读取（the file has ${columns} columns, more than the ${MAX_COLUMNS} an export may have: export only the columns the source needs）`,
+    'too_many_columns',
+  );
+}
+
 export class EmptyFileError extends UnreadableFileError {}
 
 /** Longest row (or JSON record) read; a longer one is a malformed row, not a crash. */
@@ -85,10 +115,16 @@ export async function openFile(db: Warehouse, path: string, format: FileFormat, 
       return openDelimited(db, path, format, table, options);
     case 'xlsx': {
       const csv = `${options.scratchDir}/${table}.xlsx.csv`;
-      const { headers, layout, merges } = await xlsxToCsv(path, csv, options.sheet);
+      const tooLarge = `${options.scratchDir}/${table}.too-large.csv`;
+      const { headers, layout, merges } = await xlsxToCsv(path, csv, tooLarge, options.sheet);
       await readXlsxCsv(db, csv, table, headers);
       await fillMergedDown(db, table, headers, merges);
-      return landed(table, await unfoldOverflow(db, table, headers), format, { delimiter: ',' }, layout);
+      await db.run(
+        `create or replace temp table ${table}_too_large as
+         select * from read_csv(${sqlString(tooLarge)}, columns = {'_row': 'BIGINT', 'line': 'VARCHAR', 'message': 'VARCHAR'}, header = false,
+                                auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = ${MAX_ROW_BYTES})`,
+      );
+      return { ...landed(table, await unfoldOverflow(db, table, headers), format, { delimiter: ',' }, layout), cellTooLargeTable: `${table}_too_large` };
     }
     case 'ndjson':
       await readLines(db, path, table);
@@ -152,6 +188,7 @@ async function openDelimited(db: Warehouse, path: string, format: FileFormat, ta
   const text = (await readHead(utf8Path)).toString('utf8');
   if (!text.replace(/^\uFEFF/, '').trim()) throw new EmptyFileError('文件没有表头行（the file has no header row: re-export it with headers）');
   const { delimiter, fields, skipLines, titleRows, headerLines } = parseHeaderRecord(text);
+  checkWidth(fields.length);
   const headers = uniqueHeaders(fields);
   const layout: CsvLayout = { delimiter, columns: headers, skipLines };
   return {
@@ -242,6 +279,7 @@ async function renumberAroundMalformed(db: Warehouse, target: string, malformed:
 /** XLSX cells past the header row's width arrive as one JSON column; they become columns named by their Excel letter. */
 async function unfoldOverflow(db: Warehouse, table: string, headers: string[]): Promise<string[]> {
   const letters = (await db.all<{ key: string }>(`select distinct unnest(json_keys(_overflow)) as key from ${table} where _overflow is not null order by 1`)).map((r) => r.key);
+  checkWidth(headers.length + letters.length);
   const taken = new Set(headers.map((h) => h.toLowerCase()));
   const added: string[] = [];
   for (const letter of letters.sort((a, b) => a.length - b.length || a.localeCompare(b))) {
@@ -354,6 +392,7 @@ async function objectsToColumns(db: Warehouse, table: string): Promise<string[]>
       '没有一行是 JSON 对象：若文件是单个 JSON 文档，请导出为记录数组或 NDJSON（no line is a JSON object record: a single JSON document is not an export; export the records as a JSON array or NDJSON）',
     );
   }
+  checkWidth(keys.length);
   const headers = uniqueHeaders(keys);
   // every key in one call, so each line is parsed once rather than once per key
   const select = headers.map((header, i) => `cells[${i + 1}] as ${quoteIdent(header)}`);
@@ -373,36 +412,52 @@ async function objectsToColumns(db: Warehouse, table: string): Promise<string[]>
  * (`headerLayout`: title rows above it skipped, a group title row over the names read with
  * them). Dates become Shanghai wall time text; rows with no value at all are skipped.
  */
-async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise<{ headers: string[]; layout: FileLayout; merges: string[] }> {
+async function xlsxToCsv(
+  path: string,
+  csvPath: string,
+  tooLargePath: string,
+  sheet?: string,
+): Promise<{ headers: string[]; layout: FileLayout; merges: string[] }> {
   const out = createWriteStream(csvPath);
-  const write = async (line: string) => {
-    if (!out.write(line)) await once(out, 'drain');
+  const tooLarge = createWriteStream(tooLargePath);
+  const write = async (stream: WriteStream, line: string) => {
+    if (!stream.write(line)) await once(stream, 'drain');
   };
   let headers: string[] | null = null;
   let headerRow = 0;
-  const dataRow = async (number: number, texts: string[]) => {
+  const dataRow = async ({ number, texts, tooLarge: cell }: SheetRow) => {
+    if (cell) {
+      // the row is a reject: its other cells (cut short) and which cell was too long
+      const ref = `${columnLetter(cell.column - 1)}${number}`;
+      const message =
+        `单元格 ${ref} 有 ${cell.characters} 个字符，超过 Excel 单元格上限 ${MAX_CELL_CHARACTERS}，整行未入库` +
+        `（cell ${ref} holds ${cell.characters} characters, more than an Excel cell can (${MAX_CELL_CHARACTERS}): correct it in the source system and export again）`;
+      const line = texts.map(csvCell).join(',').slice(0, MAX_REJECT_LINE);
+      return write(tooLarge, `${number - headerRow},${csvCell(line)},${csvCell(message)}\n`);
+    }
     const width = headers!.length;
     const overflow: Record<string, string> = {};
     texts.slice(width).forEach((t, i) => {
       if (t !== '') overflow[columnLetter(width + i)] = t;
     });
     const cells = headers!.map((_, i) => csvCell(texts[i] ?? ''));
-    await write(`${number - headerRow},${cells.join(',')},${Object.keys(overflow).length ? csvCell(JSON.stringify(overflow)) : ''}\n`);
+    await write(out, `${number - headerRow},${cells.join(',')},${Object.keys(overflow).length ? csvCell(JSON.stringify(overflow)) : ''}\n`);
   };
   const sheetLayout: SheetLayout = { hiddenColumns: new Set(), merges: [] };
   const layout: FileLayout = { titleRows: [], headerRows: null, hiddenHeaders: [], blankHeaders: [] };
   // the first non-empty rows wait here until the header among them is known
-  const leading: { number: number; texts: string[] }[] = [];
+  const leading: SheetRow[] = [];
   const chooseHeader = async () => {
     const { first, rows, fields } = headerLayout(leading.map((r) => r.texts));
     const last = first + rows - 1;
+    checkWidth(fields.length);
     headers = uniqueHeaders(fields, columnLetter);
     headerRow = leading[last].number;
     layout.titleRows = leading.slice(0, first).map((r) => r.texts);
     layout.headerRows = [leading[first].number, headerRow];
     layout.hiddenHeaders = headers.filter((_, i) => sheetLayout.hiddenColumns.has(i + 1));
     layout.blankHeaders = headers.filter((_, i) => (fields[i] ?? '').trim() === '');
-    for (const row of leading.slice(last + 1)) await dataRow(row.number, row.texts);
+    for (const row of leading.slice(last + 1)) await dataRow(row);
   };
   let names: string[] = [];
   let sheetIndex = -1;
@@ -413,11 +468,11 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
     layout.sheet = names[sheetIndex];
     layout.hiddenSheets = names.filter((_, i) => workbook.hidden[i]);
     if (sheetIndex >= 0) {
-      for await (const { number, texts } of workbook.rows(sheetIndex, sheetLayout)) {
-        if (texts.every((t) => t === '')) continue;
-        if (headers !== null) await dataRow(number, texts);
+      for await (const row of workbook.rows(sheetIndex, sheetLayout)) {
+        if (row.texts.every((t) => t === '') && !row.tooLarge) continue;
+        if (headers !== null) await dataRow(row);
         else {
-          leading.push({ number, texts });
+          leading.push(row);
           if (leading.length === HEADER_SEARCH_ROWS) await chooseHeader();
         }
       }
@@ -425,10 +480,15 @@ async function xlsxToCsv(path: string, csvPath: string, sheet?: string): Promise
     }
   } catch (error) {
     out.destroy();
+    tooLarge.destroy();
+    if (error instanceof UnreadableFileError) throw error;
+    if (error instanceof XlsxLimitError) throw new UnreadableFileError(error.message, error.reasonCode);
     throw new UnreadableFileError(`无法按 XLSX 读取（the file cannot be read as XLSX: ${(error as Error).message}; open it in Excel/WPS and save it again）`);
   }
-  out.end();
-  await once(out, 'finish');
+  for (const stream of [out, tooLarge]) {
+    stream.end();
+    await once(stream, 'finish');
+  }
   if (sheetIndex < 0) {
     throw new UnreadableFileError(
       sheet

@@ -16,8 +16,17 @@
  * exceljs's race: that reader walks the zip in one pass whose end now and then comes before the
  * last parts (exceljs #3064), so a streamed workbook, workbook.xml stored last, could land with
  * its sheet named "Sheet1" and its dates as serial numbers; the central directory has no race.
+ * And it reads what exceljs refused: cells and rows without an `r` attribute, placed by their
+ * order as the format allows (the cell after the row's previous one, the row after the previous).
+ *
+ * A workbook is untrusted input, so reading it is bounded (docs/security.md): the parts read may
+ * inflate to at most `inflateRatio` times the file's size (a zip bomb is refused, reason
+ * `inflate_limit`), reading stops at `timeLimitMs` (`time_limit`), and a cell longer than an
+ * Excel cell can be (32,767 characters) is not kept — its row says so (`cell_too_large`). Time
+ * grows linearly with the size of a cell: text is handed on as it streams, never re-scanned.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:buffer';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
@@ -25,10 +34,99 @@ import { LOCAL_HEADER, readZipDirectory, type ZipEntry } from './zip.ts';
 import { StringDecoder } from 'node:string_decoder';
 
 export interface SheetRow {
-  /** The row's `r` attribute (NaN when it has none, as exceljs reads it). */
+  /** The row's `r` attribute; without one, the number after the previous row's. */
   number: number;
   /** One text per column up to the last cell holding a value; a missing cell is ''. */
   texts: string[];
+  /** The first cell longer than MAX_CELL_CHARACTERS (its text is '' in `texts`): the row cannot be used. */
+  tooLarge?: { column: number; characters: number };
+}
+
+export interface XlsxLimits {
+  /** The parts read may inflate to at most this many times the file's size (never less than MIN_INFLATED_BYTES). */
+  inflateRatio: number;
+  /** Reading a workbook stops after this long, from opening it. */
+  timeLimitMs: number;
+}
+
+/** Real workbooks inflate 3 to 10 times (the demo city's and the test fixtures: 2.7–8.1); 200 leaves room for sparse, repetitive sheets. */
+export const DEFAULT_XLSX_LIMITS: XlsxLimits = { inflateRatio: 200, timeLimitMs: 10 * 60_000 };
+/** A small file may always inflate this far: no bomb, and no refusal of a tiny, very repetitive sheet. */
+export const MIN_INFLATED_BYTES = 16 * 1024 * 1024;
+/** Excel's own limit on the characters of one cell: no export Excel opens holds more. */
+export const MAX_CELL_CHARACTERS = 32_767;
+
+/** The limits, changed by SAFECAMPUS_XLSX_INFLATE_RATIO and SAFECAMPUS_XLSX_TIME_LIMIT (seconds) where set. */
+export function xlsxLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): XlsxLimits {
+  const positive = (name: string, fallback: number) => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!(value > 0)) throw new Error(`${name} must be a positive number, got "${text}"`);
+    return value;
+  };
+  return {
+    inflateRatio: positive('SAFECAMPUS_XLSX_INFLATE_RATIO', DEFAULT_XLSX_LIMITS.inflateRatio),
+    timeLimitMs: positive('SAFECAMPUS_XLSX_TIME_LIMIT', DEFAULT_XLSX_LIMITS.timeLimitMs / 1000) * 1000,
+  };
+}
+
+/** A workbook refused for one of the limits; `reasonCode` is the file's reject reason. */
+export class XlsxLimitError extends Error {
+  constructor(
+    message: string,
+    readonly reasonCode: 'inflate_limit' | 'time_limit',
+  ) {
+    super(message);
+  }
+}
+
+/** What one opening of a workbook may still spend. */
+class Budget {
+  /** The most all parts read may inflate to. */
+  readonly total: number;
+  private left: number;
+  private readonly deadline: number;
+
+  constructor(
+    fileBytes: number,
+    private readonly limits: XlsxLimits,
+  ) {
+    this.total = Math.max(MIN_INFLATED_BYTES, Math.round(limits.inflateRatio * fileBytes));
+    this.left = this.total;
+    this.deadline = performance.now() + limits.timeLimitMs;
+  }
+
+  /** The most a part may still inflate to. */
+  get bytesLeft(): number {
+    return this.left;
+  }
+
+  spend(bytes: number): void {
+    this.left -= bytes;
+    if (this.left < 0) throw this.inflateError();
+    this.checkTime();
+  }
+
+  inflateError(): XlsxLimitError {
+    const mib = (this.total / 1024 / 1024).toFixed(0);
+    return new XlsxLimitError(
+      `工作簿解压后超过 ${mib} MiB（文件大小的 ${this.limits.inflateRatio} 倍），疑似压缩炸弹或损坏，未读取` +
+        `（the workbook inflates past ${mib} MiB, ${this.limits.inflateRatio} times its size: a zip bomb or a damaged file; ` +
+        'open it in Excel/WPS, check it and save it again; a genuine workbook this repetitive can be let in with SAFECAMPUS_XLSX_INFLATE_RATIO）',
+      'inflate_limit',
+    );
+  }
+
+  checkTime(): void {
+    if (performance.now() <= this.deadline) return;
+    const seconds = this.limits.timeLimitMs / 1000;
+    throw new XlsxLimitError(
+      `读取工作簿超过 ${seconds} 秒上限，已停止（reading the workbook took longer than its ${seconds} s limit: ` +
+        'split the export into smaller files, or allow more time with SAFECAMPUS_XLSX_TIME_LIMIT=SECONDS）',
+      'time_limit',
+    );
+  }
 }
 
 export interface Workbook {
@@ -57,8 +155,9 @@ export function isDateFormat(code: string): boolean {
   return /[ymdhMsb]+/.test(code.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
 }
 
-export async function openWorkbook(path: string): Promise<Workbook> {
-  const { entries, relsXml, bookXml, stylesXml, sharedXml } = await smallParts(path);
+export async function openWorkbook(path: string, limits: XlsxLimits = xlsxLimitsFromEnv()): Promise<Workbook> {
+  const budget = new Budget((await stat(path)).size, limits);
+  const { entries, relsXml, bookXml, stylesXml, sharedXml } = await smallParts(path, budget);
   const rels = relsXml === null ? [] : relationships(relsXml);
   const book = bookXml === null ? { sheets: [], date1904: false } : workbookModel(bookXml);
   const styles = stylesXml === null ? null : dateStyles(stylesXml);
@@ -93,7 +192,7 @@ export async function openWorkbook(path: string): Promise<Workbook> {
     hidden: sheets.map((s) => s.hidden),
     rows: (index, layout) => {
       const { entry, styles: xfDates } = sheets[index];
-      return sheetRows(entryText(path, entry), { xfDates: xfDates ?? [false], sharedStrings, date1904: book.date1904, layout });
+      return sheetRows(entryText(path, entry, budget), { xfDates: xfDates ?? [false], sharedStrings, date1904: book.date1904, layout });
     },
   };
 }
@@ -101,14 +200,14 @@ export async function openWorkbook(path: string): Promise<Workbook> {
 // ---------------------------------------------------------------- zip
 
 /** The zip's entries and the parts every sheet needs (null when absent), read through one handle. */
-async function smallParts(path: string) {
+async function smallParts(path: string, budget: Budget) {
   const handle = await open(path, 'r');
   try {
     const entries = await centralDirectory(handle);
     const byName = new Map(entries.map((e) => [e.name, e]));
     const part = async (name: string) => {
       const entry = byName.get(name);
-      return entry ? readEntry(handle, entry) : null;
+      return entry ? readEntry(handle, entry, budget) : null;
     };
     return {
       entries,
@@ -136,15 +235,23 @@ async function dataOffset(handle: FileHandle, entry: ZipEntry): Promise<number> 
   return entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
 
-/** A small part, whole (workbook, rels, styles, shared strings: exceljs keeps those in memory too). */
-async function readEntry(handle: FileHandle, entry: ZipEntry): Promise<string> {
+/** A small part, whole (workbook, rels, styles, shared strings: exceljs keeps those in memory too), within the budget. */
+async function readEntry(handle: FileHandle, entry: ZipEntry, budget: Budget): Promise<string> {
   const raw = Buffer.alloc(entry.compressedSize);
   await handle.read(raw, 0, entry.compressedSize, await dataOffset(handle, entry));
-  return (entry.method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
+  let inflated: Buffer;
+  try {
+    inflated = entry.method === 8 ? inflateRawSync(raw, { maxOutputLength: Math.max(1, Math.min(budget.bytesLeft, constants.MAX_LENGTH)) }) : raw;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw budget.inflateError();
+    throw error;
+  }
+  budget.spend(inflated.length);
+  return inflated.toString('utf8');
 }
 
-/** A part as a stream of UTF-8 text chunks (a character split between chunks is kept whole). */
-async function* entryText(path: string, entry: ZipEntry): AsyncGenerator<string> {
+/** A part as a stream of UTF-8 text chunks (a character split between chunks is kept whole), within the budget. */
+async function* entryText(path: string, entry: ZipEntry, budget: Budget): AsyncGenerator<string> {
   if (entry.compressedSize === 0) return;
   const handle = await open(path, 'r');
   const start = await dataOffset(handle, entry).finally(() => handle.close());
@@ -153,6 +260,7 @@ async function* entryText(path: string, entry: ZipEntry): AsyncGenerator<string>
   const stream = entry.method === 8 ? pipeline(raw, createInflateRaw(), () => {}) : raw;
   const decoder = new StringDecoder('utf8');
   for await (const chunk of stream) {
+    budget.spend((chunk as Buffer).length);
     const text = decoder.write(chunk as Buffer);
     if (text) yield text;
   }
@@ -200,6 +308,22 @@ function attribute(attributes: Attributes, name: string): string | undefined {
 
 const isSpace = (ch: number) => ch === 32 || ch === 10 || ch === 9 || ch === 13;
 
+/** Markup (a tag with its attributes, a comment) waiting for its end longer than this is refused, not re-scanned forever. */
+const MAX_PENDING_MARKUP = 4 * 1024 * 1024;
+
+/**
+ * Where the text from `start` can be cut without splitting what must be read whole: an entity
+ * (`&amp;`) or a CR LF line end (read as one line end). The rest waits for the next chunk.
+ */
+function wholeTextEnd(buf: string, start: number): number {
+  let end = buf.length;
+  if (buf.charCodeAt(end - 1) === 13) end--;
+  const amp = buf.lastIndexOf('&', end - 1);
+  // an entity is at most 10 characters (&#x10FFFF;); a longer stray '&' is text
+  if (amp >= start && end - amp <= 10 && buf.indexOf(';', amp) < 0) end = amp;
+  return end;
+}
+
 /** Feeds text chunks through `handler` as open/close/text events; text outside the root element is dropped. */
 class XmlScanner {
   private rest = '';
@@ -214,7 +338,13 @@ class XmlScanner {
     let i = 0;
     while (i < length) {
       const lt = buf.indexOf('<', i);
-      if (lt < 0) break; // text may continue in the next chunk
+      if (lt < 0) {
+        // the text runs on into the next chunk: hand on what is whole now, so no text is scanned twice
+        const end = final ? length : wholeTextEnd(buf, i);
+        if (end > i && this.depth > 0) handler.text(xmlText(buf.slice(i, end)));
+        i = end;
+        break;
+      }
       if (lt > i && this.depth > 0) handler.text(xmlText(buf.slice(i, lt)));
       i = lt;
       const next = buf.charCodeAt(i + 1);
@@ -241,6 +371,9 @@ class XmlScanner {
       }
     }
     this.rest = buf.slice(i);
+    if (this.rest.length > MAX_PENDING_MARKUP) {
+      throw new Error(`an XML tag, comment or declaration runs on for more than ${MAX_PENDING_MARKUP / 1024 / 1024} MiB: not a workbook a spreadsheet program writes`);
+    }
   }
 
   /** Reads the start tag whose name begins at `at`; returns where it ends, or -1 when it is cut off. */
@@ -426,7 +559,8 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
   const isDateStyle = (s: number) => s >= 0 && s < xfDates.length && xfDates[s];
   const ready: SheetRow[] = [];
   let inRows = false;
-  let row: { number: number; dateStyle: boolean; texts: (string | undefined)[] } | null = null;
+  let row: { number: number; dateStyle: boolean; texts: (string | undefined)[]; lastColumn: number; tooLarge?: SheetRow['tooLarge'] } | null = null;
+  let lastRow = 0;
   let inCell = false;
   let ref: string | undefined;
   let style = NaN;
@@ -434,13 +568,16 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
   let formula: string | null = null;
   let phonetic = false;
   let value: string | null = null;
+  /** The characters the cell's value had, also past MAX_CELL_CHARACTERS (which are not kept). */
+  let valueLength = 0;
   let target = Target.None;
 
   const closeCell = () => {
-    if (ref === undefined) throw new Error('a cell has no reference (r attribute)');
-    if (!(row!.number >= 0)) throw new Error('a row holding cells has no valid number (r attribute)');
-    const col = columnNumber(ref);
+    // without a reference, the cell after the row's previous one
+    const col = ref === undefined ? row!.lastColumn + 1 : columnNumber(ref);
     if (col < 1) throw new Error(`cell reference "${ref}" has no column`);
+    if (col > 16384) throw new Error('a row has cells past the last column (XFD)');
+    row!.lastColumn = col;
     // exceljs: a cell's own style only when its id is non-zero and exists, else its row's
     const dateStyle = style > 0 && style < xfDates.length ? xfDates[style] : row!.dateStyle;
     let text: string | null | undefined;
@@ -454,6 +591,10 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
         case 's':
           text = sharedStrings ? sharedStrings[parseInt(value, 10)] : '[object Object]';
           if (text === undefined) text = null;
+          else if (text !== null && text.length > MAX_CELL_CHARACTERS) {
+            row!.tooLarge ??= { column: col, characters: text.length };
+            text = '';
+          }
           break;
         case 'inlineStr':
         case 'str':
@@ -471,6 +612,10 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
         }
       }
     }
+    if (valueLength > MAX_CELL_CHARACTERS) {
+      row!.tooLarge ??= { column: col, characters: valueLength };
+      text = '';
+    }
     if (text !== undefined) row!.texts[col - 1] = text === null ? undefined : text;
   };
 
@@ -483,7 +628,10 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
         case 'row':
           if (inRows) {
             const s = attribute(attributes, 's');
-            row = { number: parseInt(attribute(attributes, 'r') ?? '', 10), dateStyle: s ? isDateStyle(parseInt(s, 10)) : false, texts: [] };
+            // without a (valid) number, the row after the previous one
+            const number = parseInt(attribute(attributes, 'r') ?? '', 10);
+            lastRow = number >= 0 ? number : lastRow + 1;
+            row = { number: lastRow, dateStyle: s ? isDateStyle(parseInt(s, 10)) : false, texts: [], lastColumn: 0 };
           }
           break;
         case 'c':
@@ -493,6 +641,7 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
             style = parseInt(attribute(attributes, 's') ?? '', 10);
             type = attribute(attributes, 't');
             formula = value = null;
+            valueLength = 0;
             if (target !== Target.None) target = Target.Stale;
           }
           break;
@@ -506,6 +655,7 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
         case 'is':
           if (inCell) {
             value = '';
+            valueLength = 0;
             target = Target.Value;
           }
           break;
@@ -531,8 +681,11 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
       }
     },
     text(text) {
-      if (target === Target.Value) value += text;
-      else if (target === Target.Formula) formula += text;
+      // past the limit the text is counted, not kept: a gigabyte cell costs no gigabyte
+      if (target === Target.Value) {
+        if (valueLength + text.length <= MAX_CELL_CHARACTERS) value += text;
+        valueLength += text.length;
+      } else if (target === Target.Formula && formula!.length <= MAX_CELL_CHARACTERS) formula += text;
     },
     close(name) {
       if (name === 'rPh') phonetic = false;
@@ -543,7 +696,7 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
         while (length > 0 && texts[length - 1] === undefined) length--;
         const filled: string[] = new Array(length);
         for (let i = 0; i < length; i++) filled[i] = texts[i] ?? '';
-        ready.push({ number: row.number, texts: filled });
+        ready.push(row.tooLarge ? { number: row.number, texts: filled, tooLarge: row.tooLarge } : { number: row.number, texts: filled });
         row = null;
       } else if (name === 'c' && row && inCell) {
         closeCell();

@@ -4,23 +4,20 @@
  * unit profiles, all checked by reading the generated files back (small cities, one year).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
-import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SOURCE_NAMES, type SourceName } from '../sources/contract.ts';
 import { CONTRACTS } from '../sources/contracts.ts';
 import { mapHeaders } from '../sources/detect.ts';
-import { generateCity, type Manifest, type ManifestFile } from '../sources/demo-city/index.ts';
+import { generateCity, type Manifest } from '../sources/demo-city/index.ts';
+import { readTable, type Table } from './generator-files.ts';
 import { tempDir } from './helpers.ts';
 
 const YEAR = 2025;
 const RANKED = ['411002', '411003', '411024', '411025', '411081', '411082', '411071', '411072', '411073'];
 const UNIT = { weidu: '411002', yanling: '411024', xiangcheng: '411025', yuzhou: '411081', changge: '411082', jingkai: '411071', dongcheng: '411073' };
 
-type Table = { headers: string[]; rows: string[][] };
 type Rec = Record<string, string>;
 
 const city = (outDir: string, schools: number, seed: number, dirtyRate: number) =>
@@ -35,48 +32,6 @@ function filesUnder(dir: string): string[] {
 
 function hashes(dir: string): Map<string, string> {
   return new Map(filesUnder(dir).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
-}
-
-const text = (v: unknown): string =>
-  v === null || v === undefined ? '' : v instanceof Date ? v.toISOString().slice(0, 19).replace('T', ' ').replace(' 00:00:00', '') : String(v);
-
-/**
- * The header and data rows of a sheet's lines. A dirty city's files show Excel's habits
- * (sources/demo-city/habits.ts): a title row above the header, a two-row header (a group
- * title in the upper row over names in the lower), a 合计 row at the bottom.
- */
-function sheetTable(source: SourceName, lines: string[][]): Table {
-  const names = (row: string[]) => mapHeaders(CONTRACTS[source], row.filter((c) => c !== '')).columns.size;
-  const first = Math.max(0, lines.findIndex((row) => names(row) >= 3));
-  let headers = lines[first] ?? [];
-  const lower = (lines[first + 1] ?? []).filter((c) => c !== '');
-  const grouped = lower.length > 0 && lines[first + 1].some((c) => c === '') && names(lower) === lower.length;
-  if (grouped) headers = headers.map((h, i) => lines[first + 1][i] || h);
-  return { headers, rows: lines.slice(first + (grouped ? 2 : 1)).filter((row) => row[0] !== '合计') };
-}
-
-async function readTable(dir: string, entry: ManifestFile): Promise<Table> {
-  const path = join(dir, entry.file);
-  if (statSync(path).size === 0) return { headers: [], rows: [] };
-  if (entry.format === 'xlsx') {
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.readFile(path);
-    const lines: string[][] = [];
-    // Array.from: a row's values are sparse, and a blank cell must stay a column
-    workbook.worksheets[0].eachRow((row) => lines.push(Array.from((row.values as unknown[]).slice(1), text)));
-    return sheetTable(entry.source, lines);
-  }
-  const raw = readFileSync(path);
-  if (entry.format === 'ndjson' || entry.format === 'json') {
-    const objects: Record<string, unknown>[] =
-      entry.format === 'json' ? JSON.parse(raw.toString('utf8')) : raw.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    const headers = Object.keys(objects[0] ?? {});
-    return { headers, rows: objects.map((o) => headers.map((h) => text(o[h]))) };
-  }
-  const content = entry.format === 'csv-gbk' ? iconv.decode(raw, 'gbk') : raw.toString('utf8');
-  if (entry.format === 'csv-utf8-bom') expect(content.charCodeAt(0)).toBe(0xfeff);
-  const parsed = Papa.parse<string[]>(content.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
-  return sheetTable(entry.source, parsed.data);
 }
 
 /** A file's rows keyed by canonical column name (through the contract's headers and aliases). */

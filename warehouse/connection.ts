@@ -1,6 +1,7 @@
 /**
- * The one way the project talks to DuckDB: open a warehouse (or snapshot) file, run SQL,
- * read rows as plain JS objects. BIGINT/HUGEINT come back as numbers when they fit, and
+ * The one way the project talks to DuckDB: open a warehouse (or snapshot) file — attached to
+ * an in-memory DuckDB under the fixed catalog name CATALOG, so the file may be called
+ * anything — run SQL, read rows as plain JS objects. BIGINT/HUGEINT come back as numbers when they fit, and
  * DuckDB's date/time/decimal values as their text form, so rows serialise to JSON as-is.
  */
 import { mkdirSync } from 'node:fs';
@@ -8,6 +9,15 @@ import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, ResultReturnType, type DuckDBValue } from '@duckdb/node-api';
 
 export const DEFAULT_DB_PATH = 'data/warehouse.duckdb';
+
+/**
+ * The catalog name a warehouse or snapshot file is attached under, whatever the file is called.
+ * Opened directly, DuckDB names the catalog after the file, and a file called raw.duckdb,
+ * core.duckdb or staging.duckdb then makes `raw.schools` ambiguous between catalog and schema.
+ */
+export const CATALOG = 'safecampus';
+
+const sqlLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -31,6 +41,14 @@ export interface OpenOptions {
    * configuration locked, so no statement can switch that back on.
    */
   sandboxed?: boolean;
+  /** The only files a sandboxed DuckDB may reach from SQL (an export's temporary file). */
+  writablePaths?: string[];
+  /** DuckDB's memory limit (e.g. '1GB'); past it DuckDB spills to `tempDirectory`, or fails without one. */
+  memoryLimit?: string;
+  /** Where DuckDB may spill (its own files, not SQL's: the sandbox allows it); '' for nowhere. */
+  tempDirectory?: string;
+  /** The most DuckDB may spill (e.g. '10GB'). */
+  maxTempDirectorySize?: string;
 }
 
 export class Warehouse {
@@ -43,18 +61,30 @@ export class Warehouse {
   static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
     if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
+    let connection: DuckDBConnection;
     try {
-      instance = await DuckDBInstance.create(path, {
-        ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
-        ...(options.sandboxed ? { enable_external_access: 'false' } : {}),
+      // in this order: DuckDB refuses to set a temp directory once external access is off
+      instance = await DuckDBInstance.create(':memory:', {
+        ...(options.memoryLimit !== undefined ? { memory_limit: options.memoryLimit } : {}),
+        // where DuckDB spills when the file is opened directly: beside it
+        temp_directory: options.tempDirectory ?? `${path}.tmp`,
+        ...(options.maxTempDirectorySize !== undefined ? { max_temp_directory_size: options.maxTempDirectorySize } : {}),
       });
+      connection = await instance.connect();
+      await connection.run(`attach ${sqlLiteral(path)} as ${CATALOG}${options.readOnly ? ' (read_only)' : ''}`);
+      await connection.run(`use ${CATALOG}`);
     } catch (error) {
       throw new Error(explainOpenError(path, error));
     }
-    const connection = await instance.connect();
     await connection.run("set TimeZone = 'Asia/Shanghai'");
-    // after the time zone: ICU cannot be set up once the configuration is locked
-    if (options.sandboxed) await connection.run('set lock_configuration = true');
+    if (options.sandboxed) {
+      // allowed paths can only be set while external access is on, and are kept once it is off
+      const writable = options.writablePaths ?? [];
+      if (writable.length) await connection.run(`set allowed_paths = [${writable.map(sqlLiteral).join(', ')}]`);
+      await connection.run('set enable_external_access = false');
+      // after the time zone: ICU cannot be set up once the configuration is locked
+      await connection.run('set lock_configuration = true');
+    }
     return new Warehouse(path, instance, connection);
   }
 

@@ -3,22 +3,53 @@
  * run in a sandboxed DuckDB (no file, network or extension access; configuration
  * locked), with DuckDB's error turned into a bilingual message that says what to do.
  * The snapshot is its own file, so a pipeline run holding the warehouse does not matter.
+ *
+ * Every query runs under limits (docs/security.md): a time limit (the connection is
+ * interrupted when it passes), DuckDB's memory limit, and a cap on what DuckDB may spill
+ * to a private temp folder, removed afterwards. The result is streamed chunk by chunk to
+ * whoever consumes it, so this process never holds more of it than it asks for.
  */
-import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { StatementType, type DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { StatementType, type DuckDBDataChunk, type DuckDBResult, type DuckDBType } from '@duckdb/node-api';
 import { Warehouse } from './connection.ts';
 import { readLatestSnapshot } from './snapshot.ts';
 
-/** The SQL itself is at fault (or asked for something not allowed); the message says why. */
-class QueryError extends Error {}
+/** The SQL itself is at fault, asked for something not allowed, or ran into a limit; the message says what to do. */
+export class QueryError extends Error {}
+
+export interface QueryLimits {
+  /** The query (and the writing of its result) is stopped after this many seconds. */
+  timeoutSeconds: number;
+  /** DuckDB's memory limit, in DuckDB's notation ('1GB', '512MB'). */
+  memory: string;
+  /** The most DuckDB may spill to its temp folder past the memory limit ('10GB'); '0' spills nothing. */
+  spill: string;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { timeoutSeconds: 60, memory: '1GB', spill: '10GB' };
 
 export interface QueryResult {
   /** Column names, made unique the way DuckDB does (a repeated name gets ":1", ":2"…). */
   columns: string[];
   types: DuckDBType[];
-  chunks: DuckDBDataChunk[];
-  rowCount: number;
+  /** Runs the query and streams its chunks as DuckDB produces them; stop early and the rest is never computed. */
+  chunks(): AsyncGenerator<DuckDBDataChunk>;
+  /** The query as a table expression (`query('<SQL>')`), for the project's own statements around it; none for EXPLAIN. */
+  relation: string | null;
+  /**
+   * Runs one of the project's own statements (a COPY to the writable export file, a staging
+   * table) on the query's sandboxed connection, under the same limits, streaming its result.
+   */
+  run(statement: string): AsyncGenerator<DuckDBDataChunk>;
+  /** Aborted when the time limit passes. */
+  signal: AbortSignal;
+}
+
+export interface QueryOptions {
+  /** The one file the query's DuckDB may write (an export's temporary file); no other file is reachable. */
+  writablePath?: string;
 }
 
 export interface SnapshotChoice {
@@ -50,25 +81,49 @@ export function chooseSnapshot(warehousePath: string, explicit?: string): Snapsh
 const ALLOWED = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
 
 /**
- * Runs one statement on the snapshot and hands the whole result to `consume` while the
- * snapshot is still open (the chunks belong to it).
+ * Prepares one statement on the snapshot under `limits` and hands it to `consume` while the
+ * snapshot is still open (the chunks belong to it). DuckDB's errors, also those met while
+ * streaming, become QueryErrors; `consume`'s own errors pass through.
  */
-export async function withQueryResult<T>(snapshotPath: string, sql: string, consume: (result: QueryResult) => Promise<T>): Promise<T> {
-  const db = await Warehouse.open(snapshotPath, { readOnly: true, sandboxed: true });
+export async function withQueryResult<T>(
+  snapshotPath: string,
+  sql: string,
+  limits: QueryLimits,
+  options: QueryOptions,
+  consume: (result: QueryResult) => Promise<T>,
+): Promise<T> {
+  const spillDir = limits.spill === '0' ? '' : mkdtempSync(join(tmpdir(), 'safecampus-query-'));
+  const timeout = new AbortController();
+  let db: Warehouse | undefined;
+  const timer = setTimeout(() => {
+    timeout.abort();
+    db?.connection.interrupt();
+  }, limits.timeoutSeconds * 1000);
+  const explain = (error: unknown) => (error instanceof QueryError ? error : timeout.signal.aborted ? timeLimitError(limits) : explainDuckDBError(error, limits));
   try {
+    db = await Warehouse.open(snapshotPath, {
+      readOnly: true,
+      sandboxed: true,
+      writablePaths: options.writablePath === undefined ? [] : [options.writablePath],
+      memoryLimit: limits.memory,
+      tempDirectory: spillDir,
+      ...(spillDir ? { maxTempDirectorySize: limits.spill } : {}),
+    });
     let result: QueryResult;
     try {
-      result = await runOne(db, sql);
+      result = await prepareOne(db, sql, timeout.signal, explain);
     } catch (error) {
-      throw error instanceof QueryError ? error : explainDuckDBError(error);
+      throw explain(error);
     }
     return await consume(result);
   } finally {
-    db.close();
+    clearTimeout(timer);
+    db?.close();
+    if (spillDir) rmSync(spillDir, { recursive: true, force: true });
   }
 }
 
-async function runOne(db: Warehouse, sql: string): Promise<QueryResult> {
+async function prepareOne(db: Warehouse, sql: string, signal: AbortSignal, explain: (error: unknown) => QueryError): Promise<QueryResult> {
   const statements = await db.connection.extractStatements(sql);
   if (statements.count !== 1) {
     throw new QueryError(
@@ -86,14 +141,52 @@ async function runOne(db: Warehouse, sql: string): Promise<QueryResult> {
         'use SELECT (or WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN); the warehouse changes only through the pipeline, and results are exported with --format … --out FILE',
     );
   }
-  const stream = await prepared.stream();
-  const chunks: DuckDBDataChunk[] = [];
-  let rowCount = 0;
-  for (let chunk = await stream.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await stream.fetchChunk()) {
-    chunks.push(chunk);
-    rowCount += chunk.rowCount;
+  async function* streamed(start: () => Promise<DuckDBResult>): AsyncGenerator<DuckDBDataChunk> {
+    let stream: DuckDBResult;
+    try {
+      stream = await start();
+    } catch (error) {
+      throw explain(error);
+    }
+    for (;;) {
+      // checked here too: an interrupt that comes while no DuckDB work runs stops nothing
+      if (signal.aborted) throw explain(new Error('time limit'));
+      let chunk: DuckDBDataChunk | null;
+      try {
+        chunk = await stream.fetchChunk();
+      } catch (error) {
+        throw explain(error);
+      }
+      // an interrupted stream may also just end, as if it had no more rows
+      if (signal.aborted) throw explain(new Error('time limit'));
+      if (!chunk || chunk.rowCount === 0) return;
+      yield chunk;
+    }
   }
-  return { columns: stream.deduplicatedColumnNames(), types: stream.columnTypes(), chunks, rowCount };
+  const types = Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnType(i));
+  const seen = new Map<string, number>();
+  const columns = Array.from({ length: prepared.columnCount }, (_, i) => {
+    const name = prepared.columnName(i);
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n > 1 ? `${name}:${n - 1}` : name;
+  });
+  return {
+    columns,
+    types,
+    chunks: () => streamed(() => prepared.stream()),
+    // DuckDB's query() takes SELECTs only
+    relation: prepared.statementType === StatementType.SELECT ? `query('${sql.replaceAll("'", "''")}')` : null,
+    run: (statement) => streamed(() => db.connection.stream(statement)),
+    signal,
+  };
+}
+
+function timeLimitError(limits: QueryLimits): QueryError {
+  return new QueryError(
+    `查询超过 ${limits.timeoutSeconds} 秒时间上限，已停止 / the query ran past its ${limits.timeoutSeconds} s time limit and was stopped: ` +
+      'narrow it (a WHERE, an aggregate, a LIMIT), or allow it more time with --timeout SECONDS',
+  );
 }
 
 const HINTS: [RegExp, string][] = [
@@ -117,8 +210,15 @@ const HINTS: [RegExp, string][] = [
   ],
 ];
 
-function explainDuckDBError(error: unknown): QueryError {
+function explainDuckDBError(error: unknown, limits: QueryLimits): QueryError {
   const message = (error instanceof Error ? error.message : String(error)).replace(/^Failed to extract statements: /, '').trim();
+  if (/^Out of Memory Error/.test(message)) {
+    const disk = limits.spill === '0' ? '不溢出到磁盘 / no temp space on disk' : `可溢出到磁盘 ${limits.spill} / up to ${limits.spill} of temp space on disk`;
+    return new QueryError(
+      `查询超出内存上限 ${limits.memory}（${disk.split(' / ')[0]}），已停止 / the query needed more than its ${limits.memory} memory limit (${disk.split(' / ')[1]}) and was stopped: ` +
+        'narrow it (a WHERE, an aggregate, fewer columns), or allow more with --memory SIZE or --spill SIZE',
+    );
+  }
   const hint = HINTS.find(([pattern]) => pattern.test(message))?.[1] ?? '检查 SQL 和数据类型 / check the SQL and the data types it works on.';
   return new QueryError(`查询失败 / the query failed: ${message}\n提示 / hint: ${hint}`);
 }

@@ -46,6 +46,7 @@ export interface AuditBatches {
   message: string | null;
   started_at: TimestampText;
   finished_at: TimestampText | null;
+  masked_cells: number | null;
   as_of_source: string | null;
   as_of_on: DateText | null;
   as_of_text: string | null;

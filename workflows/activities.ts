@@ -27,6 +27,8 @@ export interface DiscoveredFile {
    * different lanes land in parallel. Default: a lane of its own.
    */
   lane?: string;
+  /** Found but never to be read (a symbolic link): why, as the run reports it. */
+  skipped?: string;
 }
 
 export interface IngestOutcome {

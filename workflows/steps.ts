@@ -43,7 +43,11 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
         }
         const landed = new Set((await db.all<{ sha256: string }>('select distinct sha256 from audit.batches')).map((r) => r.sha256));
         const found: DiscoveredFile[] = [];
-        for (const { path, wave, source } of await listExportFiles(inboxDir)) {
+        for (const { path, wave, source, skipped } of await listExportFiles(inboxDir)) {
+          if (skipped) {
+            found.push({ path, sha256: '', bytes: 0, wave, lane: path, skipped });
+            continue;
+          }
           const sha256 = await sha256File(path);
           if (landed.has(sha256)) continue;
           found.push({ path, sha256, bytes: statSync(path).size, wave, lane: source ?? path });

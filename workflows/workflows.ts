@@ -272,7 +272,7 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
     }
     await forEachLimited([...lanes.values()], input.maxParallelIngests ?? 4, async (laneFiles) => {
       for (const file of laneFiles) {
-        outcomes.set(file, await ingestOne(input, file, heartbeatTimeout));
+        outcomes.set(file, file.skipped ? outcomeOf(file, 'skipped', file.skipped) : await ingestOne(input, file, heartbeatTimeout));
         progress.filesDone += 1;
       }
     });

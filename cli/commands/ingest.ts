@@ -53,7 +53,8 @@ export const ingestCommand: Command = {
       for (const r of results) {
         const rejects = Object.entries(r.rejectsByReason).map(([k, n]) => `${k} ${n}`).join(', ');
         const skipped = r.rowsSkipped ? `, ${r.rowsSkipped} summary row(s) skipped` : '';
-        context.say(`${r.status.padEnd(7)} ${r.source ?? '?'} ${r.file}: ${r.rowsLanded} landed, ${r.rowsRejected} rejected${rejects ? ` (${rejects})` : ''}${skipped}${r.message ? ` — ${r.message}` : ''}`);
+        const masked = r.cellsMasked ? `, personal details masked in ${r.cellsMasked} free-text cell(s)` : '';
+        context.say(`${r.status.padEnd(7)} ${r.source ?? '?'} ${r.file}: ${r.rowsLanded} landed, ${r.rowsRejected} rejected${rejects ? ` (${rejects})` : ''}${skipped}${masked}${r.message ? ` — ${r.message}` : ''}`);
       }
       const failed = results.filter((r) => r.status === 'failed').length;
       context.say(`${results.length} file(s): ${results.filter((r) => r.status === 'landed').length} landed, ${results.filter((r) => r.status === 'held').length} held, ${results.filter((r) => r.status === 'skipped').length} skipped, ${failed} failed`);

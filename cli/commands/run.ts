@@ -3,7 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
 import { resolveDbPath } from '../../warehouse/connection.ts';
 import { withTemporal, type TemporalContext } from '../../workflows/dev-server.ts';
-import { runPipeline } from '../../workflows/worker.ts';
+import { defaultPipelineWorkflowId, runPipeline } from '../../workflows/worker.ts';
+import { withRunLock } from '../../workflows/run-lock.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
 import type { PipelineSummary } from '../../workflows/workflows.ts';
 import { isPeriodId, PERIOD_HELP } from '../../transforms/periods.ts';
@@ -37,19 +38,24 @@ export async function runPipelineCommand(
 ): Promise<PipelineSummary> {
   const dbPath = resolveDbPath();
   const dataDir = dirname(dbPath);
-  return withTemporal({ dataDir }, async ({ address, namespace, source, signal }) => {
-    sayTemporal(context, { address, source }, dataDir);
-    const summary = await runPipeline({
-      address,
-      namespace,
-      deps: createPipelineSteps({ dbPath }),
-      signal,
-      onStart: (workflowId) => context.say(`pipeline workflow ${workflowId} started`),
-      ...options,
-    });
-    reportSummary(summary, context);
-    return summary;
-  });
+  const workflowId = defaultPipelineWorkflowId();
+  // before anything starts: a second run on the folder must not even start a worker
+  return withRunLock(dataDir, { workflowId, inbox: options.inboxDir }, () =>
+    withTemporal({ dataDir }, async ({ address, namespace, source, signal }) => {
+      sayTemporal(context, { address, source }, dataDir);
+      const summary = await runPipeline({
+        address,
+        namespace,
+        deps: createPipelineSteps({ dbPath }),
+        signal,
+        workflowId,
+        onStart: (id) => context.say(`pipeline workflow ${id} started`),
+        ...options,
+      });
+      reportSummary(summary, context);
+      return summary;
+    }),
+  );
 }
 
 /** One line saying which Temporal service a command uses. */
@@ -64,7 +70,7 @@ function reportSummary(summary: PipelineSummary, context: CommandContext): void 
     `files: ${files.discovered} new, ${files.landed} landed, ${files.held} held, ${files.failed} failed, ${files.skipped} skipped; ` +
       `rows: ${summary.rowsLanded} landed, ${summary.rowsRejected} rejected`,
   );
-  for (const outcome of summary.ingests.filter((o) => o.status === 'failed' || o.status === 'held')) {
+  for (const outcome of summary.ingests.filter((o) => o.status === 'failed' || o.status === 'held' || (o.status === 'skipped' && o.message))) {
     context.say(`  ${outcome.status} ${outcome.file}: ${outcome.message ?? ''}`);
   }
   if (summary.status === 'published') {

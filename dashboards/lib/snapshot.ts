@@ -128,6 +128,16 @@ export async function openSnapshot({ path: given, unit = null, requiredTables = 
   }
 }
 
+/** The snapshot's units (ref.units), code and name, in code order. */
+export async function snapshotUnits(path: string): Promise<ScopeUnit[]> {
+  const snapshot = await openSnapshot({ path });
+  try {
+    return await snapshot.query<ScopeUnit>('select unit_code, unit_name from ref.units order by unit_code');
+  } finally {
+    snapshot.close();
+  }
+}
+
 /**
  * The schools a unit-scoped build must not mention: every code and name the registry
  * gives to a school that was never in `unit`. Used to check a scoped build's output.

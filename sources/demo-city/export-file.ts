@@ -11,6 +11,7 @@ import { DirtInjector, type DirtSettings, type RowProblem } from './dirt.ts';
 import type { Cell, Row } from './format.ts';
 import { FileHabits } from './habits.ts';
 import { manifestEntry, type ManifestFile } from './manifest.ts';
+import { carryPersonalDetails, hasPersonalDetails, PERSONAL_DETAILS, PersonalDetails } from './personal-details.ts';
 import { streamFor } from './random.ts';
 import { openWriter, type FileFormat, type TableWriter } from './writers.ts';
 
@@ -67,6 +68,7 @@ export class ExportFile {
   private readonly dirt: DirtInjector | null;
   private readonly habits: FileHabits | null;
   private readonly habitCounts: Record<string, number> = {};
+  private readonly personal: PersonalDetails | null;
   private readonly recent: Cell[][] = [];
   private pending: Pending | null = null;
   private corrected = false;
@@ -90,6 +92,8 @@ export class ExportFile {
     const kinds = DirtInjector.kindsFor(this.contractColumns, options.corrections !== undefined);
     this.dirt = dirt && dirt.rate > 0 ? new DirtInjector(this.contractColumns, dirt, streamFor(seed, 'dirt', spec.file), kinds) : null;
     this.habits = dirt ? FileHabits.for(spec.file, spec.source, spec.format, this.contractColumns, dirt.rate, seed) : null;
+    const layout = spec.columns.map((c, i) => ({ header: c.header, column: this.contractColumns[i] }));
+    this.personal = this.dirt ? new PersonalDetails(layout, dirt!.rate, streamFor(seed, 'personal-details', spec.file)) : null;
   }
 
   static open(outDir: string, spec: FileSpec, dirt: DirtSettings | null, seed: number, options: ExportFileOptions = {}): ExportFile {
@@ -111,6 +115,7 @@ export class ExportFile {
   add(row: Row, options: RowOptions = {}): void {
     const cells = this.format(row);
     if (!this.dirt || options.keepClean) return this.emitClean(cells, row);
+    this.personal?.plant(cells);
     const correctable = options.stale !== undefined && this.options.corrections !== undefined;
     // Every corrections file gets at least its first correctable record, however small the file.
     if (correctable && !this.corrected) return this.correct(cells, row, options.stale!);
@@ -132,7 +137,7 @@ export class ExportFile {
       const corrupted = this.dirt.corrupt(kind, cells);
       if (corrupted) {
         this.dirt.used(kind);
-        return this.emit(corrupted.cells, corrupted.kind, corrupted.rejected, row);
+        return this.emit(carryPersonalDetails(cells, corrupted.cells), corrupted.kind, corrupted.rejected, row);
       }
     }
     return this.emitClean(cells, row);
@@ -169,6 +174,8 @@ export class ExportFile {
     this.writer.row(cells);
     this.count(kind, rejected);
     if (habit) this.habitCounts[habit] = (this.habitCounts[habit] ?? 0) + 1;
+    // counted where the row is written (a corrections file too), and not again for a duplicate's copy
+    if (kind !== 'duplicate_row' && hasPersonalDetails(cells)) this.injected[PERSONAL_DETAILS] = (this.injected[PERSONAL_DETAILS] ?? 0) + 1;
     if (!rejected && row) this.options.onLanded?.(this.spec.file, this.spec.source, row);
   }
 

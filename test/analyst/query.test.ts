@@ -159,10 +159,11 @@ describe('query: output formats', () => {
 
   it('refuses an XLSX export larger than an Excel sheet, before writing anything', async () => {
     const out = join(dir, 'exports', 'too-big.xlsx');
+    // streamed, the result is not counted past the one row too many
     const { code, stderr } = await query('select * from range(1048576)', '--out', out);
     expect(code).toBe(1);
     expect(stderr).toBe(
-      'safecampus query: 一个 Excel 工作表最多 1048575 行数据，结果有 1048576 行 / an Excel sheet holds at most 1048575 data rows, the result has 1048576: ' +
+      'safecampus query: 一个 Excel 工作表最多 1048575 行数据，结果超过了 / an Excel sheet holds at most 1048575 data rows, the result has more: ' +
         'export csv or parquet instead, or narrow the query (--limit N)\n',
     );
     expect(existsSync(out)).toBe(false);

@@ -122,9 +122,9 @@ describe('dashboards build', () => {
     expect(data.by_period['2025'].city.rectified_on_time).toBe(159);
   }, 300_000);
 
-  it('fails with the loader’s message when the unit is unknown', async () => {
+  it('refuses an unknown unit before Framework runs, naming the units there are', async () => {
     await expect(buildSite({ snapshotPath: snapshot, outDir: join(work, 'site-bad'), unit: '419999' })).rejects.toThrow(
-      /SAFECAMPUS_UNIT=419999 is not a unit/,
+      /^419999 不是快照中的县区，县区有：411000 [^/]+ \/ 419999 is not a unit of the snapshot; its units are: 411000 /,
     );
     expect(existsSync(join(work, 'site-bad'))).toBe(false);
   }, 120_000);

@@ -5,25 +5,25 @@
  * shared strings…), it yields exactly the sheet names and rows (number, cell texts) that
  * exceljs's streaming reader plus ingest's former cell-to-text rule yielded.
  */
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { EventEmitter } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCity } from '../../sources/demo-city/index.ts';
 import { sniffHeaders } from '../../sources/detect.ts';
-import { BUILTIN_DATE_FORMATS, isDateFormat, openWorkbook } from '../../sources/xlsx.ts';
+import { BUILTIN_DATE_FORMATS, DEFAULT_XLSX_LIMITS, isDateFormat, MAX_CELL_CHARACTERS, openWorkbook, XlsxLimitError, type XlsxLimits } from '../../sources/xlsx.ts';
 import { readZipDirectory } from '../../sources/zip.ts';
 import { tempDir } from '../helpers.ts';
 import { SOURCE_FIXTURES } from './helpers.ts';
 import { writeDevicesWorkbook, writeTitledWorkbook } from './workbooks.ts';
+import { repeatedPart, SHEET_HEAD, SHEET_TAIL, SST_HEAD, SST_TAIL, writeHandMadeWorkbook } from './zip-parts.ts';
 
 interface Sheet {
   name: string;
-  rows: { number: number; texts: string[] }[];
+  rows: { number: number; texts: string[]; tooLarge?: { column: number; characters: number } }[];
 }
 
 /**
@@ -111,8 +111,8 @@ async function exceljsSheets(path: string): Promise<Sheet[]> {
   }
 }
 
-async function ourSheets(path: string): Promise<Sheet[]> {
-  const workbook = await openWorkbook(path);
+async function ourSheets(path: string, limits?: XlsxLimits): Promise<Sheet[]> {
+  const workbook = await openWorkbook(path, limits);
   const sheets: Sheet[] = [];
   for (const [index, name] of workbook.sheetNames.entries()) {
     const sheet: Sheet = { name, rows: [] };
@@ -125,83 +125,17 @@ async function ourSheets(path: string): Promise<Sheet[]> {
 /**
  * Our sheets equal exceljs's, except the cells listed in `corrected` ([sheet, row, column]
  * indexes and our text): where exceljs lost text (a formula's cached 0, all but the last run of
- * an inline rich string, a string replaced by its phonetic guide).
+ * an inline rich string, a string replaced by its phonetic guide); and the rows listed in
+ * `numbered` ([sheet, row] indexes and our number): a row without `r`, which exceljs numbers NaN
+ * and we number after the row before it, as the format says.
  */
-async function expectSame(path: string, corrected: [number, number, number, string][] = []): Promise<Sheet[]> {
+async function expectSame(path: string, corrected: [number, number, number, string][] = [], numbered: [number, number, number][] = []): Promise<Sheet[]> {
   const ours = await ourSheets(path);
   const reference = await exceljsSheets(path);
   for (const [sheet, row, column, text] of corrected) reference[sheet].rows[row].texts[column] = text;
+  for (const [sheet, row, number] of numbered) reference[sheet].rows[row].number = number;
   expect(ours).toEqual(reference);
   return ours;
-}
-
-/** A zip of the given parts in the given order (deflated), for parts no writer produces. */
-function writeZip(path: string, parts: [string, string][]): void {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of parts) {
-    const data = Buffer.from(content, 'utf8');
-    const packed = deflateRawSync(data);
-    const fileName = Buffer.from(name, 'utf8');
-    const fields = (header: Buffer, at: number) => {
-      header.writeUInt16LE(8, at); // deflate
-      header.writeUInt32LE(crc32(data), at + 6);
-      header.writeUInt32LE(packed.length, at + 10);
-      header.writeUInt32LE(data.length, at + 14);
-      header.writeUInt16LE(fileName.length, at + 18);
-    };
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    fields(local, 8);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    fields(central, 10);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, packed);
-    centrals.push(central, fileName);
-    offset += 30 + fileName.length + packed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  writeFileSync(path, Buffer.concat([...locals, directory, end]));
-}
-
-const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-
-/** A hand-made workbook: `sheets` as [name, sheetData inner XML]; the parts in `order` (others after). */
-function handMade(path: string, options: { sheets: [string, string][]; shared?: string[]; styles?: string; date1904?: boolean; order?: string[] }): void {
-  const parts = new Map<string, string>([
-    ['[Content_Types].xml', `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`],
-    [
-      'xl/workbook.xml',
-      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${REL}">${options.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets>` +
-        options.sheets.map(([name], i) => `<sheet name="${name}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') +
-        '</sheets></workbook>',
-    ],
-    [
-      'xl/_rels/workbook.xml.rels',
-      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-        options.sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('') +
-        '</Relationships>',
-    ],
-    ['xl/sharedStrings.xml', `<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="${MAIN}">${(options.shared ?? []).join('')}</sst>`],
-  ]);
-  if (options.styles) parts.set('xl/styles.xml', `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${MAIN}">${options.styles}</styleSheet>`);
-  options.sheets.forEach(([, data], i) =>
-    parts.set(`xl/worksheets/sheet${i + 1}.xml`, `<?xml version="1.0" encoding="UTF-8"?>\r\n<worksheet xmlns="${MAIN}"><sheetData>${data}</sheetData></worksheet>`),
-  );
-  const order = options.order ?? [];
-  writeZip(path, [...order.map((name): [string, string] => [name, parts.get(name)!]), ...[...parts].filter(([name]) => !order.includes(name))]);
 }
 
 const dir = tempDir('safecampus-xlsx-');
@@ -345,23 +279,28 @@ describe('hand-made parts', () => {
       '<row r="6"/>\n' +
       '<row r="7" spans="1:3"><c r="C7" t="s"><v>4</v></c><c r="AB7"><v>3</v></c><c r="$AC$7"><v>4</v></c></row>';
     const path = join(dir, 'hand.xlsx');
-    handMade(path, { sheets: [['手工', data]], shared, styles });
-    // where exceljs lost text: the phonetic guide replaced 汉字, the first inline run, two cached zeros
-    const [sheet] = await expectSame(path, [
-      [0, 0, 3, '汉字'],
-      [0, 1, 1, 'firstlast'],
-      [0, 1, 11, '0'],
-      [0, 1, 13, '0'],
-    ]);
+    writeHandMadeWorkbook(path, { sheets: [['手工', data]], shared, styles });
+    // where exceljs lost text: the phonetic guide replaced 汉字, the first inline run, two cached zeros;
+    // and the row without a number, which exceljs numbers NaN, is the 4th
+    const [sheet] = await expectSame(
+      path,
+      [
+        [0, 0, 3, '汉字'],
+        [0, 1, 1, 'firstlast'],
+        [0, 1, 11, '0'],
+        [0, 1, 13, '0'],
+      ],
+      [[0, 3, 4]],
+    );
     expect(sheet.rows[0].texts).toEqual(['plain', 'spaced', 'rich runs', '汉字', '', 'a &amp; b 中文 c\nd']);
     expect(sheet.rows[1].texts).toEqual(['inline <b>', 'firstlast', '&', '#REF!', 'false', 'true', '12.5', '', 'y', 'cd', '0', '0', '', '0']);
     expect(sheet.rows[2].texts).toEqual(['2025-03-05', '2025-03-05', '45721', '2025-03-05 12:00:00', '45721', '2025-03-05']);
-    expect(sheet.rows[3].number).toBeNaN();
+    expect(sheet.rows.map((r) => r.number)).toEqual([1, 2, 3, 4, 6, 7]);
   });
 
   it('a 1904 workbook; sheets stored before the shared strings come after those stored later', async () => {
     const path = join(dir, 'order.xlsx');
-    handMade(path, {
+    writeHandMadeWorkbook(path, {
       sheets: [
         ['早', '<row r="1"><c r="A1" s="1"><v>0</v></c><c r="B1" s="1"><v>43890.75</v></c></row>'],
         ['晚', '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
@@ -380,7 +319,7 @@ describe('hand-made parts', () => {
 
   it('a sheet stored before the styles reads no dates, as exceljs did', async () => {
     const path = join(dir, 'early-sheet.xlsx');
-    handMade(path, {
+    writeHandMadeWorkbook(path, {
       sheets: [['Sheet', '<row r="1"><c r="A1" s="1"><v>45721</v></c></row>']],
       styles: '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>',
       order: ['xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml', 'xl/styles.xml'],
@@ -388,13 +327,30 @@ describe('hand-made parts', () => {
     expect((await expectSame(path))[0].rows[0].texts).toEqual(['45721']);
   });
 
-  it.each([
-    ['a row holding cells has no number', '<row><c r="A1"><v>1</v></c></row>'],
-    ['a cell has no reference', '<row r="1"><c><v>1</v></c></row>'],
-  ])('%s: both readers refuse the sheet', async (_, data) => {
-    const path = join(dir, `refused-${data.length}.xlsx`);
-    handMade(path, { sheets: [['Sheet', data]] });
-    await expect(ourSheets(path)).rejects.toThrow(/has no/);
+  it('cells and rows without r are placed by their order, as the format allows (exceljs refuses them)', async () => {
+    const path = join(dir, 'no-references.xlsx');
+    writeHandMadeWorkbook(path, {
+      sheets: [
+        [
+          'Sheet',
+          '<row><c t="inlineStr"><is><t>设备编号</t></is></c><c t="inlineStr"><is><t>学校标识码</t></is></c></row>' +
+            '<row><c><v>1</v></c><c r="D2"><v>4</v></c><c><v>5</v></c></row>' +
+            '<row r="5"><c><v>7</v></c></row>' +
+            '<row r="x"><c t="b"><v>1</v></c></row>',
+        ],
+      ],
+    });
+    expect(await ourSheets(path)).toEqual([
+      {
+        name: 'Sheet',
+        rows: [
+          { number: 1, texts: ['设备编号', '学校标识码'] },
+          { number: 2, texts: ['1', '', '', '4', '5'] },
+          { number: 5, texts: ['7'] },
+          { number: 6, texts: ['true'] },
+        ],
+      },
+    ]);
     await expect(exceljsSheets(path)).rejects.toThrow();
   });
 
@@ -403,6 +359,79 @@ describe('hand-made parts', () => {
     writeFileSync(garbage, 'PK\u0003\u0004 not really a zip');
     await expect(openWorkbook(garbage)).rejects.toThrow(/not a zip archive/);
     await expect(exceljsSheets(garbage)).rejects.toThrow();
+  });
+});
+
+describe('limits: a workbook is untrusted input', () => {
+  const MIB = 1024 * 1024;
+  const refusal = async (path: string, limits = DEFAULT_XLSX_LIMITS) => {
+    try {
+      await ourSheets(path, limits);
+    } catch (error) {
+      return error instanceof XlsxLimitError ? [error.reasonCode, error.message] : ['other', (error as Error).message];
+    }
+    return ['read', ''];
+  };
+
+  it('a cell longer than an Excel cell (inline or shared) is not kept; its row says so, the rows around it read', async () => {
+    const path = join(dir, 'long-cells.xlsx');
+    const long = 'x'.repeat(MAX_CELL_CHARACTERS + 1);
+    writeHandMadeWorkbook(path, {
+      shared: [`<si><t>${long}</t></si>`, '<si><t>ok</t></si>'],
+      sheets: [
+        [
+          'Sheet',
+          '<row r="1"><c r="A1" t="s"><v>1</v></c></row>' +
+            `<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="inlineStr"><is><t>${long}</t></is></c></row>` +
+            '<row r="3"><c r="A3" t="s"><v>0</v></c><c r="B3" t="s"><v>1</v></c></row>' +
+            `<row r="4"><c r="A4" t="inlineStr"><is><t>${'x'.repeat(MAX_CELL_CHARACTERS)}</t></is></c></row>`,
+        ],
+      ],
+    });
+    const [sheet] = await ourSheets(path);
+    expect(sheet.rows.map((r) => ({ ...r, texts: r.texts.map((t) => (t.length > 10 ? `${t.length} characters` : t)) }))).toEqual([
+      { number: 1, texts: ['ok'] },
+      { number: 2, texts: ['ok', ''], tooLarge: { column: 2, characters: 32_768 } },
+      { number: 3, texts: ['', 'ok'], tooLarge: { column: 1, characters: 32_768 } },
+      { number: 4, texts: ['32767 characters'] },
+    ]);
+  });
+
+  it('a 1.1 GiB cell in a 1 MiB workbook is a zip bomb: refused at 200 times the file size', async () => {
+    const path = join(dir, 'bomb-cell.xlsx');
+    const sheet = repeatedPart(`${SHEET_HEAD}<row r="1"><c r="A1" t="inlineStr"><is><t>`, 'x'.repeat(MIB), 1100, `</t></is></c></row>${SHEET_TAIL}`);
+    writeHandMadeWorkbook(path, { sheets: [['Sheet', sheet]] });
+    const bytes = statSync(path).size;
+    expect(bytes).toBeLessThan(1.5 * MIB);
+    const [code, message] = await refusal(path);
+    expect(code).toBe('inflate_limit');
+    expect(message).toContain(`the workbook inflates past ${Math.round((200 * bytes) / MIB)} MiB, 200 times its size`);
+  });
+
+  it('1.1 GiB of white space between rows, and a shared-strings part that inflates to 1.1 GiB: refused the same way', async () => {
+    const spaced = join(dir, 'bomb-spaces.xlsx');
+    const sheet = repeatedPart(`${SHEET_HEAD}<row r="1"><c r="A1"><v>1</v></c></row>`, ' '.repeat(MIB), 1100, `<row r="2"><c r="A2"><v>2</v></c></row>${SHEET_TAIL}`);
+    writeHandMadeWorkbook(spaced, { sheets: [['Sheet', sheet]] });
+    expect((await refusal(spaced))[0]).toBe('inflate_limit');
+    const shared = join(dir, 'bomb-shared.xlsx');
+    writeHandMadeWorkbook(shared, { shared: repeatedPart(`${SST_HEAD}<si><t>`, 'y'.repeat(MIB), 1100, `</t></si>${SST_TAIL}`), sheets: [['Sheet', '<row r="1"><c r="A1" t="s"><v>0</v></c></row>']] });
+    expect((await refusal(shared))[0]).toBe('inflate_limit');
+  });
+
+  it('the same cell under a limit raised for it reads, counted but not kept', async () => {
+    const path = join(dir, 'big-cell.xlsx');
+    const sheet = repeatedPart(`${SHEET_HEAD}<row r="1"><c r="A1" t="inlineStr"><is><t>`, 'x'.repeat(MIB), 64, `</t></is></c><c r="B1"><v>2</v></c></row>${SHEET_TAIL}`);
+    writeHandMadeWorkbook(path, { sheets: [['Sheet', sheet]] });
+    const [read] = await ourSheets(path, { ...DEFAULT_XLSX_LIMITS, inflateRatio: 1e6 });
+    expect(read.rows).toEqual([{ number: 1, texts: ['', '2'], tooLarge: { column: 1, characters: 64 * MIB } }]);
+  });
+
+  it('reading stops at the time limit', async () => {
+    const path = join(dir, 'timed.xlsx');
+    await writeDevicesWorkbook(path);
+    const [code, message] = await refusal(path, { ...DEFAULT_XLSX_LIMITS, timeLimitMs: 0 });
+    expect(code).toBe('time_limit');
+    expect(message).toContain('reading the workbook took longer than its 0 s limit');
   });
 });
 

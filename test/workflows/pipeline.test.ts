@@ -200,6 +200,15 @@ describe('pipeline workflow', () => {
     expect(second.ingests[0]?.message).toMatch(new RegExp(`ingest-${files[0]!.sha256}`));
   }, 30_000);
 
+  it('a file discovery skipped (a symbolic link) is reported with its reason and never ingested', async () => {
+    const link = { path: '/inbox/linked.csv', sha256: '', bytes: 0, skipped: 'skipped: symbolic link' };
+    const fake = fakeDeps({ files: [file('schools.csv'), link] });
+    const summary = await run(fake.deps);
+    expect(fake.calls.filter((c) => c.startsWith('ingest '))).toEqual(['ingest /inbox/schools.csv']);
+    expect(summary.files).toMatchObject({ discovered: 2, landed: 1, skipped: 1 });
+    expect(summary.ingests[1]).toEqual({ file: '/inbox/linked.csv', sha256: '', source: null, status: 'skipped', rowsLanded: 0, rowsRejected: 0, message: 'skipped: symbolic link' });
+  }, 30_000);
+
   it('files of one source land in discovery order, even when the first one needs a retry', async () => {
     const original = { ...file('cases_2025.csv'), lane: 'cases' };
     const revised = { ...file('cases_2025.revised.csv'), lane: 'cases' };

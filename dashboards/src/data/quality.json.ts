@@ -28,11 +28,16 @@ const REASONS: Record<RejectReason | FileRejectReason, string> = {
   future_date: '日期晚于当前',
   duplicate_row: '重复行',
   malformed_row: '行格式损坏',
+  cell_too_large: '单元格内容过长',
   empty_file: '空文件',
   unreadable_file: '文件无法读取',
   unknown_source: '无法识别数据来源',
   ambiguous_source: '数据来源无法唯一确定',
   missing_columns: '缺少必需列',
+  duplicate_column: '表头有重复列',
+  too_many_columns: '列数超过上限',
+  inflate_limit: '工作簿解压后过大（疑似压缩炸弹）',
+  time_limit: '读取超时',
 };
 
 /** The column that dates a record of each source (its business date), from the contracts. */

@@ -139,8 +139,9 @@ final as (
     formula,
     cast(numerator as double) as numerator,
     cast(denominator as double) as denominator,
-    cast(value_numerator as hugeint) as value_numerator,
-    cast(value_denominator as hugeint) as value_denominator,
+    -- whole seconds, counts and 1/10,000 units stay far inside BIGINT; scoring multiplies them in HUGEINT
+    cast(value_numerator as bigint) as value_numerator,
+    cast(value_denominator as bigint) as value_denominator,
     cast(value_numerator as double) / cast(value_denominator as double) as value,
     is_required
   from unioned

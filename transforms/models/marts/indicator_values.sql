@@ -150,7 +150,9 @@ scaled as (
     cast(round(target * 10000) as hugeint) as target_scaled,
     cast(round(floor * 10000) as hugeint) as floor_scaled,
     cast(round(deduction_per_occurrence * 10000) as hugeint) as deduction_scaled,
-    cast(round(deduction_base * 10000) as hugeint) as base_scaled
+    cast(round(deduction_base * 10000) as hugeint) as base_scaled,
+    cast(value_numerator as hugeint) as exact_numerator,
+    cast(value_denominator as hugeint) as exact_denominator
   from with_status
 ),
 
@@ -160,14 +162,14 @@ fractions as (
   select
     *,
     case
-      when kind in ('rate', 'duration') then value_numerator * 10000 - floor_scaled * value_denominator
-      when kind = 'deduction' and base_scaled is not null then points_scaled * greatest(0, base_scaled * value_denominator - value_numerator * 10000)
-      when kind = 'deduction' then greatest(0, points_scaled * value_denominator - value_numerator * deduction_scaled)
+      when kind in ('rate', 'duration') then exact_numerator * 10000 - floor_scaled * exact_denominator
+      when kind = 'deduction' and base_scaled is not null then points_scaled * greatest(0, base_scaled * exact_denominator - exact_numerator * 10000)
+      when kind = 'deduction' then greatest(0, points_scaled * exact_denominator - exact_numerator * deduction_scaled)
     end as signed_numerator,
     case
-      when kind in ('rate', 'duration') then (target_scaled - floor_scaled) * value_denominator
-      when kind = 'deduction' and base_scaled is not null then base_scaled * value_denominator
-      when kind = 'deduction' then value_denominator
+      when kind in ('rate', 'duration') then (target_scaled - floor_scaled) * exact_denominator
+      when kind = 'deduction' and base_scaled is not null then base_scaled * exact_denominator
+      when kind = 'deduction' then exact_denominator
     end as signed_denominator
   from scaled
 ),
@@ -179,7 +181,7 @@ scored as (
     case
       when status = 'not_applicable' then null
       when status = 'no_data' then 0
-      when kind = 'yes_no' then case when value_numerator >= value_denominator then points_scaled else 0 end
+      when kind = 'yes_no' then case when exact_numerator >= exact_denominator then points_scaled else 0 end
       when kind = 'deduction' then (2 * signed_numerator + signed_denominator) // (2 * signed_denominator)
       when sign(signed_numerator) * sign(signed_denominator) <= 0 then 0
       when abs(signed_numerator) >= abs(signed_denominator) then points_scaled
