@@ -57,6 +57,14 @@ export interface PublishOutcome {
   sitePath: string | null;
 }
 
+/** The last publish, when nothing it was made from has changed since (workflows/inputs.ts). */
+export interface UnchangedOutcome {
+  snapshotId: string;
+  snapshotPath: string;
+  sitePath: string | null;
+  createdAt: string;
+}
+
 /**
  * What a parsing worker hands to the warehouse writer in scale-out mode: the file, its detected
  * source and a typed intermediate file (e.g. Parquet) on storage both workers can reach.
@@ -117,6 +125,8 @@ export interface PipelineDeps {
   discoverFiles(inboxDir: string, context?: StepContext): Promise<DiscoveredFile[]>;
   /** Parse, validate and land one file; idempotent by sha256. */
   ingestFile(file: DiscoveredFile, context?: StepContext): Promise<IngestOutcome>;
+  /** The last publish when no batch, definition, reference file or model changed since it (and its site, with `buildSite`); else null. */
+  unchangedSince(options: { buildSite: boolean }, context?: StepContext): Promise<UnchangedOutcome | null>;
   transform(context?: StepContext): Promise<TransformOutcome>;
   score(periods: string[], context?: StepContext): Promise<ScoreOutcome>;
   publish(options: { buildSite: boolean }, context?: StepContext): Promise<PublishOutcome>;
@@ -239,6 +249,9 @@ export function createActivities(deps: PipelineDeps) {
       if (status.name === 'RUNNING') return { state: 'running' };
       if (status.name === 'COMPLETED') return { state: 'completed', outcome: await handle.result() };
       return { state: 'closed', status: status.name };
+    },
+    async unchangedSince(options: { buildSite: boolean }): Promise<UnchangedOutcome | null> {
+      return runActivityStep('check for changes', (c) => deps.unchangedSince(options, c));
     },
     async transform(): Promise<TransformOutcome> {
       return runActivityStep('transform', (c) => deps.transform(c), { heartbeat: true });

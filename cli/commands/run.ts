@@ -6,7 +6,9 @@ import { withTemporal, type TemporalContext } from '../../workflows/dev-server.t
 import { defaultPipelineWorkflowId, runPipeline } from '../../workflows/worker.ts';
 import { withRunLock } from '../../workflows/run-lock.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
-import type { PipelineSummary } from '../../workflows/workflows.ts';
+import type { UnchangedOutcome } from '../../workflows/activities.ts';
+import type { PipelineProgress, PipelineSummary } from '../../workflows/workflows.ts';
+import { startProgress, type Progress } from '../progress.ts';
 import { isPeriodId, PERIOD_HELP } from '../../transforms/periods.ts';
 
 export const runCommand: Command = {
@@ -27,7 +29,7 @@ export const runCommand: Command = {
     const bad = periods.find((p) => !isPeriodId(p));
     if (bad) throw new UsageError(`--period must look like ${PERIOD_HELP}; got "${bad}"`);
     const summary = await runPipelineCommand({ inboxDir, periods, buildSite: !values['no-site'] }, context);
-    if (summary.status !== 'published') throw new Error(`pipeline stopped before publishing: ${summary.stoppedReason}`);
+    if (summary.status === 'stopped') throw new Error(`pipeline stopped before publishing: ${summary.stoppedReason}`);
     return summary;
   },
 };
@@ -40,9 +42,31 @@ export async function runPipelineCommand(
   const dataDir = dirname(dbPath);
   const workflowId = defaultPipelineWorkflowId();
   // before anything starts: a second run on the folder must not even start a worker
-  return withRunLock(dataDir, { workflowId, inbox: options.inboxDir }, () =>
-    withTemporal({ dataDir }, async ({ address, namespace, source, signal }) => {
+  return withRunLock(dataDir, { workflowId, inbox: options.inboxDir }, async () => {
+    // nothing new and nothing changed since the last publish: say so without starting Temporal
+    const unchanged = await unchangedBeforeStart(dbPath, options);
+    if (unchanged) {
+      const summary: PipelineSummary = {
+        workflowId: null,
+        status: 'unchanged',
+        stoppedReason: null,
+        unchanged,
+        files: { discovered: 0, landed: 0, skipped: 0, held: 0, failed: 0 },
+        rowsLanded: 0,
+        rowsRejected: 0,
+        ingests: [],
+        transform: null,
+        score: null,
+        publish: null,
+        snapshotPath: unchanged.snapshotPath,
+        sitePath: unchanged.sitePath,
+      };
+      reportSummary(summary, context);
+      return summary;
+    }
+    return withTemporal({ dataDir }, async ({ address, namespace, source, signal }) => {
       sayTemporal(context, { address, source }, dataDir);
+      const progress = pipelineProgress(context);
       const summary = await runPipeline({
         address,
         namespace,
@@ -50,12 +74,45 @@ export async function runPipelineCommand(
         signal,
         workflowId,
         onStart: (id) => context.say(`pipeline workflow ${id} started`),
+        onProgress: (p) => progress.show(p),
         ...options,
-      });
+      }).finally(() => progress.finish());
       reportSummary(summary, context);
       return summary;
-    }),
-  );
+    });
+  });
+}
+
+const STEP_NAMES: Record<PipelineProgress['step'], string> = {
+  discover: '查找新文件 discover',
+  ingest: '入库 ingest',
+  transform: '计算指标 transform',
+  score: '评分 score',
+  publish: '发布 publish',
+  done: '完成 done',
+  stopped: '停止 stopped',
+};
+
+/** The workflow's progress as one bar: each new file, then the transform, score and publish steps. */
+function pipelineProgress(context: CommandContext) {
+  let bar: Progress | null = null;
+  return {
+    show(p: PipelineProgress) {
+      if (p.step === 'discover') return;
+      bar ??= startProgress(context, 'run', p.filesTotal + 3, '文件与步骤 files and steps');
+      const stepsDone = { ingest: 0, transform: 0, score: 1, publish: 2, done: 3, stopped: 3 }[p.step];
+      bar.update(p.filesDone + stepsDone, STEP_NAMES[p.step]);
+    },
+    finish: () => bar?.finish(),
+  };
+}
+
+/** The last publish, when the inbox holds no new file and nothing it was made from changed; null otherwise (or with no warehouse yet). */
+async function unchangedBeforeStart(dbPath: string, options: { inboxDir: string; buildSite: boolean }): Promise<UnchangedOutcome | null> {
+  if (!existsSync(dbPath)) return null;
+  const steps = createPipelineSteps({ dbPath });
+  if ((await steps.discoverFiles(options.inboxDir)).length > 0) return null;
+  return steps.unchangedSince({ buildSite: options.buildSite });
 }
 
 /** One line saying which Temporal service a command uses. */
@@ -65,6 +122,15 @@ export function sayTemporal(context: CommandContext, temporal: Pick<TemporalCont
 }
 
 function reportSummary(summary: PipelineSummary, context: CommandContext): void {
+  if (summary.unchanged) {
+    const { snapshotId, createdAt } = summary.unchanged;
+    context.say(
+      `没有变化，无需重新计算、发布或构建网站：收件箱没有新文件，批次、指标定义、参考数据和模型自快照 ${snapshotId}（${createdAt}）发布以来都没有变化` +
+        `（nothing changed since snapshot ${snapshotId} was published at ${createdAt}: no new export file, and no batch, definition, reference file or model changed — nothing to transform, publish or build）`,
+    );
+    context.say(`latest snapshot ${summary.snapshotPath}${summary.sitePath ? `; site in ${summary.sitePath}` : ''}`);
+    return;
+  }
   const files = summary.files;
   context.say(
     `files: ${files.discovered} new, ${files.landed} landed, ${files.held} held, ${files.failed} failed, ${files.skipped} skipped; ` +
