@@ -4,6 +4,8 @@
 //
 // - Runs `observable build` in dashboards/ with SAFECAMPUS_SNAPSHOT / SAFECAMPUS_UNIT set
 //   for the data loaders; Framework comes from the root package's node_modules.
+// - The data loaders run first, all in this process on one opened snapshot (lib/prebuild.ts),
+//   writing into Framework's cache, so Framework starts no loader process of its own.
 // - Never serves stale data: Framework caches loader output under
 //   src/.observablehq/cache and reuses it whenever it is newer than the loader's source
 //   (even for a different snapshot), so every build first clears that cache, keeping only
@@ -21,12 +23,13 @@
 //   directory next to outDir, and swapped in whole: a reader never sees a half-built site.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { BUNDLED_FONT_FAMILY, copyFontFiles, fontFaceCss, fontSlices } from './lib/fonts.ts';
+import { prebuildData } from './lib/prebuild.ts';
 import { foreignSchools, snapshotUnits } from './lib/snapshot.ts';
 
 export interface BuildSiteOptions {
@@ -40,6 +43,8 @@ export interface BuildSiteOptions {
   timeoutMs?: number;
   /** Receives Framework's log lines as they come (default: discarded). */
   onLog?: (line: string) => void;
+  /** Called as the data files and then the pages are built: which, done of total and what. */
+  onProgress?: (phase: 'data' | 'pages', done: number, total: number, detail: string) => void;
 }
 
 export interface BuildSiteResult {
@@ -55,6 +60,18 @@ const SOURCE_ROOT = join(DASHBOARDS_DIR, 'src');
 const CACHE_DIR = join(SOURCE_ROOT, '.observablehq', 'cache');
 const LOCK_PATH = join(DASHBOARDS_DIR, '.observablehq', 'build.lock');
 const GUARD_PATH = join(DASHBOARDS_DIR, 'lib', 'offline-guard.js');
+/**
+ * The pages Framework will build: every Markdown page, the unit route's once per unit (only the
+ * scoped unit's in a unit-scoped build).
+ */
+function pageCount(units: number): number {
+  const pages = readdirSync(SOURCE_ROOT, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.md') && !e.parentPath.includes('.observablehq'));
+  return pages.reduce((n, e) => n + (e.name.startsWith('[') ? units : 1), 0);
+}
+
+/** Framework's log line as it starts a page ("load /units/411002"), not a data file. */
+const PAGE_LOAD = /^load (\/(?!data\/|_)\S*)\s*$/;
+
 /** Cache entries that survive a build: package bundles and npm version seeds. */
 const KEPT_CACHE_ENTRIES = new Set(['_node', '_npm']);
 
@@ -332,7 +349,21 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     env.SAFECAMPUS_SITE_OUTPUT = staging;
     try {
       await resetCache();
-      await runFramework(env, deadline, options.onLog);
+      const outputs = await prebuildData({
+        snapshotPath,
+        unit,
+        dataDir: join(SOURCE_ROOT, 'data'),
+        cacheDir: join(CACHE_DIR, 'data'),
+        onProgress: (done, total, output) => options.onProgress?.('data', done, total, output),
+      });
+      const units = outputs.filter((o) => o.startsWith('units/')).length;
+      const pagesTotal = pageCount(units);
+      let pagesDone = 0;
+      await runFramework(env, deadline, (line) => {
+        const page = PAGE_LOAD.exec(line)?.[1];
+        if (page && pagesDone < pagesTotal) options.onProgress?.('pages', ++pagesDone, pagesTotal, page);
+        options.onLog?.(line);
+      });
       if (!existsSync(staging)) throw new Error(`dashboards build wrote nothing to ${staging}`);
       const built = await finishOutput(staging);
       if (unit) await checkUnitScope(staging, snapshotPath, unit);

@@ -5,6 +5,7 @@ import { resolveDbPath } from '../../warehouse/connection.ts';
 import { readLatestSnapshot } from '../../warehouse/snapshot.ts';
 import { buildSite } from '../../dashboards/build.ts';
 import { serveStatic } from '../../dashboards/serve.ts';
+import { startProgress, type Progress } from '../progress.ts';
 
 export const dashboardsCommand: Command = {
   name: 'dashboards',
@@ -27,7 +28,19 @@ export const dashboardsCommand: Command = {
     if (action === 'build') {
       const snapshot = readLatestSnapshot(dbPath);
       if (!snapshot) throw new Error('no published snapshot yet: run `safecampus run` (or `npm start`) first');
-      const site = await buildSite({ snapshotPath: snapshot.path, outDir, unit });
+      let progress: { phase: string; bar: Progress } | null = null;
+      const site = await buildSite({
+        snapshotPath: snapshot.path,
+        outDir,
+        unit,
+        onProgress: (phase, done, total, detail) => {
+          if (progress?.phase !== phase) {
+            progress?.bar.finish();
+            progress = { phase, bar: startProgress(context, 'site', total, phase === 'data' ? '数据文件 data files' : '页面 pages') };
+          }
+          progress.bar.update(done, detail);
+        },
+      }).finally(() => progress?.bar.finish());
       context.say(`built ${site.pages.length} page(s) from snapshot ${snapshot.snapshot_id} into ${site.outDir} in ${(site.durationMs / 1000).toFixed(1)} s`);
       return site;
     }

@@ -199,35 +199,3 @@ export async function publishedAt(snapshot: Snapshot): Promise<string | null> {
   `);
   return rows[0]?.at ?? null;
 }
-
-/**
- * Runs a loader body and writes its result to stdout: bytes as they are (an archive),
- * anything else as JSON; any failure becomes a one-line message on stderr (a stack trace
- * only for unexpected errors) and exit code 1.
- */
-export async function runJsonLoader(name: string, body: () => Promise<unknown>): Promise<void> {
-  const started = performance.now();
-  try {
-    const result = await body();
-    const output = result instanceof Uint8Array ? result : Buffer.from(JSON.stringify(result));
-    await new Promise<void>((done, fail) => process.stdout.write(output, (error) => (error ? fail(error) : done())));
-    log(`[${name}] wrote ${output.length} bytes in ${Math.round(performance.now() - started)} ms`);
-  } catch (error) {
-    const message = error instanceof LoaderError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    log(`[${name}] error: ${message}`);
-    process.exitCode = 1;
-  }
-}
-
-/** Runs a loader body on the build's snapshot (see openLoaderSnapshot), closing it afterwards. */
-export async function runLoader(name: string, body: (snapshot: Snapshot) => Promise<unknown>, requiredTables: string[] = []): Promise<void> {
-  await runJsonLoader(name, async () => {
-    const snapshot = await openLoaderSnapshot(requiredTables);
-    try {
-      log(`[${name}] snapshot ${snapshot.path}${snapshot.scope ? ` scoped to ${snapshot.scope.unit_code} ${snapshot.scope.unit_name}` : ''}`);
-      return await body(snapshot);
-    } finally {
-      snapshot.close();
-    }
-  });
-}

@@ -10,7 +10,8 @@
 //
 // Grain of the output: one JSON document; by_period[p] as above, one row per group.
 import { rowsOfPeriod, unitIndicatorSql } from '../../lib/periods.ts';
-import { runLoader, type Snapshot } from '../../lib/snapshot.ts';
+import { siteLoader } from '../../lib/loader.ts';
+import type { Snapshot } from '../../lib/snapshot.ts';
 
 /** Response-time bands in minutes (upper bounds inclusive). */
 const MINUTE_BANDS = [
@@ -74,4 +75,8 @@ async function alerts(snapshot: Snapshot) {
   };
 }
 
-await runLoader('alerts.json', alerts, ['core.fct_alerts', 'core.dim_periods', 'marts.unit_indicator_ranking', 'ref.indicators']);
+export default await siteLoader(import.meta, {
+  output: 'alerts.json',
+  tables: ['core.fct_alerts', 'core.dim_periods', 'marts.unit_indicator_ranking', 'ref.indicators'],
+  build: alerts,
+});

@@ -10,7 +10,8 @@
 // unit and `comparison` one row per ranked unit (or `comparison_note` saying why there is none).
 import { compareMethods, readMethodInputs } from '../../../reports/methods.ts';
 import { definitionForSnapshot, readEdition, ReportError } from '../../../reports/source.ts';
-import { log, openSnapshot, runLoader, warehouseReader, type Snapshot } from '../../lib/snapshot.ts';
+import { siteLoader } from '../../lib/loader.ts';
+import { log, openSnapshot, warehouseReader, type Snapshot } from '../../lib/snapshot.ts';
 
 const COMPARISON_TABLES = ['core.dim_periods', 'ref.definition_editions', 'ref.domains', 'ref.indicators', 'marts.indicator_values', 'marts.school_scorecard', 'marts.unit_indicator_ranking'];
 
@@ -84,4 +85,4 @@ async function appraisal(snapshot: Snapshot) {
   }
 }
 
-await runLoader('appraisal.json', appraisal, ['marts.unit_scorecard', ...COMPARISON_TABLES]);
+export default await siteLoader(import.meta, { output: 'appraisal.json', tables: ['marts.unit_scorecard', ...COMPARISON_TABLES], build: appraisal });

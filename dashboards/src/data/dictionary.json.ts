@@ -4,7 +4,7 @@
 //
 // Grain of the output: one JSON document; `tables` one entry per table, in the file's order.
 import { readFileSync } from 'node:fs';
-import { runJsonLoader } from '../../lib/snapshot.ts';
+import { siteLoader } from '../../lib/loader.ts';
 
 const DICTIONARY = new URL('../../../docs/data-dictionary.json', import.meta.url);
 
@@ -16,7 +16,7 @@ interface Table {
   columns: Array<{ name: string; type: string; description_zh: string; description_en: string }>;
 }
 
-await runJsonLoader('dictionary.json', async () => {
+async function dictionary() {
   let parsed: { tables?: Table[] };
   try {
     parsed = JSON.parse(readFileSync(DICTIONARY, 'utf8'));
@@ -33,4 +33,6 @@ await runJsonLoader('dictionary.json', async () => {
       columns: columns.map(({ name, type, description_zh, description_en }) => ({ name, type, description_zh, description_en })),
     })),
   };
-});
+}
+
+export default await siteLoader(import.meta, { output: 'dictionary.json', build: dictionary });

@@ -14,7 +14,8 @@
 // per hazard, funnel one object, recurrence one row per unit.
 import { gzipJson } from '../../lib/gzip.ts';
 import { rowsOfPeriod } from '../../lib/periods.ts';
-import { runLoader, type Snapshot } from '../../lib/snapshot.ts';
+import { siteLoader } from '../../lib/loader.ts';
+import type { Snapshot } from '../../lib/snapshot.ts';
 
 /** Age bands of an open hazard, in days since it was found (upper bounds inclusive). */
 const AGE_BANDS = [
@@ -113,4 +114,8 @@ async function hazards(snapshot: Snapshot) {
   });
 }
 
-await runLoader('hazards.json.gz', hazards, ['core.fct_hazards', 'core.dim_periods', 'core.dim_schools', 'marts.unit_indicator_ranking']);
+export default await siteLoader(import.meta, {
+  output: 'hazards.json.gz',
+  tables: ['core.fct_hazards', 'core.dim_periods', 'core.dim_schools', 'marts.unit_indicator_ranking'],
+  build: hazards,
+});

@@ -10,7 +10,8 @@
 // and severity, by_unit one row per unit, schools one row per school with a case.
 import { gzipJson } from '../../lib/gzip.ts';
 import { rowsOfPeriod } from '../../lib/periods.ts';
-import { runLoader, type Snapshot } from '../../lib/snapshot.ts';
+import { siteLoader } from '../../lib/loader.ts';
+import type { Snapshot } from '../../lib/snapshot.ts';
 import { SENSITIVE_CATEGORIES, suppressSmall } from '../../lib/suppress.ts';
 
 interface SchoolCases {
@@ -71,4 +72,8 @@ async function incidents(snapshot: Snapshot) {
   });
 }
 
-await runLoader('incidents.json.gz', incidents, ['core.fct_cases', 'core.dim_periods', 'core.dim_period_days', 'core.dim_schools']);
+export default await siteLoader(import.meta, {
+  output: 'incidents.json.gz',
+  tables: ['core.fct_cases', 'core.dim_periods', 'core.dim_period_days', 'core.dim_schools'],
+  build: incidents,
+});

@@ -15,7 +15,7 @@ import {
   type IndicatorDefinition,
   type SupervisionIndicator,
 } from '../../../transforms/definitions/load.ts';
-import { runJsonLoader } from '../../lib/snapshot.ts';
+import { siteLoader } from '../../lib/loader.ts';
 
 const sources = (list: SourceName[]) => list.map((s) => CONTRACTS[s].zh);
 
@@ -86,7 +86,7 @@ function edition(d: IndicatorDefinition) {
   };
 }
 
-await runJsonLoader('methodology.json', async () => {
+async function methodology() {
   const years = readdirSync(DEFINITIONS_DIR)
     .map((name) => /^(\d{4})\.json$/.exec(name)?.[1])
     .filter((year): year is string => year !== undefined)
@@ -94,4 +94,6 @@ await runJsonLoader('methodology.json', async () => {
     .reverse();
   if (years.length === 0) throw new Error(`no indicator definition files (<year>.json) in ${DEFINITIONS_DIR}`);
   return { editions: years.map((year) => edition(loadDefinition(year))) };
-});
+}
+
+export default await siteLoader(import.meta, { output: 'methodology.json', build: methodology });

@@ -8,7 +8,8 @@
 //
 // Grain of the output: one JSON document; `by_period[period].units` one row per unit with a
 // scorecard row; `trend` one row per period and unit.
-import { publishedAt, runLoader, type Snapshot } from '../../lib/snapshot.ts';
+import { siteLoader } from '../../lib/loader.ts';
+import { publishedAt, type Snapshot } from '../../lib/snapshot.ts';
 
 interface UnitRow {
   unit_code: string;
@@ -75,7 +76,8 @@ const HEADLINES = `
   left join pooled on pooled.period = d.period_id
   left join hazards on hazards.period = d.period_id
   left join alerts on alerts.period = d.period_id
-  left join cases on cases.period = d.period_id`;
+  left join cases on cases.period = d.period_id
+  order by d.period_id`;
 
 async function overview(snapshot: Snapshot) {
   const headlines = await snapshot.query<Record<string, unknown> & { period: string }>(HEADLINES);
@@ -92,7 +94,7 @@ async function overview(snapshot: Snapshot) {
        join marts.school_scorecard p on p.period = d.previous_period_id and p.school_code = s.school_code
        join ref.grade_bands b on b.grade = s.grade and b.edition = s.definition_edition
        join ref.grade_bands a on a.grade = p.grade and a.edition = s.definition_edition
-       where s.period = $period and s.grade <> p.grade group by all`,
+       where s.period = $period and s.grade <> p.grade group by all order by direction`,
       { period: h.period },
     );
     byPeriod[h.period] = { city: h, units, school_grade_changes: Object.fromEntries(gradeChanges.map((g) => [g.direction, g.n])) };
@@ -111,14 +113,18 @@ async function overview(snapshot: Snapshot) {
   };
 }
 
-await runLoader('overview.json', overview, [
-  'marts.unit_scorecard',
-  'marts.school_scorecard',
-  'marts.unit_indicator_ranking',
-  'core.dim_periods',
-  'core.dim_period_days',
-  'core.fct_hazards',
-  'core.fct_alerts',
-  'core.fct_cases',
-  'ref.grade_bands',
-]);
+export default await siteLoader(import.meta, {
+  output: 'overview.json',
+  build: overview,
+  tables: [
+    'marts.unit_scorecard',
+    'marts.school_scorecard',
+    'marts.unit_indicator_ranking',
+    'core.dim_periods',
+    'core.dim_period_days',
+    'core.fct_hazards',
+    'core.fct_alerts',
+    'core.fct_cases',
+    'ref.grade_bands',
+  ],
+});

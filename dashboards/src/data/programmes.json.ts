@@ -8,7 +8,8 @@
 // Grain of the output: one JSON document; by_period[p].indicators one row per unit and
 // indicator, patrols one row per month.
 import { rowsOfPeriod, unitIndicatorSql } from '../../lib/periods.ts';
-import { runLoader, type Snapshot } from '../../lib/snapshot.ts';
+import { siteLoader } from '../../lib/loader.ts';
+import type { Snapshot } from '../../lib/snapshot.ts';
 
 const GROUPS = [
   { key: 'drowning', indicators: ['D1', 'D2', 'D3'] },
@@ -44,4 +45,8 @@ async function programmes(snapshot: Snapshot) {
   };
 }
 
-await runLoader('programmes.json', programmes, ['core.fct_activities', 'core.dim_periods', 'marts.unit_indicator_ranking', 'ref.indicators']);
+export default await siteLoader(import.meta, {
+  output: 'programmes.json',
+  tables: ['core.fct_activities', 'core.dim_periods', 'marts.unit_indicator_ranking', 'ref.indicators'],
+  build: programmes,
+});

@@ -10,7 +10,8 @@
 import { basename } from 'node:path';
 import type { FileRejectReason, RejectReason, SourceName } from '../../../sources/contract.ts';
 import { CONTRACTS } from '../../../sources/contracts.ts';
-import { LoaderError, publishedAt, runLoader, type Snapshot } from '../../lib/snapshot.ts';
+import { siteLoader } from '../../lib/loader.ts';
+import { LoaderError, publishedAt, type Snapshot } from '../../lib/snapshot.ts';
 
 /** Chinese names of the reject reason codes of sources/contract.ts. */
 const REASONS: Record<RejectReason | FileRejectReason, string> = {
@@ -147,9 +148,10 @@ async function freshness(snapshot: Snapshot) {
   return out;
 }
 
-await runLoader(
-  'quality.json',
-  async (snapshot) => ({
+export default await siteLoader(import.meta, {
+  output: 'quality.json',
+  tables: ['audit.batches', 'audit.rejects', 'audit.data_tests'],
+  build: async (snapshot) => ({
     published_at: await publishedAt(snapshot),
     scope: snapshot.scope,
     batches: await batches(snapshot),
@@ -157,5 +159,4 @@ await runLoader(
     tests: await tests(snapshot),
     freshness: await freshness(snapshot),
   }),
-  ['audit.batches', 'audit.rejects', 'audit.data_tests'],
-);
+});

@@ -12,7 +12,8 @@
 // Grain: `schools` in a bucket has one entry per school (the name, type and unit of its
 // latest year scorecard).
 import { gzipJson } from '../../lib/gzip.ts';
-import { LoaderError, runLoader, type Snapshot } from '../../lib/snapshot.ts';
+import { siteLoader } from '../../lib/loader.ts';
+import { LoaderError, type Snapshot } from '../../lib/snapshot.ts';
 import { tarArchive, type TarEntry } from '../../lib/tar.ts';
 import { SCHOOL_BUCKETS, schoolBucket } from '../components/schoolBuckets.js';
 
@@ -147,11 +148,15 @@ async function schoolsArchive(snapshot: Snapshot): Promise<Buffer> {
   return tarArchive(entries);
 }
 
-await runLoader('schools.tar', schoolsArchive, [
-  'marts.school_scorecard',
-  'marts.indicator_values',
-  'core.dim_periods',
-  'core.fct_hazards',
-  'core.fct_alerts',
-  'core.fct_activities',
-]);
+export default await siteLoader(import.meta, {
+  output: 'schools.tar',
+  build: schoolsArchive,
+  tables: [
+    'marts.school_scorecard',
+    'marts.indicator_values',
+    'core.dim_periods',
+    'core.fct_hazards',
+    'core.fct_alerts',
+    'core.fct_activities',
+  ],
+});

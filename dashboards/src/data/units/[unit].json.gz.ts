@@ -1,4 +1,4 @@
-// Data for one 县区评分卡 page (src/units/[unit].md), run once per unit with --unit=CODE:
+// Data for one 县区评分卡 page (src/units/[unit].md), run once per unit (--unit=CODE when Framework runs it):
 // score, grade and rank history; per period (years and terms, the appraisal cadence): domain
 // attainment against the city, every indicator with its status, the unit's short boards, its
 // schools ranked with grades, and its vetoes.
@@ -14,11 +14,9 @@
 // points × applicable schools — exactly Σ points earned ÷ Σ points available.
 //
 // Grain of the output: one JSON document for one unit.
-import { parseArgs } from 'node:util';
 import { columns, gzipJson } from '../../../lib/gzip.ts';
-import { LoaderError, runLoader, type Snapshot } from '../../../lib/snapshot.ts';
-
-const { values } = parseArgs({ options: { unit: { type: 'string' } } });
+import { siteLoader } from '../../../lib/loader.ts';
+import { LoaderError, type Snapshot } from '../../../lib/snapshot.ts';
 
 const DOMAINS = `
   with rows as (
@@ -74,8 +72,7 @@ function schoolColumns(byPeriod: Map<string, SchoolRow[]>) {
   return { schools: columns(schools, SCHOOL_KEYS), periods };
 }
 
-async function unitPage(snapshot: Snapshot) {
-  const code = values.unit;
+async function unitPage(snapshot: Snapshot, code: string) {
   const units = await snapshot.query<{ unit_code: string; unit_name: string; is_ranked: boolean }>(
     'select unit_code, unit_name, is_ranked from ref.units where unit_code = $code',
     { code: code ?? '' },
@@ -109,13 +106,18 @@ async function unitPage(snapshot: Snapshot) {
   return gzipJson({ unit, scope: snapshot.scope, history, schools: listed.schools, by_period: byPeriod });
 }
 
-await runLoader(`units/${values.unit}.json.gz`, unitPage, [
-  'marts.unit_scorecard',
-  'marts.school_scorecard',
-  'marts.unit_indicator_ranking',
-  'marts.indicator_values',
-  'marts.short_boards',
-  'core.dim_periods',
-  'ref.indicators',
-  'ref.domains',
-]);
+export default await siteLoader(import.meta, {
+  output: ({ unit }) => `units/${unit}.json.gz`,
+  param: 'unit',
+  build: (snapshot, { unit }) => unitPage(snapshot, unit!),
+  tables: [
+    'marts.unit_scorecard',
+    'marts.school_scorecard',
+    'marts.unit_indicator_ranking',
+    'marts.indicator_values',
+    'marts.short_boards',
+    'core.dim_periods',
+    'ref.indicators',
+    'ref.domains',
+  ],
+});
