@@ -10,8 +10,7 @@
  * Usage: npm run bench [-- --schools N] [--repeat R] [--rows N]   (default 1200 schools, one year, best of 3)
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -25,6 +24,7 @@ import { Warehouse } from '../warehouse/connection.ts';
 import { initWarehouse } from '../warehouse/init.ts';
 import { publishSnapshot } from '../warehouse/snapshot.ts';
 import { kib, measureSite } from './site.ts';
+import { repeatedSensors } from './sensors.ts';
 import { currentPeriods } from '../transforms/periods.ts';
 import { scoreSummary } from '../transforms/scorecards.ts';
 
@@ -69,24 +69,6 @@ function best(kind: 'baseline' | 'ingest', file: string, registry: string[] = []
 
 async function toGbk(utf8: string, gbk: string): Promise<void> {
   await pipeline(createReadStream(utf8), iconv.decodeStream('utf8'), iconv.encodeStream('gbk'), createWriteStream(gbk));
-}
-
-/** A sensors file of at least `rows` rows: the city's rows again and again, each pass under new device ids. */
-async function repeatedSensors(source: string, target: string, rows: number): Promise<number> {
-  const [header, ...lines] = readFileSync(source, 'utf8').split(/\r?\n/).filter((l) => l !== '');
-  const out = createWriteStream(target);
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  await write(`${header}\n`);
-  let written = 0;
-  for (let pass = 1; written < rows; pass++) {
-    await write(`${lines.map((line) => line.replace(',', `-x${pass},`)).join('\n')}\n`);
-    written += lines.length;
-  }
-  out.end();
-  await once(out, 'finish');
-  return written;
 }
 
 const inbox = join(root, 'inbox');
