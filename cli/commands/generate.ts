@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { integerOption, stringOption, UsageError, type Command, type Values } from '../command.ts';
-import { generateCity, type GenerateOptions } from '../../sources/demo-city/index.ts';
+import { integerOption, stringOption, UsageError, type Command, type CommandContext, type Values } from '../command.ts';
+import { generateCity, type GenerateOptions, type Manifest } from '../../sources/demo-city/index.ts';
+import { startProgress, type Progress } from '../progress.ts';
 
 export const DEFAULT_GENERATE: Omit<GenerateOptions, 'outDir'> = {
   schools: 1200,
@@ -31,12 +32,24 @@ export const generateCommand: Command = {
   async run(values, _positionals, context) {
     const options = parseGenerateOptions(values);
     const started = Date.now();
-    const manifest = await generateCity(options);
+    const manifest = await generateWithProgress(options, context);
     const rows = manifest.files.reduce((sum, f) => sum + f.rows, 0);
     context.say(`generated ${manifest.files.length} files, ${rows} data rows, in ${options.outDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     return manifest;
   },
 };
+
+/** Generates the city with a progress line (sources written of total). */
+export async function generateWithProgress(options: GenerateOptions, context: CommandContext): Promise<Manifest> {
+  let progress: Progress | null = null;
+  return generateCity({
+    ...options,
+    onProgress: (done, total, source) => {
+      progress ??= startProgress(context, 'generate', total, '个来源 sources');
+      progress.update(done, source);
+    },
+  }).finally(() => progress?.finish());
+}
 
 export function parseGenerateOptions(values: Values): GenerateOptions {
   const schools = integerOption(values, 'schools', DEFAULT_GENERATE.schools, 1);

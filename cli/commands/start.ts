@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
-import { generateCity } from '../../sources/demo-city/index.ts';
 import { listExportFiles } from '../../sources/ingest.ts';
-import { DEFAULT_GENERATE } from './generate.ts';
+import { DEFAULT_GENERATE, generateWithProgress } from './generate.ts';
 import { runPipelineCommand } from './run.ts';
 
 export const startCommand: Command = {
@@ -17,7 +16,7 @@ export const startCommand: Command = {
     mkdirSync(inboxDir, { recursive: true });
     if ((await listExportFiles(inboxDir)).length === 0) {
       context.say(`inbox ${inboxDir} is empty: generating the demo city (${DEFAULT_GENERATE.schools} schools, ${DEFAULT_GENERATE.fromYear}–${DEFAULT_GENERATE.toYear})…`);
-      const manifest = await generateCity({ ...DEFAULT_GENERATE, outDir: inboxDir });
+      const manifest = await generateWithProgress({ ...DEFAULT_GENERATE, outDir: inboxDir }, context);
       context.say(`generated ${manifest.files.length} export files`);
     }
     const summary = await runPipelineCommand({ inboxDir, periods: [], buildSite: true }, context);

@@ -30,6 +30,8 @@ export interface GenerateOptions {
   outDir: string;
   /** Told of every row that will land, in file order (tests read the city's rows through it). */
   onLanded?: LandedRowListener;
+  /** Told as each source's files are written: done of total, and the source. */
+  onProgress?: (done: number, total: number, source: string) => void;
 }
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -49,15 +51,20 @@ export async function generateCity(options: GenerateOptions): Promise<Manifest> 
     dirtyRate > 0 ? { rate: dirtyRate, toYear, codesBySuffix: suffixes, sharedSuffixes: [...suffixes].filter(([, n]) => n > 1).map(([s]) => s) } : null;
   const ctx: ExportContext = { city, outDir, dirt, onLanded: options.onLanded };
 
-  const files: ManifestFile[] = [
-    ...(await writeSchools(ctx)),
-    ...(await writeInspections(ctx)),
-    ...(await writeSensors(ctx, dirt ? toYear : null)),
-    ...(await writeAlerts(ctx)),
-    ...(await writeCases(ctx)),
-    ...(await writeActivities(ctx)),
-    ...(dirt ? await writeFileProblems(ctx, toYear) : []),
+  const writers: Array<[string, () => Promise<ManifestFile[]>]> = [
+    ['schools', () => writeSchools(ctx)],
+    ['inspections', () => writeInspections(ctx)],
+    ['sensors', () => writeSensors(ctx, dirt ? toYear : null)],
+    ['alerts', () => writeAlerts(ctx)],
+    ['cases', () => writeCases(ctx)],
+    ['activities', () => writeActivities(ctx)],
+    ...(dirt ? [['file problems', () => writeFileProblems(ctx, toYear)] satisfies [string, () => Promise<ManifestFile[]>]] : []),
   ];
+  const files: ManifestFile[] = [];
+  for (const [i, [source, write]] of writers.entries()) {
+    files.push(...(await write()));
+    options.onProgress?.(i + 1, writers.length, source);
+  }
   writeJson(outDir, STORY_FILE, storyJson(city.story, city.schools));
   const manifest = buildManifest(seed, schools, [fromYear, toYear], dirtyRate, files);
   writeJson(outDir, MANIFEST_FILE, manifest);
