@@ -10,6 +10,7 @@
 //   the build runs every loader in one process on one opened snapshot, writing each output into
 //   Framework's cache, where Framework finds it fresh and runs no process of its own. One
 //   process instead of one per file is most of the build's time (issue 16).
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -52,9 +53,18 @@ export const NO_SNAPSHOT: Snapshot = {
  * unexpected error) and exit code 1.
  */
 export async function siteLoader(meta: ImportMeta, loader: SiteLoader): Promise<SiteLoader> {
-  const main = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(meta.url);
+  const main = process.argv[1] !== undefined && realPath(resolve(process.argv[1])) === realPath(fileURLToPath(meta.url));
   if (main) await runAsProcess(loader);
   return loader;
+}
+
+/** The path with every symbolic link resolved (a checkout reached through a link names its files two ways). */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 async function runAsProcess(loader: SiteLoader): Promise<void> {
