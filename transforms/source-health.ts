@@ -42,10 +42,12 @@ export interface HealthCheck {
 }
 
 export class NoSourceHealthError extends Error {}
+/** A check day before the day the data runs to: the rows would be judged with data from after it. */
+export class CheckDayError extends Error {}
 
 const STATUS_ORDER: Record<HealthStatus, number> = { 缺报: 0, 迟报: 1, 异常: 2, 正常: 3 };
 
-/** The monitor's rows judged on `checkOn` (YYYY-MM-DD, on or after the data's last day to see the calendar's effect). */
+/** The monitor's rows judged on `checkOn` (YYYY-MM-DD, the data's last day or later). */
 export async function checkSourceHealth(db: Pick<Warehouse, 'all' | 'one'>, checkOn: string): Promise<HealthCheck> {
   const built = await db.one<{ n: number }>(
     "select count(*)::integer as n from information_schema.tables where table_schema = 'marts' and table_name = 'source_health'",
@@ -64,6 +66,9 @@ export async function checkSourceHealth(db: Pick<Warehouse, 'all' | 'one'>, chec
     [checkOn],
   )) as unknown as (HealthRow & { as_of_on: string | null })[];
   const dataUntil = rows[0]?.as_of_on ?? null;
+  if (dataUntil !== null && checkOn < dataUntil) {
+    throw new CheckDayError(`检查日 ${checkOn} 早于数据最新日期 ${dataUntil}（the data already runs to ${dataUntil}: judge on that day or later）`);
+  }
   const problems = rows
     .filter((r) => r.status !== null && r.status !== '正常')
     .map(({ as_of_on: _asOf, ...row }) => row)

@@ -57,6 +57,26 @@ export interface PublishOutcome {
   sitePath: string | null;
 }
 
+/** One run's source-monitoring check (报送监测): judged on `checkOn`, kept under `checkId` (the run's workflow id). */
+export interface HealthCheckRequest {
+  checkId: string;
+  /** YYYY-MM-DD: the day the statuses are judged on (the run's Asia/Shanghai date unless given). */
+  checkOn: string;
+  trigger: 'after_transform' | 'no_new_files' | 'stopped';
+}
+
+export interface HealthOutcome {
+  checkOn: string;
+  /** The day the data runs to (null before any data). */
+  dataUntilOn: string | null;
+  late: number;
+  missing: number;
+  anomalies: number;
+  /** What became of the webhook message (SAFECAMPUS_HEALTH_WEBHOOK). */
+  notify: 'sent' | 'failed' | 'not_configured' | 'nothing_to_report';
+  notifyDetail: string | null;
+}
+
 /**
  * What a parsing worker hands to the warehouse writer in scale-out mode: the file, its detected
  * source and a typed intermediate file (e.g. Parquet) on storage both workers can reach.
@@ -120,6 +140,8 @@ export interface PipelineDeps {
   transform(context?: StepContext): Promise<TransformOutcome>;
   score(periods: string[], context?: StepContext): Promise<ScoreOutcome>;
   publish(options: { buildSite: boolean }, context?: StepContext): Promise<PublishOutcome>;
+  /** Judge the monitor's rows on the check day, keep the check in audit, post its message when a webhook is configured. Idempotent by checkId. */
+  checkHealth(request: HealthCheckRequest, context?: StepContext): Promise<HealthOutcome>;
   /** Scale-out (optional): parse + validate on a parsing worker, write a typed intermediate file. Stateless. */
   parseFile?(file: DiscoveredFile, context?: StepContext): Promise<ParsedFile>;
   /** Scale-out (optional): land what parseFile produced, on the warehouse writer; idempotent by sha256. */
@@ -248,6 +270,9 @@ export function createActivities(deps: PipelineDeps) {
     },
     async publish(options: { buildSite: boolean }): Promise<PublishOutcome> {
       return runActivityStep('publish', (c) => deps.publish(options, c), { heartbeat: true });
+    },
+    async checkHealth(request: HealthCheckRequest): Promise<HealthOutcome> {
+      return runActivityStep(`health check ${request.checkOn}`, (c) => deps.checkHealth(request, c), { heartbeat: true });
     },
     async freezeAppraisal(request: AppraisalRequest): Promise<FrozenAppraisal> {
       const freeze = optionalDep(deps, 'freezeAppraisal', 'run appraisals');

@@ -2,7 +2,7 @@ import { CommandOutcome, stringOption, UsageError, type Command, type CommandCon
 import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
 import { readLatestSnapshot } from '../../warehouse/snapshot.ts';
 import { typedWarehouse } from '../../warehouse/kysely.ts';
-import { checkSourceHealth, healthReportLines } from '../../transforms/source-health.ts';
+import { CheckDayError, checkSourceHealth, healthReportLines } from '../../transforms/source-health.ts';
 import { isIsoDate, shanghaiDate } from '../../workflows/calendar.ts';
 import { existsSync } from 'node:fs';
 
@@ -31,7 +31,9 @@ export const statusCommand: Command = {
 };
 
 async function health(db: Warehouse, checkOn: string, context: CommandContext): Promise<unknown> {
-  const check = await checkSourceHealth(db, checkOn);
+  const check = await checkSourceHealth(db, checkOn).catch((error: unknown) => {
+    throw error instanceof CheckDayError ? new UsageError(`--on: ${error.message}`) : error;
+  });
   for (const line of healthReportLines(check)) context.say(line);
   if (check.counts.missing === 0) return check;
   return new CommandOutcome(check, 1, `缺报 ${check.counts.missing} 项（${check.counts.missing} reporting row(s) missing on ${checkOn}）`);

@@ -8,11 +8,15 @@ import { runCli, tempDir } from '../helpers.ts';
 import { landHealthCity, W2, Y1, Y3 } from './city.ts';
 
 let path: string;
+let quietPath: string;
 
 beforeAll(async () => {
-  const db = await landHealthCity();
-  path = db.path;
-  db.close();
+  for (const quiet of [false, true]) {
+    const db = await landHealthCity({ quiet });
+    if (quiet) quietPath = db.path;
+    else path = db.path;
+    db.close();
+  }
 }, 120_000);
 
 describe('safecampus status --health', () => {
@@ -44,11 +48,18 @@ describe('safecampus status --health', () => {
   });
 
   it('exits 0 when nothing is 缺报 on the day', async () => {
-    // five days into the data nothing has been missing long enough yet (鄢陵县's alerts: 缺报 from 02-25)
-    const { code, stdout, stderr } = await runCli(['status', '--health', '--on', '2025-02-22', '--db', path]);
-    expect([code, stderr]).toEqual([0, '']);
-    expect(stdout).toContain('缺报 0 项，迟报 1 项');
-    expect(stdout).toContain('鄢陵县 预警告警记录：从未报送，逾期 4 天，自 2025-02-21 起迟报');
+    // the quiet city: 魏都区第一小学 alone, on time with everything
+    const onTime = await runCli(['status', '--health', '--on', '2025-12-20', '--db', quietPath]);
+    expect(onTime).toEqual({ code: 0, stderr: '', stdout: '报送监测 2025-12-20：数据截至 2025-12-20；缺报 0 项，迟报 0 项，报送量异常 0 项\n各单位、各学校均按时报送。\n' });
+    // five days on, its daily feeds are late, not yet missing: still exit 0
+    const late = await runCli(['status', '--health', '--on', '2025-12-25', '--db', quietPath]);
+    expect([late.code, late.stderr]).toEqual([0, '']);
+    expect(late.stdout.split('\n').slice(0, 4)).toEqual([
+      '报送监测 2025-12-25：数据截至 2025-12-20（已 5 天没有新数据）；缺报 0 项，迟报 2 项，报送量异常 0 项',
+      '迟报：',
+      '  魏都区 预警告警记录：最新 2025-12-20，逾期 3 天，自 2025-12-25 起迟报',
+      '  魏都区 物联设备状态：最新 2025-12-20，逾期 3 天，自 2025-12-25 起迟报',
+    ]);
   });
 
   it('says what to do on a warehouse whose models were never built', async () => {
@@ -65,6 +76,11 @@ describe('safecampus status --health', () => {
     expect(await runCli(['status', '--health', '--on', '2025-12-32', '--db', path])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--on must be a date written YYYY-MM-DD, got "2025-12-32"'),
+    });
+    // a day before the data's last: the rows would be judged with records from after it
+    expect(await runCli(['status', '--health', '--on', '2025-12-19', '--db', path])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--on: 检查日 2025-12-19 早于数据最新日期 2025-12-20（the data already runs to 2025-12-20: judge on that day or later）'),
     });
   });
 });

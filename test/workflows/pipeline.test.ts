@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BadInputError,
   type DiscoveredFile,
+  type HealthCheckRequest,
+  type HealthOutcome,
   type IngestOutcome,
   type PipelineDeps,
   type TransformOutcome,
@@ -27,7 +29,7 @@ import {
 } from '../../workflows/dev-server.ts';
 import { getWorkflowBundle, runPipeline, runWorker } from '../../workflows/worker.ts';
 import type { PipelineSummary } from '../../workflows/workflows.ts';
-import { monthJustEnded } from '../../workflows/calendar.ts';
+import { monthJustEnded, shanghaiDate } from '../../workflows/calendar.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'sc-temporal-'));
 let server: ServerHandle;
@@ -41,12 +43,14 @@ interface FakeOptions {
   files: DiscoveredFile[];
   ingest?: (f: DiscoveredFile, attempt: number) => Promise<Partial<IngestOutcome>> | Partial<IngestOutcome>;
   transform?: TransformOutcome;
+  health?: (request: HealthCheckRequest) => HealthOutcome;
 }
 
 /** In-memory PipelineDeps recording every call in order. */
 function fakeDeps(options: FakeOptions) {
   const calls: string[] = [];
   const ingestCalls = new Map<string, number>();
+  const healthRequests: HealthCheckRequest[] = [];
   const deps: PipelineDeps = {
     async discoverFiles(inboxDir) {
       calls.push(`discover ${inboxDir}`);
@@ -72,8 +76,13 @@ function fakeDeps(options: FakeOptions) {
       calls.push(`publish site=${buildSite}`);
       return { snapshotPath: '/data/snapshots/s1.duckdb', sitePath: buildSite ? '/data/site' : null };
     },
+    async checkHealth(request) {
+      calls.push(`health ${request.trigger}`);
+      healthRequests.push(request);
+      return options.health?.(request) ?? { checkOn: request.checkOn, dataUntilOn: '2025-12-31', late: 0, missing: 1, anomalies: 0, notify: 'not_configured', notifyDetail: null };
+    },
   };
-  return { deps, calls, ingestCalls };
+  return { deps, calls, ingestCalls, healthRequests };
 }
 
 /** A fresh task queue per test, so no task of an earlier test reaches this test's fake. */
@@ -160,7 +169,7 @@ describe('pipeline workflow', () => {
     // one file at a time: the warehouse worker runs one activity at a time
     expect(fake.calls.slice(1, 5).filter((c) => c.startsWith('ingest ')).sort()).toEqual(['ingest /inbox/inspections.xlsx', 'ingest /inbox/schools.csv']);
     expect(fake.calls.slice(1, 5).map((c) => c.split(' ')[0])).toEqual(['ingest', 'ingested', 'ingest', 'ingested']);
-    expect(fake.calls.slice(5)).toEqual(['transform', 'score 2025', 'publish site=true']);
+    expect(fake.calls.slice(5)).toEqual(['transform', 'score 2025', 'health after_transform', 'publish site=true']);
     expect([...fake.ingestCalls.values()]).toEqual([1, 1]);
     expect(summary).toMatchObject({
       status: 'published',
@@ -294,6 +303,37 @@ describe('pipeline workflow', () => {
     expect(summary.score?.periods).toEqual(['2025', monthJustEnded(startedAt)]);
   }, 30_000);
 
+  it('a nightly run that finds no new file still checks source health, on the run’s day in Asia/Shanghai', async () => {
+    const fake = fakeDeps({ files: [] });
+    const workflowId = `pipeline-quiet-night-${randomUUID()}`;
+    const summary = await run(fake.deps, { workflowId, input: { heartbeatTimeout: '5 seconds', onlyIfNewFiles: true } });
+    expect(fake.calls).toEqual(['discover /inbox', 'health no_new_files']);
+    expect(summary).toMatchObject({ status: 'stopped', stoppedReason: 'No new files in /inbox; only the health check ran.', healthError: null });
+    const client = await connectClient(server.address);
+    try {
+      const described = await client.workflow.getHandle(workflowId).describe();
+      expect(fake.healthRequests).toEqual([{ checkId: `${workflowId}@${described.runId}`, checkOn: shanghaiDate(described.startTime.getTime()), trigger: 'no_new_files' }]);
+      expect(summary.health).toEqual({ checkOn: shanghaiDate(described.startTime.getTime()), dataUntilOn: '2025-12-31', late: 0, missing: 1, anomalies: 0, notify: 'not_configured', notifyDetail: null });
+      await Worker.runReplayHistory({ workflowBundle: await getWorkflowBundle() }, await client.workflow.getHandle(workflowId).fetchHistory(), workflowId);
+    } finally {
+      await client.connection.close();
+    }
+  }, 30_000);
+
+  it('judges health on the day the input names, and a health check that cannot run does not fail the run', async () => {
+    const fake = fakeDeps({
+      files: [file('alerts.ndjson')],
+      health: () => {
+        throw new BadInputError('还没有报送监测结果');
+      },
+    });
+    const summary = await run(fake.deps, { input: { heartbeatTimeout: '5 seconds', healthCheckOn: '2026-01-01' } });
+    expect(fake.healthRequests.map((r) => [r.checkOn, r.trigger])).toEqual([['2026-01-01', 'after_transform']]);
+    expect(summary).toMatchObject({ status: 'published', health: null });
+    expect(summary.healthError).toMatch(/还没有报送监测结果/);
+    expect(fake.calls.at(-1)).toBe('publish site=true');
+  }, 30_000);
+
   it('failing data tests stop the run before score and publish', async () => {
     const fake = fakeDeps({
       files: [file('inspections.csv')],
@@ -302,7 +342,7 @@ describe('pipeline workflow', () => {
     const summary = await run(fake.deps);
     expect(summary.status).toBe('stopped');
     expect(summary.stoppedReason).toMatch(/2 data test\(s\) failed: unique\(fct_hazards.hazard_id\); not_null/);
-    expect(fake.calls.at(-1)).toBe('transform');
+    expect(fake.calls.slice(-2)).toEqual(['transform', 'health stopped']);
   }, 30_000);
 
   it('bad input is not retried; a transient error is', async () => {
