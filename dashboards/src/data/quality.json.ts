@@ -4,12 +4,14 @@
 // Grain of the output: one JSON document; `batches` one row per landing attempt
 // (audit.batches), `rejects` one row per source and reason code (counts only: the rows'
 // contents never leave the warehouse, see lib/scope.ts), `tests` one row per data test of
-// the latest transform run, `freshness` one row per source of the contracts.
+// the latest transform run, `freshness` one row per source of the contracts, `health` the
+// 报送监测 section (lib/health.ts: one row per unit and source, the rows not 正常, the rules).
 // In a unit-scoped build the latest business dates are the unit's own (its schools' and its
 // own records); batches, rejects and tests are pipeline-wide counts.
 import { basename } from 'node:path';
 import type { FileRejectReason, RejectReason, SourceName } from '../../../sources/contract.ts';
 import { CONTRACTS } from '../../../sources/contracts.ts';
+import { sourceHealth } from '../../lib/health.ts';
 import { LoaderError, publishedAt, runLoader, type Snapshot } from '../../lib/snapshot.ts';
 
 /** Chinese names of the reject reason codes of sources/contract.ts. */
@@ -156,6 +158,7 @@ await runLoader(
     rejects: await rejects(snapshot),
     tests: await tests(snapshot),
     freshness: await freshness(snapshot),
+    health: await sourceHealth(snapshot, snapshot.scope?.unit_code ?? null),
   }),
   ['audit.batches', 'audit.rejects', 'audit.data_tests'],
 );
