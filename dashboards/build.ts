@@ -11,6 +11,9 @@
 //   version seeds (`_npm/`).
 // - Offline: the build runs with fetch() blocked (lib/offline-guard.js) and telemetry off;
 //   the output is checked for references to other hosts before it is published.
+// - The bundled Chinese font (lib/fonts.ts) goes into _fonts/ and every page links its
+//   stylesheet: the site's font stacks (src/style.css) name it after the system CJK fonts, so
+//   a browser fetches its slices only on a machine that has none of those.
 // - A unit-scoped build is checked too: no code or name of a school outside the unit may
 //   appear in the pages or their data files (the loaders read through lib/scope.ts; this
 //   is the second lock on the door).
@@ -23,6 +26,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'nod
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { BUNDLED_FONT_FAMILY, copyFontFiles, fontFaceCss, fontSlices } from './lib/fonts.ts';
 import { foreignSchools, snapshotUnits } from './lib/snapshot.ts';
 
 export interface BuildSiteOptions {
@@ -181,17 +185,38 @@ async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Sets <html lang="zh-CN"> (Framework 1.13 has no option) and checks for foreign hosts. */
+/** The bundled font's stylesheet in the output; its slices sit beside it. */
+const FONT_STYLESHEET = '_fonts/bundled-noto-sans-sc.css';
+
+/**
+ * Writes the regular weight of the bundled font (every slice, 101 files) and its stylesheet into
+ * the output. Bold text falls back on it drawn bolder by the browser: a second weight would double
+ * the stylesheet every page loads, for machines that have no CJK font at all.
+ */
+async function writeBundledFont(dir: string): Promise<void> {
+  const slices = fontSlices(400);
+  await copyFontFiles(slices, join(dir, dirname(FONT_STYLESHEET)));
+  await writeFile(join(dir, FONT_STYLESHEET), `/* ${BUNDLED_FONT_FAMILY}: Noto Sans SC from @fontsource/noto-sans-sc (SIL Open Font License 1.1) */\n${fontFaceCss(slices, (file) => `./${file}`)}`);
+}
+
+/** A page's link to the bundled font's stylesheet, relative to the page as Framework writes its own links. */
+function fontLink(page: string): string {
+  const depth = page.split('/').length - 1;
+  return `<link rel="stylesheet" type="text/css" href="${depth ? '../'.repeat(depth) : './'}${FONT_STYLESHEET}">`;
+}
+
+/** Sets <html lang="zh-CN"> (Framework 1.13 has no option), links the bundled font and checks for foreign hosts. */
 async function finishOutput(dir: string): Promise<string[]> {
   const pages: string[] = [];
   const problems: string[] = [];
+  await writeBundledFont(dir);
   for (const file of await listFiles(dir)) {
     const rel = relative(dir, file).split(sep).join('/');
     if (!/\.(html|js|css|json)$/.test(file)) continue;
     let text = await readFile(file, 'utf8');
     if (file.endsWith('.html')) {
       pages.push(rel);
-      const fixed = text.replace(/<html>/, '<html lang="zh-CN">');
+      const fixed = text.replace(/<html>/, '<html lang="zh-CN">').replace('</head>', `${fontLink(rel)}\n</head>`);
       if (fixed !== text) await writeFile(file, (text = fixed));
       // A resource loaded from another origin (links to other sites are fine, but there are none).
       for (const m of text.matchAll(/<(?:link|script|img|iframe|source)\b[^>]*\b(?:href|src)="((?:https?:)?\/\/[^"]+)"/g)) {

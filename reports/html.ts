@@ -1,7 +1,13 @@
 /**
- * The HTML both reports are written in: an escaping template tag, number formats, and the
- * print stylesheet (A4, CJK system fonts, no page break inside a table row or a chart).
+ * The HTML both reports are written in: an escaping template tag, number formats, the print
+ * stylesheet (A4, page numbers in the footer, no page break inside a table row or a chart) and
+ * the bundled Chinese font (dashboards/lib/fonts.ts): a report declares the slices of it that
+ * its text needs and `writePage` copies them into `fonts/` beside it, so the HTML and its
+ * folder look the same on every machine, and the PDF embeds that font whatever the system has.
  */
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { copyFontFiles, fontFaceCss, fontSlices, slicesFor, BUNDLED_FONT_FAMILY, type FontWeight } from '../dashboards/lib/fonts.ts';
 import { fixedShort, pct, type Goal } from '../dashboards/src/components/format.js';
 
 /** Trusted markup: produced by `html` or `raw`, inserted as is. */
@@ -60,10 +66,14 @@ export function indicatorValue(value: number | null, unit: string | null, goal: 
 /** Points with two decimals; points short of the maximum never read as reaching it. */
 export const pointsText = (points: number | null, max: number | null) => (points === null ? '—' : fixedShort(points, 2, max));
 
+/** The bundled font first; the system's CJK fonts only for a character it lacks (and for the HTML opened without its fonts/ folder). */
+const FONT_STACK = `"${BUNDLED_FONT_FAMILY}", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif`;
+
 const STYLE = `
-@page { size: A4; margin: 18mm 16mm 20mm 16mm; }
+@page { size: A4; margin: 18mm 16mm 20mm 16mm;
+  @bottom-center { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-family: ${FONT_STACK}; font-size: 8pt; color: #555; } }
 * { box-sizing: border-box; }
-body { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+body { font-family: ${FONT_STACK};
   font-size: 10.5pt; line-height: 1.55; color: #111; margin: 0; }
 @media screen { body { max-width: 210mm; margin: 0 auto; padding: 12mm 14mm; background: #fff; } }
 h1 { font-size: 20pt; margin: 0 0 6mm; }
@@ -94,7 +104,26 @@ tr.vetoed td { color: #9b1c1c; }
 .checklist td { height: 12mm; }
 `;
 
-/** A whole document: title, the print stylesheet, and the body. */
+/** Regular for the text, bold for headings and table headers. */
+const WEIGHTS: FontWeight[] = [400, 700];
+/** Where a report's font slices sit, relative to it. */
+const FONTS_DIR = 'fonts';
+
+/**
+ * A whole document: title, the print stylesheet, the body, and @font-face rules for the slices
+ * of the bundled font that hold its characters (every character of the document, the footer's
+ * included). Write it with `writePage`, which puts those slices beside it.
+ */
 export function page(title: string, body: Markup): string {
-  return `<!doctype html>\n${html`<html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title><style>${raw(STYLE)}</style></head><body>${body}</body></html>`}\n`;
+  const document = html`<html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title><style>${raw(STYLE)}</style></head><body>${body}</body></html>`.text;
+  const faces = fontFaceCss(slicesFor(document, WEIGHTS), (file) => `${FONTS_DIR}/${file}`);
+  return `<!doctype html>\n${document.replace('<style>', `<style>\n${faces}`)}\n`;
+}
+
+/** Writes a document made by `page` to `path`, with the font slices it declares in fonts/ beside it. */
+export async function writePage(path: string, document: string): Promise<void> {
+  const declared = new Set(Array.from(document.matchAll(new RegExp(`url\\("${FONTS_DIR}/([\\w.-]+\\.woff2)"\\)`, 'g')), (m) => m[1]!));
+  const slices = WEIGHTS.flatMap((weight) => fontSlices(weight)).filter((slice) => declared.has(slice.file));
+  await copyFontFiles(slices, join(dirname(path), FONTS_DIR));
+  await writeFile(path, document);
 }

@@ -1,23 +1,16 @@
 /**
- * Printing report HTML to PDF with headless Chromium (Debian's chromium through
- * playwright-core): A4, page numbers in the footer. One printer = one browser, reused for
- * every report of a call (`--all-schools` prints many). The PDF is dated by the data (the
- * as-of day it reports), not the wall clock, so printing the same snapshot again gives the
- * same bytes.
+ * Printing report HTML to PDF with headless Chromium (reports/browser.ts: the browser from
+ * npm, or CHROMIUM_PATH) through playwright-core: A4, 第 N 页 / 共 M 页 in the footer — both
+ * from the report's own print CSS (reports/html.ts), set in the bundled font like the rest of
+ * the page. One printer = one browser, reused for every report of a call (`--all-schools`
+ * prints many). The PDF is dated by the data (the as-of day it reports), not the wall clock,
+ * so printing the same snapshot again gives the same bytes.
  */
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, type ChromiumOptions } from './browser.ts';
 import { ReportError } from './source.ts';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** Footer: 第 N 页 / 共 M 页, filled in by Chromium's print template. */
-const FOOTER = `<div style="width:100%;font-size:8pt;color:#555;text-align:center;font-family:'Noto Sans CJK SC',sans-serif;">
-第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>`;
 
 export interface Printer {
   /** Prints the HTML file at `htmlPath` (its own print CSS applies) to `pdfPath`, dated `asOfDay` (YYYY-MM-DD). */
@@ -25,15 +18,13 @@ export interface Printer {
   close(): Promise<void>;
 }
 
-export async function openPrinter(): Promise<Printer> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new ReportError(`cannot print PDF: no Chromium at ${CHROMIUM_PATH}; install Debian's chromium and fonts-noto-cjk (apt-get install chromium fonts-noto-cjk) or set CHROMIUM_PATH`);
-  }
+/** `fonts`: what the browser sees of the machine's fonts (reports/browser.ts); the reports print with the default. */
+export async function openPrinter(fonts: ChromiumOptions = {}): Promise<Printer> {
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+    browser = await launchChromium(fonts);
   } catch (error) {
-    throw new ReportError(`cannot start Chromium at ${CHROMIUM_PATH} to print PDF: ${(error as Error).message.split('\n')[0]}`);
+    throw new ReportError(`cannot print PDF: ${(error as Error).message}`);
   }
   const context = await browser.newContext();
   // a report is self-contained: nothing leaves the machine while it prints
@@ -43,14 +34,11 @@ export async function openPrinter(): Promise<Printer> {
       const page = await context.newPage();
       try {
         await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
-        const pdf = await page.pdf({
-          format: 'A4',
-          printBackground: true,
-          displayHeaderFooter: true,
-          headerTemplate: '<span></span>',
-          footerTemplate: FOOTER,
-          margin: { top: '18mm', bottom: '20mm', left: '16mm', right: '16mm' },
-        });
+        // A report declares only the font slices its text needs (the footer's included), and the
+        // footer is drawn after layout: load them all before printing. A slice that cannot be
+        // read fails the print instead of falling back to another font.
+        await page.evaluate(() => Promise.all(Array.from(document.fonts, (face) => face.load())));
+        const pdf = await page.pdf({ format: 'A4', printBackground: true });
         await writeFile(pdfPath, datePdf(pdf, asOfDay));
       } finally {
         await page.close();

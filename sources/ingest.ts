@@ -106,18 +106,27 @@ export async function listExportFiles(path: string): Promise<ExportFile[]> {
   return [...lanes, ...links].sort((a, b) => a.wave - b.wave || a.path.localeCompare(b.path));
 }
 
+/** Called before the first file (done 0, no result) and after each: `done` of `total` files, and the file's result. */
+export type IngestProgress = (done: number, total: number, result?: IngestResult) => void;
+
 /** Lands every export under `path`; a file that fails unexpectedly is reported and the others still land. */
-export async function ingestPath(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult[]> {
+export async function ingestPath(db: Warehouse, path: string, options: IngestOptions = {}, onFile?: IngestProgress): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
-  for (const { path: file, skipped } of await listExportFiles(path)) {
+  const files = await listExportFiles(path);
+  onFile?.(0, files.length);
+  const landed = (result: IngestResult) => {
+    results.push(result);
+    onFile?.(results.length, files.length, result);
+  };
+  for (const { path: file, skipped } of files) {
     if (skipped) {
-      results.push({ ...notLanded(file), status: 'skipped', message: skipped });
+      landed({ ...notLanded(file), status: 'skipped', message: skipped });
       continue;
     }
     try {
-      results.push(await ingestFile(db, file, options));
+      landed(await ingestFile(db, file, options));
     } catch (error) {
-      results.push({
+      landed({
         ...notLanded(file),
         sha256: await sha256File(file).catch(() => ''),
         status: 'failed',

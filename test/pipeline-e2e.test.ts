@@ -3,7 +3,7 @@
  * server and an in-process worker, the pipeline workflow lands the mini city's exports
  * into a DuckDB file, transforms, scores, publishes a snapshot and builds the site.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Warehouse } from '../warehouse/connection.ts';
@@ -59,16 +59,37 @@ describe('safecampus run on the mini city', () => {
     expect(html).toContain('校园安全总览');
   });
 
-  it('does no ingestion work on a second run with no new files, and stops its embedded server', async () => {
+  it('says nothing changed on a second run with no new files: no workflow, no transform, no new snapshot', async () => {
+    const published = readLatestSnapshot(db)!;
     const second = await runCli(['run', '--db', db, '--inbox', inbox, '--json']);
-    expect(second.code).toBe(0);
+    expect([second.code, second.stderr]).toEqual([0, '']);
     const summary = JSON.parse(second.stdout);
-    expect(summary.files.discovered).toBe(0);
-    expect(summary.ingests).toEqual([]);
+    expect(summary).toMatchObject({ status: 'unchanged', workflowId: null, files: { discovered: 0 }, transform: null, publish: null });
+    expect(summary.snapshotPath).toBe(published.path);
+    expect(summary.unchanged.snapshotId).toBe(published.snapshot_id);
+    expect(readLatestSnapshot(db)).toEqual(published);
     expect(existsSync(join(root, 'data', 'temporal', 'server.json'))).toBe(false);
     const warehouse = await Warehouse.open(db, { readOnly: true });
     expect(await warehouse.value('select count(*) from audit.batches')).toBe(2);
+    expect(await warehouse.value('select count(*) from audit.snapshots')).toBe(1);
+    // the source monitor still checks on a night nothing changed, and keeps that check beside the first run's
+    expect(summary.healthError).toBeNull();
+    expect(await warehouse.all('select check_id, check_on::varchar as check_on, check_trigger, n_missing from audit.health_checks order by checked_at')).toEqual([
+      { check_id: expect.stringMatching(new RegExp(`^${JSON.parse(first.stdout).workflowId}@`)), check_on: expect.any(String), check_trigger: 'after_transform', n_missing: expect.any(Number) },
+      { check_id: expect.stringMatching(/^pipeline-/), check_on: summary.health.checkOn, check_trigger: 'unchanged', n_missing: summary.health.missing },
+    ]);
     warehouse.close();
-    // the same work as the first run (transform, score, snapshot, the whole site) but the ingest
+    const spoken = await runCli(['run', '--db', db, '--inbox', inbox]);
+    expect(spoken.stdout).toMatch(/^没有变化，无需重新计算、发布或构建网站/);
+    expect(spoken.stdout).toContain(`报送监测 ${summary.health.checkOn}（数据截至 ${summary.health.dataUntilOn}）：缺报 ${summary.health.missing} 项`);
+  }, 300_000);
+
+  it('publishes again when what the last publish was made from is not all there: a missing site is built', async () => {
+    rmSync(join(root, 'data', 'site'), { recursive: true, force: true });
+    const withoutSite = JSON.parse((await runCli(['run', '--db', db, '--inbox', inbox, '--no-site', '--json'])).stdout);
+    expect(withoutSite.status).toBe('unchanged');
+    const third = await runCli(['run', '--db', db, '--inbox', inbox, '--json']);
+    expect([third.code, JSON.parse(third.stdout).status]).toEqual([0, 'published']);
+    expect(existsSync(join(root, 'data', 'site', 'index.html'))).toBe(true);
   }, 300_000);
 });

@@ -9,6 +9,8 @@
  *   -- accepted_values: hazard_level = 一般 | 较大 | 重大
  *   -- relationships: school_code -> core.dim_schools.school_code
  *   -- expect: <SQL condition every row must meet>   (an invariant)
+ *   -- incremental: period_id             (rows are per period: an incremental transform rebuilds only
+ *                                           core.int_build_periods' periods and keeps the others)
  *   -- title: 隐患 | hazards                  (the table's name in Chinese and English)
  *   -- column: hazard_id | 隐患编号 | hazard id: inspection id and item code
  *                                           (one line per column: name | 中文说明 | English description)
@@ -33,6 +35,8 @@ export interface Model {
   tests: DataTest[];
   /** SQL-file models only: their `-- title:` and `-- column:` lines. */
   docs?: ModelDocs;
+  /** The period column of a model rebuilt period by period (`-- incremental:`); absent: rebuilt whole. */
+  incrementalBy?: string;
 }
 
 export interface Bilingual {

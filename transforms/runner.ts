@@ -11,6 +11,7 @@ import type { Warehouse } from '../warehouse/connection.ts';
 import { docsFromHeader, testsFromHeader, type Model } from './model.ts';
 import { stagingModels } from './staging.ts';
 import { loadDefinitionsIntoRef } from './definitions/ref-tables.ts';
+import { decideScope, modelsToBuild, recordBuild, type BuildScope } from './scope.ts';
 
 const MODELS_DIR = join(import.meta.dirname, 'models');
 const LAYERS = ['core', 'marts'] as const;
@@ -28,6 +29,22 @@ export interface TransformResult {
   models: string[];
   tests: TestResult[];
   failures: TestResult[];
+  /** Which periods were rebuilt, and why. */
+  scope: BuildScope;
+}
+
+/** A whole model rebuilt, or (incremental, not a full build) only the periods in core.int_build_periods, the others kept. */
+async function buildModel(db: Warehouse, model: Model, scope: BuildScope): Promise<void> {
+  if (!model.incrementalBy || scope.full) {
+    await db.run(`create or replace table ${model.id} as ${model.sql}`);
+    return;
+  }
+  const column = model.incrementalBy;
+  await db.run(
+    `delete from ${model.id}
+     where ${column} in (select period_id from core.int_build_periods) or ${column} not in (select period_id from core.dim_periods)`,
+  );
+  await db.run(`insert into ${model.id} by name select * from (${model.sql}) where ${column} in (select period_id from core.int_build_periods)`);
 }
 
 export function loadModels(dir = MODELS_DIR): Model[] {
@@ -53,7 +70,8 @@ export function parseModel(schema: Model['schema'], name: string, text: string):
   const grain = header.get('grain')?.[0];
   if (!grain) throw new Error(`model ${id} does not state its grain: start the file with "-- grain: one row per …"`);
   if (!/select \* from final\s*;?\s*$/i.test(text)) throw new Error(`model ${id} must end with "select * from final"`);
-  return { id, schema, name, grain, sql: text, tests: testsFromHeader(id, header), docs: docsFromHeader(id, header) };
+  const incrementalBy = header.get('incremental')?.[0];
+  return { id, schema, name, grain, sql: text, tests: testsFromHeader(id, header), docs: docsFromHeader(id, header), ...(incrementalBy ? { incrementalBy } : {}) };
 }
 
 function orderByDependencies(models: Model[]): Model[] {
@@ -81,37 +99,70 @@ function dependenciesOf(model: Model, byId: Map<string, Model>): Model[] {
   return [...found];
 }
 
-export async function runTransform(db: Warehouse, models = loadModels()): Promise<TransformResult> {
+/** Called as the transform goes: `done` of `total` models and data tests, and what was just done. */
+export type TransformProgress = (done: number, total: number, detail: string) => void;
+
+export interface TransformOptions {
+  models?: Model[];
+  /** Rebuild every period, whatever changed (`transform --full`). */
+  full?: boolean;
+  onProgress?: TransformProgress;
+}
+
+export async function runTransform(db: Warehouse, { models = loadModels(), full = false, onProgress }: TransformOptions = {}): Promise<TransformResult> {
   const runId = randomUUID();
+  const total = models.length + models.reduce((n, m) => n + m.tests.length, 0);
   await db.run(`insert into audit.runs values ($1, 'transform', now()::timestamp, null, 'running', null)`, [runId]);
   try {
-    await db.transaction(async () => {
+    const byId = new Map(models.map((m) => [m.id, m]));
+    const { scope, built } = await db.transaction(async () => {
       await loadDefinitionsIntoRef(db);
-      for (const model of models) {
+      const scope = await decideScope(db, models, { full });
+      const built = modelsToBuild(models, scope, (m) => dependenciesOf(m, byId));
+      for (const [i, model] of models.entries()) {
         try {
-          await db.run(`create or replace table ${model.id} as ${model.sql}`);
+          if (built.has(model.id)) await buildModel(db, model, scope);
         } catch (error) {
           throw new Error(`model ${model.id} failed to build: ${(error as Error).message}`);
         }
+        onProgress?.(i + 1, total, model.id);
       }
+      return { scope, built };
     });
-    const tests = await runDataTests(db, models, runId);
+    const tests = await runDataTests(db, models, built, scope, runId, (done, detail) => onProgress?.(models.length + done, total, detail));
     const failures = tests.filter((t) => t.failingRows > 0 && t.severity === 'error');
-    await finishRun(db, runId, failures.length ? 'failed' : 'succeeded', { models: models.length, tests: tests.length, failures: failures.length });
-    return { runId, models: models.map((m) => m.id), tests, failures };
+    if (!failures.length) await recordBuild(db, models);
+    await finishRun(db, runId, failures.length ? 'failed' : 'succeeded', { models: built.size, tests: tests.length, failures: failures.length, scope });
+    return { runId, models: models.filter((m) => built.has(m.id)).map((m) => m.id), tests, failures, scope };
   } catch (error) {
     await finishRun(db, runId, 'failed', { error: (error as Error).message });
     throw error;
   }
 }
 
-async function runDataTests(db: Warehouse, models: Model[], runId: string): Promise<TestResult[]> {
+/**
+ * The data tests, run again where their answer can have changed: every test of a model built,
+ * restricted to the periods rebuilt for a model built period by period (its other rows passed when
+ * they were built), and a test of a model left as it is when it reads a model built. The other tests'
+ * latest results are carried into this run, so a run's results always cover every test.
+ */
+async function runDataTests(db: Warehouse, models: Model[], built: Set<string>, scope: BuildScope, runId: string, onTest: (done: number, detail: string) => void): Promise<TestResult[]> {
   const results: TestResult[] = [];
+  const builtIds = [...built];
   for (const model of models) {
+    const rebuilt = model.incrementalBy && !scope.full ? `(select * from ${model.id} where ${model.incrementalBy} in (select period_id from core.int_build_periods))` : null;
     for (const test of model.tests) {
-      const failingRows = await db.value<number>(`select count(*) from (${test.failingRowsSql})`);
-      const sample = failingRows ? JSON.stringify(await db.all(`${test.failingRowsSql} limit 5`)) : null;
-      results.push({ model: model.id, test: test.name, severity: test.severity, failingRows, sample });
+      const reads = (id: string) => new RegExp(`\\b${id.replace('.', '\\.')}\\b`).test(test.failingRowsSql);
+      const previous = built.has(model.id) || builtIds.some(reads) ? undefined : await latestResult(db, model.id, test.name);
+      if (previous) {
+        results.push({ model: model.id, test: test.name, severity: test.severity, failingRows: previous.failing_rows, sample: previous.sample });
+      } else {
+        const sql = rebuilt && built.has(model.id) ? test.failingRowsSql.replaceAll(`from ${model.id} `, `from ${rebuilt} `) : test.failingRowsSql;
+        const failingRows = await db.value<number>(`select count(*) from (${sql})`);
+        const sample = failingRows ? JSON.stringify(await db.all(`${sql} limit 5`)) : null;
+        results.push({ model: model.id, test: test.name, severity: test.severity, failingRows, sample });
+      }
+      onTest(results.length, `${model.id} ${test.name}`);
     }
   }
   await db.transaction(async () => {
@@ -127,6 +178,13 @@ async function runDataTests(db: Warehouse, models: Model[], runId: string): Prom
     }
   });
   return results;
+}
+
+async function latestResult(db: Warehouse, model: string, test: string) {
+  return db.one<{ failing_rows: number; sample: string | null }>(
+    'select failing_rows, sample from audit.data_tests where model = $1 and test = $2 order by tested_at desc limit 1',
+    [model, test],
+  );
 }
 
 async function finishRun(db: Warehouse, runId: string, status: string, detail: unknown): Promise<void> {

@@ -87,7 +87,7 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-export type CheckTrigger = 'after_transform' | 'no_new_files' | 'stopped';
+export type CheckTrigger = 'after_transform' | 'no_new_files' | 'unchanged' | 'stopped';
 
 export interface NotifyOutcome {
   status: 'sent' | 'failed' | 'not_configured' | 'nothing_to_report';

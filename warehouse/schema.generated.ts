@@ -139,6 +139,29 @@ export interface AuditSnapshots {
   path: string;
   created_at: TimestampText;
   run_id: string | null;
+  input_fingerprint: string | null;
+  site_fingerprint: string | null;
+  site_dir: string | null;
+}
+
+/** audit.transform_batches */
+export interface AuditTransformBatches {
+  batch_seq: number;
+  status: string;
+}
+
+/** audit.transform_scope */
+export interface AuditTransformScope {
+  changed_from_on: DateText;
+  previous_data_until_on: DateText | null;
+  is_full: boolean;
+}
+
+/** audit.transform_state */
+export interface AuditTransformState {
+  inputs_fingerprint: string;
+  data_until_on: DateText | null;
+  built_at: TimestampText;
 }
 
 /** core.dim_period_days */
@@ -311,6 +334,11 @@ export interface CoreFctReportingDays {
   n_records: number;
 }
 
+/** core.int_build_periods */
+export interface CoreIntBuildPeriods {
+  period_id: string;
+}
+
 /** core.int_indicator_params */
 export interface CoreIntIndicatorParams {
   period_id: string;
@@ -438,6 +466,39 @@ export interface CoreIntSchoolPeriods {
   is_separately_ranked: boolean | null;
 }
 
+/** core.int_school_scores */
+export interface CoreIntSchoolScores {
+  period: string;
+  school_code: string;
+  school_name: string;
+  unit_code: string;
+  school_type: string;
+  enrollment: number | null;
+  student_days: number | null;
+  closed_on: DateText | null;
+  points_a: number | null;
+  points_b: number | null;
+  points_c: number | null;
+  points_d: number | null;
+  points_e: number | null;
+  points_f: number | null;
+  points_g: number | null;
+  points_h: number | null;
+  earned_points: number;
+  applicable_points: number;
+  score: number;
+  grade: string;
+  is_vetoed: boolean;
+  veto_reason: string | null;
+  rank: number | null;
+  n_ranked: number | null;
+  is_separately_ranked: boolean | null;
+  n_indicators_ok: number | null;
+  n_indicators_no_data: number | null;
+  n_indicators_not_applicable: number | null;
+  definition_edition: number | null;
+}
+
 /** core.int_school_vetoes */
 export interface CoreIntSchoolVetoes {
   period_id: string;
@@ -458,6 +519,24 @@ export interface CoreIntUnitMeasures {
   value_denominator: number | null;
   value: number | null;
   is_required: boolean;
+}
+
+/** core.int_unit_scores */
+export interface CoreIntUnitScores {
+  period: string;
+  unit_code: string;
+  unit_name: string;
+  school_mean: number;
+  supervision_score: number | null;
+  score: number;
+  grade: string;
+  is_vetoed: boolean;
+  n_vetoed_schools: number | null;
+  rank: number | null;
+  n_schools: number;
+  enrollment: number | null;
+  is_ranked: boolean | null;
+  definition_edition: number | null;
 }
 
 /** marts.indicator_values */
@@ -904,6 +983,9 @@ export interface Database {
   'audit.runs': AuditRuns;
   'audit.schema_migrations': AuditSchemaMigrations;
   'audit.snapshots': AuditSnapshots;
+  'audit.transform_batches': AuditTransformBatches;
+  'audit.transform_scope': AuditTransformScope;
+  'audit.transform_state': AuditTransformState;
   'core.dim_period_days': CoreDimPeriodDays;
   'core.dim_periods': CoreDimPeriods;
   'core.dim_schools': CoreDimSchools;
@@ -915,6 +997,7 @@ export interface Database {
   'core.fct_hazards': CoreFctHazards;
   'core.fct_inspection_items': CoreFctInspectionItems;
   'core.fct_reporting_days': CoreFctReportingDays;
+  'core.int_build_periods': CoreIntBuildPeriods;
   'core.int_indicator_params': CoreIntIndicatorParams;
   'core.int_measures_alerts': CoreIntMeasuresAlerts;
   'core.int_measures_cases': CoreIntMeasuresCases;
@@ -925,8 +1008,10 @@ export interface Database {
   'core.int_reporting_windows': CoreIntReportingWindows;
   'core.int_school_measures': CoreIntSchoolMeasures;
   'core.int_school_periods': CoreIntSchoolPeriods;
+  'core.int_school_scores': CoreIntSchoolScores;
   'core.int_school_vetoes': CoreIntSchoolVetoes;
   'core.int_unit_measures': CoreIntUnitMeasures;
+  'core.int_unit_scores': CoreIntUnitScores;
   'marts.indicator_values': MartsIndicatorValues;
   'marts.school_scorecard': MartsSchoolScorecard;
   'marts.short_boards': MartsShortBoards;

@@ -38,7 +38,7 @@ export async function publishSnapshot(db: Warehouse, runId: string | null = null
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${snapshotId}.duckdb`);
   await writeSnapshotFile(db, path);
-  await db.run('insert into audit.snapshots values ($1, $2, now()::timestamp, $3)', [snapshotId, path, runId]);
+  await db.run('insert into audit.snapshots (snapshot_id, path, created_at, run_id) values ($1, $2, now()::timestamp, $3)', [snapshotId, path, runId]);
   const pointer: SnapshotPointer = { snapshot_id: snapshotId, path, created_at: createdAt.toISOString() };
   const temporary = `${latestPointerPath(db.path)}.${process.pid}.tmp`;
   await writeFile(temporary, JSON.stringify(pointer, null, 2));

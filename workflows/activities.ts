@@ -11,6 +11,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { CheckTrigger, NotifyOutcome } from '../transforms/source-health.ts';
 import type { AppraisalSummary } from '../warehouse/appraisals.ts';
 
 export type { AppraisalSummary } from '../warehouse/appraisals.ts';
@@ -62,7 +63,7 @@ export interface HealthCheckRequest {
   checkId: string;
   /** YYYY-MM-DD: the day the statuses are judged on (the run's Asia/Shanghai date unless given). */
   checkOn: string;
-  trigger: 'after_transform' | 'no_new_files' | 'stopped';
+  trigger: CheckTrigger;
 }
 
 export interface HealthOutcome {
@@ -73,8 +74,16 @@ export interface HealthOutcome {
   missing: number;
   anomalies: number;
   /** What became of the webhook message (SAFECAMPUS_HEALTH_WEBHOOK). */
-  notify: 'sent' | 'failed' | 'not_configured' | 'nothing_to_report';
+  notify: NotifyOutcome['status'];
   notifyDetail: string | null;
+}
+
+/** The last publish, when nothing it was made from has changed since (workflows/inputs.ts). */
+export interface UnchangedOutcome {
+  snapshotId: string;
+  snapshotPath: string;
+  sitePath: string | null;
+  createdAt: string;
 }
 
 /**
@@ -137,6 +146,8 @@ export interface PipelineDeps {
   discoverFiles(inboxDir: string, context?: StepContext): Promise<DiscoveredFile[]>;
   /** Parse, validate and land one file; idempotent by sha256. */
   ingestFile(file: DiscoveredFile, context?: StepContext): Promise<IngestOutcome>;
+  /** The last publish when no batch, definition, reference file or model changed since it (and its site, with `buildSite`); else null. */
+  unchangedSince(options: { buildSite: boolean }, context?: StepContext): Promise<UnchangedOutcome | null>;
   transform(context?: StepContext): Promise<TransformOutcome>;
   score(periods: string[], context?: StepContext): Promise<ScoreOutcome>;
   publish(options: { buildSite: boolean }, context?: StepContext): Promise<PublishOutcome>;
@@ -261,6 +272,9 @@ export function createActivities(deps: PipelineDeps) {
       if (status.name === 'RUNNING') return { state: 'running' };
       if (status.name === 'COMPLETED') return { state: 'completed', outcome: await handle.result() };
       return { state: 'closed', status: status.name };
+    },
+    async unchangedSince(options: { buildSite: boolean }): Promise<UnchangedOutcome | null> {
+      return runActivityStep('check for changes', (c) => deps.unchangedSince(options, c));
     },
     async transform(): Promise<TransformOutcome> {
       return runActivityStep('transform', (c) => deps.transform(c), { heartbeat: true });

@@ -3,13 +3,13 @@
  * does one job with the same functions the CLI uses, and closes it again, so no lock is
  * held between steps.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Warehouse } from '../warehouse/connection.ts';
 import { initWarehouse } from '../warehouse/init.ts';
 import { publicationBlockers } from '../warehouse/publication.ts';
 import { publishSnapshot } from '../warehouse/snapshot.ts';
-import { ingestFile, listExportFiles, sha256File } from '../sources/ingest.ts';
+import { ingestFile } from '../sources/ingest.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { scoreSummary } from '../transforms/scorecards.ts';
 import { currentPeriods } from '../transforms/periods.ts';
@@ -17,7 +17,8 @@ import { CheckDayError, checkSourceHealth, healthMessage, NoSourceHealthError, r
 import { buildSite } from '../dashboards/build.ts';
 import { createAppraisalSteps, type WithWarehouse } from './appraisal-steps.ts';
 import { healthWebhookFromEnv, postHealthMessage } from './health-notify.ts';
-import { BadInputError, type DiscoveredFile, type HealthOutcome, type IngestOutcome, type PipelineDeps, type PublishOutcome, type TransformOutcome } from './activities.ts';
+import { discoverNewFiles, inputFingerprint, recordPublication, unchangedSince } from './inputs.ts';
+import { BadInputError, type HealthOutcome, type IngestOutcome, type PipelineDeps, type PublishOutcome, type TransformOutcome } from './activities.ts';
 
 export interface StepsConfig {
   dbPath: string;
@@ -46,19 +47,9 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
         if (!existsSync(inboxDir)) {
           throw new BadInputError(`收件箱不存在（no inbox folder ${inboxDir}: create it, or point the run or schedule at the right one with --inbox DIR）`);
         }
-        const landed = new Set((await db.all<{ sha256: string }>('select distinct sha256 from audit.batches')).map((r) => r.sha256));
-        const found: DiscoveredFile[] = [];
-        for (const { path, wave, source, skipped } of await listExportFiles(inboxDir)) {
-          if (skipped) {
-            found.push({ path, sha256: '', bytes: 0, wave, lane: path, skipped });
-            continue;
-          }
-          const sha256 = await sha256File(path);
-          if (landed.has(sha256)) continue;
-          found.push({ path, sha256, bytes: statSync(path).size, wave, lane: source ?? path });
-        }
-        return found;
+        return discoverNewFiles(db, inboxDir);
       }),
+    unchangedSince: (options) => withWarehouse((db) => unchangedSince(db, options)),
     ingestFile: (file) =>
       withWarehouse(async (db): Promise<IngestOutcome> => {
         const r = await ingestFile(db, file.path, { holdThreshold: config.holdThreshold });
@@ -94,10 +85,11 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
       withWarehouse(async (db): Promise<PublishOutcome> => {
         const blockers = await publicationBlockers(db);
         if (blockers.length) throw new BadInputError(`not published:\n${blockers.join('\n')}`);
+        const inputs = await inputFingerprint(db);
         const snapshot = await publishSnapshot(db);
-        if (!withSite) return { snapshotPath: snapshot.path, sitePath: null };
-        const site = await buildSite({ snapshotPath: snapshot.path, outDir: config.siteDir ?? join(dirname(config.dbPath), 'site') });
-        return { snapshotPath: snapshot.path, sitePath: site.outDir };
+        const sitePath = withSite ? (await buildSite({ snapshotPath: snapshot.path, outDir: config.siteDir ?? join(dirname(config.dbPath), 'site') })).outDir : null;
+        await recordPublication(db, snapshot.snapshot_id, inputs, sitePath);
+        return { snapshotPath: snapshot.path, sitePath };
       }),
     checkHealth: ({ checkId, checkOn, trigger }) =>
       withWarehouse(async (db): Promise<HealthOutcome> => {

@@ -163,7 +163,11 @@ export interface RunPipelineOptions extends Omit<RunWorkerOptions, 'signal'> {
   signal?: AbortSignal;
   /** Called as the pipeline starts (e.g. to print the workflow id). */
   onStart?: (workflowId: string) => void;
+  /** Called about once a second with the workflow's progress (its `progress` query). */
+  onProgress?: (progress: PipelineProgress) => void;
 }
+
+const PROGRESS_POLL_MS = 1000;
 
 export function defaultPipelineWorkflowId(now = new Date()): string {
   return `pipeline-${now.toISOString().replace(/[:.]/g, '-')}`;
@@ -195,6 +199,10 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       args: [input],
     });
     options.onStart?.(workflowId);
+    const onProgress = options.onProgress;
+    const poll = onProgress
+      ? setInterval(() => void handle.query<PipelineProgress>('progress').then(onProgress, () => undefined), PROGRESS_POLL_MS)
+      : undefined;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
         handle
@@ -225,6 +233,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       }
       throw error;
     } finally {
+      clearInterval(poll);
       stopWaiting.abort();
       await result.catch(() => undefined);
       aborted.catch(() => undefined);

@@ -3,9 +3,11 @@
  * module imports nothing but `@temporalio/workflow`, activity TYPES and the dependency-free
  * task-queue constants.
  *
- * pipelineWorkflow: discover → ingest each file (child workflow `ingest-<sha256>`) → transform and
- * data tests → [stop if a batch is held or a data test failed] → score → health check → publish.
- * The health check (报送监测) runs on every path, and alone when the nightly run finds no new file.
+ * pipelineWorkflow: discover → ingest each file (child workflow `ingest-<sha256>`) → [stop when nothing
+ * changed since the last publish] → transform and data tests → [stop if a batch is held or a data test
+ * failed] → score → health check → publish.
+ * The health check (报送监测) runs on every path: alone when the nightly run finds no new file or
+ * nothing changed, and before stopping when the run stops.
  * The annual appraisal lives in appraisal-workflow.ts (re-exported here: one bundle).
  */
 import {
@@ -35,6 +37,7 @@ import type {
   PublishOutcome,
   ScoreOutcome,
   TransformOutcome,
+  UnchangedOutcome,
 } from './activities.ts';
 import { PARSE_TASK_QUEUE } from './task-queues.ts';
 import { monthJustEnded, shanghaiDate } from './calendar.ts';
@@ -79,9 +82,13 @@ export interface PipelineProgress {
 }
 
 export interface PipelineSummary {
-  workflowId: string;
-  status: 'published' | 'stopped';
+  /** null when the run found nothing to do before it needed a workflow (safecampus run's own check). */
+  workflowId: string | null;
+  /** unchanged: no new batch and nothing else the last publish was made from changed, so nothing was redone. */
+  status: 'published' | 'stopped' | 'unchanged';
   stoppedReason: string | null;
+  /** The last publish, when the run found nothing changed since it. */
+  unchanged: UnchangedOutcome | null;
   files: { discovered: number; landed: number; skipped: number; held: number; failed: number };
   rowsLanded: number;
   rowsRejected: number;
@@ -243,6 +250,7 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
     workflowId: workflowInfo().workflowId,
     status: 'stopped',
     stoppedReason: null,
+    unchanged: null,
     files: { discovered: 0, landed: 0, skipped: 0, held: 0, failed: 0 },
     rowsLanded: 0,
     rowsRejected: 0,
@@ -312,7 +320,16 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
     summary.rowsRejected += outcome.rowsRejected;
   }
 
-  // 3. transform + data tests
+  // 3. nothing new landed and no definition, reference file or model changed: the last publish stands
+  const unchanged = await quick.unchangedSince({ buildSite: input.buildSite });
+  if (unchanged) {
+    // nothing to redo, but the lag still grows with the calendar: the check runs (and alerts) all the same
+    await checkHealth('unchanged');
+    progress.step = 'done';
+    return { ...summary, status: 'unchanged', unchanged, snapshotPath: unchanged.snapshotPath, sitePath: unchanged.sitePath };
+  }
+
+  // 4. transform + data tests
   progress.step = 'transform';
   summary.transform = await transformStep.transform();
   const reason = stopReasonFor(summary.ingests, summary.transform);
@@ -321,15 +338,15 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
     return stop(reason);
   }
 
-  // 4. score
+  // 5. score
   progress.step = 'score';
   const periods = input.scoreMonthJustEnded ? [...input.periods, monthJustEnded(workflowInfo().startTime.getTime())] : input.periods;
   summary.score = await scoreStep.score(periods);
 
-  // 5. health check, kept in audit before the snapshot copies it (the pages show since when a problem stands)
+  // 6. health check, kept in audit before the snapshot copies it (the pages show since when a problem stands)
   await checkHealth('after_transform');
 
-  // 6. publish (snapshot, then site)
+  // 7. publish (snapshot, then site)
   progress.step = 'publish';
   summary.publish = await publishStep.publish({ buildSite: input.buildSite });
   summary.snapshotPath = summary.publish.snapshotPath;

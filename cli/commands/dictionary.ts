@@ -28,7 +28,7 @@ export const dictionaryCommand: Command = {
       try {
         await initWarehouse(db);
         const models = loadModels();
-        await runTransform(db, models);
+        await runTransform(db, { models });
         const { dictionary, problems } = await describeWarehouse(db, models);
         if (problems.length) {
           throw new Error(`the data dictionary is incomplete, nothing written:\n  ${problems.join('\n  ')}`);

@@ -6,6 +6,7 @@ import { ingestPath } from '../../sources/ingest.ts';
 import { explainPath, type Explanation } from '../../sources/explain.ts';
 import { SOURCE_NAMES, type SourceName } from '../../sources/contract.ts';
 import { CONTRACTS } from '../../sources/contracts.ts';
+import { startProgress, type Progress } from '../progress.ts';
 
 export const ingestCommand: Command = {
   name: 'ingest',
@@ -49,7 +50,15 @@ export const ingestCommand: Command = {
     const db = await Warehouse.open(resolveDbPath());
     try {
       await initWarehouse(db);
-      const results = await ingestPath(db, path, { ...options, holdThreshold });
+      let progress: Progress | null = null;
+      let rows = 0;
+      const started = performance.now();
+      const results = await ingestPath(db, path, { ...options, holdThreshold }, (done, total, result) => {
+        progress ??= startProgress(context, 'ingest', total, '个文件 files');
+        rows += result?.rowsRead ?? 0;
+        const rate = Math.round(rows / ((performance.now() - started) / 1000));
+        progress.update(done, `${rows.toLocaleString('en')} 行 rows · ${rate.toLocaleString('en')} 行/秒 rows/s`);
+      }).finally(() => progress?.finish());
       for (const r of results) {
         const rejects = Object.entries(r.rejectsByReason).map(([k, n]) => `${k} ${n}`).join(', ');
         const skipped = r.rowsSkipped ? `, ${r.rowsSkipped} summary row(s) skipped` : '';

@@ -21,7 +21,7 @@ export const startCommand: Command = {
       context.say(`generated ${manifest.files.length} export files`);
     }
     const summary = await runPipelineCommand({ inboxDir, periods: [], buildSite: true }, context);
-    if (summary.status !== 'published') throw new Error(`pipeline stopped before publishing: ${summary.stoppedReason}`);
+    if (summary.status === 'stopped') throw new Error(`pipeline stopped before publishing: ${summary.stoppedReason}`);
     return summary;
   },
 };

@@ -139,10 +139,10 @@ ${c.ahp
         const d = data.domains.find((x) => x.domain_id === label);
         return [`${label} ${d?.domain_name_zh ?? ''}`, d ? percent(d.points / 100) : '—', percent(c.ahp!.weights[i])];
       }),
-    )}<p class="muted">学校 AHP 得分 = 100 × Σ 一级指标权重 × 该指标得分率（不适用的一级指标权重按比例分配给其余指标）；区县按官方公式汇总学校得分与督导得分。</p>`
+    )}<p class="muted">学校 AHP 得分 = 100 × ∑ 一级指标权重 × 该指标得分率（不适用的一级指标权重按比例分配给其余指标）；区县按官方公式汇总学校得分与督导得分。</p>`
   : ''}
 ${c.entropy
-  ? html`<h3>熵权法权重</h3>${table(['指标', '熵权'], names(c.entropy.criteria).map((n, j) => [n, percent(c.entropy!.weights[j])]))}<p class="muted">熵权法得分 = 100 × Σ 熵权 × 区县指标得分率；TOPSIS 以指标分值为权重、向量归一化，得分为与理想解的贴近度（0–1）。</p>`
+  ? html`<h3>熵权法权重</h3>${table(['指标', '熵权'], names(c.entropy.criteria).map((n, j) => [n, percent(c.entropy!.weights[j])]))}<p class="muted">熵权法得分 = 100 × ∑ 熵权 × 区县指标得分率；TOPSIS 以指标分值为权重、向量归一化，得分为与理想解的贴近度（0–1）。</p>`
   : ''}
 ${c.droppedCriteria.length ? html`<p class="muted">未参与熵权法和 TOPSIS 的指标（有区县无可评价数据）：${names(c.droppedCriteria).join('、')}。</p>` : ''}
 </section>`;

@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writePage } from '../html.ts';
 import { openPrinter } from '../pdf.ts';
 import { fileSha256, openSnapshot } from '../source.ts';
 import { csvText } from './csv.ts';
@@ -56,7 +57,7 @@ export async function writeAppraisalReports(options: AppraisalOptions): Promise<
   };
   const units = unitTable(data);
   const schools = schoolTable(data);
-  await writeFile(files.html, appraisalHtml(data));
+  await writePage(files.html, appraisalHtml(data));
   await writeFile(files.csv, csvText(units));
   await writeFile(files.schoolsCsv, csvText(schools));
   await writeFile(files.xlsx, await xlsxBytes([units, schools], data.period.as_of_on));

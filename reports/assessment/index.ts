@@ -2,8 +2,9 @@
  * writeAssessmentReports: 评估报告 HTML + PDF for a school, a unit, or a unit and every one of
  * its schools, from one snapshot (read-only) and one Chromium for all the PDFs.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { writePage } from '../html.ts';
 import { openPrinter } from '../pdf.ts';
 import { fileSha256, openSnapshot } from '../source.ts';
 import { readAssessmentData, type Subject } from './data.ts';
@@ -44,7 +45,7 @@ export async function writeAssessmentReports(options: AssessmentOptions): Promis
     for (const subject of subjects) {
       const data = subject === options.subject ? first : await readAssessmentData(db, { period: options.period, subject, snapshotFile: basename(snapshotPath), snapshotSha256 });
       const name = join(outDir, `report-${subject.code}-${options.period}`);
-      await writeFile(`${name}.html`, assessmentHtml(data));
+      await writePage(`${name}.html`, assessmentHtml(data));
       written.push({ subject, html: `${name}.html`, pdf: `${name}.pdf`, asOfDay: data.period.as_of_on });
     }
   } finally {

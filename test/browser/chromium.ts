@@ -1,25 +1,9 @@
-// Debian's Chromium driven by playwright-core, shared by the browser tests: how to launch it,
+// The browser tests' helpers around reports/browser.ts (the Chromium from npm, or CHROMIUM_PATH):
 // how to open a page while recording every console error, failed request and request off its
 // origin, and how to read a SortableTable's cells.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const HAS_CHROMIUM = existsSync(CHROMIUM);
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-}
+export { launchChromium } from '../../reports/browser.ts';
 
 /** Opens `origin + path` at `width` px and records console errors, failed requests and requests off its origin. */
 export async function openPage(browser: Browser, origin: string, path: string, width = 1280): Promise<{ page: Page; problems: string[] }> {

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, type BuildSiteResult } from '../../dashboards/build.ts';
 import { serveStatic, type StaticServer } from '../../dashboards/serve.ts';
-import { HAS_CHROMIUM, launchChromium, openPage } from './chromium.ts';
+import { launchChromium, openPage } from './chromium.ts';
 import { createFixtureSnapshot } from './fixture.ts';
 
 /** Screenshots (and the PDF) go here when set (e.g. SAFECAMPUS_SHOTS_DIR=/tmp/shots). */
@@ -47,7 +47,7 @@ function overflowing(page: Page, width: number): Promise<string[]> {
   }, width);
 }
 
-describe.skipIf(!HAS_CHROMIUM)('site layout in Chromium', () => {
+describe('site layout in Chromium', () => {
   let browser: Browser;
   let server: StaticServer;
 
@@ -126,4 +126,3 @@ describe.skipIf(!HAS_CHROMIUM)('site layout in Chromium', () => {
   }, 60_000);
 });
 
-if (!HAS_CHROMIUM) console.warn('SKIPPED layout tests: Chromium not found (see test/browser/chromium.ts).');

@@ -17,7 +17,7 @@ import { initWarehouse } from '../../warehouse/init.ts';
 import { publishSnapshot } from '../../warehouse/snapshot.ts';
 import { tempDir } from '../helpers.ts';
 import { serveStatic } from '../../dashboards/serve.ts';
-import { HAS_CHROMIUM, launchChromium, openPage } from './chromium.ts';
+import { launchChromium, openPage } from './chromium.ts';
 
 const UNIT = '411024';
 const root = tempDir('safecampus-scope-city-');
@@ -93,7 +93,7 @@ describe(`a build scoped to ${UNIT} from a generated city`, () => {
   });
 });
 
-describe.skipIf(!HAS_CHROMIUM)('the city-wide build of a generated city in Chromium', () => {
+describe('the city-wide build of a generated city in Chromium', () => {
   it('draws no chart label over another or outside its chart, on any page at 1280 px', async () => {
     const server = await serveStatic(citySite.outDir);
     const browser = await launchChromium();

@@ -1,5 +1,5 @@
 // The dashboard site, built from a hand-made snapshot and opened in real headless
-// Chromium (Debian's `chromium`, driven by playwright-core).
+// Chromium (the browser from npm, reports/browser.ts, driven by playwright-core).
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,10 +8,12 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, readOutputText, type BuildSiteResult } from '../../dashboards/build.ts';
+import { slicesFor } from '../../dashboards/lib/fonts.ts';
 import { FIXTURE_BATCHES, FIXTURE_FRESHNESS, FIXTURE_SCHOOLS, FIXTURE_UNITS, RAW_MARKER, createFixtureSnapshot } from './fixture.ts';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
 import { serveStatic, type StaticServer } from '../../dashboards/serve.ts';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium, openPage, tableRows } from './chromium.ts';
+import { launchChromium, openPage, tableRows } from './chromium.ts';
+import { systemCjkFont } from './system-font.ts';
 
 /** Screenshots go here when set (e.g. SAFECAMPUS_SHOTS_DIR=/tmp/shots). */
 const SHOTS_DIR = process.env.SAFECAMPUS_SHOTS_DIR;
@@ -132,7 +134,7 @@ describe('dashboards build', () => {
   });
 });
 
-describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
+describe('dashboards in Chromium', () => {
   let browser: Browser;
   let server: StaticServer;
   let scopedServer: StaticServer;
@@ -620,8 +622,64 @@ describe.skipIf(!HAS_CHROMIUM)('dashboards in Chromium', () => {
     expect([...problems, ...schools.problems]).toEqual([]);
     await schools.page.close();
   }, 60_000);
+
+  /** The bundled font's files that hold the characters of the heading of /units/411002. */
+  const HEADING_SLICES = slicesFor('魏都区校园安全评分卡', [400]).map((slice) => slice.file);
+
+  /** The fonts Chromium drew the text of the first element matching `selector` with, and the bundled font's files the page fetched. */
+  async function fontsOf(page: Page, selector: string) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name).filter((url) => url.includes('/_fonts/')));
+    await cdp.detach();
+    return { fonts, slices: fetched.filter((url) => url.endsWith('.woff2')), stylesheets: fetched.filter((url) => url.endsWith('.css')) };
+  }
+
+  it('draws Chinese with the bundled Noto Sans SC, from its own origin, on a machine without a CJK font', async () => {
+    const bare = await launchChromium({ systemFonts: false });
+    try {
+      const { page, problems } = await openPage(bare, server.origin, '/units/411002');
+      await page.locator('#observablehq-main h1').first().waitFor();
+      await page.evaluate(() => document.fonts.ready);
+      const { fonts, slices, stylesheets } = await fontsOf(page, '#observablehq-main h1');
+      expect(await page.locator('#observablehq-main h1').first().textContent()).toBe('魏都区校园安全评分卡');
+      expect(fonts).toEqual([expect.objectContaining({ familyName: 'Noto Sans SC Thin', isCustomFont: true, glyphCount: 10 })]);
+      // the site's title in the sidebar is in the page as served, laid out before any slice has arrived
+      expect(await page.locator('#observablehq-sidebar li a').first().textContent()).toBe('许昌市校园安全评估');
+      expect((await fontsOf(page, '#observablehq-sidebar li a')).fonts).toEqual([expect.objectContaining({ familyName: 'Noto Sans SC Thin', isCustomFont: true, glyphCount: 9 })]);
+      expect(stylesheets).toEqual([`${server.origin}/_fonts/bundled-noto-sans-sc.css`]);
+      // the slices that hold the heading's characters, fetched from the site itself
+      expect(slices).toEqual(expect.arrayContaining(HEADING_SLICES.map((file) => `${server.origin}/_fonts/${file}`)));
+      expect(slices.filter((url) => !url.startsWith(`${server.origin}/_fonts/noto-sans-sc-`))).toEqual([]);
+      if (SHOTS_DIR) await page.screenshot({ path: join(SHOTS_DIR, 'no-system-font-unit-411002.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await bare.close();
+    }
+  }, 60_000);
+
+  it('draws Chinese with the system’s font when it has one of the stack (Microsoft YaHei), and fetches no bundled slice for the characters it has', async () => {
+    const fonts = await mkdtemp(join(work, 'fonts-'));
+    const windows = await launchChromium({ systemFonts: false, fontconfig: await systemCjkFont(fonts, 'Microsoft YaHei') });
+    try {
+      const { page, problems } = await openPage(windows, server.origin, '/units/411002');
+      await page.locator('#observablehq-main h1').first().waitFor();
+      await page.evaluate(() => document.fonts.ready);
+      const drawn = await fontsOf(page, '#observablehq-main h1');
+      // the system font, not a web font (the family is the file's own name; fontconfig serves it as Microsoft YaHei)
+      expect(drawn.fonts).toEqual([expect.objectContaining({ familyName: 'Noto Sans SC Thin', isCustomFont: false, glyphCount: 10 })]);
+      expect((await fontsOf(page, '#observablehq-sidebar li a')).fonts).toEqual([expect.objectContaining({ familyName: 'Noto Sans SC Thin', isCustomFont: false, glyphCount: 9 })]);
+      // none of the heading's slices is fetched (the stand-in system font lacks a few of the page's other characters: those are)
+      expect(drawn.slices.filter((url) => HEADING_SLICES.some((file) => url.endsWith(`/_fonts/${file}`)))).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await windows.close();
+    }
+  }, 60_000);
+
 });
 
-if (!HAS_CHROMIUM) {
-  console.warn(`SKIPPED browser tests: ${CHROMIUM} not found (install Debian's chromium and fonts-noto-cjk, or set CHROMIUM_PATH).`);
-}

@@ -264,7 +264,7 @@ function schoolCards(period: Period, windows: SchoolWindow[], rows: IndicatorRow
       schoolType: w.report.type,
       enrollment: w.report.enrollment,
       studentDays: studentDays(w, facts),
-      closedOn: facts.registry.get(w.report.school)!.at(-1)!.closed,
+      closedOn: closedBy(facts.registry.get(w.report.school)!.at(-1)!.closed, period.asOf),
       domainPoints,
       earned,
       applicable,
@@ -285,6 +285,9 @@ function schoolCards(period: Period, windows: SchoolWindow[], rows: IndicatorRow
   for (const group of groups.values()) competitionRank(group, (c) => c.score, (c, rank) => Object.assign(c, { rank, nRanked: group.length }));
   return cards;
 }
+
+/** A closing is part of a period when it came by the period's as-of day. */
+const closedBy = (closed: Day | null, asOf: Day): Day | null => (closed !== null && closed <= asOf ? closed : null);
 
 /** V1 a death, V2 a serious case reported late, among the cases of the school's window. */
 function vetoesOf(w: SchoolWindow, facts: Facts, definition: Definition): { cap: string; reason: string }[] {

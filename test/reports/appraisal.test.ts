@@ -2,19 +2,20 @@
  * The annual appraisal of the scoring city (test/scoring/city.ts) for 2025 from a published
  * snapshot: the ranking rows and vetoes as marts.unit_scorecard has them (numbers worked out in
  * test/scoring/scorecards.test.ts), the hashes and sign-off on the cover, an A4 PDF of several
- * pages, an XLSX that opens with exceljs, the exact CSV, and identical bytes on a second run.
+ * pages set in the bundled font whose text copies out as the report's Chinese, an XLSX that opens
+ * with exceljs, the exact CSV, and identical bytes on a second run.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeAppraisalReports, type AppraisalFiles } from '../../reports/appraisal/index.ts';
-import { CHROMIUM_PATH } from '../../reports/pdf.ts';
 import { definitionHash } from '../../transforms/definitions/load.ts';
 import { publishSnapshot } from '../../warehouse/snapshot.ts';
 import { tempDir } from '../helpers.ts';
 import { landScoringCity, P3, J1 } from '../scoring/city.ts';
+import { readPdf } from './pdf-content.ts';
 
 const SIGN_OFF = { approver: '王建国', comment: '同意按此结果通报', decided_at: '2026-01-20 10:00' };
 let snapshot: string;
@@ -41,7 +42,7 @@ function tableRows(html: string, className: string): string[][] {
   return [...body.matchAll(/<tr[^>]*>(.*?)<\/tr>/gs)].map((m) => [...m[1].matchAll(/<td>(.*?)<\/td>/gs)].map((c) => c[1].replace(/<[^>]+>/g, '')));
 }
 
-describe.skipIf(!existsSync(CHROMIUM_PATH))('appraisal reports of the scoring city', () => {
+describe('appraisal reports of the scoring city', () => {
   it('ranks the units as marts.unit_scorecard does, with grades, rank changes and vetoes; 市直 unranked last', () => {
     expect(tableRows(text(first.html), 'units')).toEqual([
       ['1', '411024', '鄢陵县', '90.89', '良好', '98.11', '50.00', '2', '↑1', '是（1所学校）', '2'],
@@ -91,6 +92,27 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('appraisal reports of the scoring ci
     expect(pdf.match(/\/Type\s*\/Page\b/g)!.length).toBe(boxes.length);
   });
 
+  it('embeds the bundled font and nothing else, and its text copies out as the Chinese of the report, page numbers included', async () => {
+    const pdf = await readPdf(first.pdf);
+    // every glyph is drawn from the npm package's Noto Sans SC slices, embedded: no system font, no substitute
+    expect(pdf.fonts.length).toBeGreaterThan(1);
+    expect(pdf.fonts.filter((name) => !/^[A-Z]{6}\+NotoSansSCThin-(Regular|Bold)$/.test(name))).toEqual([]);
+    expect(pdf.notEmbedded).toEqual([]);
+    expect(pdf.pages[0]).toContain('许昌市2025年度校园安全考核报告许昌市教育局考核年度 2025年统计截止日 2025-11-30（年度未结束，按截止日已有数据评价）');
+    expect(pdf.pages[0]).toContain('审批 已签批：王建国，2026-01-20 10:00审批意见 同意按此结果通报');
+    expect(pdf.pages[1]).toContain('一、区县考核排名');
+    expect(pdf.pages[1]).toContain('1 411024 鄢陵县 90.89 良好 98.11 50.00 2 ↑1 是（1所学校） 2');
+    expect(pdf.pages[1]).toContain('2141000301 鄢陵县实验小学 鄢陵县 98.11 不合格 V1 发生涉校安全事故致人死亡（C-P3-1）');
+    pdf.pages.forEach((text, i) => expect(text.startsWith(`第 ${i + 1} 页 / 共 ${pdf.pages.length} 页`), text.slice(0, 20)).toBe(true));
+  });
+
+  it('puts the font slices the HTML declares, and only those, in fonts/ beside it', () => {
+    const declared = [...text(first.html).matchAll(/url\("fonts\/([^"]+)"\)/g)].map((m) => m[1]).sort();
+    expect(declared.length).toBeGreaterThan(2);
+    expect(readdirSync(join(out, 'a', 'fonts')).sort()).toEqual(declared);
+    expect(readdirSync(join(out, 'a')).sort()).toEqual(['fonts', 'ranking-schools.csv', 'ranking.csv', 'ranking.xlsx', 'report.html', 'report.pdf']);
+  });
+
   it('writes ranking.csv with a BOM, exactly', () => {
     expect(readFileSync(first.csv, 'utf8')).toBe(
       '\uFEFF排名,单位代码,单位名称,综合得分,等级,学校得分（加权平均）,督导得分,上年排名,名次变化,一票否决学校数,学校数,在校生数,备注\r\n' +
@@ -133,6 +155,9 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('appraisal reports of the scoring ci
 
   it('gives the same bytes in every file on a second run: the PDF is dated by the cut-off day, not the clock', () => {
     for (const key of ['html', 'pdf', 'csv', 'schoolsCsv', 'xlsx'] as const) expect(readFileSync(second[key]).equals(readFileSync(first[key])), key).toBe(true);
+    const fonts = readdirSync(join(out, 'a', 'fonts'));
+    expect(readdirSync(join(out, 'b', 'fonts'))).toEqual(fonts);
+    for (const font of fonts) expect(readFileSync(join(out, 'b', 'fonts', font)).equals(readFileSync(join(out, 'a', 'fonts', font))), font).toBe(true);
     const pdf = readFileSync(first.pdf).toString('latin1');
     expect([...pdf.matchAll(/\/(CreationDate|ModDate) \((D:[^)]*)\)/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
       "CreationDate D:20251130000000+08'00'",
@@ -140,4 +165,5 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('appraisal reports of the scoring ci
     ]);
   });
 });
+
 

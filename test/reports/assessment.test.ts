@@ -2,15 +2,18 @@
  * `safecampus report` on the scoring city (test/scoring/city.ts) from its latest published
  * snapshot: a school's indicators with their status and the rows behind the unmet ones, small
  * death counts shown as "<3", a unit report with its weakest schools and no other unit's
- * schools, one report per school with --all-schools, and the usage errors.
+ * schools, one report per school with --all-schools, PDFs set in the bundled font whose text copies
+ * out as the report's Chinese, and the usage errors and a missing browser.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusOf } from '../../reports/assessment/data.ts';
+import { openPrinter } from '../../reports/pdf.ts';
 import { publishSnapshot } from '../../warehouse/snapshot.ts';
 import { runCli, tempDir } from '../helpers.ts';
 import { J1, K1, landScoringCity, P1, P2, P3, P4, S1 } from '../scoring/city.ts';
+import { readPdf } from './pdf-content.ts';
 
 const previousDb = process.env.SAFECAMPUS_DB;
 let out: string;
@@ -62,6 +65,28 @@ describe('safecampus report on the scoring city', () => {
     const pdf = readFileSync(join(out, `report-${P1}-2025.pdf`)).toString('latin1');
     expect(pdf).toMatch(/\/MediaBox\s*\[\s*0 0 595\.\d+ 842\.\d+\s*\]/);
     expect(pdf.match(/\/Type\s*\/Page\b/g)!.length).toBeGreaterThan(1);
+    // set in the bundled font only, embedded, whatever fonts this machine has; copying the text gives the Chinese
+    const content = await readPdf(join(out, `report-${P1}-2025.pdf`));
+    expect(content.fonts.filter((name) => !/^[A-Z]{6}\+NotoSansSCThin-(Regular|Bold)$/.test(name))).toEqual([]);
+    expect(content.notEmbedded).toEqual([]);
+    expect(content.pages[0]).toContain('魏都区第一小学2025年校园安全评估报告');
+    expect(content.pages[0]).toContain('得分 56.25 分，等级 不合格，全市小学第 4 名（共 4 个），较上期 ↓1（上期第 3 名）。');
+    expect(content.pages.join('')).toContain('魏都区第一小学 XF05 电气线路无私拉乱接 配电室私拉电线 重大 2024-12-10 2024-12-31 334');
+    content.pages.forEach((text, i) => expect(text.startsWith(`第 ${i + 1} 页 / 共 ${content.pages.length} 页`), text.slice(0, 20)).toBe(true));
+  }, 120_000);
+
+  it('prints the same PDF bytes whether the browser sees this machine’s fonts or none at all', async () => {
+    const html = join(out, `report-${P1}-2025.html`);
+    for (const [name, fonts] of [['system', {}], ['none', { systemFonts: false }]] as const) {
+      const printer = await openPrinter(fonts);
+      try {
+        await printer.print(html, join(out, `fonts-${name}.pdf`), '2025-11-30'); // the scoring city's as-of day
+      } finally {
+        await printer.close();
+      }
+    }
+    expect(readFileSync(join(out, 'fonts-none.pdf')).equals(readFileSync(join(out, 'fonts-system.pdf')))).toBe(true);
+    expect(readFileSync(join(out, 'fonts-system.pdf')).equals(readFileSync(join(out, `report-${P1}-2025.pdf`)))).toBe(true);
   }, 120_000);
 
   it('shows a school’s small death count as "<3"', async () => {
@@ -88,6 +113,23 @@ describe('safecampus report on the scoring city', () => {
       for (const name of ['魏都区第一小学', '鄢陵县实验小学', '鄢陵县城关小学', '许昌市第一高级中学']) expect(html.includes(name), `${name} in ${code}`).toBe(false);
     }
   }, 180_000);
+
+  it('fails (exit 1) saying how to get a browser when CHROMIUM_PATH names none, and never prints with another', async () => {
+    const missing = join(out, 'no-such-chromium');
+    const previous = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = missing;
+    try {
+      const result = await runCli(['report', '--school', P4, '--period', '2025', '--out', join(out, 'no-browser')]);
+      expect([result.code, result.stderr]).toEqual([
+        1,
+        expect.stringContaining(`cannot print PDF: CHROMIUM_PATH=${missing}: no such file; unset CHROMIUM_PATH to use the bundled Chromium (@sparticuz/chromium)`),
+      ]);
+      expect(existsSync(join(out, 'no-browser', `report-${P4}-2025.pdf`))).toBe(false);
+    } finally {
+      if (previous === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = previous;
+    }
+  });
 
   it('says what is wrong with the call (exit 2) or the subject (exit 1)', async () => {
     const noPeriod = await runCli(['report', '--unit', '411003']);

@@ -53,7 +53,9 @@ beforeAll(async () => {
   const appraisal = await writeAppraisalReports({ snapshotPath: snapshot, year: 2025, outDir: join(inbox, 'appraisal') });
   const unitReports = await writeAssessmentReports({ snapshotPath: snapshot, period: '2025', subject: { kind: 'unit', code: UNIT }, allSchools: true, outDir: join(inbox, 'reports') });
   outputs = [appraisal.html, appraisal.csv, appraisal.schoolsCsv, ...unitReports.map((r) => r.html)];
-  expect(readdirSync(join(inbox, 'reports')).length).toBe(2 * (ownSchools.size + 1));
+  // HTML and PDF for the unit and each of its schools, and the font slices they share
+  expect(readdirSync(join(inbox, 'reports')).length).toBe(2 * (ownSchools.size + 1) + 1);
+  expect(readdirSync(join(inbox, 'reports'))).toContain('fonts');
 }, 300_000);
 
 describe('privacy of the reports on a generated city', () => {

@@ -158,7 +158,7 @@ describe('annual appraisal', () => {
     ]);
     // Both runs' frozen files are kept, unchanged; the official reports sit beside the approved one.
     expect(readdirSync(appraisals).sort()).toEqual([`${rows[0]!.appraisal_id}.duckdb`, `${rows[1]!.appraisal_id}.duckdb`, 'approved.duckdb', 'approved.json', 'report'].sort());
-    expect(readdirSync(join(appraisals, 'report')).sort()).toEqual(['ranking-schools.csv', 'ranking.csv', 'ranking.xlsx', 'report.html', 'report.pdf']);
+    expect(readdirSync(join(appraisals, 'report')).sort()).toEqual(['fonts', 'ranking-schools.csv', 'ranking.csv', 'ranking.xlsx', 'report.html', 'report.pdf']);
     const report = readFileSync(join(appraisals, 'report', 'report.html'), 'utf8');
     expect(report).toContain('张局长');
     expect(report).toContain(view.state.snapshotSha256);

@@ -1,7 +1,8 @@
 /**
  * The daily health check (报送监测) through a REAL Temporal dev server, the real pipeline steps and
  * the hand-made health city's warehouse (test/health/city.ts), posting to a small HTTP server on
- * 127.0.0.1 that this test starts: a night with no new file still checks, keeps the check in
+ * 127.0.0.1 that this test starts: a night with no new file, or with nothing changed since the
+ * last publish, still checks, keeps the check in
  * audit and posts the Chinese message; a webhook that fails or answers an error is recorded and
  * never fails the run; nothing is posted when nothing is wrong; and the nightly schedule itself,
  * triggered, runs the check on the day it fires.
@@ -145,6 +146,37 @@ describe('the daily health check', () => {
     const results = await readWarehouse((db) => db.value<number>('select count(*) from audit.health_results where check_id = $1', [checks[0]!.check_id as string]));
     expect(results).toBe(10);
   }, 60_000);
+
+  it('runs, is kept and posts on a night nothing changed since the last publish (the run stops as unchanged before the transform)', async () => {
+    const db = await landHealthCity();
+    const warehouse = db.path;
+    db.close();
+    const steps = createPipelineSteps({ dbPath: warehouse, healthWebhookUrl: `${robot.url}/unchanged` });
+    const published = await steps.publish({ buildSite: false });
+    const summary = await runPipeline({
+      address: server.address,
+      deps: steps,
+      inboxDir: inboxOf(warehouse),
+      periods: [],
+      buildSite: false,
+      taskQueueNames: queues(),
+      input: { healthCheckOn: '2025-12-25' },
+    });
+    expect(summary).toMatchObject({ status: 'unchanged', snapshotPath: published.snapshotPath, transform: null, publish: null, healthError: null });
+    expect(summary.health).toEqual({ checkOn: '2025-12-25', dataUntilOn: '2025-12-20', late: 3, missing: 7, anomalies: 0, notify: 'sent', notifyDetail: '{"errcode":0,"errmsg":"ok"}' });
+    const posted = robot.posted.filter((p) => p.path === '/unchanged');
+    expect(posted).toHaveLength(1);
+    expect(JSON.parse(posted[0]!.body).text.content.split('\n')[0]).toBe('【报送监测 2025-12-25：数据截至 2025-12-20（已 5 天没有新数据）；缺报 7 项，迟报 3 项，报送量异常 0 项】');
+    const kept = await Warehouse.open(warehouse, { readOnly: true });
+    try {
+      expect(await kept.all('select check_id, check_on::varchar as check_on, check_trigger, n_late, n_missing, notify_status from audit.health_checks')).toEqual([
+        { check_id: expect.stringMatching(new RegExp(`^${summary.workflowId}@`)), check_on: '2025-12-25', check_trigger: 'unchanged', n_late: 3, n_missing: 7, notify_status: 'sent' },
+      ]);
+      expect(await kept.value('select count(*) from audit.snapshots')).toBe(1);
+    } finally {
+      kept.close();
+    }
+  }, 120_000);
 
   it('records a webhook that fails or refuses, and the run still completes', async () => {
     const broken = await quietNight(`${robot.url}/broken`, '2025-12-25');

@@ -17,6 +17,7 @@ import {
   type HealthOutcome,
   type IngestOutcome,
   type PipelineDeps,
+  type UnchangedOutcome,
   type TransformOutcome,
 } from '../../workflows/activities.ts';
 import { connectClient } from '../../workflows/client.ts';
@@ -44,6 +45,8 @@ interface FakeOptions {
   ingest?: (f: DiscoveredFile, attempt: number) => Promise<Partial<IngestOutcome>> | Partial<IngestOutcome>;
   transform?: TransformOutcome;
   health?: (request: HealthCheckRequest) => HealthOutcome;
+  /** What unchangedSince answers (default: something changed). */
+  unchanged?: UnchangedOutcome;
 }
 
 /** In-memory PipelineDeps recording every call in order. */
@@ -63,6 +66,10 @@ function fakeDeps(options: FakeOptions) {
       const extra = (await options.ingest?.(f, attempt)) ?? {};
       calls.push(`ingested ${f.path}`);
       return { file: f.path, sha256: f.sha256, source: 'inspections', status: 'landed', rowsLanded: 10, rowsRejected: 1, ...extra };
+    },
+    async unchangedSince({ buildSite }) {
+      calls.push(`unchanged? site=${buildSite}`);
+      return options.unchanged ?? null;
     },
     async transform() {
       calls.push('transform');
@@ -157,6 +164,16 @@ describe('embedded dev server', () => {
 });
 
 describe('pipeline workflow', () => {
+  it('stops after discovery when nothing changed since the last publish: no transform, score or publish, but the health check runs', async () => {
+    const last = { snapshotId: 's0', snapshotPath: '/data/snapshots/s0.duckdb', sitePath: '/data/site', createdAt: '2026-12-04 02:00:00' };
+    const fake = fakeDeps({ files: [], unchanged: last });
+    const summary = await run(fake.deps, { workflowId: `pipeline-unchanged-${randomUUID()}`, input: { heartbeatTimeout: '5 seconds', healthCheckOn: '2026-12-04' } });
+    expect(fake.calls).toEqual(['discover /inbox', 'unchanged? site=true', 'health unchanged']);
+    expect(fake.healthRequests.map((r) => [r.checkOn, r.trigger])).toEqual([['2026-12-04', 'unchanged']]);
+    expect(summary).toMatchObject({ status: 'unchanged', unchanged: last, snapshotPath: last.snapshotPath, sitePath: last.sitePath, transform: null, publish: null, healthError: null });
+    expect(summary.health).toEqual({ checkOn: '2026-12-04', dataUntilOn: '2025-12-31', late: 0, missing: 1, anomalies: 0, notify: 'not_configured', notifyDetail: null });
+  });
+
   it('runs discover → ingest each file → transform → score → publish, in order', async () => {
     const files = [file('schools.csv'), file('inspections.xlsx')];
     const fake = fakeDeps({ files });
@@ -169,7 +186,7 @@ describe('pipeline workflow', () => {
     // one file at a time: the warehouse worker runs one activity at a time
     expect(fake.calls.slice(1, 5).filter((c) => c.startsWith('ingest ')).sort()).toEqual(['ingest /inbox/inspections.xlsx', 'ingest /inbox/schools.csv']);
     expect(fake.calls.slice(1, 5).map((c) => c.split(' ')[0])).toEqual(['ingest', 'ingested', 'ingest', 'ingested']);
-    expect(fake.calls.slice(5)).toEqual(['transform', 'score 2025', 'health after_transform', 'publish site=true']);
+    expect(fake.calls.slice(5)).toEqual(['unchanged? site=true', 'transform', 'score 2025', 'health after_transform', 'publish site=true']);
     expect([...fake.ingestCalls.values()]).toEqual([1, 1]);
     expect(summary).toMatchObject({
       status: 'published',
@@ -186,8 +203,8 @@ describe('pipeline workflow', () => {
     // Workflow code is deterministic: its recorded history replays.
     const client = await connectClient(server.address);
     try {
-      const history = await client.workflow.getHandle(summary.workflowId).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: await getWorkflowBundle() }, history, summary.workflowId);
+      const history = await client.workflow.getHandle(summary.workflowId!).fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: await getWorkflowBundle() }, history, summary.workflowId!);
       const childHistory = await client.workflow.getHandle(`ingest-${files[0]!.sha256}`).fetchHistory();
       await Worker.runReplayHistory({ workflowBundle: await getWorkflowBundle() }, childHistory);
     } finally {

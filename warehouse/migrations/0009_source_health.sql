@@ -55,7 +55,7 @@ create table audit.health_checks (
   checked_at timestamp not null,
   check_on date not null,             -- the day the statuses are judged on
   data_until_on date,                 -- the day the data runs to (marts.source_health.as_of_on)
-  check_trigger varchar not null,     -- after_transform | no_new_files | stopped
+  check_trigger varchar not null,     -- after_transform | no_new_files | unchanged | stopped
   n_late integer not null,            -- rows 迟报 on check_on
   n_missing integer not null,         -- rows 缺报
   n_anomalies integer not null,       -- rows 异常

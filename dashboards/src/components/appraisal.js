@@ -95,7 +95,7 @@ export function MethodNotes(c) {
     ahp: c.ahp
       ? `按专家两两比较判断矩阵求出各领域权重（${c.ahp.domains.map((d) => `${d.name} ${share(d.weight)}`).join("，")}；一致性比率 CR = ${c.ahp.cr.toFixed(3)}），学校得分 = 各适用领域得分率的加权平均 × 100，县区同样按 ${school} / ${supervision} 合成。`
       : null,
-    entropy: `以各县区的指标得分率为评价准则，县区之间差异越大的指标权重越高（客观赋权）；得分 = 100 × Σ 权重 × 得分率。`,
+    entropy: `以各县区的指标得分率为评价准则，县区之间差异越大的指标权重越高（客观赋权）；得分 = 100 × ∑ 权重 × 得分率。`,
     topsis: `在同一组指标得分率上，计算各县区与最优、最劣方案的距离，贴近度（0–1）越大越好；权重${topsisWeights(c)}。`
   };
   const dropped = c.dropped_criteria.length

@@ -1,4 +1,5 @@
 -- grain: one row per period and calendar day from the period's start to its as-of day (facts join their periods on the day, an equi-join)
+-- incremental: period_id
 -- unique: period_id, day_on
 -- not_null: period_id, day_on
 -- relationships: period_id -> core.dim_periods.period_id
@@ -6,7 +7,7 @@
 -- column: period_id | 统计周期编号 | period id
 -- column: day_on | 周期内的日期（至统计截止日） | a day of the period (up to its as-of day)
 with periods as (
-  select * from core.dim_periods
+  select * from core.dim_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 final as (

@@ -1,4 +1,5 @@
 -- grain: one row per period and indicator formula, with the parameters of the edition that scores the period
+-- incremental: period_id
 -- unique: period_id, formula
 -- not_null: period_id, formula, indicator_id, params
 -- title: 周期指标参数 | indicator parameters by period
@@ -7,7 +8,7 @@
 -- column: indicator_id | 指标编号 | indicator id
 -- column: params | 该周期所用版本的公式参数（JSON） | the formula parameters of the edition scoring the period (JSON)
 with periods as (
-  select * from core.dim_periods
+  select * from core.dim_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 indicators as (

@@ -1,4 +1,5 @@
 -- grain: one row per period, school and device-based formula (B2–B5): device-hours behind uptime, repair times
+-- incremental: period_id
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id
@@ -15,11 +16,11 @@
 -- column: value_denominator | 指标值的精确分数之分母（正整数） | the value as an exact fraction: its denominator (a positive integer)
 -- column: is_required | 本周期是否有此项要求（如该周期无学期结束则为否） | whether the period holds a requirement (false e.g. when no term ends in it)
 with school_periods as (
-  select * from core.int_school_periods
+  select * from core.int_school_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 params as (
-  select * from core.int_indicator_params
+  select * from core.int_indicator_params where period_id in (select period_id from core.int_build_periods)
 ),
 
 intervals as (
@@ -27,7 +28,7 @@ intervals as (
 ),
 
 periods as (
-  select * from core.dim_periods
+  select * from core.dim_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 -- each status interval cut to the school's window; the last (open) interval runs to the end of the window's last day

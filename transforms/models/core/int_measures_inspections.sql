@@ -1,4 +1,5 @@
 -- grain: one row per period, school and inspection-based formula (A1–A5, C3): the counts and value behind the indicator
+-- incremental: period_id
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id
@@ -14,11 +15,11 @@
 -- column: value_denominator | 指标值的精确分数之分母（正整数） | the value as an exact fraction: its denominator (a positive integer)
 -- column: is_required | 本周期是否有此项要求（如该周期无学期结束则为否） | whether the period holds a requirement (false e.g. when no term ends in it)
 with school_periods as (
-  select * from core.int_school_periods
+  select * from core.int_school_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 params as (
-  select * from core.int_indicator_params
+  select * from core.int_indicator_params where period_id in (select period_id from core.int_build_periods)
 ),
 
 editions as (
@@ -34,7 +35,7 @@ hazards as (
 ),
 
 period_days as (
-  select * from core.dim_period_days
+  select * from core.dim_period_days where period_id in (select period_id from core.int_build_periods)
 ),
 
 -- A1 and A2 read the checklist items inspected in the school's window

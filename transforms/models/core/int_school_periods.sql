@@ -1,4 +1,5 @@
 -- grain: one row per period and school open on at least one day of it up to the as-of day, with the school as registered on the as-of day and the days it is judged on
+-- incremental: period_id
 -- unique: period_id, school_code
 -- not_null: period_id, school_code, school_name, unit_code, school_type, definition_edition, window_start_on, window_end_on, student_days
 -- expect: start_on <= window_start_on and window_start_on <= window_end_on and window_end_on <= as_of_on
@@ -12,7 +13,7 @@
 -- column: as_of_on | 统计截止日 | as-of day
 -- column: window_start_on | 学校评价期首日：周期首日与建校日期中较晚者 | first day the school is judged on: the period's first day or its opening day, whichever is later
 -- column: window_end_on | 学校评价期末日：统计截止日与撤销日期前一日中较早者 | last day the school is judged on: the as-of day or the day before it closed, whichever is earlier
--- column: closed_on | 撤销日期（未撤销为空） | date the school closed (empty while open)
+-- column: closed_on | 撤销日期（截止日前已撤销的学校；否则为空） | date the school closed (if by the as-of day; empty otherwise)
 -- column: definition_edition | 评分所用指标体系版本 | the edition scoring the period
 -- column: school_code | 学校标识码 | school code
 -- column: school_name | 学校名称（截止日登记） | school name as registered on the as-of day
@@ -26,7 +27,7 @@
 -- column: flags | 学校标记（near_water 临水、boarding 寄宿），决定条件性指标是否适用 | school flags (near_water, boarding) that decide conditional indicators
 -- column: is_separately_ranked | 是否单独成组排名（市直学校） | whether ranked as a separate group (市直 schools)
 with periods as (
-  select * from core.dim_periods
+  select * from core.dim_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 schools as (
@@ -97,7 +98,8 @@ final as (
     open_in_period.as_of_on,
     open_in_period.window_start_on,
     open_in_period.window_end_on,
-    open_in_period.known_closed_on as closed_on,
+    -- a closing after the as-of day is no part of the period
+    case when open_in_period.known_closed_on <= open_in_period.as_of_on then open_in_period.known_closed_on end as closed_on,
     open_in_period.definition_edition,
     open_in_period.school_code,
     open_in_period.school_name,

@@ -1,4 +1,5 @@
 -- grain: one row per period, school and veto rule triggered, with the cases behind it
+-- incremental: period_id
 -- unique: period_id, school_code, veto_id
 -- not_null: period_id, school_code, veto_id, veto_name_zh, case_ids
 -- relationships: period_id -> core.dim_periods.period_id
@@ -9,7 +10,7 @@
 -- column: veto_name_zh | 否决项名称 | veto name
 -- column: case_ids | 触发否决的案件编号 | the cases that triggered it
 with school_periods as (
-  select * from core.int_school_periods
+  select * from core.int_school_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 vetoes as (

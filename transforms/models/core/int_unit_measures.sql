@@ -1,4 +1,5 @@
 -- grain: one row per period, reporting unit and supervision formula (I1–I3): the county office's own work
+-- incremental: period_id
 -- unique: period_id, unit_code, formula
 -- not_null: period_id, unit_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id
@@ -16,7 +17,7 @@
 -- column: value | 指标值（value_numerator ÷ value_denominator；I3 为折算到 100 分制的扣分） | the measured value (value_numerator ÷ value_denominator; I3: the deduction on the 100-point base)
 -- column: is_required | 本周期是否有此项要求 | whether the period holds a requirement
 with periods as (
-  select * from core.dim_periods
+  select * from core.dim_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 units as (
@@ -24,11 +25,11 @@ units as (
 ),
 
 params as (
-  select * from core.int_indicator_params
+  select * from core.int_indicator_params where period_id in (select period_id from core.int_build_periods)
 ),
 
 school_periods as (
-  select * from core.int_school_periods
+  select * from core.int_school_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 supervision as (

@@ -1,4 +1,5 @@
 -- grain: one row per period, school and indicator of the edition in force (school_code null: one row per period, unit and supervision indicator)
+-- incremental: period
 -- unique: period, unit_code, school_code, indicator_id
 -- not_null: period, unit_code, indicator_id, indicator_name, domain_id, status, definition_edition
 -- accepted_values: status = ok | not_applicable | no_data
@@ -35,11 +36,11 @@
 -- column: definition_edition | 指标体系版本 | definition edition
 -- column: sort_order | 指标在定义文件中的顺序 | the indicator’s order in the definition file
 with school_periods as (
-  select * from core.int_school_periods
+  select * from core.int_school_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 periods as (
-  select * from core.dim_periods
+  select * from core.dim_periods where period_id in (select period_id from core.int_build_periods)
 ),
 
 units as (
@@ -61,11 +62,11 @@ required_flags as (
 ),
 
 school_measures as (
-  select * from core.int_school_measures
+  select * from core.int_school_measures where period_id in (select period_id from core.int_build_periods)
 ),
 
 unit_measures as (
-  select * from core.int_unit_measures
+  select * from core.int_unit_measures where period_id in (select period_id from core.int_build_periods)
 ),
 
 -- every school of the period against every school-level indicator of the edition (narrow rows: metadata joins at the end)

@@ -15,7 +15,7 @@
 -- column: school_type | 学校类型 | school type
 -- column: enrollment | 在校生数（截止日登记） | students enrolled (as registered on the as-of day)
 -- column: student_days | 学生人日：评价期内每日在校生数之和（单位均分的权重） | pupil-days in the school's window (its weight in the unit's mean)
--- column: closed_on | 撤销日期（期内撤销的学校只按开办日评价；未撤销为空） | date the school closed (a school closed in the period is judged on its open days only; empty while open)
+-- column: closed_on | 撤销日期（截止日前撤销的学校只按开办日评价；否则为空） | date the school closed, if by the as-of day (it is judged on its open days only); empty otherwise
 -- column: points_a | 隐患排查治理得分 | points earned in domain A (hazard management)
 -- column: points_b | 人防技防得分 | points earned in domain B (guards and technical protection)
 -- column: points_c | 消防与演练得分 | points earned in domain C (fire safety and drills)
@@ -39,160 +39,54 @@
 -- column: n_indicators_no_data | 无数据指标数 | indicators without data
 -- column: n_indicators_not_applicable | 不适用指标数 | indicators not applicable
 -- column: definition_edition | 指标体系版本 | definition edition
-with indicator_values as (
-  select * from marts.indicator_values where scope = 'school'
-),
-
-school_periods as (
-  select * from core.int_school_periods
+with scores as (
+  select * from core.int_school_scores
 ),
 
 periods as (
   select * from core.dim_periods
 ),
 
-vetoes as (
-  select * from core.int_school_vetoes
-),
-
-ref_vetoes as (
-  select * from ref.vetoes
-),
-
-grade_bands as (
-  select * from ref.grade_bands
-),
-
--- points are exact to 1/10,000: summed as integers of that unit, whatever the order of parallel aggregation
-scaled as (
-  select
-    *,
-    cast(round(points * 10000) as hugeint) as points_scaled,
-    cast(round(max_points * 10000) as hugeint) as max_points_scaled
-  from indicator_values
-),
-
-totals as (
-  select
-    period,
-    school_code,
-    sum(points_scaled) filter (where domain_id = 'A') / 10000 as points_a,
-    sum(points_scaled) filter (where domain_id = 'B') / 10000 as points_b,
-    sum(points_scaled) filter (where domain_id = 'C') / 10000 as points_c,
-    sum(points_scaled) filter (where domain_id = 'D') / 10000 as points_d,
-    sum(points_scaled) filter (where domain_id = 'E') / 10000 as points_e,
-    sum(points_scaled) filter (where domain_id = 'F') / 10000 as points_f,
-    sum(points_scaled) filter (where domain_id = 'G') / 10000 as points_g,
-    sum(points_scaled) filter (where domain_id = 'H') / 10000 as points_h,
-    coalesce(sum(points_scaled), 0) as earned_scaled,
-    coalesce(sum(max_points_scaled), 0) as applicable_scaled,
-    count(*) filter (where status = 'ok') as n_indicators_ok,
-    count(*) filter (where status = 'no_data') as n_indicators_no_data,
-    count(*) filter (where status = 'not_applicable') as n_indicators_not_applicable
-  from scaled
-  group by all
-),
-
--- a school's vetoes, and the grade they cap it at (the strictest cap when several apply)
-school_vetoes as (
-  select
-    vetoes.period_id as period,
-    vetoes.school_code,
-    string_agg(vetoes.veto_id || ' ' || vetoes.veto_name_zh || '（' || vetoes.case_ids || '）', '；' order by vetoes.veto_id) as veto_reason,
-    arg_max(cap_band.grade, cap_band.sort_order) as grade_cap,
-    max(cap_band.sort_order) as grade_cap_order
-  from vetoes
-  join school_periods on school_periods.period_id = vetoes.period_id and school_periods.school_code = vetoes.school_code
-  join ref_vetoes on ref_vetoes.edition = school_periods.definition_edition and ref_vetoes.veto_id = vetoes.veto_id
-  join grade_bands as cap_band on cap_band.edition = ref_vetoes.edition and cap_band.grade = ref_vetoes.school_grade_cap
-  group by all
-),
-
-scored as (
-  select
-    totals.*,
-    school_periods.school_name,
-    school_periods.unit_code,
-    school_periods.school_type,
-    school_periods.enrollment,
-    school_periods.is_separately_ranked,
-    school_periods.definition_edition,
-    school_periods.student_days,
-    school_periods.closed_on,
-    -- 100 × earned ÷ applicable, rounded once, half up, to hundredths of a point
-    case when totals.applicable_scaled > 0
-      then (2 * 10000 * totals.earned_scaled + totals.applicable_scaled) // (2 * totals.applicable_scaled)
-      else 0
-    end as score_hundredths,
-    score_hundredths / 100 as score,
-    school_vetoes.veto_reason is not null as is_vetoed,
-    school_vetoes.veto_reason,
-    school_vetoes.grade_cap,
-    school_vetoes.grade_cap_order
-  from totals
-  join school_periods on school_periods.period_id = totals.period and school_periods.school_code = totals.school_code
-  left join school_vetoes on school_vetoes.period = totals.period and school_vetoes.school_code = totals.school_code
-),
-
--- the band the score reaches (the highest band whose minimum it meets), capped by a veto
-capped as (
-  select
-    scored.*,
-    case when scored.grade_cap_order > band.sort_order then scored.grade_cap else band.grade end as grade
-  from scored
-  asof join grade_bands as band
-    on band.edition = scored.definition_edition
-   and scored.score >= band.min_score
-),
-
--- ties share a rank (1, 2, 2, 4); 市直 schools are ranked as their own group within each type
-ranked as (
-  select
-    *,
-    cast(rank() over (partition by period, school_type, is_separately_ranked order by score_hundredths desc) as integer) as rank,
-    cast(count(*) over (partition by period, school_type, is_separately_ranked) as integer) as n_ranked
-  from capped
-),
-
+-- the rank in the previous period of the same kind, in the same type (a school that changed type is ranked anew)
 final as (
   select
-    ranked.period,
-    ranked.school_code,
-    ranked.school_name,
-    ranked.unit_code,
-    ranked.school_type,
-    ranked.enrollment,
-    ranked.student_days,
-    ranked.closed_on,
-    ranked.points_a,
-    ranked.points_b,
-    ranked.points_c,
-    ranked.points_d,
-    ranked.points_e,
-    ranked.points_f,
-    ranked.points_g,
-    ranked.points_h,
-    ranked.earned_scaled / 10000 as earned_points,
-    ranked.applicable_scaled / 10000 as applicable_points,
-    ranked.score,
-    ranked.grade,
-    ranked.is_vetoed,
-    ranked.veto_reason,
-    ranked.rank,
-    ranked.n_ranked,
-    ranked.is_separately_ranked,
+    scores.period,
+    scores.school_code,
+    scores.school_name,
+    scores.unit_code,
+    scores.school_type,
+    scores.enrollment,
+    scores.student_days,
+    scores.closed_on,
+    scores.points_a,
+    scores.points_b,
+    scores.points_c,
+    scores.points_d,
+    scores.points_e,
+    scores.points_f,
+    scores.points_g,
+    scores.points_h,
+    scores.earned_points,
+    scores.applicable_points,
+    scores.score,
+    scores.grade,
+    scores.is_vetoed,
+    scores.veto_reason,
+    scores.rank,
+    scores.n_ranked,
+    scores.is_separately_ranked,
     previous.rank as previous_rank,
-    previous.rank - ranked.rank as rank_change,
-    ranked.n_indicators_ok,
-    ranked.n_indicators_no_data,
-    ranked.n_indicators_not_applicable,
-    ranked.definition_edition
-  from ranked
-  join periods on periods.period_id = ranked.period
-  left join ranked as previous
+    previous.rank - scores.rank as rank_change,
+    scores.n_indicators_ok,
+    scores.n_indicators_no_data,
+    scores.n_indicators_not_applicable,
+    scores.definition_edition
+  from scores
+  join periods on periods.period_id = scores.period
+  left join scores as previous
     on previous.period = periods.previous_period_id
-   and previous.school_code = ranked.school_code
-   and previous.school_type = ranked.school_type
+   and previous.school_code = scores.school_code
+   and previous.school_type = scores.school_type
 )
 
 select * from final

@@ -1,4 +1,5 @@
 -- grain: one row per period, school (or unit, school_code null) and short-board indicator: the up to three indicators furthest below the city median
+-- incremental: period
 -- unique: period, unit_code, school_code, indicator_id
 -- not_null: period, unit_code, indicator_id, indicator_name, board_rank, attainment, city_median_attainment, gap
 -- relationships: period -> core.dim_periods.period_id
@@ -21,7 +22,8 @@
 -- column: suggestion | 首条整改建议 | the first rectification suggestion
 -- column: suggestions | 全部整改建议 | every rectification suggestion
 with indicator_values as (
-  select * from marts.indicator_values where scope = 'school' and status <> 'not_applicable'
+  select * from marts.indicator_values
+  where scope = 'school' and status <> 'not_applicable' and period in (select period_id from core.int_build_periods)
 ),
 
 suggestions as (

@@ -1,4 +1,5 @@
 -- grain: one row per period, reporting unit and school-level indicator: the unit's schools pooled, and the units ranked on it
+-- incremental: period
 -- unique: period, unit_code, indicator_id
 -- not_null: period, unit_code, unit_name, indicator_id, n_schools
 -- relationships: unit_code -> core.dim_units.unit_code
@@ -19,7 +20,7 @@
 -- column: n_schools_applicable | 该指标适用的学校数 | schools the indicator applies to
 -- column: rank | 名次（并列同名次，如 1、2、2、4；市直和没有指标值的单位不排名，为空） | rank (ties share a rank: 1, 2, 2, 4; empty for 市直 and for units without a value)
 with school_values as (
-  select * from marts.indicator_values where scope = 'school'
+  select * from marts.indicator_values where scope = 'school' and period in (select period_id from core.int_build_periods)
 ),
 
 units as (

@@ -24,160 +24,38 @@
 -- column: enrollment | 在校生数合计（截止日仍开办的学校） | students enrolled (schools still open on the as-of day)
 -- column: is_ranked | 是否参与排名 | whether ranked
 -- column: definition_edition | 指标体系版本 | definition edition
-with schools as (
-  select * from marts.school_scorecard
-),
-
-indicator_values as (
-  select * from marts.indicator_values where scope = 'unit'
+with scores as (
+  select * from core.int_unit_scores
 ),
 
 periods as (
   select * from core.dim_periods
 ),
 
-units as (
-  select * from core.dim_units
-),
-
-editions as (
-  select * from ref.definition_editions
-),
-
-separately_ranked as (
-  select * from ref.separately_ranked_units
-),
-
-grade_bands as (
-  select * from ref.grade_bands
-),
-
--- each unit's schools as exact fractions in hundredths of a point: the plain mean and the mean weighted by pupil-days
--- (a pupil counts once a day: a merged school's pupils weigh in it until it closed and in the absorbing school after)
-school_means as (
-  select
-    schools.period,
-    schools.unit_code,
-    any_value(schools.definition_edition) as definition_edition,
-    count(*) as n_schools,
-    count(*) filter (where schools.is_vetoed) as n_vetoed_schools,
-    -- the pupils on the as-of day: a school that closed before it has none left
-    sum(schools.enrollment) filter (where schools.closed_on is null or schools.closed_on > periods.as_of_on) as enrollment,
-    sum(cast(round(schools.score * 100) as hugeint)) as score_sum_hundredths,
-    sum(cast(round(schools.score * 100) as hugeint) * schools.student_days) as weighted_score_sum_hundredths,
-    sum(schools.student_days) as student_days
-  from schools
-  join periods on periods.period_id = schools.period
-  group by schools.period, schools.unit_code
-),
-
-supervision as (
-  select
-    period,
-    unit_code,
-    sum(cast(round(points * 10000) as hugeint)) as earned_scaled,
-    sum(cast(round(max_points * 10000) as hugeint)) as applicable_scaled
-  from indicator_values
-  group by all
-),
-
-combined as (
-  select
-    school_means.*,
-    units.unit_name,
-    units.is_ranked and separately_ranked.unit_code is null as is_ranked,
-    -- the school mean as a fraction of hundredths of a point; no pupil-days known: the plain mean
-    case when editions.school_aggregation = 'mean' or coalesce(school_means.student_days, 0) = 0
-      then school_means.score_sum_hundredths else school_means.weighted_score_sum_hundredths
-    end as school_mean_numerator,
-    case when editions.school_aggregation = 'mean' or coalesce(school_means.student_days, 0) = 0
-      then school_means.n_schools else school_means.student_days
-    end as school_mean_denominator,
-    -- the supervision score (100 × earned ÷ applicable) in hundredths of a point; null with nothing to judge
-    case when supervision.applicable_scaled > 0 then 10000 * supervision.earned_scaled end as supervision_numerator,
-    case when supervision.applicable_scaled > 0 then supervision.applicable_scaled end as supervision_denominator,
-    cast(round(editions.school_weight * 10000) as hugeint) as school_weight_scaled,
-    cast(round(editions.supervision_weight * 10000) as hugeint) as supervision_weight_scaled
-  from school_means
-  join units using (unit_code)
-  join editions on editions.edition = school_means.definition_edition
-  left join separately_ranked
-    on separately_ranked.edition = school_means.definition_edition and separately_ranked.unit_code = school_means.unit_code
-  left join supervision using (period, unit_code)
-),
-
--- 85% schools + 15% supervision, combined exactly and rounded once, half up, to hundredths; a unit with no
--- supervision data to judge is scored on its schools alone. The school mean and supervision score shown are rounded for display only.
-scored as (
-  select
-    *,
-    (2 * school_mean_numerator + school_mean_denominator) // (2 * school_mean_denominator) / 100 as school_mean,
-    (2 * supervision_numerator + supervision_denominator) // (2 * supervision_denominator) / 100 as supervision_score,
-    case
-      when supervision_numerator is null
-        then (2 * school_mean_numerator + school_mean_denominator) // (2 * school_mean_denominator)
-      else (
-        2 * (school_weight_scaled * school_mean_numerator * supervision_denominator
-             + supervision_weight_scaled * supervision_numerator * school_mean_denominator)
-        + 10000 * school_mean_denominator * supervision_denominator
-      ) // (2 * 10000 * school_mean_denominator * supervision_denominator)
-    end as score_hundredths,
-    score_hundredths / 100 as score,
-    n_vetoed_schools > 0 as is_vetoed
-  from combined
-),
-
--- the band the score reaches; a unit with a vetoed school cannot get the barred grade and takes the next one down
-banded as (
-  select scored.*, band.grade as band_grade, band.sort_order as band_order
-  from scored
-  asof join grade_bands as band
-    on band.edition = scored.definition_edition
-   and scored.score >= band.min_score
-),
-
-graded as (
-  select
-    banded.*,
-    case when banded.is_vetoed and barred.veto_id is not null then next_band.grade else banded.band_grade end as grade
-  from banded
-  left join (select edition, veto_id, unit_grade_barred from ref.vetoes) as barred
-    on barred.edition = banded.definition_edition and barred.unit_grade_barred = banded.band_grade
-  left join grade_bands as next_band
-    on next_band.edition = banded.definition_edition and next_band.sort_order = banded.band_order + 1
-  qualify row_number() over (partition by banded.period, banded.unit_code order by barred.veto_id) = 1
-),
-
-ranked as (
-  select
-    *,
-    case when is_ranked then cast(rank() over (partition by period, is_ranked order by score_hundredths desc) as integer) end as rank
-  from graded
-),
-
+-- the rank in the previous period of the same kind
 final as (
   select
-    ranked.period,
-    ranked.unit_code,
-    ranked.unit_name,
-    ranked.school_mean,
-    ranked.supervision_score,
-    ranked.score,
-    ranked.grade,
-    ranked.is_vetoed,
-    cast(ranked.n_vetoed_schools as integer) as n_vetoed_schools,
-    ranked.rank,
+    scores.period,
+    scores.unit_code,
+    scores.unit_name,
+    scores.school_mean,
+    scores.supervision_score,
+    scores.score,
+    scores.grade,
+    scores.is_vetoed,
+    scores.n_vetoed_schools,
+    scores.rank,
     previous.rank as previous_rank,
-    previous.rank - ranked.rank as rank_change,
-    cast(ranked.n_schools as integer) as n_schools,
-    ranked.enrollment,
-    ranked.is_ranked,
-    ranked.definition_edition
-  from ranked
-  join periods on periods.period_id = ranked.period
-  left join ranked as previous
+    previous.rank - scores.rank as rank_change,
+    scores.n_schools,
+    scores.enrollment,
+    scores.is_ranked,
+    scores.definition_edition
+  from scores
+  join periods on periods.period_id = scores.period
+  left join scores as previous
     on previous.period = periods.previous_period_id
-   and previous.unit_code = ranked.unit_code
+   and previous.unit_code = scores.unit_code
 )
 
 select * from final

@@ -1,0 +1,90 @@
+/**
+ * What a run's results are made from, and whether any of it changed since the last publish.
+ * A snapshot records a fingerprint of its inputs — the batches that were in (and their
+ * status), the definition files, the reference data and the models — and the site built from
+ * it a fingerprint of those plus the site's own sources. A run that finds no new export file
+ * and the same fingerprints stops there: nothing to transform, publish or build.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DEFAULT_ALIASES_FILE } from '../sources/aliases.ts';
+import { listExportFiles, sha256File } from '../sources/ingest.ts';
+import { DEFINITIONS_DIR } from '../transforms/definitions/load.ts';
+import { loadModels } from '../transforms/runner.ts';
+import type { Warehouse } from '../warehouse/connection.ts';
+import { REFERENCE_DIR } from '../warehouse/reference.ts';
+import type { DiscoveredFile, UnchangedOutcome } from './activities.ts';
+
+const SITE_SOURCES = join(import.meta.dirname, '..', 'dashboards');
+
+/** Export files in the inbox not landed yet (by content), in landing order; symbolic links come back as skipped. */
+export async function discoverNewFiles(db: Warehouse, inboxDir: string): Promise<DiscoveredFile[]> {
+  const landed = new Set((await db.all<{ sha256: string }>('select distinct sha256 from audit.batches')).map((r) => r.sha256));
+  const found: DiscoveredFile[] = [];
+  for (const { path, wave, source, skipped } of await listExportFiles(inboxDir)) {
+    if (skipped) {
+      found.push({ path, sha256: '', bytes: 0, wave, lane: path, skipped });
+      continue;
+    }
+    const sha256 = await sha256File(path);
+    if (landed.has(sha256)) continue;
+    found.push({ path, sha256, bytes: statSync(path).size, wave, lane: source ?? path });
+  }
+  return found;
+}
+
+/** Every file under `dir` (skipping dot-folders such as Framework's cache), as path and bytes, in order. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !relative(dir, join(e.parentPath, e.name)).split(/[\\/]/).some((part) => part.startsWith('.')))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+function hashFiles(hash: ReturnType<typeof createHash>, files: string[], root: string): void {
+  for (const file of files) hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
+}
+
+/** The data a publish is made from: landed batches and their status, definitions, reference data, aliases and models. */
+export async function inputFingerprint(db: Warehouse): Promise<string> {
+  const hash = createHash('sha256');
+  const batches = await db.all<{ batch_seq: number; status: string }>("select batch_seq, status from audit.batches where status <> 'failed' order by batch_seq");
+  hash.update(batches.map((b) => `${b.batch_seq}:${b.status}`).join(',')).update('\0');
+  hashFiles(hash, filesUnder(DEFINITIONS_DIR), DEFINITIONS_DIR);
+  hashFiles(hash, filesUnder(REFERENCE_DIR), REFERENCE_DIR);
+  const aliases = process.env.SAFECAMPUS_ALIASES ?? DEFAULT_ALIASES_FILE;
+  if (existsSync(aliases)) hashFiles(hash, [aliases], aliases);
+  for (const model of loadModels()) hash.update(`${model.id}\0${model.sql}\0`);
+  return hash.digest('hex');
+}
+
+/** The site built from those inputs: they, plus the site's own sources. */
+export function siteFingerprint(inputs: string): string {
+  const hash = createHash('sha256').update(inputs);
+  hashFiles(hash, filesUnder(SITE_SOURCES).filter((f) => !f.includes(`${SITE_SOURCES}/node_modules`)), SITE_SOURCES);
+  return hash.digest('hex');
+}
+
+/** The latest snapshot when nothing it (and, with `buildSite`, its site) was made from has changed since; else null. */
+export async function unchangedSince(db: Warehouse, { buildSite }: { buildSite: boolean }): Promise<UnchangedOutcome | null> {
+  const latest = await db.one<{ snapshot_id: string; path: string; created_at: string; input_fingerprint: string | null; site_fingerprint: string | null; site_dir: string | null }>(
+    'select snapshot_id, path, created_at::varchar as created_at, input_fingerprint, site_fingerprint, site_dir from audit.snapshots order by created_at desc limit 1',
+  );
+  if (!latest?.input_fingerprint || !existsSync(latest.path)) return null;
+  const inputs = await inputFingerprint(db);
+  if (inputs !== latest.input_fingerprint) return null;
+  if (buildSite && (!latest.site_dir || !existsSync(latest.site_dir) || latest.site_fingerprint !== siteFingerprint(inputs))) return null;
+  return { snapshotId: latest.snapshot_id, snapshotPath: latest.path, sitePath: buildSite ? latest.site_dir : null, createdAt: latest.created_at };
+}
+
+/** Records what a published snapshot (and the site built from it, if any) was made from. */
+export async function recordPublication(db: Warehouse, snapshotId: string, inputs: string, siteDir: string | null): Promise<void> {
+  await db.run('update audit.snapshots set input_fingerprint = $2, site_fingerprint = $3, site_dir = $4 where snapshot_id = $1', [
+    snapshotId,
+    inputs,
+    siteDir === null ? null : siteFingerprint(inputs),
+    siteDir,
+  ]);
+}
