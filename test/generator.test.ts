@@ -302,7 +302,7 @@ describe('demo city: the silences the source monitor must find', () => {
     }
   });
 
-  it('lists the flags the monitor must raise: the silences as 缺报, and any school whose self-inspections lapsed by chance', async () => {
+  it('lists the flags the monitor must raise: the silences as 缺报, and any unit’s daily feed or school’s self-inspections that lapsed by chance', async () => {
     for (const { dir } of [clean, dirty]) {
       const { silences } = JSON.parse(readFileSync(join(dir, 'story.json'), 'utf8'));
       const flags: Flag[] = silences.flags;
@@ -312,7 +312,14 @@ describe('demo city: the silences the source monitor must find', () => {
       }
       // the others: no self-inspection since before November (one month overdue: 迟报; two: 缺报)
       const planted = new Set(silences.self_inspections.schools.map((s: { school_code: string }) => s.school_code));
-      expect(flags.length).toBe(1 + planted.size + flags.filter((f) => f.scope === 'school' && !planted.has(f.school_code)).length);
+      const chanceUnits = flags.slice(1).filter((f) => f.scope === 'unit');
+      expect(flags.length).toBe(1 + chanceUnits.length + planted.size + flags.filter((f) => f.scope === 'school' && !planted.has(f.school_code)).length);
+      // a unit's daily sensors or alerts that lapsed by chance at the end: three days overdue is 迟报, seven 缺报
+      for (const f of chanceUnits) {
+        expect(['sensors', 'alerts']).toContain(f.source);
+        expect(f.latest_on! <= `${YEAR}-12-26`, `${f.source} ${f.unit_code}`).toBe(true);
+        expect(f.status).toBe(f.latest_on! >= `${YEAR}-12-23` ? '迟报' : '缺报');
+      }
       for (const f of flags.filter((f) => f.scope === 'school' && !planted.has(f.school_code))) {
         expect(f.latest_on === null || f.latest_on < `${YEAR}-11-01`, f.school_code!).toBe(true);
         expect(f.status).toBe(f.latest_on !== null && f.latest_on >= `${YEAR}-10-01` ? '迟报' : '缺报');

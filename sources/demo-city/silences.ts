@@ -63,10 +63,16 @@ export function isSilencedSelfInspection(silences: Silences, school: School, day
 const SELF_INSPECTION_DUE_DAYS = 10;
 const LATE_AFTER_MONTHS = 1;
 const MISSING_AFTER_MONTHS = 2;
+/** … and for each unit's sensors and alerts: a day's records are due the day after; 3 days overdue is 迟报, 7 缺报. */
+const DAILY_DUE_DAYS = 1;
+const DAILY_LATE_AFTER_DAYS = 3;
+const DAILY_MISSING_AFTER_DAYS = 7;
+/** The business moment of a daily feed's row. */
+const DAILY_MOMENT = { alerts: 'raised_at', sensors: 'event_at' } as const;
 
 export interface HealthFlag {
   scope: 'unit' | 'school';
-  source: 'alerts' | 'inspections';
+  source: 'alerts' | 'sensors' | 'inspections';
   unit_code: string;
   school_code: string | null;
   status: '迟报' | '缺报';
@@ -75,11 +81,12 @@ export interface HealthFlag {
 
 /**
  * Listens to the rows that land (wrapping any other listener) and keeps the last business day of
- * the silent unit's alerts and of every school's self-inspections: what story.json's `flags`
- * are worked out from.
+ * every unit's sensors and alerts and of every school's self-inspections: what story.json's
+ * `flags` are worked out from.
  */
 export class ReportingWatch {
-  private lastAlert: Day | null = null;
+  /** Per `source unit_code` of the daily feeds. */
+  private readonly lastDaily = new Map<string, Day>();
   private readonly lastSelfInspection = new Map<string, Day>();
   private readonly schools: Map<string, School>;
 
@@ -97,9 +104,12 @@ export class ReportingWatch {
   private see(source: string, row: Row): void {
     const school = this.schools.get(String(row.school_code));
     if (!school) return;
-    if (source === 'alerts') {
-      const day = dayOfMoment(Number(row.raised_at));
-      if (stateOn(school, day)?.unitCode === this.city.story.silences.alerts.unitCode) this.lastAlert = Math.max(this.lastAlert ?? day, day);
+    if (source === 'alerts' || source === 'sensors') {
+      const day = dayOfMoment(Number(row[DAILY_MOMENT[source]]));
+      const unitCode = stateOn(school, day)?.unitCode;
+      if (unitCode === undefined) return;
+      const key = `${source} ${unitCode}`;
+      this.lastDaily.set(key, Math.max(this.lastDaily.get(key) ?? day, day));
     } else if (source === 'inspections' && row.inspection_kind === '自查') {
       const day = Number(row.inspected_on);
       this.lastSelfInspection.set(school.code, Math.max(this.lastSelfInspection.get(school.code) ?? day, day));
@@ -131,10 +141,30 @@ export class ReportingWatch {
   }
 
   /**
+   * How each unit's sensors and alerts stand on the cut-off: the days since the last record whose
+   * deadline has passed. The silent unit's alerts come first in `flags` and are left out here.
+   * (A volume drop, 异常, is not foreseen: the test on the demo city would show one.)
+   */
+  private dailyFlags(): HealthFlag[] {
+    const { cutoff, story } = this.city;
+    return [...this.lastDaily]
+      .filter(([key]) => key !== `alerts ${story.silences.alerts.unitCode}`)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([key, last]): HealthFlag[] => {
+        const [source, unitCode] = key.split(' ') as ['alerts' | 'sensors', string];
+        const overdue = Math.max(0, cutoff - DAILY_DUE_DAYS - last - 1);
+        if (overdue < DAILY_LATE_AFTER_DAYS) return [];
+        const status = overdue >= DAILY_MISSING_AFTER_DAYS ? '缺报' : '迟报';
+        return [{ scope: 'unit', source, unit_code: unitCode, school_code: null, status, latest_on: iso(last) }];
+      });
+  }
+
+  /**
    * story.json's `silences`: who stopped sending what, from when and the last record of each that
    * landed; and `flags`: every row the monitor must report on the data's last day with the shipped
    * data/reference/source_cadence.csv — the silent unit's alerts, the silenced schools, and any other
-   * school whose monthly self-inspections (at the profile's 95%) happened to lapse at the end.
+   * unit whose daily sensors or alerts, or school whose monthly self-inspections (at the profile's
+   * 95%), happened to lapse at the end.
    */
   json(): unknown {
     const { alerts, selfInspections } = this.city.story.silences;
@@ -143,9 +173,11 @@ export class ReportingWatch {
       const day = this.lastSelfInspection.get(code);
       return day === undefined ? null : iso(day);
     };
-    const lastAlert = this.lastAlert === null ? null : iso(this.lastAlert);
+    const silentAlerts = this.lastDaily.get(`alerts ${alerts.unitCode}`);
+    const lastAlert = silentAlerts === undefined ? null : iso(silentAlerts);
     const flags: HealthFlag[] = [
       { scope: 'unit', source: 'alerts', unit_code: alerts.unitCode, school_code: null, status: '缺报', latest_on: lastAlert },
+      ...this.dailyFlags(),
       ...this.city.schools
         .slice()
         .sort((a, b) => a.code.localeCompare(b.code))
