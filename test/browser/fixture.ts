@@ -4,7 +4,7 @@
 // 市直 (not ranked), a previous period and another indicator that the overview
 // page must ignore, and school-level rows whose sums equal the unit rows.
 // The school registry (core.dim_schools), one staging table per source, and an audit
-// trail with a held, a released and a failed batch, rejects and two data-test runs
+// trail with a held, a released and a failed batch, rejects and three data-test runs
 // (FIXTURE_BATCHES …) feed the 数据质量 page and the unit-scope tests; HEALTH_SQL its 报送监测
 // section, the 总览 banner and the 县区评分卡 pages' section. Row contents
 // (rejects' raw rows and messages, test samples) carry RAW_MARKER so tests can check
@@ -447,6 +447,8 @@ export async function createFixtureSnapshot(path: string): Promise<void> {
              range(1, r.n_rows + 1) as rows(n);
       create table audit.data_tests (run_id varchar, model varchar, test varchar, severity varchar, failing_rows integer, sample varchar, tested_at timestamp);
       insert into audit.data_tests values
+        ('t-0', 'core.dim_schools', 'unique(school_code, valid_from)', 'error', 0, NULL, '2026-01-03 02:05:00'),
+        ('t-0', 'staging.stg_alerts', 'expect: acknowledged_at >= raised_at', 'warn', 0, NULL, '2026-01-03 02:05:00'),
         ('t-1', 'core.dim_schools', 'unique(school_code, valid_from)', 'error', 0, NULL, '2026-01-04 02:05:00'),
         ('t-1', 'staging.stg_alerts', 'expect: acknowledged_at >= raised_at', 'warn', 7, '[{"school_code":"2141081001"}]', '2026-01-04 02:05:00'),
         ('t-2', 'core.dim_schools', 'unique(school_code, valid_from)', 'error', 0, NULL, '2026-01-05 02:05:00'),

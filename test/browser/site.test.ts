@@ -221,7 +221,8 @@ describe('dashboards in Chromium', () => {
       ['日期无法识别', 'bad_date', '', '2', '', '', '2'],
       ['空文件', 'empty_file', '', '', '', '1', '1'],
     ]);
-    expect(await tableRows(page, 'failing-tests')).toEqual([['staging.stg_alerts', 'expect: acknowledged_at >= raised_at', '警告', '2', '未通过']]);
+    // it passed in t-0 and failed in t-1 and t-2: failing since t-1
+    expect(await tableRows(page, 'failing-tests')).toEqual([['staging.stg_alerts', 'expect: acknowledged_at >= raised_at', '警告', '2', '未通过', '2026年1月4日 02:05（连续 2 次运行）']]);
     expect(await page.locator('[data-testid="all-tests"] tbody tr').count()).toBe(3);
 
     const freshness = await tableRows(page, 'freshness');
@@ -303,6 +304,9 @@ describe('dashboards in Chromium', () => {
       ['禹州市第一小学2141081001', '安全检查记录（自查）', '缺报', '2025-08-20', '82', '2025-11-11 起', '2025-12-30（连续 3 次检查）'],
     ]);
     expect(await page.locator('[data-testid="health-problems"] a').first().getAttribute('href')).toBe('../schools#2141081001');
+    // the unit's own rows: no city-wide counts, and the rules are on 数据质量
+    expect(await page.locator('[data-testid="health-note"]').textContent()).toContain('依据数据质量页“报送要求”；');
+    expect(await page.locator('[data-testid="health-note"]').textContent()).toContain('最近一次每日检查：检查日 2026-01-01（2026年1月1日 02:10，数据截至 2025-12-31）；共保存 3 次检查记录。');
     expect(problems).toEqual([]);
     await page.close();
 

@@ -18,18 +18,19 @@ const latest = (d) => d.latest_on ?? "从未报送";
 
 /**
  * Where the statuses come from: the data's last day, and the latest daily check kept in the
- * snapshot (its city-wide counts only with `cityCounts`: a unit page shows its own rows).
+ * snapshot. On a unit page (`unitPage`) without the check's city-wide counts — the page shows the
+ * unit's own rows — and pointing to the rules on 数据质量 instead of below.
  */
-export function HealthNote(health, {cityCounts = true} = {}) {
+export function HealthNote(health, {unitPage = false} = {}) {
   const check = health.latest_check;
-  const counts = check && cityCounts ? `，全市缺报 ${int(check.n_missing)} 项、迟报 ${int(check.n_late)} 项、报送量异常 ${int(check.n_anomalies)} 项` : "";
+  const counts = check && !unitPage ? `，全市缺报 ${int(check.n_missing)} 项、迟报 ${int(check.n_late)} 项、报送量异常 ${int(check.n_anomalies)} 项` : "";
   const checked = check
     ? `最近一次每日检查：检查日 ${check.check_on}（${dateTime(check.checked_at)}，数据截至 ${check.data_until_on ?? "—"}）${counts}；共保存 ${int(check.n_checks)} 次检查记录。`
     : "快照中尚无每日检查记录。";
   return h(
     "p",
     {class: "sc-note", "data-testid": "health-note"},
-    `按数据最新日期 ${health.as_of_on ?? "—"} 判定：最新业务日期、逾期天数和状态（正常、迟报、缺报、异常）依据下方“报送要求”；“问题起始”为按数据推算的状态起始日，“首次检出”为连续检查中最早发现该问题的检查日。${checked}`
+    `按数据最新日期 ${health.as_of_on ?? "—"} 判定：最新业务日期、逾期天数和状态（正常、迟报、缺报、异常）依据${unitPage ? "数据质量页" : "下方"}“报送要求”；“问题起始”为按数据推算的状态起始日，“首次检出”为连续检查中最早发现该问题的检查日。${checked}`
   );
 }
 
