@@ -31,6 +31,19 @@ export interface Command {
 
 export class UsageError extends Error {}
 
+/**
+ * What a command returns when its work went fine but its answer is a failure (`status --health`
+ * finding a source missing): the result is printed as usual, then `message` on stderr, and the
+ * process exits with `exitCode`.
+ */
+export class CommandOutcome {
+  constructor(
+    readonly result: unknown,
+    readonly exitCode: number,
+    readonly message: string,
+  ) {}
+}
+
 export function stringOption(values: Values, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;

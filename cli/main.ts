@@ -1,6 +1,6 @@
 /** `safecampus`: parse the command line, dispatch, map errors to exit codes 0/1/2. */
 import { parseArgs } from 'node:util';
-import { UsageError, type Command, type CommandContext } from './command.ts';
+import { CommandOutcome, UsageError, type Command, type CommandContext } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 
 const GLOBAL_OPTIONS = {
@@ -54,8 +54,13 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     },
   };
   try {
-    const result = await command.run(values as never, positionals, context);
+    const returned = await command.run(values as never, positionals, context);
+    const result = returned instanceof CommandOutcome ? returned.result : returned;
     if (json && result !== undefined) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (returned instanceof CommandOutcome) {
+      io.stderr.write(`safecampus ${name}: ${returned.message}\n`);
+      return returned.exitCode;
+    }
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -262,6 +262,72 @@ describe('demo city: registry and story', () => {
   });
 });
 
+describe('demo city: the silences the source monitor must find', () => {
+  interface Flag {
+    scope: string;
+    source: string;
+    unit_code: string;
+    school_code: string | null;
+    status: string;
+    latest_on: string | null;
+  }
+  const day = (value: string) => new Date(time(value)).toISOString().slice(0, 10);
+
+  it('stops 鄢陵县’s alerts from 15 October and 禹州市’s chosen schools’ self-inspections from September, and says when each last landed', async () => {
+    const { silences } = JSON.parse(readFileSync(join(clean.dir, 'story.json'), 'utf8'));
+    const schools = await sourceRecords(clean.dir, clean.manifest, 'schools');
+    const unitOn = (code: string, when: string) =>
+      schools.filter((s) => s.school_code === code && s.reported_on <= when).sort((a, b) => a.reported_on.localeCompare(b.reported_on)).at(-1)?.unit_code;
+    const yanling = (await sourceRecords(clean.dir, clean.manifest, 'alerts')).filter((a) => unitOn(a.school_code, day(a.raised_at)) === UNIT.yanling);
+    expect(silences.alerts).toMatchObject({ source: 'alerts', unit_code: UNIT.yanling, unit_name: '鄢陵县', stopped_on: `${YEAR}-10-15` });
+    expect(yanling.length).toBeGreaterThan(100);
+    expect(yanling.filter((a) => day(a.raised_at) >= `${YEAR}-10-15`)).toEqual([]);
+    expect(silences.alerts.last_record_on).toBe(yanling.map((a) => day(a.raised_at)).sort().at(-1));
+
+    // 30 schools, or in a city too small for that (120 schools) a quarter of 禹州市's schools outside the story and the shared serials
+    const story = JSON.parse(readFileSync(join(clean.dir, 'story.json'), 'utf8'));
+    const inStory = new Set([story.renamed, story.closed, story.moved].map((e) => e?.school_code).concat(story.merged?.absorbed_code, story.merged?.absorber_code, story.deaths[0]?.school_code, story.late_reports[0]?.school_code));
+    const shared = new Set(story.shared_serials.flat());
+    const eligible = [...new Set(schools.filter((s) => s.unit_code === UNIT.yuzhou).map((s) => s.school_code))].filter((c) => !inStory.has(c) && !shared.has(c));
+    const silenced: { school_code: string; last_record_on: string }[] = silences.self_inspections.schools;
+    expect(silences.self_inspections).toMatchObject({ unit_code: UNIT.yuzhou, record_kind: '自查', stopped_on: `${YEAR}-09-01` });
+    expect(silenced.length).toBe(Math.min(30, Math.floor(eligible.length / 4)));
+    expect(silenced.length).toBeGreaterThan(0);
+    const selfInspections = (await sourceRecords(clean.dir, clean.manifest, 'inspections')).filter((r) => r.inspection_kind === '自查');
+    for (const { school_code, last_record_on } of silenced) {
+      expect(unitOn(school_code, `${YEAR}-03-01`), school_code).toBe(UNIT.yuzhou);
+      const days = selfInspections.filter((r) => r.school_code === school_code).map((r) => day(r.inspected_on)).sort();
+      expect(days.filter((d) => d >= `${YEAR}-09-01`), school_code).toEqual([]);
+      expect(last_record_on, school_code).toBe(days.at(-1));
+    }
+  });
+
+  it('lists the flags the monitor must raise: the silences as 缺报, and any unit’s daily feed or school’s self-inspections that lapsed by chance', async () => {
+    for (const { dir } of [clean, dirty]) {
+      const { silences } = JSON.parse(readFileSync(join(dir, 'story.json'), 'utf8'));
+      const flags: Flag[] = silences.flags;
+      expect(flags[0]).toEqual({ scope: 'unit', source: 'alerts', unit_code: UNIT.yanling, school_code: null, status: '缺报', latest_on: silences.alerts.last_record_on });
+      for (const s of silences.self_inspections.schools) {
+        expect(flags, s.school_code).toContainEqual({ scope: 'school', source: 'inspections', unit_code: UNIT.yuzhou, school_code: s.school_code, status: '缺报', latest_on: s.last_record_on });
+      }
+      // the others: no self-inspection since before November (one month overdue: 迟报; two: 缺报)
+      const planted = new Set(silences.self_inspections.schools.map((s: { school_code: string }) => s.school_code));
+      const chanceUnits = flags.slice(1).filter((f) => f.scope === 'unit');
+      expect(flags.length).toBe(1 + chanceUnits.length + planted.size + flags.filter((f) => f.scope === 'school' && !planted.has(f.school_code)).length);
+      // a unit's daily sensors or alerts that lapsed by chance at the end: three days overdue is 迟报, seven 缺报
+      for (const f of chanceUnits) {
+        expect(['sensors', 'alerts']).toContain(f.source);
+        expect(f.latest_on! <= `${YEAR}-12-26`, `${f.source} ${f.unit_code}`).toBe(true);
+        expect(f.status).toBe(f.latest_on! >= `${YEAR}-12-23` ? '迟报' : '缺报');
+      }
+      for (const f of flags.filter((f) => f.scope === 'school' && !planted.has(f.school_code))) {
+        expect(f.latest_on === null || f.latest_on < `${YEAR}-11-01`, f.school_code!).toBe(true);
+        expect(f.status).toBe(f.latest_on !== null && f.latest_on >= `${YEAR}-10-01` ? '迟报' : '缺报');
+      }
+    }
+  });
+});
+
 describe('demo city: unit profiles (120 schools, 2025)', () => {
   let unitOf: Map<string, string>;
   const byUnit = <T>(rows: Rec[], value: (r: Rec) => T | undefined) => {

@@ -72,9 +72,16 @@ describe('safecampus run on the mini city', () => {
     const warehouse = await Warehouse.open(db, { readOnly: true });
     expect(await warehouse.value('select count(*) from audit.batches')).toBe(2);
     expect(await warehouse.value('select count(*) from audit.snapshots')).toBe(1);
+    // the source monitor still checks on a night nothing changed, and keeps that check beside the first run's
+    expect(summary.healthError).toBeNull();
+    expect(await warehouse.all('select check_id, check_on::varchar as check_on, check_trigger, n_missing from audit.health_checks order by checked_at')).toEqual([
+      { check_id: expect.stringMatching(new RegExp(`^${JSON.parse(first.stdout).workflowId}@`)), check_on: expect.any(String), check_trigger: 'after_transform', n_missing: expect.any(Number) },
+      { check_id: expect.stringMatching(/^pipeline-/), check_on: summary.health.checkOn, check_trigger: 'unchanged', n_missing: summary.health.missing },
+    ]);
     warehouse.close();
     const spoken = await runCli(['run', '--db', db, '--inbox', inbox]);
     expect(spoken.stdout).toMatch(/^没有变化，无需重新计算、发布或构建网站/);
+    expect(spoken.stdout).toContain(`报送监测 ${summary.health.checkOn}（数据截至 ${summary.health.dataUntilOn}）：缺报 ${summary.health.missing} 项`);
   }, 300_000);
 
   it('publishes again when what the last publish was made from is not all there: a missing site is built', async () => {

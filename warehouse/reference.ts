@@ -1,6 +1,7 @@
 /**
- * Loads the committed reference data (data/reference/*.csv), the contracts' enum aliases and
- * the bureau's value aliases (data/reference/aliases.csv) into `ref`. Replaced wholesale on
+ * Loads the committed reference data (data/reference/*.csv), the contracts' enum aliases,
+ * the bureau's value aliases (data/reference/aliases.csv) and the source-monitoring cadence and
+ * school calendar (reporting-reference.ts) into `ref`. Replaced wholesale on
  * every init, so editing a file and re-running init is all another city needs.
  */
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { aliasesFile, loadBureauAliases, type BureauAlias } from '../sources/ali
 import { CONTRACTS } from '../sources/contracts.ts';
 import { foldWidth } from '../sources/fold.ts';
 import type { Warehouse } from './connection.ts';
+import { loadReportingReference } from './reporting-reference.ts';
 
 export const REFERENCE_DIR = join(import.meta.dirname, '..', 'data', 'reference');
 
@@ -38,6 +40,7 @@ export async function loadReference(db: Warehouse, dir = REFERENCE_DIR): Promise
       rows.flat(),
     );
     counts.enum_aliases = rows.length;
+    Object.assign(counts, await loadReportingReference(db, dir));
   });
   return counts;
 }

@@ -64,6 +64,33 @@ export interface AuditDataTests {
   tested_at: TimestampText;
 }
 
+/** audit.health_checks */
+export interface AuditHealthChecks {
+  check_id: string;
+  checked_at: TimestampText;
+  check_on: DateText;
+  data_until_on: DateText | null;
+  check_trigger: string;
+  n_late: number;
+  n_missing: number;
+  n_anomalies: number;
+  notify_status: string;
+  notify_detail: string | null;
+}
+
+/** audit.health_results */
+export interface AuditHealthResults {
+  check_id: string;
+  scope: string;
+  source: string;
+  unit_code: string;
+  school_code: string | null;
+  status: string;
+  latest_on: DateText | null;
+  lag_days: number | null;
+  status_since_on: DateText | null;
+}
+
 /** audit.reject_counts */
 export interface AuditRejectCounts {
   batch_id: string | null;
@@ -297,6 +324,16 @@ export interface CoreFctInspectionItems {
   item_category: string | null;
 }
 
+/** core.fct_reporting_days */
+export interface CoreFctReportingDays {
+  source: string;
+  unit_code: string;
+  school_code: string | null;
+  record_kind: string | null;
+  business_on: DateText;
+  n_records: number;
+}
+
 /** core.int_build_periods */
 export interface CoreIntBuildPeriods {
   period_id: string;
@@ -380,6 +417,16 @@ export interface CoreIntMeasuresRegistry {
   value_numerator: number | null;
   value_denominator: number | null;
   is_required: boolean;
+}
+
+/** core.int_reporting_windows */
+export interface CoreIntReportingWindows {
+  cadence: string;
+  window_start_on: DateText;
+  window_end_on: DateText;
+  window_name: string;
+  n_school_days: number;
+  is_in_calendar: boolean;
 }
 
 /** core.int_school_measures */
@@ -572,6 +619,38 @@ export interface MartsShortBoards {
   suggestions: Array<string> | null;
 }
 
+/** marts.source_health */
+export interface MartsSourceHealth {
+  scope: string;
+  source: string;
+  unit_code: string;
+  unit_name: string;
+  school_code: string | null;
+  school_name: string | null;
+  cadence: string;
+  record_kind: string | null;
+  as_of_on: DateText;
+  latest_on: DateText | null;
+  expected_by_on: DateText | null;
+  n_missed_windows: number | null;
+  lag_days: number | null;
+  late_from_on: DateText | null;
+  missing_from_on: DateText | null;
+  volume_window_start_on: DateText | null;
+  n_records: number | null;
+  volume_median: number | null;
+  is_volume_drop: boolean | null;
+  completeness_window_start_on: DateText | null;
+  completeness_window_end_on: DateText | null;
+  n_schools_expected: number | null;
+  n_schools_reporting: number | null;
+  completeness: number | null;
+  n_schools_late: number | null;
+  n_schools_missing: number | null;
+  status: string | null;
+  status_since_on: DateText | null;
+}
+
 /** marts.unit_indicator_ranking */
 export interface MartsUnitIndicatorRanking {
   period: string;
@@ -712,6 +791,14 @@ export interface RefIndicators {
   sort_order: number | null;
 }
 
+/** ref.school_calendar */
+export interface RefSchoolCalendar {
+  kind: string;
+  name: string;
+  start_on: DateText;
+  end_on: DateText;
+}
+
 /** ref.separately_ranked_units */
 export interface RefSeparatelyRankedUnits {
   edition: number | null;
@@ -723,6 +810,21 @@ export interface RefSeverityWeights {
   edition: number | null;
   severity: string | null;
   weight: number | null;
+}
+
+/** ref.source_cadence */
+export interface RefSourceCadence {
+  source: string;
+  scope: string;
+  cadence: string;
+  record_kind: string | null;
+  due_from: string | null;
+  due_days: number | null;
+  late_after_windows: number | null;
+  missing_after_windows: number | null;
+  volume_windows: number | null;
+  volume_min_median: number | null;
+  volume_drop_share: number | null;
 }
 
 /** ref.suggestions */
@@ -874,6 +976,8 @@ export interface Database {
   'audit.appraisals': AuditAppraisals;
   'audit.batches': AuditBatches;
   'audit.data_tests': AuditDataTests;
+  'audit.health_checks': AuditHealthChecks;
+  'audit.health_results': AuditHealthResults;
   'audit.reject_counts': AuditRejectCounts;
   'audit.rejects': AuditRejects;
   'audit.runs': AuditRuns;
@@ -892,6 +996,7 @@ export interface Database {
   'core.fct_device_intervals': CoreFctDeviceIntervals;
   'core.fct_hazards': CoreFctHazards;
   'core.fct_inspection_items': CoreFctInspectionItems;
+  'core.fct_reporting_days': CoreFctReportingDays;
   'core.int_build_periods': CoreIntBuildPeriods;
   'core.int_indicator_params': CoreIntIndicatorParams;
   'core.int_measures_alerts': CoreIntMeasuresAlerts;
@@ -900,6 +1005,7 @@ export interface Database {
   'core.int_measures_inspections': CoreIntMeasuresInspections;
   'core.int_measures_programmes': CoreIntMeasuresProgrammes;
   'core.int_measures_registry': CoreIntMeasuresRegistry;
+  'core.int_reporting_windows': CoreIntReportingWindows;
   'core.int_school_measures': CoreIntSchoolMeasures;
   'core.int_school_periods': CoreIntSchoolPeriods;
   'core.int_school_scores': CoreIntSchoolScores;
@@ -909,6 +1015,7 @@ export interface Database {
   'marts.indicator_values': MartsIndicatorValues;
   'marts.school_scorecard': MartsSchoolScorecard;
   'marts.short_boards': MartsShortBoards;
+  'marts.source_health': MartsSourceHealth;
   'marts.unit_indicator_ranking': MartsUnitIndicatorRanking;
   'marts.unit_scorecard': MartsUnitScorecard;
   'ref.checklist_items': RefChecklistItems;
@@ -920,8 +1027,10 @@ export interface Database {
   'ref.indicator_applicability': RefIndicatorApplicability;
   'ref.indicator_required_flags': RefIndicatorRequiredFlags;
   'ref.indicators': RefIndicators;
+  'ref.school_calendar': RefSchoolCalendar;
   'ref.separately_ranked_units': RefSeparatelyRankedUnits;
   'ref.severity_weights': RefSeverityWeights;
+  'ref.source_cadence': RefSourceCadence;
   'ref.suggestions': RefSuggestions;
   'ref.unit_spellings': RefUnitSpellings;
   'ref.units': RefUnits;

@@ -11,6 +11,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { CheckTrigger, NotifyOutcome } from '../transforms/source-health.ts';
 import type { AppraisalSummary } from '../warehouse/appraisals.ts';
 
 export type { AppraisalSummary } from '../warehouse/appraisals.ts';
@@ -55,6 +56,26 @@ export interface ScoreOutcome {
 export interface PublishOutcome {
   snapshotPath: string;
   sitePath: string | null;
+}
+
+/** One run's source-monitoring check (报送监测): judged on `checkOn`, kept under `checkId` (the run's workflow id). */
+export interface HealthCheckRequest {
+  checkId: string;
+  /** YYYY-MM-DD: the day the statuses are judged on (the run's Asia/Shanghai date unless given). */
+  checkOn: string;
+  trigger: CheckTrigger;
+}
+
+export interface HealthOutcome {
+  checkOn: string;
+  /** The day the data runs to (null before any data). */
+  dataUntilOn: string | null;
+  late: number;
+  missing: number;
+  anomalies: number;
+  /** What became of the webhook message (SAFECAMPUS_HEALTH_WEBHOOK). */
+  notify: NotifyOutcome['status'];
+  notifyDetail: string | null;
 }
 
 /** The last publish, when nothing it was made from has changed since (workflows/inputs.ts). */
@@ -130,6 +151,8 @@ export interface PipelineDeps {
   transform(context?: StepContext): Promise<TransformOutcome>;
   score(periods: string[], context?: StepContext): Promise<ScoreOutcome>;
   publish(options: { buildSite: boolean }, context?: StepContext): Promise<PublishOutcome>;
+  /** Judge the monitor's rows on the check day, keep the check in audit, post its message when a webhook is configured. Idempotent by checkId. */
+  checkHealth(request: HealthCheckRequest, context?: StepContext): Promise<HealthOutcome>;
   /** Scale-out (optional): parse + validate on a parsing worker, write a typed intermediate file. Stateless. */
   parseFile?(file: DiscoveredFile, context?: StepContext): Promise<ParsedFile>;
   /** Scale-out (optional): land what parseFile produced, on the warehouse writer; idempotent by sha256. */
@@ -261,6 +284,9 @@ export function createActivities(deps: PipelineDeps) {
     },
     async publish(options: { buildSite: boolean }): Promise<PublishOutcome> {
       return runActivityStep('publish', (c) => deps.publish(options, c), { heartbeat: true });
+    },
+    async checkHealth(request: HealthCheckRequest): Promise<HealthOutcome> {
+      return runActivityStep(`health check ${request.checkOn}`, (c) => deps.checkHealth(request, c), { heartbeat: true });
     },
     async freezeAppraisal(request: AppraisalRequest): Promise<FrozenAppraisal> {
       const freeze = optionalDep(deps, 'freezeAppraisal', 'run appraisals');

@@ -13,19 +13,24 @@ import { ingestFile } from '../sources/ingest.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { scoreSummary } from '../transforms/scorecards.ts';
 import { currentPeriods } from '../transforms/periods.ts';
+import { CheckDayError, checkSourceHealth, healthMessage, NoSourceHealthError, recordHealthCheck, type NotifyOutcome } from '../transforms/source-health.ts';
 import { buildSite } from '../dashboards/build.ts';
 import { createAppraisalSteps, type WithWarehouse } from './appraisal-steps.ts';
+import { healthWebhookFromEnv, postHealthMessage } from './health-notify.ts';
 import { discoverNewFiles, inputFingerprint, recordPublication, unchangedSince } from './inputs.ts';
-import { BadInputError, type IngestOutcome, type PipelineDeps, type PublishOutcome, type TransformOutcome } from './activities.ts';
+import { BadInputError, type HealthOutcome, type IngestOutcome, type PipelineDeps, type PublishOutcome, type TransformOutcome } from './activities.ts';
 
 export interface StepsConfig {
   dbPath: string;
   /** Where the published site goes (default: <warehouse dir>/site). */
   siteDir?: string;
   holdThreshold?: number;
+  /** Where the health check posts its message; default SAFECAMPUS_HEALTH_WEBHOOK, null for nowhere. */
+  healthWebhookUrl?: string | null;
 }
 
 export function createPipelineSteps(config: StepsConfig): PipelineDeps {
+  const webhook = config.healthWebhookUrl === undefined ? healthWebhookFromEnv() : config.healthWebhookUrl;
   const withWarehouse: WithWarehouse = async (work) => {
     const db = await Warehouse.open(config.dbPath);
     try {
@@ -85,6 +90,20 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
         const sitePath = withSite ? (await buildSite({ snapshotPath: snapshot.path, outDir: config.siteDir ?? join(dirname(config.dbPath), 'site') })).outDir : null;
         await recordPublication(db, snapshot.snapshot_id, inputs, sitePath);
         return { snapshotPath: snapshot.path, sitePath };
+      }),
+    checkHealth: ({ checkId, checkOn, trigger }) =>
+      withWarehouse(async (db): Promise<HealthOutcome> => {
+        const check = await checkSourceHealth(db, checkOn).catch((error: unknown) => {
+          throw error instanceof NoSourceHealthError || error instanceof CheckDayError ? new BadInputError(error.message) : error;
+        });
+        const notify: NotifyOutcome = !check.problems.length
+          ? { status: 'nothing_to_report', detail: null }
+          : webhook
+            ? await postHealthMessage(webhook, healthMessage(check))
+            : { status: 'not_configured', detail: null };
+        await recordHealthCheck(db, check, checkId, trigger, notify);
+        const { late, missing, anomalies } = check.counts;
+        return { checkOn, dataUntilOn: check.data_until_on, late, missing, anomalies, notify: notify.status, notifyDetail: notify.detail };
       }),
   };
 }

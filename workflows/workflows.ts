@@ -5,7 +5,9 @@
  *
  * pipelineWorkflow: discover → ingest each file (child workflow `ingest-<sha256>`) → [stop when nothing
  * changed since the last publish] → transform and data tests → [stop if a batch is held or a data test
- * failed] → score → publish.
+ * failed] → score → health check → publish.
+ * The health check (报送监测) runs on every path: alone when the nightly run finds no new file or
+ * nothing changed, and before stopping when the run stops.
  * The annual appraisal lives in appraisal-workflow.ts (re-exported here: one bundle).
  */
 import {
@@ -27,6 +29,8 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type {
   DiscoveredFile,
+  HealthCheckRequest,
+  HealthOutcome,
   IngestOutcome,
   IngestWorkflowStatus,
   PipelineActivities,
@@ -36,7 +40,7 @@ import type {
   UnchangedOutcome,
 } from './activities.ts';
 import { PARSE_TASK_QUEUE } from './task-queues.ts';
-import { monthJustEnded } from './calendar.ts';
+import { monthJustEnded, shanghaiDate } from './calendar.ts';
 
 export * from './appraisal-workflow.ts';
 
@@ -57,6 +61,8 @@ export interface PipelineInput {
   onlyIfNewFiles?: boolean;
   /** Also score the month that ended before the run started (Asia/Shanghai): the monthly scorecards schedule. */
   scoreMonthJustEnded?: boolean;
+  /** YYYY-MM-DD: the day the health check judges on. Default the run's start day in Asia/Shanghai ("today"). */
+  healthCheckOn?: string;
 }
 
 export interface IngestInput {
@@ -66,7 +72,7 @@ export interface IngestInput {
   heartbeatTimeout?: string | number;
 }
 
-export type PipelineStep = 'discover' | 'ingest' | 'transform' | 'score' | 'publish' | 'done' | 'stopped';
+export type PipelineStep = 'discover' | 'ingest' | 'transform' | 'score' | 'health' | 'publish' | 'done' | 'stopped';
 
 export interface PipelineProgress {
   step: PipelineStep;
@@ -89,6 +95,9 @@ export interface PipelineSummary {
   ingests: IngestOutcome[];
   transform: TransformOutcome | null;
   score: ScoreOutcome | null;
+  /** The run's health check (null when it could not run: healthError says why). */
+  health: HealthOutcome | null;
+  healthError: string | null;
   publish: PublishOutcome | null;
   snapshotPath: string | null;
   sitePath: string | null;
@@ -235,6 +244,7 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
   const transformStep = activities(heartbeatTimeout, { startToCloseTimeout: '2 hours', retry: { ...RETRY, maximumAttempts: 3 } });
   const scoreStep = activities(heartbeatTimeout, { startToCloseTimeout: '1 hour', retry: { ...RETRY, maximumAttempts: 3 } });
   const publishStep = activities(heartbeatTimeout, { startToCloseTimeout: '1 hour', retry: { ...RETRY, maximumAttempts: 3 } });
+  const healthStep = activities(heartbeatTimeout, { startToCloseTimeout: '30 minutes', retry: { ...RETRY, maximumAttempts: 3 } });
 
   const summary: PipelineSummary = {
     workflowId: workflowInfo().workflowId,
@@ -247,6 +257,8 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
     ingests: [],
     transform: null,
     score: null,
+    health: null,
+    healthError: null,
     publish: null,
     snapshotPath: null,
     sitePath: null,
@@ -259,11 +271,28 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
     return summary;
   };
 
+  // The health check never fails the run: what kept it from running is reported instead.
+  const info = workflowInfo();
+  const checkOn = input.healthCheckOn ?? shanghaiDate(info.startTime.getTime());
+  const checkHealth = async (trigger: HealthCheckRequest['trigger']): Promise<void> => {
+    progress.step = 'health';
+    try {
+      summary.health = await healthStep.checkHealth({ checkId: `${info.workflowId}@${info.runId}`, checkOn, trigger });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      summary.healthError = failureMessage(error);
+    }
+  };
+
   // 1. discover
   const files = await quick.discoverFiles(input.inboxDir);
   summary.files.discovered = files.length;
   progress.filesTotal = files.length;
-  if (files.length === 0 && input.onlyIfNewFiles) return stop(`No new files in ${input.inboxDir}; nothing to do.`);
+  if (files.length === 0 && input.onlyIfNewFiles) {
+    // the night nothing came is the night the check matters: the lag grows with the calendar
+    await checkHealth('no_new_files');
+    return stop(`No new files in ${input.inboxDir}; only the health check ran.`);
+  }
 
   // 2. ingest each file (its own child workflow, deterministic id)
   progress.step = 'ingest';
@@ -294,6 +323,8 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
   // 3. nothing new landed and no definition, reference file or model changed: the last publish stands
   const unchanged = await quick.unchangedSince({ buildSite: input.buildSite });
   if (unchanged) {
+    // nothing to redo, but the lag still grows with the calendar: the check runs (and alerts) all the same
+    await checkHealth('unchanged');
     progress.step = 'done';
     return { ...summary, status: 'unchanged', unchanged, snapshotPath: unchanged.snapshotPath, sitePath: unchanged.sitePath };
   }
@@ -302,14 +333,20 @@ export async function pipelineWorkflow(input: PipelineInput): Promise<PipelineSu
   progress.step = 'transform';
   summary.transform = await transformStep.transform();
   const reason = stopReasonFor(summary.ingests, summary.transform);
-  if (reason) return stop(reason);
+  if (reason) {
+    await checkHealth('stopped');
+    return stop(reason);
+  }
 
   // 5. score
   progress.step = 'score';
   const periods = input.scoreMonthJustEnded ? [...input.periods, monthJustEnded(workflowInfo().startTime.getTime())] : input.periods;
   summary.score = await scoreStep.score(periods);
 
-  // 6. publish (snapshot, then site)
+  // 6. health check, kept in audit before the snapshot copies it (the pages show since when a problem stands)
+  await checkHealth('after_transform');
+
+  // 7. publish (snapshot, then site)
   progress.step = 'publish';
   summary.publish = await publishStep.publish({ buildSite: input.buildSite });
   summary.snapshotPath = summary.publish.snapshotPath;

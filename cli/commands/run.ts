@@ -6,7 +6,8 @@ import { withTemporal, type TemporalContext } from '../../workflows/dev-server.t
 import { defaultPipelineWorkflowId, runPipeline } from '../../workflows/worker.ts';
 import { withRunLock } from '../../workflows/run-lock.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
-import type { UnchangedOutcome } from '../../workflows/activities.ts';
+import { BadInputError, type UnchangedOutcome } from '../../workflows/activities.ts';
+import { shanghaiDate } from '../../workflows/calendar.ts';
 import type { PipelineProgress, PipelineSummary } from '../../workflows/workflows.ts';
 import { startProgress, type Progress } from '../progress.ts';
 import { isPeriodId, PERIOD_HELP } from '../../transforms/periods.ts';
@@ -46,6 +47,8 @@ export async function runPipelineCommand(
     // nothing new and nothing changed since the last publish: say so without starting Temporal
     const unchanged = await unchangedBeforeStart(dbPath, options);
     if (unchanged) {
+      // nothing to redo, but the lag grows with the calendar: the run's health check runs all the same
+      const health = await checkHealthAlone(dbPath, workflowId);
       const summary: PipelineSummary = {
         workflowId: null,
         status: 'unchanged',
@@ -57,6 +60,7 @@ export async function runPipelineCommand(
         ingests: [],
         transform: null,
         score: null,
+        ...health,
         publish: null,
         snapshotPath: unchanged.snapshotPath,
         sitePath: unchanged.sitePath,
@@ -88,19 +92,20 @@ const STEP_NAMES: Record<PipelineProgress['step'], string> = {
   ingest: '入库 ingest',
   transform: '计算指标 transform',
   score: '评分 score',
+  health: '报送监测 health check',
   publish: '发布 publish',
   done: '完成 done',
   stopped: '停止 stopped',
 };
 
-/** The workflow's progress as one bar: each new file, then the transform, score and publish steps. */
+/** The workflow's progress as one bar: each new file, then the transform, score, health check and publish steps. */
 function pipelineProgress(context: CommandContext) {
   let bar: Progress | null = null;
   return {
     show(p: PipelineProgress) {
       if (p.step === 'discover') return;
-      bar ??= startProgress(context, 'run', p.filesTotal + 3, '文件与步骤 files and steps');
-      const stepsDone = { ingest: 0, transform: 0, score: 1, publish: 2, done: 3, stopped: 3 }[p.step];
+      bar ??= startProgress(context, 'run', p.filesTotal + 4, '文件与步骤 files and steps');
+      const stepsDone = { ingest: 0, transform: 0, score: 1, health: 2, publish: 3, done: 4, stopped: 4 }[p.step];
       bar.update(p.filesDone + stepsDone, STEP_NAMES[p.step]);
     },
     finish: () => bar?.finish(),
@@ -113,6 +118,17 @@ async function unchangedBeforeStart(dbPath: string, options: { inboxDir: string;
   const steps = createPipelineSteps({ dbPath });
   if ((await steps.discoverFiles(options.inboxDir)).length > 0) return null;
   return steps.unchangedSince({ buildSite: options.buildSite });
+}
+
+/** The health check of a run that needs no workflow, kept under the run's id; one that cannot run is reported, never fatal. */
+async function checkHealthAlone(dbPath: string, runId: string): Promise<Pick<PipelineSummary, 'health' | 'healthError'>> {
+  const checkOn = shanghaiDate(Date.now());
+  try {
+    return { health: await createPipelineSteps({ dbPath }).checkHealth({ checkId: runId, checkOn, trigger: 'unchanged' }), healthError: null };
+  } catch (error) {
+    if (!(error instanceof BadInputError)) throw error;
+    return { health: null, healthError: error.message };
+  }
 }
 
 /** One line saying which Temporal service a command uses. */
@@ -129,6 +145,7 @@ function reportSummary(summary: PipelineSummary, context: CommandContext): void 
         `（nothing changed since snapshot ${snapshotId} was published at ${createdAt}: no new export file, and no batch, definition, reference file or model changed — nothing to transform, publish or build）`,
     );
     context.say(`latest snapshot ${summary.snapshotPath}${summary.sitePath ? `; site in ${summary.sitePath}` : ''}`);
+    reportHealth(summary, context);
     return;
   }
   const files = summary.files;
@@ -143,4 +160,16 @@ function reportSummary(summary: PipelineSummary, context: CommandContext): void 
     context.say(`published snapshot ${summary.snapshotPath}`);
     if (summary.sitePath) context.say(`site built in ${summary.sitePath} — view it with \`safecampus dashboards preview\``);
   }
+  reportHealth(summary, context);
+}
+
+/** The run's 报送监测 in one line; the units and schools themselves are in `safecampus status --health`. */
+function reportHealth({ health, healthError }: PipelineSummary, context: CommandContext): void {
+  if (healthError) context.say(`报送监测未能检查（health check did not run）：${healthError}`);
+  if (!health) return;
+  const notify = { sent: '已推送', failed: '推送失败', not_configured: '未配置推送', nothing_to_report: '无需推送' }[health.notify];
+  context.say(
+    `报送监测 ${health.checkOn}（数据截至 ${health.dataUntilOn ?? '—'}）：缺报 ${health.missing} 项，迟报 ${health.late} 项，报送量异常 ${health.anomalies} 项；${notify}` +
+      `（details: safecampus status --health --on ${health.checkOn}）`,
+  );
 }

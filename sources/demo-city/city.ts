@@ -7,6 +7,7 @@ import { dayOf, type Day } from './calendar.ts';
 import { buildHistory, createSchools, stateOn, type School, type SchoolReport } from './registry.ts';
 import { loadChecklist, loadUnits, type ChecklistItem, type Unit } from './reference.ts';
 import { streamFor } from './random.ts';
+import { planSilences } from './silences.ts';
 import { planStory, type Story } from './story.ts';
 
 export interface City {
@@ -26,7 +27,8 @@ export function buildCity(seed: number, schoolCount: number, fromYear: number, t
   const years = Array.from({ length: toYear - fromYear + 1 }, (_, i) => fromYear + i);
   const units = loadUnits();
   const plan = createSchools(streamFor(seed, 'registry'), units, schoolCount, fromYear);
-  const story = planStory(streamFor(seed, 'story'), plan, years);
+  const planned = planStory(streamFor(seed, 'story'), plan, years);
+  const story: Story = { ...planned, silences: planSilences(streamFor(seed, 'silences'), plan, planned, toYear) };
   const reportDays = years.flatMap((y) => [dayOf(y, 3, 1), dayOf(y, 9, 1)]);
   buildHistory(streamFor(seed, 'history'), plan, reportDays, story.events);
   return { seed, years, cutoff: dayOf(toYear, 12, 31), units, checklist: loadChecklist(), schools: plan.schools, reportDays, story };

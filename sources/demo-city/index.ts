@@ -17,6 +17,7 @@ import { writeSchools } from './exports/schools.ts';
 import { writeSensors } from './exports/sensors.ts';
 import { writeFileProblems } from './file-problems.ts';
 import { buildManifest, writeJson, type Manifest, type ManifestFile } from './manifest.ts';
+import { ReportingWatch } from './silences.ts';
 import { storyJson } from './story.ts';
 
 export type { Manifest, ManifestFile } from './manifest.ts';
@@ -49,7 +50,8 @@ export async function generateCity(options: GenerateOptions): Promise<Manifest> 
   const suffixes = codesBySuffix(city);
   const dirt: DirtSettings | null =
     dirtyRate > 0 ? { rate: dirtyRate, toYear, codesBySuffix: suffixes, sharedSuffixes: [...suffixes].filter(([, n]) => n > 1).map(([s]) => s) } : null;
-  const ctx: ExportContext = { city, outDir, dirt, onLanded: options.onLanded };
+  const watch = new ReportingWatch(city);
+  const ctx: ExportContext = { city, outDir, dirt, onLanded: watch.listener(options.onLanded) };
 
   const writers: Array<[string, () => Promise<ManifestFile[]>]> = [
     ['schools', () => writeSchools(ctx)],
@@ -65,7 +67,7 @@ export async function generateCity(options: GenerateOptions): Promise<Manifest> 
     files.push(...(await write()));
     options.onProgress?.(i + 1, writers.length, source);
   }
-  writeJson(outDir, STORY_FILE, storyJson(city.story, city.schools));
+  writeJson(outDir, STORY_FILE, storyJson(city.story, city.schools, watch.json()));
   const manifest = buildManifest(seed, schools, [fromYear, toYear], dirtyRate, files);
   writeJson(outDir, MANIFEST_FILE, manifest);
   return manifest;

@@ -1,13 +1,15 @@
 /**
  * The city's story: which schools are renamed, merged, closed and moved, and the two
  * veto cases planted every year (a death in 禹州市, a serious case reported days late in
- * 许昌经济技术开发区). Chosen from the registry by rule, so the codes follow from the seed
- * and size; story.json records them for docs, tests and dashboards.
+ * 许昌经济技术开发区), and the silences the source monitor must find (silences.ts). Chosen from
+ * the registry by rule, so the codes follow from the seed and size; story.json records them for
+ * docs, tests and dashboards.
  */
 import { dayOf, momentOf, schoolDays, type Day, type Moment } from './calendar.ts';
 import { UNIT_PROFILES } from './profiles.ts';
 import type { Rng } from './random.ts';
 import type { RegistryEvents, RegistryPlan, School } from './registry.ts';
+import type { Silences } from './silences.ts';
 
 export interface PlantedCase {
   year: number;
@@ -24,11 +26,13 @@ export interface Story {
   lateReports: PlantedCase[];
   /** Pairs of codes sharing a serial (a primary and its attached kindergarten). */
   sharedSerials: [string, string][];
+  /** Who stops sending what in the last year (silences.ts). */
+  silences: Silences;
 }
 
 const UNIT = { weidu: '411002', jianan: '411003', xiangcheng: '411025', yuzhou: '411081', jingkai: '411071', shifanqu: '411072' };
 
-export function planStory(rng: Rng, plan: RegistryPlan, years: number[]): Story {
+export function planStory(rng: Rng, plan: RegistryPlan, years: number[]): Omit<Story, 'silences'> {
   const taken = new Set<string>();
   const enrollment = (s: School) => plan.base.get(s)!.enrollment;
   const candidates = (unit: string, filter: (s: School) => boolean = () => true) =>
@@ -94,8 +98,8 @@ function newNameFor(name: string): string {
 const iso = (day: Day) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 const isoMinute = (moment: Moment) => new Date(moment * 1000).toISOString().slice(0, 16).replace('T', ' ');
 
-/** story.json: the story with codes, names and dates spelled out. */
-export function storyJson(story: Story, schools: School[]): unknown {
+/** story.json: the story with codes, names and dates spelled out; `silences` as silences.ts's SilenceWatch saw them land. */
+export function storyJson(story: Story, schools: School[], silences: unknown): unknown {
   const byCode = new Map(schools.map((s) => [s.code, s]));
   const { rename, merge, closure, move } = story.events;
   const planted = (c: PlantedCase) => ({
@@ -118,6 +122,7 @@ export function storyJson(story: Story, schools: School[]): unknown {
     deaths: story.deaths.map(planted),
     late_reports: story.lateReports.map(planted),
     shared_serials: story.sharedSerials,
+    silences,
     profiles: Object.fromEntries(Object.entries(UNIT_PROFILES).map(([code, p]) => [code, p.summary])),
   };
 }

@@ -4,8 +4,9 @@
 // 市直 (not ranked), a previous period and another indicator that the overview
 // page must ignore, and school-level rows whose sums equal the unit rows.
 // The school registry (core.dim_schools), one staging table per source, and an audit
-// trail with a held, a released and a failed batch, rejects and two data-test runs
-// (FIXTURE_BATCHES …) feed the 数据质量 page and the unit-scope tests. Row contents
+// trail with a held, a released and a failed batch, rejects and three data-test runs
+// (FIXTURE_BATCHES …) feed the 数据质量 page and the unit-scope tests; HEALTH_SQL its 报送监测
+// section, the 总览 banner and the 县区评分卡 pages' section. Row contents
 // (rejects' raw rows and messages, test samples) carry RAW_MARKER so tests can check
 // that no page ever shows them.
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -256,6 +257,61 @@ const SCORING_SQL = `
     ('2024-20250110-00000001', 2024, '2025-01-09', 'aaaa', '2025.1', 'pending', NULL, NULL, '2025-01-10 09:00:00', NULL);
 `;
 
+/**
+ * 报送监测 (source monitoring) as of 2025-12-31, and three daily checks (2025-12-30, 12-31,
+ * 2026-01-01). Problems on the data's last day: 鄢陵县's alerts 缺报 since 2025-10-23 (last
+ * 10-14, 76 days overdue), 禹州市第一小学's self-inspections 缺报 since 11-11 (last 08-20, 82
+ * days), 魏都区育才小学's 迟报 since 12-11 (last 10-05, 21 days), 禹州市's sensors 异常 (a drop on
+ * 12-30). In the checks, 鄢陵县's alerts were flagged on 12-30, clear on 12-31 and flagged again
+ * on 01-01 (so "first found" 2026-01-01, one check); 禹州市第一小学 in all three (2025-12-30, three
+ * checks); the other two only on 01-01.
+ */
+const HEALTH_SQL = `
+  create table marts.source_health (scope varchar, source varchar, record_kind varchar, unit_code varchar, unit_name varchar,
+    school_code varchar, school_name varchar, cadence varchar, status varchar, as_of_on date, latest_on date, lag_days integer,
+    status_since_on date, n_schools_expected integer, n_schools_reporting integer, completeness double, n_schools_late integer,
+    n_schools_missing integer);
+  insert into marts.source_health values
+    ('unit', 'sensors', NULL, '411002', '魏都区', NULL, NULL, 'daily', '正常', '2025-12-31', '2025-12-31', 0, NULL, 3, 3, 1, NULL, NULL),
+    ('unit', 'alerts', NULL, '411002', '魏都区', NULL, NULL, 'daily', '正常', '2025-12-31', '2025-12-31', 0, NULL, 3, 3, 1, NULL, NULL),
+    ('unit', 'inspections', '自查', '411002', '魏都区', NULL, NULL, 'monthly', '正常', '2025-12-31', '2025-12-20', 0, NULL, 3, 2, 2.0 / 3, 1, 0),
+    ('unit', 'cases', NULL, '411002', '魏都区', NULL, NULL, 'none', NULL, '2025-12-31', '2025-10-01', NULL, NULL, 0, 0, NULL, NULL, NULL),
+    ('unit', 'sensors', NULL, '411024', '鄢陵县', NULL, NULL, 'daily', '正常', '2025-12-31', '2025-12-31', 0, NULL, 2, 2, 1, NULL, NULL),
+    ('unit', 'alerts', NULL, '411024', '鄢陵县', NULL, NULL, 'daily', '缺报', '2025-12-31', '2025-10-14', 76, '2025-10-23', 2, 0, 0, NULL, NULL),
+    ('unit', 'inspections', '自查', '411024', '鄢陵县', NULL, NULL, 'monthly', '正常', '2025-12-31', '2025-12-15', 0, NULL, 2, 2, 1, 0, 0),
+    ('unit', 'cases', NULL, '411024', '鄢陵县', NULL, NULL, 'none', NULL, '2025-12-31', NULL, NULL, NULL, 0, 0, NULL, NULL, NULL),
+    ('unit', 'sensors', NULL, '411081', '禹州市', NULL, NULL, 'daily', '异常', '2025-12-31', '2025-12-31', 0, '2025-12-30', 3, 3, 1, NULL, NULL),
+    ('unit', 'alerts', NULL, '411081', '禹州市', NULL, NULL, 'daily', '正常', '2025-12-31', '2025-12-31', 0, NULL, 3, 2, 2.0 / 3, NULL, NULL),
+    ('unit', 'inspections', '自查', '411081', '禹州市', NULL, NULL, 'monthly', '正常', '2025-12-31', '2025-12-28', 0, NULL, 3, 2, 2.0 / 3, 0, 1),
+    ('unit', 'cases', NULL, '411081', '禹州市', NULL, NULL, 'none', NULL, '2025-12-31', '2025-11-03', NULL, NULL, 0, 0, NULL, NULL, NULL),
+    ('school', 'inspections', '自查', '411081', '禹州市', '2141081001', '禹州市第一小学', 'monthly', '缺报', '2025-12-31', '2025-08-20', 82, '2025-11-11', 1, 0, 0, NULL, NULL),
+    ('school', 'inspections', '自查', '411002', '魏都区', '2141002002', '魏都区育才小学', 'monthly', '迟报', '2025-12-31', '2025-10-05', 21, '2025-12-11', 1, 0, 0, NULL, NULL),
+    ('school', 'inspections', '自查', '411002', '魏都区', '2141002001', '魏都区实验小学', 'monthly', '正常', '2025-12-31', '2025-12-20', 0, NULL, 1, 1, 1, NULL, NULL);
+  create table ref.source_cadence (source varchar, scope varchar, cadence varchar, record_kind varchar, due_from varchar, due_days integer,
+    late_after_windows integer, missing_after_windows integer, volume_windows integer, volume_min_median integer, volume_drop_share double);
+  insert into ref.source_cadence values
+    ('sensors', 'unit', 'daily', NULL, 'end', 1, 3, 7, 8, 20, 0.5),
+    ('inspections', 'school', 'monthly', '自查', 'end', 10, 1, 2, NULL, NULL, NULL),
+    ('schools', 'school', 'term', NULL, 'start', 30, 1, 1, NULL, NULL, NULL),
+    ('cases', 'unit', 'none', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+  create table audit.health_checks (check_id varchar, checked_at timestamp, check_on date, data_until_on date, check_trigger varchar,
+    n_late integer, n_missing integer, n_anomalies integer, notify_status varchar, notify_detail varchar);
+  insert into audit.health_checks values
+    ('h-0', '2025-12-30 02:10:00', '2025-12-30', '2025-12-29', 'after_transform', 0, 2, 0, 'sent', NULL),
+    ('h-1', '2025-12-31 02:10:00', '2025-12-31', '2025-12-30', 'after_transform', 0, 1, 0, 'sent', NULL),
+    ('h-2', '2026-01-01 02:10:00', '2026-01-01', '2025-12-31', 'after_transform', 1, 2, 1, 'sent', NULL);
+  create table audit.health_results (check_id varchar, scope varchar, source varchar, unit_code varchar, school_code varchar, status varchar,
+    latest_on date, lag_days integer, status_since_on date);
+  insert into audit.health_results values
+    ('h-0', 'unit', 'alerts', '411024', NULL, '缺报', '2025-10-14', 74, '2025-10-23'),
+    ('h-0', 'school', 'inspections', '411081', '2141081001', '缺报', '2025-08-20', 80, '2025-11-11'),
+    ('h-1', 'school', 'inspections', '411081', '2141081001', '缺报', '2025-08-20', 81, '2025-11-11'),
+    ('h-2', 'unit', 'alerts', '411024', NULL, '缺报', '2025-10-14', 77, '2025-10-23'),
+    ('h-2', 'school', 'inspections', '411081', '2141081001', '缺报', '2025-08-20', 83, '2025-11-11'),
+    ('h-2', 'school', 'inspections', '411002', '2141002002', '迟报', '2025-10-05', 22, '2025-12-11'),
+    ('h-2', 'unit', 'sensors', '411081', NULL, '异常', '2025-12-31', 0, '2025-12-30');
+`;
+
 /** Text inside row contents (audit.rejects.raw/message, audit.data_tests.sample) that no page may show. */
 export const RAW_MARKER = 'ROW-CONTENT-NEVER-PUBLISHED';
 
@@ -391,6 +447,8 @@ export async function createFixtureSnapshot(path: string): Promise<void> {
              range(1, r.n_rows + 1) as rows(n);
       create table audit.data_tests (run_id varchar, model varchar, test varchar, severity varchar, failing_rows integer, sample varchar, tested_at timestamp);
       insert into audit.data_tests values
+        ('t-0', 'core.dim_schools', 'unique(school_code, valid_from)', 'error', 0, NULL, '2026-01-03 02:05:00'),
+        ('t-0', 'staging.stg_alerts', 'expect: acknowledged_at >= raised_at', 'warn', 0, NULL, '2026-01-03 02:05:00'),
         ('t-1', 'core.dim_schools', 'unique(school_code, valid_from)', 'error', 0, NULL, '2026-01-04 02:05:00'),
         ('t-1', 'staging.stg_alerts', 'expect: acknowledged_at >= raised_at', 'warn', 7, '[{"school_code":"2141081001"}]', '2026-01-04 02:05:00'),
         ('t-2', 'core.dim_schools', 'unique(school_code, valid_from)', 'error', 0, NULL, '2026-01-05 02:05:00'),
@@ -403,6 +461,7 @@ export async function createFixtureSnapshot(path: string): Promise<void> {
         ('run-0003', '2026-01-06 02:00:00', NULL, 'failed');
     `);
     await connection.run(SCORING_SQL);
+    await connection.run(HEALTH_SQL);
     // scored with the shipped 2025 definition: the 年度考核 method comparison uses its AHP matrix and unit-score weights
     const definition = loadDefinition(2025);
     await connection.run(`insert into ref.definition_editions values (2025, '2025.1', $title, $path, $sha256)`, {

@@ -202,6 +202,10 @@ describe('dashboards in Chromium', () => {
       ['暂扣待审批次', '1'],
       ['拒收行数', '25'],
       ['数据检验未通过', '1'],
+      // 报送监测 (fixture.ts HEALTH_SQL)
+      ['缺报', '2'],
+      ['迟报', '1'],
+      ['报送量异常', '1'],
     ]);
     expect(await page.locator('.sc-kpi').nth(0).textContent()).toContain('共 6 个批次 · 已放行 1');
     expect(await page.locator('.sc-kpi').nth(2).textContent()).toContain('占读取行数 12.4%（202 行）');
@@ -217,7 +221,8 @@ describe('dashboards in Chromium', () => {
       ['日期无法识别', 'bad_date', '', '2', '', '', '2'],
       ['空文件', 'empty_file', '', '', '', '1', '1'],
     ]);
-    expect(await tableRows(page, 'failing-tests')).toEqual([['staging.stg_alerts', 'expect: acknowledged_at >= raised_at', '警告', '2', '未通过']]);
+    // it passed in t-0 and failed in t-1 and t-2: failing since t-1
+    expect(await tableRows(page, 'failing-tests')).toEqual([['staging.stg_alerts', 'expect: acknowledged_at >= raised_at', '警告', '2', '未通过', '2026年1月4日 02:05（连续 2 次运行）']]);
     expect(await page.locator('[data-testid="all-tests"] tbody tr').count()).toBe(3);
 
     const freshness = await tableRows(page, 'freshness');
@@ -239,6 +244,85 @@ describe('dashboards in Chromium', () => {
     expect(batches.find((r) => r[0] === '5')![7]).toBe('空文件');
     expect(problems).toEqual([]);
     await page.close();
+  }, 60_000);
+
+  it('shows 报送监测 on 数据质量: every unit × source, the rows not on time with since when, and the rules', async () => {
+    const { page, problems } = await open(server.origin, '/quality');
+    await page.locator('[data-testid="health-problems"] tbody tr').first().waitFor();
+    expect(await page.locator('.sc-kpi').nth(4).textContent()).toContain('其中学校 1 所');
+    expect(await page.locator('[data-testid="health-note"]').textContent()).toContain(
+      '最近一次每日检查：检查日 2026-01-01（2026年1月1日 02:10，数据截至 2025-12-31），全市缺报 2 项、迟报 1 项、报送量异常 1 项；共保存 3 次检查记录。',
+    );
+    // units with a problem first (缺报, then 异常), sources in the contracts' order
+    expect(await page.locator('[data-testid="health-units"] thead th').allTextContents()).toEqual(['单位', '安全检查记录（自查）', '物联设备状态', '预警告警记录', '事故案件']);
+    expect(await tableRows(page, 'health-units')).toEqual([
+      ['鄢陵县', '正常2025-12-15', '正常2025-12-31', '缺报2025-10-14', '不判定从未报送'],
+      ['禹州市', '正常2025-12-28', '异常2025-12-31', '正常2025-12-31', '不判定2025-11-03'],
+      ['魏都区', '正常2025-12-20', '正常2025-12-31', '正常2025-12-31', '不判定2025-10-01'],
+    ]);
+    expect(await tableRows(page, 'health-problems')).toEqual([
+      ['鄢陵县', '（单位整体）', '预警告警记录', '缺报', '2025-10-14', '76', '2025-10-23 起', '2026-01-01（连续 1 次检查）'],
+      ['禹州市', '（单位整体）', '物联设备状态', '异常', '2025-12-31', '0', '2025-12-30 起', '2026-01-01（连续 1 次检查）'],
+      ['禹州市', '禹州市第一小学2141081001', '安全检查记录（自查）', '缺报', '2025-08-20', '82', '2025-11-11 起', '2025-12-30（连续 3 次检查）'],
+      ['魏都区', '魏都区育才小学2141002002', '安全检查记录（自查）', '迟报', '2025-10-05', '21', '2025-12-11 起', '2026-01-01（连续 1 次检查）'],
+    ]);
+    expect(await tableRows(page, 'health-rules')).toEqual([
+      ['安全检查记录（自查）', '每所学校', '每月（有教学日的月份，暑假除外）至少一条自查记录，月结束后 10 天内报送；逾期 1 个月为迟报，2 个月为缺报'],
+      ['学校基础信息', '每所学校', '每学期至少一条记录，学期开始后 30 天内报送；逾期 1 个学期为缺报'],
+      ['事故案件', '每个单位', '随发随报，不设报送周期，不判定'],
+      ['物联设备状态', '每个单位', '每天至少一条记录，日结束后 1 天内报送；逾期 3 天为迟报，7 天为缺报；报送量低于前 8 周同一星期几中位数的 50% 为异常（中位数不少于 20 条时判断）'],
+    ]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('puts a one-line 报送监测 banner on 总览 when anything is 缺报 — and none in a unit with nothing missing', async () => {
+    const city = await open(server.origin, '/');
+    await city.page.locator('[data-testid="health-banner"]').waitFor();
+    expect(await city.page.locator('[data-testid="health-banner"]').textContent()).toBe('报送监测：缺报 2 项——鄢陵县 预警告警记录；禹州市 安全检查记录（自查） 1 所学校。查看报送监测');
+    expect(await city.page.locator('[data-testid="health-banner"] a').getAttribute('href')).toBe('./quality#health');
+    expect(city.problems).toEqual([]);
+    await city.page.close();
+    const unit = await open(scopedServer.origin, '/');
+    await unit.page.locator('[data-testid="unit-ranking"] tbody tr').first().waitFor();
+    expect(await unit.page.locator('[data-testid="health-banner"]').count()).toBe(0);
+    expect(unit.problems).toEqual([]);
+    await unit.page.close();
+  }, 60_000);
+
+  it('shows each unit’s 报送监测 on its 县区评分卡, and a unit-scoped 数据质量 page only the unit’s own', async () => {
+    const { page, problems } = await open(server.origin, '/units/411081');
+    await page.locator('[data-testid="health-sources"] tbody tr').first().waitFor();
+    expect(await tableRows(page, 'health-sources')).toEqual([
+      ['安全检查记录（自查）', '正常', '2025-12-28', '0', '66.7%（2 / 3）', '1', '0', '—'],
+      ['物联设备状态', '异常', '2025-12-31', '0', '100.0%（3 / 3）', '—', '—', '2025-12-30 起'],
+      ['预警告警记录', '正常', '2025-12-31', '0', '66.7%（2 / 3）', '—', '—', '—'],
+      ['事故案件', '不判定', '2025-11-03', '—', '—', '—', '—', '—'],
+    ]);
+    expect(await tableRows(page, 'health-problems')).toEqual([
+      ['（单位整体）', '物联设备状态', '异常', '2025-12-31', '0', '2025-12-30 起', '2026-01-01（连续 1 次检查）'],
+      ['禹州市第一小学2141081001', '安全检查记录（自查）', '缺报', '2025-08-20', '82', '2025-11-11 起', '2025-12-30（连续 3 次检查）'],
+    ]);
+    expect(await page.locator('[data-testid="health-problems"] a').first().getAttribute('href')).toBe('../schools#2141081001');
+    // the unit's own rows: no city-wide counts, and the rules are on 数据质量
+    expect(await page.locator('[data-testid="health-note"]').textContent()).toContain('依据数据质量页“报送要求”；');
+    expect(await page.locator('[data-testid="health-note"]').textContent()).toContain('最近一次每日检查：检查日 2026-01-01（2026年1月1日 02:10，数据截至 2025-12-31）；共保存 3 次检查记录。');
+    expect(problems).toEqual([]);
+    await page.close();
+
+    const scopedQuality = await open(scopedServer.origin, '/quality');
+    await scopedQuality.page.locator('[data-testid="health-sources"] tbody tr').first().waitFor();
+    expect((await tableRows(scopedQuality.page, 'health-sources')).map((r) => r.slice(0, 3))).toEqual([
+      ['安全检查记录（自查）', '正常', '2025-12-20'],
+      ['物联设备状态', '正常', '2025-12-31'],
+      ['预警告警记录', '正常', '2025-12-31'],
+      ['事故案件', '不判定', '2025-10-01'],
+    ]);
+    expect(await tableRows(scopedQuality.page, 'health-problems')).toEqual([
+      ['魏都区', '魏都区育才小学2141002002', '安全检查记录（自查）', '迟报', '2025-10-05', '21', '2025-12-11 起', '2026-01-01（连续 1 次检查）'],
+    ]);
+    expect(scopedQuality.problems).toEqual([]);
+    await scopedQuality.page.close();
   }, 60_000);
 
   it('shows the scoped unit’s own freshness in a unit-scoped build', async () => {

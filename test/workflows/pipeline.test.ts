@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BadInputError,
   type DiscoveredFile,
+  type HealthCheckRequest,
+  type HealthOutcome,
   type IngestOutcome,
   type PipelineDeps,
   type UnchangedOutcome,
@@ -28,7 +30,7 @@ import {
 } from '../../workflows/dev-server.ts';
 import { getWorkflowBundle, runPipeline, runWorker } from '../../workflows/worker.ts';
 import type { PipelineSummary } from '../../workflows/workflows.ts';
-import { monthJustEnded } from '../../workflows/calendar.ts';
+import { monthJustEnded, shanghaiDate } from '../../workflows/calendar.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'sc-temporal-'));
 let server: ServerHandle;
@@ -42,6 +44,7 @@ interface FakeOptions {
   files: DiscoveredFile[];
   ingest?: (f: DiscoveredFile, attempt: number) => Promise<Partial<IngestOutcome>> | Partial<IngestOutcome>;
   transform?: TransformOutcome;
+  health?: (request: HealthCheckRequest) => HealthOutcome;
   /** What unchangedSince answers (default: something changed). */
   unchanged?: UnchangedOutcome;
 }
@@ -50,6 +53,7 @@ interface FakeOptions {
 function fakeDeps(options: FakeOptions) {
   const calls: string[] = [];
   const ingestCalls = new Map<string, number>();
+  const healthRequests: HealthCheckRequest[] = [];
   const deps: PipelineDeps = {
     async discoverFiles(inboxDir) {
       calls.push(`discover ${inboxDir}`);
@@ -79,8 +83,13 @@ function fakeDeps(options: FakeOptions) {
       calls.push(`publish site=${buildSite}`);
       return { snapshotPath: '/data/snapshots/s1.duckdb', sitePath: buildSite ? '/data/site' : null };
     },
+    async checkHealth(request) {
+      calls.push(`health ${request.trigger}`);
+      healthRequests.push(request);
+      return options.health?.(request) ?? { checkOn: request.checkOn, dataUntilOn: '2025-12-31', late: 0, missing: 1, anomalies: 0, notify: 'not_configured', notifyDetail: null };
+    },
   };
-  return { deps, calls, ingestCalls };
+  return { deps, calls, ingestCalls, healthRequests };
 }
 
 /** A fresh task queue per test, so no task of an earlier test reaches this test's fake. */
@@ -155,12 +164,14 @@ describe('embedded dev server', () => {
 });
 
 describe('pipeline workflow', () => {
-  it('stops after discovery when nothing changed since the last publish: no transform, score or publish', async () => {
+  it('stops after discovery when nothing changed since the last publish: no transform, score or publish, but the health check runs', async () => {
     const last = { snapshotId: 's0', snapshotPath: '/data/snapshots/s0.duckdb', sitePath: '/data/site', createdAt: '2026-12-04 02:00:00' };
     const fake = fakeDeps({ files: [], unchanged: last });
-    const summary = await run(fake.deps, { workflowId: `pipeline-unchanged-${randomUUID()}` });
-    expect(fake.calls).toEqual(['discover /inbox', 'unchanged? site=true']);
-    expect(summary).toMatchObject({ status: 'unchanged', unchanged: last, snapshotPath: last.snapshotPath, sitePath: last.sitePath, transform: null, publish: null });
+    const summary = await run(fake.deps, { workflowId: `pipeline-unchanged-${randomUUID()}`, input: { heartbeatTimeout: '5 seconds', healthCheckOn: '2026-12-04' } });
+    expect(fake.calls).toEqual(['discover /inbox', 'unchanged? site=true', 'health unchanged']);
+    expect(fake.healthRequests.map((r) => [r.checkOn, r.trigger])).toEqual([['2026-12-04', 'unchanged']]);
+    expect(summary).toMatchObject({ status: 'unchanged', unchanged: last, snapshotPath: last.snapshotPath, sitePath: last.sitePath, transform: null, publish: null, healthError: null });
+    expect(summary.health).toEqual({ checkOn: '2026-12-04', dataUntilOn: '2025-12-31', late: 0, missing: 1, anomalies: 0, notify: 'not_configured', notifyDetail: null });
   });
 
   it('runs discover → ingest each file → transform → score → publish, in order', async () => {
@@ -175,7 +186,7 @@ describe('pipeline workflow', () => {
     // one file at a time: the warehouse worker runs one activity at a time
     expect(fake.calls.slice(1, 5).filter((c) => c.startsWith('ingest ')).sort()).toEqual(['ingest /inbox/inspections.xlsx', 'ingest /inbox/schools.csv']);
     expect(fake.calls.slice(1, 5).map((c) => c.split(' ')[0])).toEqual(['ingest', 'ingested', 'ingest', 'ingested']);
-    expect(fake.calls.slice(5)).toEqual(['unchanged? site=true', 'transform', 'score 2025', 'publish site=true']);
+    expect(fake.calls.slice(5)).toEqual(['unchanged? site=true', 'transform', 'score 2025', 'health after_transform', 'publish site=true']);
     expect([...fake.ingestCalls.values()]).toEqual([1, 1]);
     expect(summary).toMatchObject({
       status: 'published',
@@ -309,6 +320,37 @@ describe('pipeline workflow', () => {
     expect(summary.score?.periods).toEqual(['2025', monthJustEnded(startedAt)]);
   }, 30_000);
 
+  it('a nightly run that finds no new file still checks source health, on the run’s day in Asia/Shanghai', async () => {
+    const fake = fakeDeps({ files: [] });
+    const workflowId = `pipeline-quiet-night-${randomUUID()}`;
+    const summary = await run(fake.deps, { workflowId, input: { heartbeatTimeout: '5 seconds', onlyIfNewFiles: true } });
+    expect(fake.calls).toEqual(['discover /inbox', 'health no_new_files']);
+    expect(summary).toMatchObject({ status: 'stopped', stoppedReason: 'No new files in /inbox; only the health check ran.', healthError: null });
+    const client = await connectClient(server.address);
+    try {
+      const described = await client.workflow.getHandle(workflowId).describe();
+      expect(fake.healthRequests).toEqual([{ checkId: `${workflowId}@${described.runId}`, checkOn: shanghaiDate(described.startTime.getTime()), trigger: 'no_new_files' }]);
+      expect(summary.health).toEqual({ checkOn: shanghaiDate(described.startTime.getTime()), dataUntilOn: '2025-12-31', late: 0, missing: 1, anomalies: 0, notify: 'not_configured', notifyDetail: null });
+      await Worker.runReplayHistory({ workflowBundle: await getWorkflowBundle() }, await client.workflow.getHandle(workflowId).fetchHistory(), workflowId);
+    } finally {
+      await client.connection.close();
+    }
+  }, 30_000);
+
+  it('judges health on the day the input names, and a health check that cannot run does not fail the run', async () => {
+    const fake = fakeDeps({
+      files: [file('alerts.ndjson')],
+      health: () => {
+        throw new BadInputError('还没有报送监测结果');
+      },
+    });
+    const summary = await run(fake.deps, { input: { heartbeatTimeout: '5 seconds', healthCheckOn: '2026-01-01' } });
+    expect(fake.healthRequests.map((r) => [r.checkOn, r.trigger])).toEqual([['2026-01-01', 'after_transform']]);
+    expect(summary).toMatchObject({ status: 'published', health: null });
+    expect(summary.healthError).toMatch(/还没有报送监测结果/);
+    expect(fake.calls.at(-1)).toBe('publish site=true');
+  }, 30_000);
+
   it('failing data tests stop the run before score and publish', async () => {
     const fake = fakeDeps({
       files: [file('inspections.csv')],
@@ -317,7 +359,7 @@ describe('pipeline workflow', () => {
     const summary = await run(fake.deps);
     expect(summary.status).toBe('stopped');
     expect(summary.stoppedReason).toMatch(/2 data test\(s\) failed: unique\(fct_hazards.hazard_id\); not_null/);
-    expect(fake.calls.at(-1)).toBe('transform');
+    expect(fake.calls.slice(-2)).toEqual(['transform', 'health stopped']);
   }, 30_000);
 
   it('bad input is not retried; a transient error is', async () => {

@@ -110,7 +110,8 @@ export function TestTable(results, {testId}) {
       {key: "test", label: "检验", format: (d) => h("code", {}, d.test)},
       {key: "severity", label: "级别", format: (d) => SEVERITY[d.severity] ?? d.severity},
       {key: "failing_rows", label: "不通过行数", numeric: true, format: (d) => int(d.failing_rows)},
-      {key: "passed", label: "结果", sortValue: (d) => (d.failing_rows > 0 ? 0 : 1), format: (d) => (d.failing_rows > 0 ? "未通过" : "通过")}
+      {key: "passed", label: "结果", sortValue: (d) => (d.failing_rows > 0 ? 0 : 1), format: (d) => (d.failing_rows > 0 ? "未通过" : "通过")},
+      {key: "failing_since", label: "未通过起始", wrap: true, format: (d) => (d.failing_since ? `${dateTime(d.failing_since)}（连续 ${int(d.n_failing_runs)} 次运行）` : "—")}
     ],
     {testId, rowClass: (d) => (d.failing_rows > 0 ? "sc-warn" : null)}
   );

@@ -3,11 +3,13 @@
 // open and overdue major hazards from core.fct_hazards at the period's as-of day; pooled
 // on-time rectification A3 and device uptime B2–B4 from marts.unit_indicator_ranking;
 // red/orange alert response from core.fct_alerts; incidents from core.fct_cases), the unit
-// ranking with rank changes, the city's trend and what changed since the previous period.
+// ranking with rank changes, the city's trend and what changed since the previous period; and
+// `missing_sources`, what is 缺报 in marts.source_health, for the page's one-line banner.
 // In a unit-scoped build the school-level figures are the unit's own (lib/scope.ts).
 //
 // Grain of the output: one JSON document; `by_period[period].units` one row per unit with a
 // scorecard row; `trend` one row per period and unit.
+import { missingSummary } from '../../lib/health.ts';
 import { siteLoader } from '../../lib/loader.ts';
 import { publishedAt, type Snapshot } from '../../lib/snapshot.ts';
 
@@ -110,6 +112,7 @@ async function overview(snapshot: Snapshot) {
     scope: snapshot.scope,
     by_period: byPeriod,
     trend,
+    missing_sources: await missingSummary(snapshot, snapshot.scope?.unit_code ?? null),
   };
 }
 

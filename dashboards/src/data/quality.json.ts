@@ -4,12 +4,15 @@
 // Grain of the output: one JSON document; `batches` one row per landing attempt
 // (audit.batches), `rejects` one row per source and reason code (counts only: the rows'
 // contents never leave the warehouse, see lib/scope.ts), `tests` one row per data test of
-// the latest transform run, `freshness` one row per source of the contracts.
+// the latest transform run (a failing one with since when it fails), `freshness` one row per
+// source of the contracts, `health` the 报送监测 section (lib/health.ts: one row per unit and
+// source, the rows not 正常, the rules).
 // In a unit-scoped build the latest business dates are the unit's own (its schools' and its
 // own records); batches, rejects and tests are pipeline-wide counts.
 import { basename } from 'node:path';
 import type { FileRejectReason, RejectReason, SourceName } from '../../../sources/contract.ts';
 import { CONTRACTS } from '../../../sources/contracts.ts';
+import { sourceHealth } from '../../lib/health.ts';
 import { siteLoader } from '../../lib/loader.ts';
 import { LoaderError, publishedAt, type Snapshot } from '../../lib/snapshot.ts';
 
@@ -101,12 +104,39 @@ async function rejects(snapshot: Snapshot) {
   return rows.map((row) => ({ ...row, source_name: sourceName(row.source), reason_name: reasonName(row.reason_code) }));
 }
 
+/**
+ * Per test failing in the latest run: since when it fails — the first run of its current unbroken
+ * run of failing runs (every run answers for every test, audit.data_tests keeps them all) — and how
+ * many runs that is.
+ */
+const FAILING_SINCE = `
+  runs as (
+    select run_id, min(tested_at) as tested_at, row_number() over (order by min(tested_at), run_id) as n
+    from audit.data_tests group by run_id
+  ),
+  results as (
+    select t.model, t.test, t.failing_rows > 0 as is_failing, runs.n, runs.tested_at
+    from audit.data_tests t join runs using (run_id)
+  ),
+  last_passed as (
+    select model, test, max(n) as n from results where not is_failing group by all
+  ),
+  failing_since as (
+    select results.model, results.test, min(results.tested_at) as failing_since, count(*)::integer as n_failing_runs
+    from results left join last_passed using (model, test)
+    where results.is_failing and results.n > coalesce(last_passed.n, 0)
+    group by all
+  )`;
+
 async function tests(snapshot: Snapshot) {
   const [latest] = await snapshot.query<{ run_id: string | null; tested_at: string | null }>(
     'select arg_max(run_id, tested_at) as run_id, max(tested_at) as tested_at from audit.data_tests',
   );
-  const results = await snapshot.query<{ model: string; test: string; severity: string; failing_rows: number }>(
-    `select model, test, severity, failing_rows from audit.data_tests where run_id = $run
+  const results = await snapshot.query<{ model: string; test: string; severity: string; failing_rows: number; failing_since: string | null; n_failing_runs: number | null }>(
+    `with ${FAILING_SINCE}
+     select model, test, severity, failing_rows, failing_since, n_failing_runs
+     from audit.data_tests left join failing_since using (model, test)
+     where run_id = $run
      order by failing_rows > 0 desc, severity, model, test`,
     { run: latest?.run_id ?? '' },
   );
@@ -158,5 +188,6 @@ export default await siteLoader(import.meta, {
     rejects: await rejects(snapshot),
     tests: await tests(snapshot),
     freshness: await freshness(snapshot),
+    health: await sourceHealth(snapshot, snapshot.scope?.unit_code ?? null),
   }),
 });

@@ -19,6 +19,7 @@ import { chineseName, mobilePhone, studentIdNumber } from '../people.ts';
 import { profileOf, type UnitProfile } from '../profiles.ts';
 import { streamFor, type Rng } from '../random.ts';
 import { stateOn, type School, type SchoolReport } from '../registry.ts';
+import { isSilencedAlert } from '../silences.ts';
 
 type Origin = '视频AI' | '语音AI' | '消防物联' | '巡查' | '心理';
 type Level = '红' | '橙' | '黄' | '蓝';
@@ -185,6 +186,8 @@ function writeSchoolMonth(ctx: ExportContext, files: Map<Origin, ExportFile>, sc
   raised.sort((a, b) => a.day - b.day);
   const seqs = new Map<Origin, number>();
   for (const { origin, category, day } of raised) {
+    // the silence leaves out every alert from its first day on (the latest of the month, so no later draw moves)
+    if (isSilencedAlert(ctx.city.story.silences, school, day)) continue;
     const seq = (seqs.get(origin) ?? 0) + 1;
     seqs.set(origin, seq);
     files.get(origin)!.add(alertRow(rng, ctx, school, stateOn(school, day)!, origin, category, day, seq, profile));

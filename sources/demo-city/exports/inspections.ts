@@ -21,6 +21,7 @@ import { profileOf, type UnitProfile } from '../profiles.ts';
 import { streamFor, type Rng } from '../random.ts';
 import type { ChecklistItem } from '../reference.ts';
 import { stateOn, type School } from '../registry.ts';
+import { isSilencedSelfInspection } from '../silences.ts';
 
 type Kind = '自查' | '督查' | '联合检查';
 type Level = '一般' | '较大' | '重大';
@@ -142,7 +143,8 @@ function visits(ctx: ExportContext, school: School, year: number, month: number,
   if (rng.chance(profile.selfInspection)) result.push({ kind: '自查', day: rng.pick(weekdays) });
   if (supervised && month === supervisionMonth) result.push({ kind: '督查', day: rng.pick(inTerm.length ? inTerm : weekdays) });
   if (joint && month === jointMonth) result.push({ kind: '联合检查', day: rng.pick(weekdays.slice(-8)) });
-  return result.filter((v) => isOpen(school, v.day)).sort((a, b) => a.day - b.day);
+  const held = (v: Visit) => isOpen(school, v.day) && !(v.kind === '自查' && isSilencedSelfInspection(ctx.city.story.silences, school, v.day));
+  return result.filter(held).sort((a, b) => a.day - b.day);
 }
 
 export async function writeInspections(ctx: ExportContext): Promise<ManifestFile[]> {

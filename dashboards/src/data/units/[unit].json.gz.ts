@@ -1,7 +1,7 @@
 // Data for one 县区评分卡 page (src/units/[unit].md), run once per unit (--unit=CODE when Framework runs it):
 // score, grade and rank history; per period (years and terms, the appraisal cadence): domain
 // attainment against the city, every indicator with its status, the unit's short boards, its
-// schools ranked with grades, and its vetoes.
+// schools ranked with grades, and its vetoes; and its 报送监测 rows (lib/health.ts).
 //
 // A unit can have thousands of schools (5,697 in a province's largest), listed for every
 // period, so the document is gzip-compressed JSON (lib/gzip.ts; the page inflates it) and the
@@ -15,6 +15,7 @@
 //
 // Grain of the output: one JSON document for one unit.
 import { columns, gzipJson } from '../../../lib/gzip.ts';
+import { sourceHealth } from '../../../lib/health.ts';
 import { siteLoader } from '../../../lib/loader.ts';
 import { LoaderError, type Snapshot } from '../../../lib/snapshot.ts';
 
@@ -103,7 +104,8 @@ async function unitPage(snapshot: Snapshot, code: string) {
   }
   const listed = schoolColumns(schools);
   for (const [period, rows] of listed.periods) byPeriod[period]!.schools = rows;
-  return gzipJson({ unit, scope: snapshot.scope, history, schools: listed.schools, by_period: byPeriod });
+  const health = await sourceHealth(snapshot, unit.unit_code);
+  return gzipJson({ unit, scope: snapshot.scope, history, schools: listed.schools, by_period: byPeriod, health });
 }
 
 export default await siteLoader(import.meta, {
