@@ -94,6 +94,11 @@ export interface NotifyOutcome {
   detail: string | null;
 }
 
+/** The JSON shape of a health result row, for DuckDB's from_json. */
+const HEALTH_RESULT_JSON = JSON.stringify([
+  { scope: 'VARCHAR', source: 'VARCHAR', unit_code: 'VARCHAR', school_code: 'VARCHAR', status: 'VARCHAR', latest_on: 'VARCHAR', lag_days: 'INTEGER', status_since_on: 'VARCHAR' },
+]);
+
 /**
  * Keeps the check in audit.health_checks and its problems in audit.health_results, under `checkId`
  * (the pipeline run's id: a retried step replaces its own rows, never adds a second check).
@@ -113,18 +118,15 @@ export async function recordHealthCheck(db: Warehouse, check: HealthCheck, check
       notify.status,
       notify.detail,
     ]);
-    for (const r of check.problems) {
-      await db.run('insert into audit.health_results values ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::date)', [
-        checkId,
-        r.scope,
-        r.source,
-        r.unit_code,
-        r.school_code,
-        r.status,
-        r.latest_on,
-        r.lag_days,
-        r.status_since_on,
-      ]);
+    // one statement for all rows: a check of a year-old city names thousands of rows
+    const rows = check.problems.map(({ scope, source, unit_code, school_code, status, latest_on, lag_days, status_since_on }) => ({ scope, source, unit_code, school_code, status, latest_on, lag_days, status_since_on }));
+    if (rows.length) {
+      await db.run(
+        `insert into audit.health_results
+         select $1, r.scope, r.source, r.unit_code, r.school_code, r.status, r.latest_on::date, r.lag_days, r.status_since_on::date
+         from (select unnest(from_json($2::json, '${HEALTH_RESULT_JSON}'), recursive := true)) as r`,
+        [checkId, JSON.stringify(rows)],
+      );
     }
   });
 }
