@@ -34,7 +34,7 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
   const withWarehouse: WithWarehouse = async (work) => {
     const db = await Warehouse.open(config.dbPath);
     try {
-      await initWarehouse(db);
+      await initWarehouse(db, { reuseReference: true });
       return await work(db);
     } finally {
       db.close();
