@@ -1,11 +1,7 @@
 /** `safecampus init`: create or migrate the warehouse, then refresh reference data. */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { aliasesFile } from '../sources/aliases.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
 import { syncRawTables } from './raw-tables.ts';
-import { loadReference, REFERENCE_DIR } from './reference.ts';
+import { loadReference, referenceFingerprint } from './reference.ts';
 import type { Warehouse } from './connection.ts';
 
 export interface InitResult extends MigrationResult {
@@ -31,11 +27,4 @@ export async function initWarehouse(db: Warehouse, { reuseReference = false }: {
   const reference = await loadReference(db);
   referenceLoaded.set(db.path, identity);
   return { ...migration, reference };
-}
-
-function referenceFingerprint(): string {
-  const hash = createHash('sha256');
-  const files = [...readdirSync(REFERENCE_DIR).sort().map((f) => join(REFERENCE_DIR, f)), aliasesFile()];
-  for (const file of files) hash.update(`${file}\0`).update(existsSync(file) ? readFileSync(file) : '').update('\0');
-  return hash.digest('hex');
 }

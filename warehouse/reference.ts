@@ -4,6 +4,8 @@
  * school calendar (reporting-reference.ts) into `ref`. Replaced wholesale on
  * every init, so editing a file and re-running init is all another city needs.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aliasesFile, loadBureauAliases, type BureauAlias } from '../sources/aliases.ts';
 import { CONTRACTS } from '../sources/contracts.ts';
@@ -106,4 +108,12 @@ export function enumAliasRows(bureau: BureauAlias[] = []): [string, string, stri
 /** How a cell is looked up among spellings: trimmed, lower-cased, full-width forms folded (as validation folds the cell). */
 export function normaliseEnumText(text: string): string {
   return foldWidth(text).trim().toLowerCase();
+}
+
+/** A fingerprint of every file loadReference reads: the reference folder and the bureau's aliases. */
+export function referenceFingerprint(): string {
+  const hash = createHash('sha256');
+  const files = [...readdirSync(REFERENCE_DIR).sort().map((f) => join(REFERENCE_DIR, f)), aliasesFile()];
+  for (const file of files) hash.update(`${file}\0`).update(existsSync(file) ? readFileSync(file) : '').update('\0');
+  return hash.digest('hex');
 }

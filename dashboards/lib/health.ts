@@ -3,31 +3,17 @@
 // cadences they were judged by (ref.source_cadence) as Chinese sentences, and the history of
 // checks (audit.health_checks, audit.health_results) saying since when each problem stands.
 // A snapshot from before the monitor existed has none of it: `sourceHealth` returns null.
-import type { SourceName } from '../../sources/contract.ts';
-import { CONTRACTS } from '../../sources/contracts.ts';
+import { sourceName } from '../../transforms/source-health.ts';
+import type { SourceCadence } from '../../warehouse/reporting-reference.ts';
 import type { Snapshot } from './snapshot.ts';
 
-interface CadenceRow {
-  source: string;
-  scope: 'unit' | 'school';
-  cadence: 'daily' | 'monthly' | 'term' | 'none';
-  record_kind: string | null;
-  due_from: 'start' | 'end' | null;
-  due_days: number | null;
-  late_after_windows: number | null;
-  missing_after_windows: number | null;
-  volume_windows: number | null;
-  volume_min_median: number | null;
-  volume_drop_share: number | null;
-}
 
-const sourceName = (source: string) => (source in CONTRACTS ? CONTRACTS[source as SourceName].zh : source);
 const what = (source: string, kind: string | null) => `${sourceName(source)}${kind ? `（${kind}）` : ''}`;
 
 const WINDOW = { daily: '天', monthly: '个月', term: '个学期' } as const;
 
 /** The rule of one cadence row, in words: how often, by when, when late, missing, dropped. */
-export function ruleText(rule: CadenceRow): string {
+export function ruleText(rule: SourceCadence): string {
   if (rule.cadence === 'none') return '随发随报，不设报送周期，不判定';
   const unit = WINDOW[rule.cadence];
   const every = { daily: '每天', monthly: '每月（有教学日的月份，暑假除外）', term: '每学期' }[rule.cadence];
@@ -105,7 +91,7 @@ export async function sourceHealth(snapshot: Snapshot, unitCode: string | null) 
     what: what(row.source, row.record_kind),
   }));
   const [asOf] = await snapshot.query<{ as_of_on: string | null }>('select max(as_of_on)::varchar as as_of_on from marts.source_health');
-  const rules = (await snapshot.query<CadenceRow>('select * from ref.source_cadence order by scope, source')).map((rule) => ({
+  const rules = (await snapshot.query<SourceCadence>('select * from ref.source_cadence order by scope, source')).map((rule) => ({
     source: rule.source,
     scope: rule.scope,
     what: what(rule.source, rule.record_kind),
