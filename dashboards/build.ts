@@ -31,6 +31,7 @@ import { gunzipSync } from 'node:zlib';
 import { BUNDLED_FONT_FAMILY, copyFontFiles, fontFaceCss, fontSlices } from './lib/fonts.ts';
 import { prebuildData } from './lib/prebuild.ts';
 import { foreignSchools, snapshotUnits } from './lib/snapshot.ts';
+import { isProcessAlive } from '../warehouse/process.ts';
 
 export interface BuildSiteOptions {
   /** The snapshot DuckDB file the loaders read (read-only). */
@@ -116,15 +117,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function withLock<T>(deadline: number, body: () => Promise<T>): Promise<T> {
   await mkdir(dirname(LOCK_PATH), { recursive: true });
   for (;;) {
@@ -140,7 +132,7 @@ async function withLock<T>(deadline: number, body: () => Promise<T>): Promise<T>
     const holder = Number.parseInt(text, 10);
     const age = await stat(LOCK_PATH).then((s) => Date.now() - s.mtimeMs, () => 0);
     // A lock whose process is gone is stale; an empty one may be mid-creation, so give it time.
-    if ((holder > 0 && !isAlive(holder)) || (!(holder > 0) && age > 10_000)) {
+    if ((holder > 0 && !isProcessAlive(holder)) || (!(holder > 0) && age > 10_000)) {
       await rm(LOCK_PATH, { force: true });
       continue;
     }

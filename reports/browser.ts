@@ -28,6 +28,7 @@ import { promisify } from 'node:util';
 import { brotliDecompress, createBrotliDecompress } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { readTar } from '../dashboards/lib/tar.ts';
+import { isProcessAlive } from '../warehouse/process.ts';
 
 const PACKAGE = '@sparticuz/chromium';
 /** CSS @page margin boxes, which print the reports' page numbers, arrived in Chromium 131. */
@@ -82,15 +83,6 @@ function packageDir(): string {
   throw new ChromiumError(`${PACKAGE} is installed without its package.json (${entry}); ${HOW_TO_GET_ONE}`);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Unpacks the browser package at `pkg` into `cache`/chromium-<version>/ unless it is there already (see the file header). */
 export async function unpackChromium(pkg: string, cache: string): Promise<BundledChromium> {
   const version = JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8')).version as string;
@@ -104,7 +96,7 @@ export async function unpackChromium(pkg: string, cache: string): Promise<Bundle
     // what a process killed while unpacking left behind
     for (const name of await readdir(cache)) {
       const pid = /\.partial-(\d+)-/.exec(name)?.[1];
-      if (pid && !isAlive(Number(pid))) await rm(join(cache, name), { recursive: true, force: true });
+      if (pid && !isProcessAlive(Number(pid))) await rm(join(cache, name), { recursive: true, force: true });
     }
     partial = await mkdtemp(join(cache, `chromium-${version}.partial-${process.pid}-`));
     await chmod(partial, 0o755); // mkdtemp makes it private; the unpacked browser serves every user of the install

@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { isProcessAlive } from '../warehouse/process.ts';
 import { locateTemporalCli } from './temporal-cli.ts';
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -113,15 +114,6 @@ export async function probeServer(address: string, namespace = DEFAULT_NAMESPACE
     return false;
   } finally {
     await connection?.close().catch(() => undefined);
-  }
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -13,7 +13,7 @@ import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { isoLocal } from '../sources/ingest.ts';
-import { isProcessAlive } from './dev-server.ts';
+import { isProcessAlive } from '../warehouse/process.ts';
 
 export interface RunLockHolder {
   pid: number;
