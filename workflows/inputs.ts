@@ -13,7 +13,7 @@ import { listExportFiles, sha256File } from '../sources/ingest.ts';
 import { DEFINITIONS_DIR } from '../transforms/definitions/load.ts';
 import { loadModels } from '../transforms/runner.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
-import { REFERENCE_DIR } from '../warehouse/reference.ts';
+import { REFERENCE_DIR } from '../sources/reference.ts';
 import type { DiscoveredFile, UnchangedOutcome } from './activities.ts';
 
 const SITE_SOURCES = join(import.meta.dirname, '..', 'dashboards');

@@ -5,8 +5,8 @@ import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
-import { REFERENCE_DIR } from '../../warehouse/reference.ts';
+import { initWarehouse } from '../../sources/init.ts';
+import { REFERENCE_DIR } from '../../sources/reference.ts';
 import { tempDir } from '../helpers.ts';
 
 const dir = tempDir('safecampus-init-reuse-');

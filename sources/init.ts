@@ -1,8 +1,8 @@
 /** `safecampus init`: create or migrate the warehouse, then refresh reference data. */
-import { migrate, type MigrationResult } from './migrate.ts';
+import { migrate, type MigrationResult } from '../warehouse/migrate.ts';
 import { syncRawTables } from './raw-tables.ts';
 import { loadReference, referenceFingerprint } from './reference.ts';
-import type { Warehouse } from './connection.ts';
+import type { Warehouse } from '../warehouse/connection.ts';
 
 export interface InitResult extends MigrationResult {
   reference: Record<string, number>;
