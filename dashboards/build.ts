@@ -28,7 +28,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'nod
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { BUNDLED_FONT_FAMILY, copyFontFiles, fontFaceCss, fontSlices } from './lib/fonts.ts';
+import { BUNDLED_FONT_FAMILY, copyFontFiles, fontFaceCss, fontSlices } from '../shared/fonts.ts';
 import { prebuildData } from './lib/prebuild.ts';
 import { foreignSchools, snapshotUnits } from './lib/snapshot.ts';
 import { isProcessAlive } from '../warehouse/process.ts';

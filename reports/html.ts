@@ -7,8 +7,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { copyFontFiles, fontFaceCss, fontSlices, slicesFor, BUNDLED_FONT_FAMILY, type FontWeight } from '../dashboards/lib/fonts.ts';
-import { fixedShort, pct, type Goal } from '../dashboards/src/components/format.js';
+import { copyFontFiles, fontFaceCss, fontSlices, slicesFor, BUNDLED_FONT_FAMILY, type FontWeight } from '../shared/fonts.ts';
+import { fixedShort, pct, type Goal } from '../shared/format.js';
 
 /** Trusted markup: produced by `html` or `raw`, inserted as is. */
 export class Markup {
