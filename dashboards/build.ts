@@ -13,7 +13,7 @@
 //   version seeds (`_npm/`).
 // - Offline: the build runs with fetch() blocked (lib/offline-guard.js) and telemetry off;
 //   the output is checked for references to other hosts before it is published.
-// - The bundled Chinese font (lib/fonts.ts) goes into _fonts/ and every page links its
+// - The bundled Chinese font (shared/fonts.ts) goes into _fonts/ and every page links its
 //   stylesheet: the site's font stacks (src/style.css) name it after the system CJK fonts, so
 //   a browser fetches its slices only on a machine that has none of those.
 // - A unit-scoped build is checked too: no code or name of a school outside the unit may
