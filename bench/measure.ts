@@ -8,7 +8,7 @@
  */
 import { ingestFile } from '../sources/ingest.ts';
 import { Warehouse } from '../warehouse/connection.ts';
-import { initWarehouse } from '../warehouse/init.ts';
+import { initWarehouse } from '../sources/init.ts';
 
 const [kind, file, warehouse, ...registry] = process.argv.slice(2);
 if (!['baseline', 'ingest'].includes(kind) || !file || !warehouse) {

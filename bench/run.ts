@@ -21,7 +21,7 @@ import { generateCity } from '../sources/demo-city/index.ts';
 import { ingestPath } from '../sources/ingest.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { Warehouse } from '../warehouse/connection.ts';
-import { initWarehouse } from '../warehouse/init.ts';
+import { initWarehouse } from '../sources/init.ts';
 import { publishSnapshot } from '../warehouse/snapshot.ts';
 import { kib, measureSite } from './site.ts';
 import { repeatedSensors } from './sensors.ts';

@@ -13,7 +13,7 @@
 //   version seeds (`_npm/`).
 // - Offline: the build runs with fetch() blocked (lib/offline-guard.js) and telemetry off;
 //   the output is checked for references to other hosts before it is published.
-// - The bundled Chinese font (lib/fonts.ts) goes into _fonts/ and every page links its
+// - The bundled Chinese font (shared/fonts.ts) goes into _fonts/ and every page links its
 //   stylesheet: the site's font stacks (src/style.css) name it after the system CJK fonts, so
 //   a browser fetches its slices only on a machine that has none of those.
 // - A unit-scoped build is checked too: no code or name of a school outside the unit may
@@ -28,7 +28,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'nod
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { BUNDLED_FONT_FAMILY, copyFontFiles, fontFaceCss, fontSlices } from './lib/fonts.ts';
+import { BUNDLED_FONT_FAMILY, copyFontFiles, fontFaceCss, fontSlices } from '../shared/fonts.ts';
 import { prebuildData } from './lib/prebuild.ts';
 import { foreignSchools, snapshotUnits } from './lib/snapshot.ts';
 import { isProcessAlive } from '../warehouse/process.ts';

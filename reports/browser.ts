@@ -27,7 +27,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { brotliDecompress, createBrotliDecompress } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
-import { readTar } from '../dashboards/lib/tar.ts';
+import { readTar } from '../shared/tar.ts';
 import { isProcessAlive } from '../warehouse/process.ts';
 
 const PACKAGE = '@sparticuz/chromium';

@@ -1,14 +1,14 @@
 /**
  * The HTML both reports are written in: an escaping template tag, number formats, the print
  * stylesheet (A4, page numbers in the footer, no page break inside a table row or a chart) and
- * the bundled Chinese font (dashboards/lib/fonts.ts): a report declares the slices of it that
+ * the bundled Chinese font (shared/fonts.ts): a report declares the slices of it that
  * its text needs and `writePage` copies them into `fonts/` beside it, so the HTML and its
  * folder look the same on every machine, and the PDF embeds that font whatever the system has.
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { copyFontFiles, fontFaceCss, fontSlices, slicesFor, BUNDLED_FONT_FAMILY, type FontWeight } from '../dashboards/lib/fonts.ts';
-import { fixedShort, pct, type Goal } from '../dashboards/src/components/format.js';
+import { copyFontFiles, fontFaceCss, fontSlices, slicesFor, BUNDLED_FONT_FAMILY, type FontWeight } from '../shared/fonts.ts';
+import { fixedShort, pct, type Goal } from '../shared/format.js';
 
 /** Trusted markup: produced by `html` or `raw`, inserted as is. */
 export class Markup {

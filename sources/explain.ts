@@ -10,7 +10,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Warehouse } from '../warehouse/connection.ts';
-import { initWarehouse } from '../warehouse/init.ts';
+import { initWarehouse } from './init.ts';
 import { loadBureauAliases } from './aliases.ts';
 import { ReportDateError, type AsOf } from './as-of.ts';
 import type { SourceName } from './contract.ts';

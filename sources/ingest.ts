@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Warehouse } from '../warehouse/connection.ts';
-import { rawTableName, LINEAGE_COLUMNS } from '../warehouse/raw-tables.ts';
+import { rawTableName, LINEAGE_COLUMNS } from './raw-tables.ts';
 import { ReportDateError, type AsOf } from './as-of.ts';
 import type { SourceName } from './contract.ts';
 import { detectFormat, landingLane, notTextReason, readHead, SourceDetectionError, type FileFormat } from './detect.ts';

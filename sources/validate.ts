@@ -17,7 +17,7 @@ import { foldWidthSql } from './fold.ts';
 import { isPiiHeader, MASK, maskDelimitedLineSql, maskJsonLineSql } from './pii.ts';
 import { quoteIdent, sqlString as lit, type OpenedFile } from './readers.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
-import { storedColumn } from '../warehouse/raw-tables.ts';
+import { storedColumn } from './raw-tables.ts';
 
 /** A code that lost leading digits keeps at least this many (shorter ones match too much to trust). */
 const MIN_SHORT_CODE = 6;

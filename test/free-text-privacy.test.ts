@@ -19,7 +19,7 @@ import { ingestPath } from '../sources/ingest.ts';
 import { isIdNumber } from '../sources/pii.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { Warehouse } from '../warehouse/connection.ts';
-import { initWarehouse } from '../warehouse/init.ts';
+import { initWarehouse } from '../sources/init.ts';
 import { publishSnapshot } from '../warehouse/snapshot.ts';
 import { tempDir } from './helpers.ts';
 import { readTable } from './generator-files.ts';

@@ -9,7 +9,7 @@ import { generateCity, type Manifest } from '../sources/demo-city/index.ts';
 import { ingestPath, type IngestResult } from '../sources/ingest.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { Warehouse } from '../warehouse/connection.ts';
-import { initWarehouse } from '../warehouse/init.ts';
+import { initWarehouse } from '../sources/init.ts';
 import { gradeFor, loadDefinition } from '../transforms/definitions/load.ts';
 import { tempDir } from './helpers.ts';
 

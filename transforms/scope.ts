@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { CONTRACTS } from '../sources/contracts.ts';
 import type { SourceContract } from '../sources/contract.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
-import { rawTableName, storedColumn } from '../warehouse/raw-tables.ts';
-import { REFERENCE_DIR } from '../warehouse/reference.ts';
+import { rawTableName, storedColumn } from '../sources/raw-tables.ts';
+import { REFERENCE_DIR } from '../sources/reference.ts';
 import { DEFINITIONS_DIR } from './definitions/load.ts';
 import type { Model } from './model.ts';
 

@@ -6,7 +6,7 @@
  */
 import { CONTRACTS } from '../sources/contracts.ts';
 import type { SourceContract } from '../sources/contract.ts';
-import { rawTableName, storedColumn } from '../warehouse/raw-tables.ts';
+import { rawTableName, storedColumn } from '../sources/raw-tables.ts';
 import { testsFromHeader, type Model } from './model.ts';
 
 export function stagingModels(): Model[] {

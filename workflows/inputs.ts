@@ -13,10 +13,11 @@ import { listExportFiles, sha256File } from '../sources/ingest.ts';
 import { DEFINITIONS_DIR } from '../transforms/definitions/load.ts';
 import { loadModels } from '../transforms/runner.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
-import { REFERENCE_DIR } from '../warehouse/reference.ts';
+import { REFERENCE_DIR } from '../sources/reference.ts';
 import type { DiscoveredFile, UnchangedOutcome } from './activities.ts';
 
-const SITE_SOURCES = join(import.meta.dirname, '..', 'dashboards');
+/** The site's own sources: dashboards/, and shared/ (number formats, font, tar) which its pages and build import. */
+const SITE_SOURCES = ['dashboards', 'shared'].map((folder) => join(import.meta.dirname, '..', folder));
 
 /** Export files in the inbox not landed yet (by content), in landing order; symbolic links come back as skipped. */
 export async function discoverNewFiles(db: Warehouse, inboxDir: string): Promise<DiscoveredFile[]> {
@@ -63,7 +64,7 @@ export async function inputFingerprint(db: Warehouse): Promise<string> {
 /** The site built from those inputs: they, plus the site's own sources. */
 export function siteFingerprint(inputs: string): string {
   const hash = createHash('sha256').update(inputs);
-  hashFiles(hash, filesUnder(SITE_SOURCES).filter((f) => !f.includes(`${SITE_SOURCES}/node_modules`)), SITE_SOURCES);
+  for (const folder of SITE_SOURCES) hashFiles(hash, filesUnder(folder).filter((f) => !f.includes(`${folder}/node_modules`)), folder);
   return hash.digest('hex');
 }
 

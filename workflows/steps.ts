@@ -1,12 +1,14 @@
 /**
  * The real pipeline steps behind the Temporal activities: each opens the warehouse,
  * does one job with the same functions the CLI uses, and closes it again, so no lock is
- * held between steps.
+ * held between steps. The worker initialises a warehouse (migrations, raw tables, reference
+ * data) at the first step that opens it, and again only when it or the reference files change
+ * (initWarehouseOnce).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Warehouse } from '../warehouse/connection.ts';
-import { initWarehouse } from '../warehouse/init.ts';
+import { initWarehouseOnce } from '../sources/init.ts';
 import { publicationBlockers } from '../warehouse/publication.ts';
 import { publishSnapshot } from '../warehouse/snapshot.ts';
 import { ingestFile } from '../sources/ingest.ts';
@@ -34,7 +36,7 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
   const withWarehouse: WithWarehouse = async (work) => {
     const db = await Warehouse.open(config.dbPath);
     try {
-      await initWarehouse(db, { reuseReference: true });
+      await initWarehouseOnce(db);
       return await work(db);
     } finally {
       db.close();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringOption, type Command } from '../command.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { loadModels, runTransform } from '../../transforms/runner.ts';
 import { describeWarehouse, dictionaryJson, dictionaryMarkdown } from '../../transforms/dictionary.ts';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { stringOption, UsageError, type Command, type CommandContext, type Values } from '../command.ts';
 import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { explainPath, type Explanation } from '../../sources/explain.ts';
 import { SOURCE_NAMES, type SourceName } from '../../sources/contract.ts';

@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
 import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 
 export const initCommand: Command = {
   name: 'init',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { stringOption, type Command } from '../command.ts';
-import { describeDrift, generateFromScratchWarehouse, SCHEMA_TYPES_PATH } from '../../warehouse/schema-types.ts';
+import { describeDrift, generateFromScratchWarehouse, SCHEMA_TYPES_PATH } from '../schema-types.ts';
 
 export const typesCommand: Command = {
   name: 'types',

@@ -4,7 +4,7 @@
 // checks (audit.health_checks, audit.health_results) saying since when each problem stands.
 // A snapshot from before the monitor existed has none of it: `sourceHealth` returns null.
 import { sourceName } from '../../transforms/source-health.ts';
-import type { SourceCadence } from '../../warehouse/reporting-reference.ts';
+import type { SourceCadence } from '../../sources/reporting-reference.ts';
 import type { Snapshot } from './snapshot.ts';
 
 

@@ -164,7 +164,7 @@ export async function foreignSchools(path: string, unit: string): Promise<{ code
   }
 }
 
-/** The snapshot read like a Warehouse (`all`, `one`), for code shared with the reports (reports/methods.ts). */
+/** The snapshot read like a Warehouse (`all`, `one`), for code shared with the reports (transforms/weighting/methods.ts, transforms/definitions/snapshot-edition.ts). */
 export function warehouseReader(snapshot: Snapshot): Pick<Warehouse, 'all' | 'one'> {
   return {
     all: <T extends Row = Row>(sql: string, params?: Params) => snapshot.query<T>(sql, params),

@@ -1,8 +1,9 @@
 /** Everything the appraisal shows, read from the frozen snapshot of one year. */
 import { basename } from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { compareMethods, readMethodInputs, type MethodComparison } from '../methods.ts';
-import { definitionForSnapshot, readEdition, readPeriod, ReportError, type EditionInfo, type PeriodInfo } from '../source.ts';
+import { compareMethods, readMethodInputs, type MethodComparison } from '../../transforms/weighting/methods.ts';
+import { definitionForSnapshot, readEdition, type EditionInfo } from '../../transforms/definitions/snapshot-edition.ts';
+import { readPeriod, ReportError, type PeriodInfo } from '../source.ts';
 
 export interface SignOff {
   approver: string;

@@ -10,7 +10,8 @@
  * full points (attainment = 1).
  */
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { readPeriod, readEdition, ReportError, type EditionInfo, type PeriodInfo } from '../source.ts';
+import { readEdition, type EditionInfo } from '../../transforms/definitions/snapshot-edition.ts';
+import { readPeriod, ReportError, type PeriodInfo } from '../source.ts';
 import { readEvidence, type EvidenceTable } from './evidence.ts';
 
 export type Subject = { kind: 'school' | 'unit'; code: string };

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { publishSnapshot, type SnapshotPointer } from '../../warehouse/snapshot.ts';

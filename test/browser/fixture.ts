@@ -94,7 +94,7 @@ export const FIXTURE_SCHOOLS: FixtureSchoolRow[] = [
  *   its short board A3 (72.2% against a median of 75.0%).
  * - 魏都区实验小学 D1 2025: 1999 / 2000 = 99.95%, short of its 100% target: shown as 99.95%, never
  *   rounded to "100.0%" beside 未达标 (3.99 of 4 points).
- * - 年度考核 2025 method comparison (reports/methods.ts, shipped 2025 definition) over the ranked
+ * - 年度考核 2025 method comparison (transforms/weighting/methods.ts, shipped 2025 definition) over the ranked
  *   units 禹州, 魏都, 鄢陵, 经开区 (official ranks 1, 2, 2, 4):
  *   AHP: a school's score = 100 × Σ w_d·earned_d/applicable_d ÷ Σ w_d over its domains (A3 points
  *   6 × (rate − 0.7) / 0.3, no data = 0 of 6); a unit = 0.85 × enrollment-weighted mean + 0.15 ×

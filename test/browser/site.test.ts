@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, readOutputText, type BuildSiteResult } from '../../dashboards/build.ts';
-import { slicesFor } from '../../dashboards/lib/fonts.ts';
+import { slicesFor } from '../../shared/fonts.ts';
 import { FIXTURE_BATCHES, FIXTURE_FRESHNESS, FIXTURE_SCHOOLS, FIXTURE_UNITS, RAW_MARKER, createFixtureSnapshot } from './fixture.ts';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
 import { serveStatic, type StaticServer } from '../../dashboards/serve.ts';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fixedShort, pct } from '../../dashboards/src/components/format.js';
+import { fixedShort, pct } from '../../shared/format.js';
+// @ts-expect-error browser component without type declarations
+import * as siteFormat from '../../dashboards/src/components/format.js';
 // @ts-expect-error browser component without type declarations
 import { indicatorValue as siteValue, pointsOfMax } from '../../dashboards/src/components/scorecard.js';
 import { indicatorValue as reportValue, pointsText } from '../../reports/html.ts';
@@ -44,6 +46,11 @@ describe('a value short of its goal never reads as reaching it', () => {
 });
 
 describe('the site and the reports write indicator values and points by that rule', () => {
+  it('from one module: the site\'s format.js hands on shared/format.js through its symbolic link', () => {
+    expect(siteFormat.pct).toBe(pct);
+    expect(siteFormat.fixedShort).toBe(fixedShort);
+  });
+
   it('on the site', () => {
     expect(siteValue({ value: 0.9996, unit: '%', target: 1, direction: 'higher_better' })).toBe('99.96%');
     expect(siteValue({ value: 3.04, unit: '分钟', target: 3, direction: 'lower_better' })).toBe('3.04 分钟');

@@ -22,7 +22,7 @@ import { expect } from 'vitest';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { FIXTURES, tempDir } from '../helpers.ts';
 
 export const W1 = '2141002001';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
-import { loadReference, REFERENCE_DIR } from '../../warehouse/reference.ts';
+import { initWarehouse } from '../../sources/init.ts';
+import { loadReference, REFERENCE_DIR } from '../../sources/reference.ts';
 import { tempDir } from '../helpers.ts';
 
 let db: Warehouse;

@@ -13,7 +13,7 @@ import type { Row as CanonicalRow } from '../../sources/demo-city/format.ts';
 import { ingestFile } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { tempDir } from '../helpers.ts';
 import { dayOf, iso, SECONDS_PER_DAY, type Day } from './calendar.ts';
 import { RowCollector, type CityRows, type Source } from './city.ts';

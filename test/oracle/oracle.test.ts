@@ -13,7 +13,7 @@ import { generateCity } from '../../sources/demo-city/index.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { tempDir } from '../helpers.ts';
 import { RowCollector } from './city.ts';
 import { diff, expectedOf, keyed, martsOf, TABLES, type Row } from './compare.ts';

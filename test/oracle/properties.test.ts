@@ -15,7 +15,7 @@ import type { Row as CanonicalRow } from '../../sources/demo-city/format.ts';
 import { ingestFile } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
 import { tempDir } from '../helpers.ts';
 import type { CityRows } from './city.ts';

@@ -13,7 +13,7 @@ import { generateCity } from '../../sources/demo-city/index.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { publishSnapshot } from '../../warehouse/snapshot.ts';
 import { tempDir } from '../helpers.ts';
 

@@ -18,7 +18,7 @@
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { FIXTURES, tempDir } from '../helpers.ts';

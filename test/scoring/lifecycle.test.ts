@@ -16,7 +16,7 @@ import { readEvidence } from '../../reports/assessment/evidence.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { FIXTURES, tempDir } from '../helpers.ts';
 import { expectIndicator } from './city.ts';
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { FIXTURES, tempDir } from '../helpers.ts';
 
 export const SOURCE_FIXTURES = join(FIXTURES, 'sources');

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../warehouse/connection.ts';
 import { typedWarehouse } from '../../warehouse/kysely.ts';
-import { describeDrift, generateSchemaTypes, SCHEMA_TYPES_PATH, tsType } from '../../warehouse/schema-types.ts';
+import { describeDrift, generateSchemaTypes, SCHEMA_TYPES_PATH, tsType } from '../../cli/schema-types.ts';
 import { FIXTURES, runCli, tempDir } from '../helpers.ts';
 
 const path = join(tempDir(), 'w.duckdb');
@@ -182,7 +182,7 @@ describe('the generated table types', () => {
       'Array<number>',
     ]);
     expect(() => tsType('MAP(VARCHAR, INTEGER)', 'core.t.m')).toThrow(
-      'core.t.m has the DuckDB type MAP(VARCHAR, INTEGER), which the type generator does not map: cast it in the model, or add it to SCALAR_TYPES in warehouse/schema-types.ts',
+      'core.t.m has the DuckDB type MAP(VARCHAR, INTEGER), which the type generator does not map: cast it in the model, or add it to SCALAR_TYPES in cli/schema-types.ts',
     );
   });
 });

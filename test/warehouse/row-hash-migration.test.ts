@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../sources/ingest.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../warehouse/init.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { listMigrations, migrate } from '../../warehouse/migrate.ts';
 import { tempDir } from '../helpers.ts';
 import { fixture, NOW } from '../sources/helpers.ts';

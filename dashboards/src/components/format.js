@@ -1,36 +1,11 @@
-// Number formatting for the zh-CN pages (no d3-format: Intl is built in).
+// Number formatting for the zh-CN pages (no d3-format: Intl is built in). How a value reads
+// beside its goal (fixedShort, pct) is shared with the reports: it lives in shared/format.js,
+// which the site reaches through the symbolic link shared-format.js (Framework serves modules
+// only from inside src/; see dashboards/README.md).
+
+export {fixedShort, pct} from "./shared-format.js";
 
 const integer = new Intl.NumberFormat("zh-CN", {maximumFractionDigits: 0});
-
-/**
- * `value` with `digits` decimals, or with up to four more when it falls short of `goal` and
- * rounding would make it read as reaching it: 0.9996 short of 1 is "0.9996", not "1.000", so a
- * value beside 未达标 never shows its target. Closer still than that, it is cut toward its side.
- * `higherBetter`: whether reaching the goal means at or above it (else at or below it). Within
- * 1e-9 of the goal counts as reaching it, as in the status rule (pooled sums carry binary noise).
- */
-export function fixedShort(value, digits, goal = null, higherBetter = true) {
-  const reaches = (x) => (higherBetter ? x >= goal - 1e-9 : x <= goal + 1e-9);
-  if (goal == null || reaches(value)) return value.toFixed(digits);
-  for (let d = digits; d <= digits + 4; d++) {
-    if (!reaches(Number(value.toFixed(d)))) return value.toFixed(d);
-  }
-  const scale = 10 ** (digits + 4);
-  return ((higherBetter ? Math.floor(value * scale) : Math.ceil(value * scale)) / scale).toFixed(digits + 4);
-}
-
-/** A share as a percentage number, without binary noise (0.29 → 29, not 28.999999999999996). */
-const percentOf = (share) => Number((share * 100).toPrecision(12));
-
-/**
- * A share 0..1 as a percentage with one decimal, e.g. 0.9 → "90.0%"; null → "—". With a `goal`
- * share ({target, direction}), one that falls short of it never reads as reaching it (fixedShort).
- */
-export function pct(value, digits = 1, goal = null) {
-  if (value == null || !Number.isFinite(value)) return "—";
-  const target = goal?.target == null ? null : percentOf(goal.target);
-  return `${fixedShort(percentOf(value), digits, target, goal?.direction !== "lower_better")}%`;
-}
 
 /** A count with zh-CN grouping, e.g. 12345 → "12,345"; null → "—". */
 export function int(value) {

@@ -1,15 +1,15 @@
 // Data for the 年度考核 page: the approved annual appraisals only (audit.appraisals with
 // status 'approved'), each with its sign-off (approver, decided_at), the hashes of its frozen
 // snapshot and definition, the unit ranking of marts.unit_scorecard for its year, and the
-// method comparison of the appraisal report (reports/methods.ts: the official points ranking
+// method comparison of the appraisal report (transforms/weighting/methods.ts: the official points ranking
 // beside AHP, entropy and TOPSIS). Pending and rejected appraisals are not shown: the page is
 // the official result.
 //
 // Grain of the output: one JSON document; `appraisals` one entry per approved appraisal,
 // latest year first (one per year: the latest approval wins), each with one ranking row per
 // unit and `comparison` one row per ranked unit (or `comparison_note` saying why there is none).
-import { compareMethods, readMethodInputs } from '../../../reports/methods.ts';
-import { definitionForSnapshot, readEdition, ReportError } from '../../../reports/source.ts';
+import { compareMethods, readMethodInputs } from '../../../transforms/weighting/methods.ts';
+import { definitionForSnapshot, readEdition, SnapshotDefinitionError } from '../../../transforms/definitions/snapshot-edition.ts';
 import { siteLoader } from '../../lib/loader.ts';
 import { log, openSnapshot, warehouseReader, type Snapshot } from '../../lib/snapshot.ts';
 
@@ -24,7 +24,7 @@ async function comparison(city: Snapshot, year: number) {
   const period = String(year);
   const reader = warehouseReader(city);
   const [row] = await city.query<{ definition_edition: number }>('select definition_edition from core.dim_periods where period_id = $1', [period]);
-  if (!row) throw new ReportError(`the snapshot has no period ${period} (core.dim_periods)`);
+  if (!row) throw new SnapshotDefinitionError(`the snapshot has no period ${period} (core.dim_periods)`);
   const edition = await readEdition(reader, row.definition_edition);
   const definition = definitionForSnapshot(edition);
   const result = compareMethods(await readMethodInputs(reader, period), definition);
@@ -68,7 +68,7 @@ async function appraisal(snapshot: Snapshot) {
     const appraisals = [];
     for (const a of approved) {
       const methods = await comparison(city, a.year).catch((error: unknown) => {
-        if (!(error instanceof ReportError)) throw error;
+        if (!(error instanceof SnapshotDefinitionError)) throw error;
         log(`[appraisal.json] no method comparison for ${a.year}: ${error.message}`);
         return null;
       });

@@ -14,7 +14,7 @@
 import { gzipJson } from '../../lib/gzip.ts';
 import { siteLoader } from '../../lib/loader.ts';
 import { LoaderError, type Snapshot } from '../../lib/snapshot.ts';
-import { tarArchive, type TarEntry } from '../../lib/tar.ts';
+import { tarArchive, type TarEntry } from '../../../shared/tar.ts';
 import { SCHOOL_BUCKETS, schoolBucket } from '../components/schoolBuckets.js';
 
 /** Years of history kept per school: enough for a trend, bounded as the warehouse grows. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
-import { compareMethods, type MethodInputs } from '../../reports/methods.ts';
+import { compareMethods, type MethodInputs } from '../../transforms/weighting/methods.ts';
 
 const definition = loadDefinition(2025);
 const [wA, wB] = definition.ranking.methods.ahp!.weights; // A 0.2713, B 0.1637

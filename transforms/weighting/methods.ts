@@ -19,12 +19,12 @@
  * is left out of entropy and TOPSIS and listed in `droppedCriteria`. Ranks are competition
  * ranks (1, 2, 2, 4) on the score as shown: 2 decimals, TOPSIS closeness 4 decimals.
  */
-import type { IndicatorDefinition, RankingMethodName } from '../transforms/definitions/types.ts';
-import { ahpWeights } from '../transforms/weighting/ahp.ts';
-import { competitionRanks } from '../transforms/weighting/common.ts';
-import { entropyWeights } from '../transforms/weighting/entropy.ts';
-import { topsis } from '../transforms/weighting/topsis.ts';
-import type { Warehouse } from '../warehouse/connection.ts';
+import type { IndicatorDefinition, RankingMethodName } from '../definitions/types.ts';
+import { ahpWeights } from './ahp.ts';
+import { competitionRanks } from './common.ts';
+import { entropyWeights } from './entropy.ts';
+import { topsis } from './topsis.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
 
 export type RankedUnit = {
   unit_code: string;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTar, tarArchive } from '../../dashboards/lib/tar.ts';
+import { readTar, tarArchive } from '../../shared/tar.ts';
 import { tempDir } from '../helpers.ts';
 
 const root = tempDir('safecampus-tar-');

@@ -4,9 +4,9 @@
  * only as a salted hash). Syncing adds tables and columns the contracts gained; it never
  * drops anything, so older batches stay readable.
  */
-import type { ColumnContract, ColumnType, SourceContract } from '../sources/contract.ts';
-import { CONTRACTS } from '../sources/contracts.ts';
-import type { Warehouse } from './connection.ts';
+import type { ColumnContract, ColumnType, SourceContract } from './contract.ts';
+import { CONTRACTS } from './contracts.ts';
+import type { Warehouse } from '../warehouse/connection.ts';
 
 const SQL_TYPES: Record<ColumnType, string> = {
   text: 'varchar',

@@ -1,4 +1,4 @@
-// Types of format.js for the reports, which write numbers by the same rules as the site.
+// Types of format.js for the reports (TypeScript), which write numbers by the same rules as the site.
 export interface Goal {
   target: number | null;
   direction?: string | null;

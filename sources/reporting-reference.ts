@@ -15,9 +15,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { SOURCE_NAMES, type SourceName } from '../sources/contract.ts';
-import { CONTRACTS } from '../sources/contracts.ts';
-import type { Warehouse } from './connection.ts';
+import { SOURCE_NAMES, type SourceName } from './contract.ts';
+import { CONTRACTS } from './contracts.ts';
+import type { Warehouse } from '../warehouse/connection.ts';
 
 export const CADENCE_FILE = 'source_cadence.csv';
 export const CALENDAR_FILE = 'school_calendar.csv';

@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aliasesFile, loadBureauAliases, type BureauAlias } from '../sources/aliases.ts';
-import { CONTRACTS } from '../sources/contracts.ts';
-import { foldWidth } from '../sources/fold.ts';
-import type { Warehouse } from './connection.ts';
+import { aliasesFile, loadBureauAliases, type BureauAlias } from './aliases.ts';
+import { CONTRACTS } from './contracts.ts';
+import { foldWidth } from './fold.ts';
+import type { Warehouse } from '../warehouse/connection.ts';
 import { loadReportingReference } from './reporting-reference.ts';
 
 export const REFERENCE_DIR = join(import.meta.dirname, '..', 'data', 'reference');
