@@ -19,7 +19,7 @@
  * is left out of entropy and TOPSIS and listed in `droppedCriteria`. Ranks are competition
  * ranks (1, 2, 2, 4) on the score as shown: 2 decimals, TOPSIS closeness 4 decimals.
  */
-import type { IndicatorDefinition, RankingMethodName } from '../transforms/definitions/types.ts';
+import type { IndicatorDefinition, RankingMethodName } from '../transforms/definitions/load.ts';
 import { ahpWeights } from '../transforms/weighting/ahp.ts';
 import { competitionRanks } from '../transforms/weighting/common.ts';
 import { entropyWeights } from '../transforms/weighting/entropy.ts';

@@ -329,19 +329,19 @@ describe('every rejection of a definition file', () => {
   const cases: [string, (def: any) => void, string, string | ReturnType<typeof contains>][] = [
     // header
     ['another schema version', (d) => (d.schema_version = 2), 'schema_version', 'must be 1 (this loader reads schema version 1), got 2'],
-    ['a fractional edition', (d) => (d.edition = 2025.5), '(root).edition', 'must be a whole number, got 2025.5'],
-    ['an edition before 2000', (d) => (d.edition = 1999), '(root).edition', 'must be ≥ 2000, got 1999'],
-    ['an edition as text', (d) => (d.edition = '2025'), '(root).edition', 'must be a number, got "2025"'],
-    ['no version', (d) => delete d.version, '(root).version', 'is missing'],
-    ['an empty version', (d) => (d.version = ' '), '(root).version', 'must be a non-empty string'],
-    ['a title without English', (d) => delete d.title.en, '(root).title.en', 'is missing'],
-    ['a title that is text', (d) => (d.title = '2025'), '(root).title', 'must be an object'],
+    ['a fractional edition', (d) => (d.edition = 2025.5), 'edition', 'must be a whole number, got 2025.5'],
+    ['an edition before 2000', (d) => (d.edition = 1999), 'edition', 'must be ≥ 2000, got 1999'],
+    ['an edition as text', (d) => (d.edition = '2025'), 'edition', 'must be a number, got "2025"'],
+    ['no version', (d) => delete d.version, 'version', 'is missing'],
+    ['an empty version', (d) => (d.version = ' '), 'version', 'must be a non-empty string'],
+    ['a title without English', (d) => delete d.title.en, 'title.en', 'is missing'],
+    ['a title that is text', (d) => (d.title = '2025'), 'title', 'must be an object'],
     ['a date not YYYY-MM-DD', (d) => (d.effective_from = '2025/01/01'), 'effective_from', 'must be a date YYYY-MM-DD, got "2025/01/01"'],
     ['an edition ending before it starts', (d) => (d.effective_to = '2024-12-31'), 'effective_to', '2024-12-31 is before effective_from 2025-01-01'],
     ['rates as percentages', (d) => (d.conventions.rate_scale = 'percent'), 'conventions.rate_scale', 'must be "fraction" (rates stored as 0–1)'],
     ['conventions without notes', (d) => delete d.conventions.notes, 'conventions.notes', 'is missing'],
     ['no conventions', (d) => delete d.conventions, 'conventions', 'is missing'],
-    ['total points of 0', (d) => (d.total_points = 0), '(root).total_points', 'must be greater than 0, got 0'],
+    ['total points of 0', (d) => (d.total_points = 0), 'total_points', 'must be greater than 0, got 0'],
     ['total points other than 100', (d) => (d.total_points = 90), 'total_points', 'must be 100 (scores are out of 100), got 90'],
     // school types and flags
     ['no school types', (d) => (d.school_types = []), 'school_types', 'must not be empty'],
@@ -415,7 +415,7 @@ describe('every rejection of a definition file', () => {
     ['a veto on an unknown severity', (d) => (d.vetoes[1].params.min_severity = '轻微'), 'vetoes[V2].params.min_severity', 'unknown severity "轻微"; known: 一般, 较大, 重大, 特别重大'],
     ['a veto on an unknown data source', (d) => (d.vetoes[0].data_source = ['weather']), 'vetoes[V1].data_source[0]', contains('unknown source "weather"')],
     ['a veto barring an unknown grade', (d) => (d.vetoes[0].effect.unit_grade_barred = '顶级'), 'vetoes[V1].effect.unit_grade_barred', 'unknown grade "顶级"; grades are 优秀, 良好, 合格, 不合格'],
-    ['no veto application text', (d) => delete d.veto_application, '(root).veto_application', 'is missing'],
+    ['no veto application text', (d) => delete d.veto_application, 'veto_application', 'is missing'],
     // guard staffing
     ['a closed last guard band', (d) => (d.guard_staffing.enrollment_bands[2].max_enrollment = 5000), 'guard_staffing.enrollment_bands[2].max_enrollment', 'the last band must be open-ended (no max_enrollment)'],
     ['an open band without its extra guards', (d) => delete d.guard_staffing.enrollment_bands[2].extra_guard_per_students, 'guard_staffing.enrollment_bands[2].extra_guard_per_students', 'is missing'],
@@ -473,6 +473,19 @@ describe('every rejection of a definition file', () => {
     ['no suggestion in the list', (d) => (d.suggestions.A1 = []), 'suggestions.A1', 'must not be empty'],
     ['an empty suggestion', (d) => (d.suggestions.A1 = ['', '按月开展自查并留存记录，做到每月全覆盖。']), 'suggestions.A1[0]', 'must be a non-empty string'],
     ['suggestions that are a list', (d) => (d.suggestions = []), 'suggestions', 'must be an object'],
+    // empty lists the rules read
+    ['no severity weights', (d) => (d.severity_weights = []), 'severity_weights', 'must not be empty'],
+    ['no grade bands', (d) => (d.grade_bands = []), 'grade_bands', 'must not be empty'],
+    ['no guard bands', (d) => (d.guard_staffing.enrollment_bands = []), 'guard_staffing.enrollment_bands', 'must not be empty'],
+    // keys the schema does not name: a misspelt optional key would otherwise change the scores silently
+    [
+      'a misspelt optional key',
+      (d) => ((indicator(d, 'D2').requires_flag = indicator(d, 'D2').requires_flags), delete indicator(d, 'D2').requires_flags),
+      'domains[D].indicators[D2].requires_flag',
+      contains('unknown key: correct its spelling or remove it (allowed here: id, name, kind, direction, unit, formula, formula_text, points, target, floor, '),
+    ],
+    ['a supervision key on a school indicator', (d) => (indicator(d, 'A4').base = 100), 'domains[A].indicators[A4].base', contains('unknown key: correct its spelling or remove it')],
+    ['an unknown top-level key', (d) => (d.note = 'draft'), 'note', contains('unknown key: correct its spelling or remove it (allowed here: schema_version, edition, ')],
   ];
 
   it.each(cases)('%s', (_what, mutate, path, message) => {
@@ -488,6 +501,27 @@ describe('every rejection of a definition file', () => {
     }
     expect(error).toBeInstanceOf(DefinitionError);
     expect((error as DefinitionError).problems).toContainEqual({ path, message });
+  });
+
+  it('reports a broken reference in one section beside a shape problem in another, in one pass', () => {
+    const copy = structuredClone(original);
+    indicator(copy, 'B2').kind = 'ratio';
+    copy.vetoes[1].effect.school_grade_cap = '差';
+    copy.suggestions.X1 = ['某项建议']; // waits: the rule on suggestions reads the domains, whose shape is broken
+    const file = join(dir, 'mixed.json');
+    writeFileSync(file, JSON.stringify(copy));
+    const error = (() => {
+      try {
+        loadDefinition(file);
+      } catch (thrown) {
+        return thrown as DefinitionError;
+      }
+      throw new Error('the broken definition loaded without error');
+    })();
+    expect(error.problems).toEqual([
+      { path: 'domains[B].indicators[B2].kind', message: 'is "ratio"; expected one of rate, duration, deduction, yes_no' },
+      { path: 'vetoes[V2].effect.school_grade_cap', message: 'unknown grade "差"; grades are 优秀, 良好, 合格, 不合格' },
+    ]);
   });
 
   it('a file that is not a JSON object', () => {
