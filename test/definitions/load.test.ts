@@ -195,6 +195,7 @@ describe('validation of broken definitions', () => {
       ]),
     );
     expect(error.message).toContain('has 3 problems');
+    expect(error.message).toMatch(/^指标体系文件有 3 处问题，请逐条改正 \/ indicator definition .*broken-\d+\.json has 3 problems:\n  - /);
   });
 
   it('too many suggestions for one indicator', () => {
@@ -309,6 +310,7 @@ describe('validation of broken definitions', () => {
     expect(() => loadDefinition(bad)).toThrow(/bad\.json: \(file\): not valid JSON/);
     expect(() => loadDefinition(join(dir, 'absent.json'))).toThrow(/absent\.json: \(file\): cannot read it: no such file/);
     expect(() => loadDefinition(1999)).toThrow(/no edition 1999 in .*data\/indicators/);
+    expect(() => loadDefinition(bad)).toThrow(/^指标体系文件有误 \/ indicator definition /);
   });
 });
 

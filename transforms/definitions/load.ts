@@ -40,10 +40,11 @@ export class DefinitionError extends Error {
     readonly file: string,
     readonly problems: DefinitionProblem[],
   ) {
+    // the headline in Chinese for the bureau's staff; each problem names the file's (English) keys
     super(
       problems.length === 1
-        ? `indicator definition ${file}: ${problems[0].path}: ${problems[0].message}`
-        : `indicator definition ${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`,
+        ? `指标体系文件有误 / indicator definition ${file}: ${problems[0].path}: ${problems[0].message}`
+        : `指标体系文件有 ${problems.length} 处问题，请逐条改正 / indicator definition ${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`,
     );
   }
 }

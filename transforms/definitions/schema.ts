@@ -63,13 +63,14 @@ const SCORE_DECIMALS = 2;
 // building blocks, each carrying its message
 
 const got = (value: unknown) => JSON.stringify(value);
-const isObject = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+/** A JSON object (valibot's object schemas would take an array too). */
+const anObject = v.custom<Record<string, unknown>>((value) => value !== null && typeof value === 'object' && !Array.isArray(value), 'must be an object');
 
 /** A JSON object with exactly these keys: a missing one "is missing", an unknown one is refused. */
 function section<const E extends v.ObjectEntries>(entries: E, messages: { missing?: Record<string, string>; unknown?: string } = {}) {
   const allowed = Object.keys(entries).join(', ');
   return v.pipe(
-    v.custom<Record<string, unknown>>(isObject, 'must be an object'),
+    anObject,
     v.strictObject(entries, (issue) => {
       const key = String(issue.path?.at(-1)?.key);
       if (issue.expected === 'never') return messages.unknown ?? `unknown key: correct its spelling or remove it (allowed here: ${allowed})`;
@@ -78,8 +79,10 @@ function section<const E extends v.ObjectEntries>(entries: E, messages: { missin
   );
 }
 
-/** A JSON object of free keys (parameters, suggestions by indicator id). */
-const dictionary = <S extends v.GenericSchema>(value: S) => v.pipe(v.custom<Record<string, unknown>>(isObject, 'must be an object'), v.record(v.string(), value));
+/** A JSON object of free keys (suggestions by indicator id). */
+const dictionary = <S extends v.GenericSchema>(value: S) => v.pipe(anObject, v.record(v.string(), value));
+/** A JSON object of free keys (formula parameters) of which these are checked when present. */
+const params = <const E extends v.ObjectEntries>(entries: E) => v.optional(v.pipe(anObject, v.looseObject(entries)));
 
 const text = v.pipe(
   v.string('must be a non-empty string'),
@@ -94,6 +97,10 @@ function list<S extends v.GenericSchema>(item: S, { nonEmpty = true } = {}) {
 function oneOf<const T extends readonly string[]>(allowed: T, message = (input: unknown) => `is ${got(input)}; expected one of ${allowed.join(', ')}`) {
   return v.picklist(allowed, (issue) => message(issue.input));
 }
+
+/** A name the engine must know (a formula key, a flag): typed as a string, the list in the message. */
+const knownTo = (allowed: readonly string[], message: (input: unknown) => string) =>
+  v.pipe(text, v.check((name) => allowed.includes(name), (issue) => message(issue.input)));
 
 /** A number; `decimals` caps its decimal places (points, targets and weights are scored exactly in 1/10,000 units). */
 function count({ integer = false, positive = false, min, decimals }: { integer?: boolean; positive?: boolean; min?: number; decimals?: number } = {}) {
@@ -114,7 +121,7 @@ function count({ integer = false, positive = false, min, decimals }: { integer?:
 
 /** The path (below the value checked) where a rule found a problem. */
 type RelativePath = (string | number)[];
-export type Fail = (path: RelativePath, message: string) => void;
+type Fail = (path: RelativePath, message: string) => void;
 
 /**
  * A rule about a value's own fields, run once the value has the right shape; `fail` reports a
@@ -155,13 +162,7 @@ const indicatorFields = {
   /** Display unit: %, 小时, 分钟, 项, 处, 每万人, 是/否… (% values are stored as fractions). */
   unit: text,
   /** The key the SQL engine implements, snake_case, unique in the file. */
-  formula: v.pipe(
-    text,
-    v.check(
-      (f) => (ENGINE_FORMULAS as readonly string[]).includes(f),
-      (issue) => `${got(issue.input)} is not a formula the engine implements; known: ${ENGINE_FORMULAS.join(', ')}`,
-    ),
-  ),
+  formula: knownTo(ENGINE_FORMULAS, (input) => `${got(input)} is not a formula the engine implements; known: ${ENGINE_FORMULAS.join(', ')}`),
   /** The formula in Chinese, as printed in the appraisal. */
   formula_text: text,
   points: count({ positive: true, decimals: EXACT_DECIMALS }),
@@ -172,7 +173,7 @@ const indicatorFields = {
   /** deduction: points lost per occurrence, down to zero. */
   deduction_per_occurrence: v.optional(count({ positive: true, decimals: EXACT_DECIMALS })),
   /** Formula parameters (windows, device types, frequencies…), read by the engine. */
-  params: v.optional(v.pipe(v.custom<Record<string, unknown>>(isObject, 'must be an object'), v.looseObject({ per_students: v.optional(count({ positive: true, decimals: EXACT_DECIMALS })) }))),
+  params: params({ per_students: v.optional(count({ positive: true, decimals: EXACT_DECIMALS })) }),
   data_source: sources,
   /** What a school gets when there is nothing to measure (no hazards due, no alerts…). */
   empty_denominator: oneOf(['not_applicable', 'no_data']),
@@ -284,7 +285,7 @@ const veto = section({
   name: localized,
   rule: oneOf(VETO_RULES),
   condition_text: text,
-  params: v.optional(v.pipe(v.custom<Record<string, unknown>>(isObject, 'must be an object'), v.looseObject({ min_severity: v.optional(text) }))),
+  params: params({ min_severity: v.optional(text) }),
   data_source: sources,
   related_indicators: list(text, { nonEmpty: false }),
   effect: section({
@@ -442,13 +443,7 @@ export const definitionFileSchema = section({
   ),
   flags: list(
     section({
-      id: v.pipe(
-        text,
-        v.check(
-          (id) => (ENGINE_FLAGS as readonly string[]).includes(id),
-          (issue) => `"${issue.input}" is not a flag the engine derives; known: ${ENGINE_FLAGS.join(', ')}`,
-        ),
-      ),
+      id: knownTo(ENGINE_FLAGS, (input) => `${got(input)} is not a flag the engine derives; known: ${ENGINE_FLAGS.join(', ')}`),
       zh: text,
       en: text,
       /** The registry column or expression the flag comes from. */
