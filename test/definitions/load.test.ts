@@ -417,6 +417,8 @@ describe('every rejection of a definition file', () => {
     ['a veto on an unknown severity', (d) => (d.vetoes[1].params.min_severity = '轻微'), 'vetoes[V2].params.min_severity', 'unknown severity "轻微"; known: 一般, 较大, 重大, 特别重大'],
     ['a veto on an unknown data source', (d) => (d.vetoes[0].data_source = ['weather']), 'vetoes[V1].data_source[0]', contains('unknown source "weather"')],
     ['a veto barring an unknown grade', (d) => (d.vetoes[0].effect.unit_grade_barred = '顶级'), 'vetoes[V1].effect.unit_grade_barred', 'unknown grade "顶级"; grades are 优秀, 良好, 合格, 不合格'],
+    ['vetoes that are not a list', (d) => (d.vetoes = {}), 'vetoes', 'must be an array'],
+    ['veto params that are a list', (d) => (d.vetoes[0].params = []), 'vetoes[V1].params', 'must be an object'],
     ['no veto application text', (d) => delete d.veto_application, 'veto_application', 'is missing'],
     // guard staffing
     ['a closed last guard band', (d) => (d.guard_staffing.enrollment_bands[2].max_enrollment = 5000), 'guard_staffing.enrollment_bands[2].max_enrollment', 'the last band must be open-ended (no max_enrollment)'],

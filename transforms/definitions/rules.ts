@@ -132,8 +132,8 @@ export function checkAcrossSections(
       if (b.min_score > file.total_points) fail(['grade_bands', i, 'min_score'], `${b.min_score} is above the maximum score ${file.total_points}`);
     });
   }
-  file.vetoes.forEach((veto, i) => {
-    if (!isClean('vetoes')) return;
+  const vetoes = isClean('vetoes') ? file.vetoes : [];
+  vetoes.forEach((veto, i) => {
     const keys = ['vetoes', i];
     const severity = veto.params?.min_severity;
     if (severity !== undefined && isClean('severity_weights')) {
