@@ -11,6 +11,7 @@ import {
   gradeFor,
   indicatorPoints,
   loadDefinition,
+  parseDefinition,
   requiredGuards,
 } from '../../transforms/definitions/load.ts';
 import { tempDir } from '../helpers.ts';
@@ -526,6 +527,32 @@ describe('every rejection of a definition file', () => {
       { path: 'domains[B].indicators[B2].kind', message: 'is "ratio"; expected one of rate, duration, deduction, yes_no' },
       { path: 'vetoes[V2].effect.school_grade_cap', message: 'unknown grade "差"; grades are 优秀, 良好, 合格, 不合格' },
     ]);
+  });
+
+  it('never fails with anything but a DefinitionError, whatever value replaces a section or an entry of one', () => {
+    const replacements: unknown[] = [undefined, null, [], {}, 'x', '', -1, 0, 1.23456, true, [1], { id: 'A' }];
+    const places: (string | number)[][] = [];
+    for (const [key, value] of Object.entries(original)) {
+      places.push([key]);
+      if (value && typeof value === 'object') for (const child of Object.keys(value)) places.push([key, Array.isArray(value) ? Number(child) : child]);
+    }
+    let rejected = 0;
+    for (const [section, entry] of places) {
+      for (const replacement of replacements) {
+        const copy = structuredClone(original);
+        const parent = entry === undefined ? copy : copy[section];
+        const key = entry ?? section;
+        if (replacement === undefined) delete parent[key];
+        else parent[key] = replacement;
+        try {
+          parseDefinition(copy);
+        } catch (error) {
+          expect(error, `${section}${entry === undefined ? '' : `.${entry}`} = ${JSON.stringify(replacement)}`).toBeInstanceOf(DefinitionError);
+          rejected++;
+        }
+      }
+    }
+    expect(rejected).toBeGreaterThan(places.length * 10);
   });
 
   it('a file that is not a JSON object', () => {
