@@ -183,31 +183,34 @@ type ScoredFields = v.InferOutput<v.StrictObjectSchema<typeof indicatorFields, u
 
 /** How the kind decides which of target, floor and deduction an indicator has. */
 const withScoringRule = <S extends v.GenericSchema<unknown, ScoredFields>>(schema: S, supervision: boolean) =>
-  v.pipe(schema, rule<v.InferOutput<S>>((ind, fail) => {
-    const { kind, direction, target, floor } = ind;
-    if (kind === 'rate' || kind === 'duration') {
-      if (target === undefined) fail(['target'], 'is missing');
-      if (floor === undefined) fail(['floor'], 'is missing');
-      if (ind.deduction_per_occurrence !== undefined) fail(['deduction_per_occurrence'], `only deduction indicators have it; this one is a ${kind}`);
-      if (target !== undefined && floor !== undefined) {
-        if (direction === 'higher_better' && !(target > floor)) fail(['target'], `higher is better, so target (${target}) must be above floor (${floor})`);
-        if (direction === 'lower_better' && !(target < floor)) fail(['target'], `lower is better, so target (${target}) must be below floor (${floor})`);
-      }
-      if (ind.unit === '%') {
-        for (const [key, value] of [['target', target], ['floor', floor]] as const) {
-          if (value !== undefined && value > 1) fail([key], `% values are fractions (0.98 = 98%), so ${value} is out of range 0–1`);
+  v.pipe(
+    schema,
+    rule<v.InferOutput<S>>((ind, fail) => {
+      const { kind, direction, target, floor } = ind;
+      if (kind === 'rate' || kind === 'duration') {
+        if (target === undefined) fail(['target'], 'is missing');
+        if (floor === undefined) fail(['floor'], 'is missing');
+        if (ind.deduction_per_occurrence !== undefined) fail(['deduction_per_occurrence'], `only deduction indicators have it; this one is a ${kind}`);
+        if (target !== undefined && floor !== undefined) {
+          if (direction === 'higher_better' && !(target > floor)) fail(['target'], `higher is better, so target (${target}) must be above floor (${floor})`);
+          if (direction === 'lower_better' && !(target < floor)) fail(['target'], `lower is better, so target (${target}) must be below floor (${floor})`);
         }
+        if (ind.unit === '%') {
+          for (const [key, value] of [['target', target], ['floor', floor]] as const) {
+            if (value !== undefined && value > 1) fail([key], `% values are fractions (0.98 = 98%), so ${value} is out of range 0–1`);
+          }
+        }
+      } else if (kind === 'deduction') {
+        if (target !== undefined || floor !== undefined) fail([], 'a deduction indicator has no target/floor; it loses points per occurrence');
+        if (direction !== 'lower_better') fail(['direction'], 'a deduction indicator counts bad events, so it must be lower_better');
+        if (supervision && ind.deductions !== undefined) {
+          if (ind.base === undefined) fail(['base'], 'is missing');
+        } else if (ind.deduction_per_occurrence === undefined) fail(['deduction_per_occurrence'], 'is missing');
+      } else if (target !== undefined || floor !== undefined) {
+        fail([], 'a yes_no indicator scores all or nothing; remove target/floor');
       }
-    } else if (kind === 'deduction') {
-      if (target !== undefined || floor !== undefined) fail([], 'a deduction indicator has no target/floor; it loses points per occurrence');
-      if (direction !== 'lower_better') fail(['direction'], 'a deduction indicator counts bad events, so it must be lower_better');
-      if (supervision && ind.deductions !== undefined) {
-        if (ind.base === undefined) fail(['base'], 'is missing');
-      } else if (ind.deduction_per_occurrence === undefined) fail(['deduction_per_occurrence'], 'is missing');
-    } else if (target !== undefined || floor !== undefined) {
-      fail([], 'a yes_no indicator scores all or nothing; remove target/floor');
-    }
-  }));
+    }),
+  );
 
 const indicator = withScoringRule(
   section({
