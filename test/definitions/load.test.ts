@@ -11,6 +11,7 @@ import {
   gradeFor,
   indicatorPoints,
   loadDefinition,
+  parseDefinition,
   requiredGuards,
 } from '../../transforms/definitions/load.ts';
 import { tempDir } from '../helpers.ts';
@@ -195,6 +196,7 @@ describe('validation of broken definitions', () => {
       ]),
     );
     expect(error.message).toContain('has 3 problems');
+    expect(error.message).toMatch(/^指标体系文件有 3 处问题，请逐条改正 \/ indicator definition .*broken-\d+\.json has 3 problems:\n  - /);
   });
 
   it('too many suggestions for one indicator', () => {
@@ -309,5 +311,253 @@ describe('validation of broken definitions', () => {
     expect(() => loadDefinition(bad)).toThrow(/bad\.json: \(file\): not valid JSON/);
     expect(() => loadDefinition(join(dir, 'absent.json'))).toThrow(/absent\.json: \(file\): cannot read it: no such file/);
     expect(() => loadDefinition(1999)).toThrow(/no edition 1999 in .*data\/indicators/);
+    expect(() => loadDefinition(bad)).toThrow(/^指标体系文件有误 \/ indicator definition /);
+  });
+});
+
+/**
+ * Every rejection the loader makes, one broken copy of the shipped file each: the problem it must
+ * report, at its place in the file. `contains(…)` marks messages whose tail lists the allowed values.
+ */
+describe('every rejection of a definition file', () => {
+  const original = JSON.parse(readFileSync(SHIPPED, 'utf8'));
+  const dir = tempDir('safecampus-def-rules-');
+  let counter = 0;
+  const contains = (text: string) => expect.stringContaining(text);
+  const domain = (def: any, id: string) => def.domains.find((d: any) => d.id === id);
+  const indicator = (def: any, id: string) =>
+    id.startsWith('I') ? def.supervision.indicators.find((i: any) => i.id === id) : domain(def, id[0]).indicators.find((i: any) => i.id === id);
+  const decimals = (n: number, value: number) => `may have at most ${n} decimal places (scores are computed exactly to 1/10,000), got ${value}`;
+
+  const cases: [string, (def: any) => void, string, string | ReturnType<typeof contains>][] = [
+    // header
+    ['another schema version', (d) => (d.schema_version = 2), 'schema_version', 'must be 1 (this loader reads schema version 1), got 2'],
+    ['a fractional edition', (d) => (d.edition = 2025.5), 'edition', 'must be a whole number, got 2025.5'],
+    ['an edition before 2000', (d) => (d.edition = 1999), 'edition', 'must be ≥ 2000, got 1999'],
+    ['an edition as text', (d) => (d.edition = '2025'), 'edition', 'must be a number, got "2025"'],
+    ['no version', (d) => delete d.version, 'version', 'is missing'],
+    ['an empty version', (d) => (d.version = ' '), 'version', 'must be a non-empty string'],
+    ['a title without English', (d) => delete d.title.en, 'title.en', 'is missing'],
+    ['a title that is text', (d) => (d.title = '2025'), 'title', 'must be an object'],
+    ['a date not YYYY-MM-DD', (d) => (d.effective_from = '2025/01/01'), 'effective_from', 'must be a date YYYY-MM-DD, got "2025/01/01"'],
+    ['an edition ending before it starts', (d) => (d.effective_to = '2024-12-31'), 'effective_to', '2024-12-31 is before effective_from 2025-01-01'],
+    ['rates as percentages', (d) => (d.conventions.rate_scale = 'percent'), 'conventions.rate_scale', 'must be "fraction" (rates stored as 0–1)'],
+    ['conventions without notes', (d) => delete d.conventions.notes, 'conventions.notes', 'is missing'],
+    ['no conventions', (d) => delete d.conventions, 'conventions', 'is missing'],
+    ['total points of 0', (d) => (d.total_points = 0), 'total_points', 'must be greater than 0, got 0'],
+    ['total points other than 100', (d) => (d.total_points = 90), 'total_points', 'must be 100 (scores are out of 100), got 90'],
+    // school types and flags
+    ['no school types', (d) => (d.school_types = []), 'school_types', 'must not be empty'],
+    ['a school type that is text', (d) => (d.school_types[0] = '幼儿园'), 'school_types[0]', 'must be an object'],
+    ['a school type twice', (d) => (d.school_types[1].name = '幼儿园'), 'school_types[1].name', 'duplicate school type "幼儿园" (already defined at school_types[0].name)'],
+    ['a one-digit school-code prefix', (d) => (d.school_types[0].code = '1'), 'school_types[0].code', 'must be the two-digit school-code prefix, got "1"'],
+    ['a school-code prefix twice', (d) => (d.school_types[1].code = '11'), 'school_types[1].code', 'duplicate school type code "11" (already defined at school_types[0].code)'],
+    ['a school type without English', (d) => delete d.school_types[0].en, 'school_types[0].en', 'is missing'],
+    ['flags that are not a list', (d) => (d.flags = {}), 'flags', 'must be an array'],
+    ['a flag twice', (d) => (d.flags[1].id = 'near_water'), 'flags[1].id', 'duplicate flag "near_water" (already defined at flags[0].id)'],
+    ['a flag the engine does not derive', (d) => (d.flags[0].id = 'hilly'), 'flags[0].id', '"hilly" is not a flag the engine derives; known: near_water, boarding'],
+    ['a flag without its column', (d) => delete d.flags[0].column, 'flags[0].column', 'is missing'],
+    // domains
+    ['no domains', (d) => (d.domains = []), 'domains', 'must not be empty'],
+    ['a domain without its points reason', (d) => delete domain(d, 'A').points_reason, 'domains[A].points_reason', 'is missing'],
+    ['a domain with 0 points', (d) => (domain(d, 'A').points = 0), 'domains[A].points', 'must be greater than 0, got 0'],
+    ['a domain without indicators', (d) => (domain(d, 'A').indicators = []), 'domains[A].indicators', 'must not be empty'],
+    ['a domain applying to no school type', (d) => (domain(d, 'A').applies_to = []), 'domains[A].applies_to', 'must not be empty'],
+    ['a school type listed twice', (d) => (domain(d, 'A').applies_to = ['小学', '小学']), 'domains[A].applies_to[1]', 'school type "小学" is listed twice'],
+    // indicators
+    ['an indicator without its Chinese name', (d) => delete indicator(d, 'A1').name.zh, 'domains[A].indicators[A1].name.zh', 'is missing'],
+    ['an unknown direction', (d) => (indicator(d, 'A1').direction = 'up'), 'domains[A].indicators[A1].direction', 'is "up"; expected one of higher_better, lower_better'],
+    ['an indicator without a unit', (d) => delete indicator(d, 'A1').unit, 'domains[A].indicators[A1].unit', 'is missing'],
+    ['a formula the engine lacks', (d) => (indicator(d, 'A1').formula = 'magic'), 'domains[A].indicators[A1].formula', contains('"magic" is not a formula the engine implements; known: self_inspection_month_coverage, ')],
+    [
+      'a formula key twice',
+      (d) => (indicator(d, 'A2').formula = indicator(d, 'A1').formula),
+      'domains[A].indicators[A2].formula',
+      'duplicate formula key "self_inspection_month_coverage" (already defined at domains[A].indicators[A1].formula)',
+    ],
+    ['an indicator id shared with supervision', (d) => (indicator(d, 'I1').id = 'A1'), 'supervision.indicators[A1].id', 'duplicate indicator id "A1" (already defined at domains[A].indicators[A1].id)'],
+    ['an indicator without its formula text', (d) => delete indicator(d, 'A1').formula_text, 'domains[A].indicators[A1].formula_text', 'is missing'],
+    ['indicator points with 5 decimals', (d) => (indicator(d, 'A1').points = 5.00001), 'domains[A].indicators[A1].points', decimals(4, 5.00001)],
+    ['negative indicator points', (d) => (indicator(d, 'A1').points = -5), 'domains[A].indicators[A1].points', 'must be greater than 0, got -5'],
+    ['params that are a list', (d) => (indicator(d, 'A1').params = []), 'domains[A].indicators[A1].params', 'must be an object'],
+    ['a rate per 0 students', (d) => (indicator(d, 'H1').params.per_students = 0), 'domains[H].indicators[H1].params.per_students', 'must be greater than 0, got 0'],
+    ['no data source', (d) => (indicator(d, 'A1').data_source = []), 'domains[A].indicators[A1].data_source', 'must not be empty'],
+    [
+      'an unknown data source',
+      (d) => (indicator(d, 'A1').data_source = ['weather']),
+      'domains[A].indicators[A1].data_source[0]',
+      'unknown source "weather"; expected one of schools, inspections, sensors, alerts, cases, activities',
+    ],
+    ['an unknown empty-denominator rule', (d) => (indicator(d, 'A1').empty_denominator = 'zero'), 'domains[A].indicators[A1].empty_denominator', 'is "zero"; expected one of not_applicable, no_data'],
+    ['a rate without target', (d) => delete indicator(d, 'A1').target, 'domains[A].indicators[A1].target', 'is missing'],
+    ['a negative floor', (d) => (indicator(d, 'B5').floor = -1), 'domains[B].indicators[B5].floor', 'must be ≥ 0, got -1'],
+    ['a target with 5 decimals', (d) => (indicator(d, 'A1').target = 0.99999), 'domains[A].indicators[A1].target', decimals(4, 0.99999)],
+    ['a rate with a deduction', (d) => (indicator(d, 'A1').deduction_per_occurrence = 1), 'domains[A].indicators[A1].deduction_per_occurrence', 'only deduction indicators have it; this one is a rate'],
+    ['a deduction where higher is better', (d) => (indicator(d, 'A4').direction = 'higher_better'), 'domains[A].indicators[A4].direction', 'a deduction indicator counts bad events, so it must be lower_better'],
+    ['a deduction without its amount', (d) => delete indicator(d, 'A4').deduction_per_occurrence, 'domains[A].indicators[A4].deduction_per_occurrence', 'is missing'],
+    ['a yes/no indicator with a target', (d) => (indicator(d, 'B1').target = 1), 'domains[B].indicators[B1]', 'a yes_no indicator scores all or nothing; remove target/floor'],
+    ['supervision deductions without a base', (d) => delete indicator(d, 'I3').base, 'supervision.indicators[I3].base', 'is missing'],
+    ['an empty supervision deduction list', (d) => (indicator(d, 'I3').deductions = []), 'supervision.indicators[I3].deductions', 'must not be empty'],
+    ['a supervision deduction of 0', (d) => (indicator(d, 'I3').deductions[0].per_occurrence = 0), 'supervision.indicators[I3].deductions[0].per_occurrence', 'must be greater than 0, got 0'],
+    ['a supervision deduction without its action', (d) => delete indicator(d, 'I3').deductions[1].action, 'supervision.indicators[I3].deductions[1].action', 'is missing'],
+    ['an indicator id from another domain', (d) => (indicator(d, 'A2').id = 'B9'), 'domains[A].indicators[B9].id', 'indicator "B9" sits in domain A, so its id must start with "A"'],
+    ['an empty list of required flags', (d) => (indicator(d, 'D2').requires_flags = []), 'domains[D].indicators[D2].requires_flags', 'must not be empty'],
+    // severity weights and grades
+    ['severity weights not increasing', (d) => (d.severity_weights[2].weight = 3), 'severity_weights[2].weight', 'severity weights must increase from the mildest level to the gravest; 3 is not above 3'],
+    ['a severity level twice', (d) => (d.severity_weights[1].level = '一般'), 'severity_weights[1].level', 'duplicate severity level "一般" (already defined at severity_weights[0].level)'],
+    ['a case severity without weight', (d) => (d.severity_weights[1].level = '较轻'), 'severity_weights', 'has no weight for case severity "较大"'],
+    ['a severity weight with 5 decimals', (d) => (d.severity_weights[0].weight = 1.00001), 'severity_weights[0].weight', decimals(4, 1.00001)],
+    ['a grade twice', (d) => (d.grade_bands[1].grade = '优秀'), 'grade_bands[1].grade', 'duplicate grade "优秀" (already defined at grade_bands[0].grade)'],
+    ['a grade boundary with 3 decimals', (d) => (d.grade_bands[0].min_score = 90.001), 'grade_bands[0].min_score', decimals(2, 90.001)],
+    ['a grade boundary above the maximum', (d) => (d.grade_bands[0].min_score = 101), 'grade_bands[0].min_score', '101 is above the maximum score 100'],
+    ['a negative grade boundary', (d) => (d.grade_bands[3].min_score = -1), 'grade_bands[3].min_score', 'must be ≥ 0, got -1'],
+    // vetoes
+    ['a veto id twice', (d) => (d.vetoes[1].id = 'V1'), 'vetoes[V1].id', 'duplicate veto id "V1" (already defined at vetoes[V1].id)'],
+    ['a veto rule the engine lacks', (d) => (d.vetoes[0].rule = 'fire'), 'vetoes[V1].rule', 'is "fire"; expected one of death_in_school_incident, late_reported_serious_case'],
+    ['a veto without its condition', (d) => delete d.vetoes[0].condition_text, 'vetoes[V1].condition_text', 'is missing'],
+    ['a veto on an unknown severity', (d) => (d.vetoes[1].params.min_severity = '轻微'), 'vetoes[V2].params.min_severity', 'unknown severity "轻微"; known: 一般, 较大, 重大, 特别重大'],
+    ['a veto on an unknown data source', (d) => (d.vetoes[0].data_source = ['weather']), 'vetoes[V1].data_source[0]', contains('unknown source "weather"')],
+    ['a veto barring an unknown grade', (d) => (d.vetoes[0].effect.unit_grade_barred = '顶级'), 'vetoes[V1].effect.unit_grade_barred', 'unknown grade "顶级"; grades are 优秀, 良好, 合格, 不合格'],
+    ['vetoes that are not a list', (d) => (d.vetoes = {}), 'vetoes', 'must be an array'],
+    ['veto params that are a list', (d) => (d.vetoes[0].params = []), 'vetoes[V1].params', 'must be an object'],
+    ['no veto application text', (d) => delete d.veto_application, 'veto_application', 'is missing'],
+    // guard staffing
+    ['a closed last guard band', (d) => (d.guard_staffing.enrollment_bands[2].max_enrollment = 5000), 'guard_staffing.enrollment_bands[2].max_enrollment', 'the last band must be open-ended (no max_enrollment)'],
+    ['an open band without its extra guards', (d) => delete d.guard_staffing.enrollment_bands[2].extra_guard_per_students, 'guard_staffing.enrollment_bands[2].extra_guard_per_students', 'is missing'],
+    ['an open band before the last', (d) => delete d.guard_staffing.enrollment_bands[0].max_enrollment, 'guard_staffing.enrollment_bands[0].max_enrollment', 'is missing (only the last band is open-ended)'],
+    ['a band ending before it starts', (d) => (d.guard_staffing.enrollment_bands[1].max_enrollment = 50), 'guard_staffing.enrollment_bands[1].max_enrollment', '50 is below min_enrollment 100'],
+    [
+      'extra guards on a closed band',
+      (d) => (d.guard_staffing.enrollment_bands[0].extra_guard_per_students = 100),
+      'guard_staffing.enrollment_bands[0].extra_guard_per_students',
+      'only the open-ended last band adds guards per further students',
+    ],
+    ['fewer guards for a larger school', (d) => (d.guard_staffing.enrollment_bands[2].guards = 1), 'guard_staffing.enrollment_bands[2].guards', 'a larger school cannot need fewer guards (1 < 2)'],
+    ['a fractional enrollment', (d) => (d.guard_staffing.enrollment_bands[1].max_enrollment = 999.5), 'guard_staffing.enrollment_bands[1].max_enrollment', 'must be a whole number, got 999.5'],
+    ['no guards', (d) => (d.guard_staffing.enrollment_bands[0].guards = 0), 'guard_staffing.enrollment_bands[0].guards', 'must be greater than 0, got 0'],
+    ['an unknown rounding', (d) => (d.guard_staffing.extra_rounding = 'round'), 'guard_staffing.extra_rounding', 'is "round"; expected one of floor, ceil'],
+    ['a guard per 0 boarders', (d) => (d.guard_staffing.boarders.extra_guard_per_boarders = 0), 'guard_staffing.boarders.extra_guard_per_boarders', 'must be greater than 0, got 0'],
+    ['guard staffing without its standard', (d) => delete d.guard_staffing.standard, 'guard_staffing.standard', 'is missing'],
+    // unit score, rectification, supervision
+    ['a negative school weight', (d) => (d.unit_score.school_weight = -0.85), 'unit_score.school_weight', 'must be ≥ 0, got -0.85'],
+    ['a unit weight with 6 decimals', (d) => ((d.unit_score.school_weight = 0.849995), (d.unit_score.supervision_weight = 0.150005)), 'unit_score.school_weight', decimals(4, 0.849995)],
+    ['an unknown school aggregation', (d) => (d.unit_score.school_aggregation = 'median'), 'unit_score.school_aggregation', 'is "median"; expected one of enrollment_weighted_mean, mean'],
+    ['a separate unit that is not a unit code', (d) => (d.unit_score.separate_units = ['4110']), 'unit_score.separate_units[0]', 'must be a six-digit unit code, got "4110"'],
+    [
+      'a rectification rule that is not true or false',
+      (d) => (d.rectification.failed_recheck_counts_as_rectified = 'no'),
+      'rectification.failed_recheck_counts_as_rectified',
+      'must be true or false (whether a rectification that failed its re-check ends the hazard)',
+    ],
+    ['a rectification rule that is text', (d) => (d.rectification = 'no'), 'rectification', 'must be an object'],
+    ['supervision of 0 points', (d) => (d.supervision.total_points = 0), 'supervision.total_points', 'must be greater than 0, got 0'],
+    ['supervision without its points reason', (d) => delete d.supervision.points_reason, 'supervision.points_reason', 'is missing'],
+    // ranking
+    ['dense ranking', (d) => (d.ranking.ties = 'dense'), 'ranking.ties', 'must be "competition" (ties share a rank: 1, 2, 2, 4)'],
+    ['ranking across school types', (d) => (d.ranking.school_ranking_scope = 'all'), 'ranking.school_ranking_scope', 'must be "school_type" (schools are ranked within their type)'],
+    ['an unknown ranking method', (d) => (d.ranking.methods.vikor = { description: 'VIKOR' }), 'ranking.methods.vikor', 'unknown method; expected points, ahp, entropy, topsis'],
+    ['no points method', (d) => delete d.ranking.methods.points, 'ranking.methods.points', 'is missing (the official score)'],
+    ['no side-by-side list', (d) => delete d.ranking.side_by_side, 'ranking.side_by_side', 'is missing'],
+    ['AHP over indicators', (d) => (d.ranking.methods.ahp.level = 'indicator'), 'ranking.methods.ahp.level', 'must be "domain" (the pairwise matrix compares domains)'],
+    ['AHP without its reasons', (d) => delete d.ranking.methods.ahp.judgement_reasons, 'ranking.methods.ahp.judgement_reasons', 'is missing'],
+    ['an AHP judgement that is not a number', (d) => (d.ranking.methods.ahp.matrix[2][3] = 'x'), 'ranking.methods.ahp.matrix', 'row 3, column 4 (C vs D) must be a positive finite number, got null'],
+    ['an AHP matrix with a row too few', (d) => d.ranking.methods.ahp.matrix.pop(), 'ranking.methods.ahp.matrix', 'AHP labels has 8 entries but the matrix has 7 rows'],
+    ['entropy over schools', (d) => (d.ranking.methods.entropy.over = 'schools'), 'ranking.methods.entropy.over', 'must be "indicator_attainment"'],
+    ['an unknown entropy normalisation', (d) => (d.ranking.methods.entropy.normalization = 'zscore'), 'ranking.methods.entropy.normalization', 'is "zscore"; expected one of minmax, sum'],
+    ['a negative entropy shift', (d) => (d.ranking.methods.entropy.shift = -1), 'ranking.methods.entropy.shift', 'must be ≥ 0, got -1'],
+    ['TOPSIS over schools', (d) => (d.ranking.methods.topsis.over = 'schools'), 'ranking.methods.topsis.over', 'must be "indicator_attainment"'],
+    ['an unknown TOPSIS normalisation', (d) => (d.ranking.methods.topsis.normalization = 'sum'), 'ranking.methods.topsis.normalization', 'is "sum"; expected one of vector, minmax'],
+    ['TOPSIS weights from an unknown method', (d) => (d.ranking.methods.topsis.weights_from = 'critic'), 'ranking.methods.topsis.weights_from', 'is "critic"; expected one of points, ahp, entropy'],
+    [
+      'TOPSIS weights from a method not configured',
+      (d) => ((d.ranking.methods.topsis.weights_from = 'entropy'), delete d.ranking.methods.entropy),
+      'ranking.methods.topsis.weights_from',
+      'takes weights from "entropy", which is not configured',
+    ],
+    // suggestions
+    ['no suggestion in the list', (d) => (d.suggestions.A1 = []), 'suggestions.A1', 'must not be empty'],
+    ['an empty suggestion', (d) => (d.suggestions.A1 = ['', '按月开展自查并留存记录，做到每月全覆盖。']), 'suggestions.A1[0]', 'must be a non-empty string'],
+    ['suggestions that are a list', (d) => (d.suggestions = []), 'suggestions', 'must be an object'],
+    // empty lists the rules read
+    ['no severity weights', (d) => (d.severity_weights = []), 'severity_weights', 'must not be empty'],
+    ['no grade bands', (d) => (d.grade_bands = []), 'grade_bands', 'must not be empty'],
+    ['no guard bands', (d) => (d.guard_staffing.enrollment_bands = []), 'guard_staffing.enrollment_bands', 'must not be empty'],
+    // keys the schema does not name: a misspelt optional key would otherwise change the scores silently
+    [
+      'a misspelt optional key',
+      (d) => ((indicator(d, 'D2').requires_flag = indicator(d, 'D2').requires_flags), delete indicator(d, 'D2').requires_flags),
+      'domains[D].indicators[D2].requires_flag',
+      contains('unknown key: correct its spelling or remove it (allowed here: id, name, kind, direction, unit, formula, formula_text, points, target, floor, '),
+    ],
+    ['a supervision key on a school indicator', (d) => (indicator(d, 'A4').base = 100), 'domains[A].indicators[A4].base', contains('unknown key: correct its spelling or remove it')],
+    ['an unknown top-level key', (d) => (d.note = 'draft'), 'note', contains('unknown key: correct its spelling or remove it (allowed here: schema_version, edition, ')],
+  ];
+
+  it.each(cases)('%s', (_what, mutate, path, message) => {
+    const copy = structuredClone(original);
+    mutate(copy);
+    const file = join(dir, `rule-${++counter}.json`);
+    writeFileSync(file, JSON.stringify(copy, null, 2));
+    let error: unknown;
+    try {
+      loadDefinition(file);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(DefinitionError);
+    expect((error as DefinitionError).problems).toContainEqual({ path, message });
+  });
+
+  it('reports a broken reference in one section beside a shape problem in another, in one pass', () => {
+    const copy = structuredClone(original);
+    indicator(copy, 'B2').kind = 'ratio';
+    copy.vetoes[1].effect.school_grade_cap = '差';
+    copy.suggestions.X1 = ['某项建议']; // waits: the rule on suggestions reads the domains, whose shape is broken
+    const file = join(dir, 'mixed.json');
+    writeFileSync(file, JSON.stringify(copy));
+    const error = (() => {
+      try {
+        loadDefinition(file);
+      } catch (thrown) {
+        return thrown as DefinitionError;
+      }
+      throw new Error('the broken definition loaded without error');
+    })();
+    expect(error.problems).toEqual([
+      { path: 'domains[B].indicators[B2].kind', message: 'is "ratio"; expected one of rate, duration, deduction, yes_no' },
+      { path: 'vetoes[V2].effect.school_grade_cap', message: 'unknown grade "差"; grades are 优秀, 良好, 合格, 不合格' },
+    ]);
+  });
+
+  it('never fails with anything but a DefinitionError, whatever value replaces a section or an entry of one', () => {
+    const replacements: unknown[] = [undefined, null, [], {}, 'x', '', -1, 0, 1.23456, true, [1], { id: 'A' }];
+    const places: (string | number)[][] = [];
+    for (const [key, value] of Object.entries(original)) {
+      places.push([key]);
+      if (value && typeof value === 'object') for (const child of Object.keys(value)) places.push([key, Array.isArray(value) ? Number(child) : child]);
+    }
+    let rejected = 0;
+    for (const [section, entry] of places) {
+      for (const replacement of replacements) {
+        const copy = structuredClone(original);
+        const parent = entry === undefined ? copy : copy[section];
+        const key = entry ?? section;
+        if (replacement === undefined) delete parent[key];
+        else parent[key] = replacement;
+        try {
+          parseDefinition(copy);
+        } catch (error) {
+          expect(error, `${section}${entry === undefined ? '' : `.${entry}`} = ${JSON.stringify(replacement)}`).toBeInstanceOf(DefinitionError);
+          rejected++;
+        }
+      }
+    }
+    expect(rejected).toBeGreaterThan(places.length * 10);
+  });
+
+  it('a file that is not a JSON object', () => {
+    const file = join(dir, 'list.json');
+    writeFileSync(file, '[]');
+    expect(() => loadDefinition(file)).toThrow(/list\.json: \(root\): must be an object/);
   });
 });

@@ -7,8 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { allIndicators, DEFINITIONS_DIR, loadDefinition } from './load.ts';
-import type { IndicatorDefinition } from './types.ts';
+import { allIndicators, DEFINITIONS_DIR, loadDefinition, type IndicatorDefinition } from './load.ts';
 
 type Value = string | number | boolean | null;
 

@@ -19,7 +19,7 @@
  * is left out of entropy and TOPSIS and listed in `droppedCriteria`. Ranks are competition
  * ranks (1, 2, 2, 4) on the score as shown: 2 decimals, TOPSIS closeness 4 decimals.
  */
-import type { IndicatorDefinition, RankingMethodName } from '../definitions/types.ts';
+import type { IndicatorDefinition, RankingMethodName } from '../definitions/load.ts';
 import { ahpWeights } from './ahp.ts';
 import { competitionRanks } from './common.ts';
 import { entropyWeights } from './entropy.ts';
