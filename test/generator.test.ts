@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SOURCE_NAMES, type SourceName } from '../sources/contract.ts';
 import { CONTRACTS } from '../sources/contracts.ts';
 import { mapHeaders } from '../sources/detect.ts';
-import { generateCity, type Manifest } from '../sources/demo-city/index.ts';
+import { generateCity, type Manifest } from '../demo/index.ts';
 import { readTable, type Table } from './generator-files.ts';
 import { tempDir } from './helpers.ts';
 

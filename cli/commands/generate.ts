@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { integerOption, stringOption, UsageError, type Command, type CommandContext, type Values } from '../command.ts';
-import { generateCity, type GenerateOptions, type Manifest } from '../../sources/demo-city/index.ts';
+import { generateCity, type GenerateOptions, type Manifest } from '../../demo/index.ts';
 import { startProgress, type Progress } from '../progress.ts';
 
 export const DEFAULT_GENERATE: Omit<GenerateOptions, 'outDir'> = {

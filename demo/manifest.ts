@@ -3,7 +3,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SourceName } from '../contract.ts';
+import type { SourceName } from '../sources/contract.ts';
 import type { FileFormat } from './writers.ts';
 
 export interface ManifestFile {
