@@ -4,7 +4,7 @@
 //
 // - dashboards/ and reports/ are siblings: neither imports the other.
 // - warehouse/ is plumbing (connection, migrations, snapshots, typed access): it imports nothing above it.
-// - demo/ (the seeded demo city; sources/demo-city/ until it moves) may import sources/ and
+// - demo/ (the seeded demo city) may import sources/ and
 //   warehouse/, and only cli/ (generate, start), test/ and bench/ import it.
 // - shared/ (what the site and the reports both use: number formats, the font, tar) imports nothing
 //   of the project, so any layer may import it.
@@ -20,9 +20,9 @@ const LAYERS = {
   dashboards: { path: '^dashboards/', imports: ['transforms', 'sources', 'warehouse'] },
   reports: { path: '^reports/', imports: ['transforms', 'sources', 'warehouse'] },
   transforms: { path: '^transforms/', imports: ['sources', 'warehouse'] },
-  sources: { path: '^sources/(?!demo-city/)', imports: ['warehouse'] },
+  sources: { path: '^sources/', imports: ['warehouse'] },
   warehouse: { path: '^warehouse/', imports: [] },
-  demo: { path: '^(demo|sources/demo-city)/', imports: ['sources', 'warehouse'] },
+  demo: { path: '^demo/', imports: ['sources', 'warehouse'] },
   shared: { path: '^shared/', imports: [] },
 };
 

@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
-import { generateCity } from '../sources/demo-city/index.ts';
+import { generateCity } from '../demo/index.ts';
 import { ingestPath } from '../sources/ingest.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { Warehouse } from '../warehouse/connection.ts';

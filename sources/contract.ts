@@ -1,7 +1,7 @@
 /**
  * The shape of a source contract: what one export of one source system must look like.
  * Each source's contract is plain data in `contracts.ts`; readers, the validator and the
- * demo-city generator all read from it, so a header alias or vendor code lives in one place.
+ * demo-city generator (`demo/`) all read from it, so a header alias or vendor code lives in one place.
  */
 
 export type SourceName = 'schools' | 'inspections' | 'sensors' | 'alerts' | 'cases' | 'activities';

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { rawTableName, LINEAGE_COLUMNS } from './raw-tables.ts';
 import { ReportDateError, type AsOf } from './as-of.ts';
@@ -61,8 +61,11 @@ export const KNOWN_SCHOOLS = "select distinct school_code from raw.schools join 
 /** DuckDB's memory while a file lands (its limit is restored afterwards). */
 const INGEST_MEMORY_LIMIT = '256MB';
 const INGESTIBLE = /\.(csv|txt|tsv|xlsx|json|ndjson|jsonl)$/i;
-/** Excel's lock files (~$name.xlsx), hidden files and the demo generator's own metadata are never exports. */
-const NOT_AN_EXPORT = /^(~\$|\.)|^(manifest|story)\.json$/;
+/**
+ * Excel's lock files (~$name.xlsx) and hidden files and folders (a leading dot: .DS_Store, a sync
+ * tool's .sync/, a tool's own notes beside the exports) are never exports, nor is anything inside them.
+ */
+const NOT_AN_EXPORT = /^(~\$|\.)/;
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -89,7 +92,8 @@ export const SYMBOLIC_LINK_SKIPPED =
  * Files under `path` (or `path` itself) that look like exports, in landing order: the school
  * registry first, then by path — so of two exports of the same records (an export and its
  * corrected re-export) the one that sorts later lands later and supersedes. Symbolic links
- * under `path` are listed as skipped, unread (`path` itself is the operator's choice).
+ * under `path` are listed as skipped, unread (`path` itself is the operator's choice); lock
+ * files and hidden files and folders under it are left out.
  */
 export async function listExportFiles(path: string): Promise<ExportFile[]> {
   const info = await stat(path);
@@ -97,7 +101,7 @@ export async function listExportFiles(path: string): Promise<ExportFile[]> {
   const files: string[] = [];
   const links: ExportFile[] = [];
   for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
-    if (NOT_AN_EXPORT.test(entry.name)) continue;
+    if (relative(path, join(entry.parentPath, entry.name)).split(sep).some((part) => NOT_AN_EXPORT.test(part))) continue;
     if (entry.isSymbolicLink()) links.push({ path: resolve(entry.parentPath, entry.name), wave: 1, source: null, skipped: SYMBOLIC_LINK_SKIPPED });
     else if (entry.isFile() && INGESTIBLE.test(entry.name)) files.push(resolve(entry.parentPath, entry.name));
   }

@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../dashboards/build.ts';
 import { writeAssessmentReports } from '../reports/assessment/index.ts';
-import { generateCity, type Manifest } from '../sources/demo-city/index.ts';
+import { generateCity, type Manifest } from '../demo/index.ts';
 import { ingestPath } from '../sources/ingest.ts';
 import { isIdNumber } from '../sources/pii.ts';
 import { runTransform } from '../transforms/runner.ts';
@@ -71,7 +71,7 @@ beforeAll(async () => {
     for (const row of rows) {
       for (const cell of row) collect(String(cell ?? ''));
       for (const i of staffColumns) staff.add(String(row[i] ?? ''));
-      // as sources/demo-city/personal-details.ts types them: 学生<name>，<a number>
+      // as demo/personal-details.ts types them: 学生<name>，<a number>
       for (const cell of row) for (const [, name] of String(cell ?? '').matchAll(/(?:^|；)学生([^，；]{2,4})，(?:身份证号|监护人旧身份证|联系电话)/g)) plantedNames.add(name);
     }
   }

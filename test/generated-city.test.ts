@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCity, type Manifest } from '../sources/demo-city/index.ts';
+import { generateCity, type Manifest } from '../demo/index.ts';
 import { ingestPath, type IngestResult } from '../sources/ingest.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { Warehouse } from '../warehouse/connection.ts';

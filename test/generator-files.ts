@@ -12,7 +12,7 @@ import { expect } from 'vitest';
 import type { SourceName } from '../sources/contract.ts';
 import { CONTRACTS } from '../sources/contracts.ts';
 import { mapHeaders } from '../sources/detect.ts';
-import type { ManifestFile } from '../sources/demo-city/index.ts';
+import type { ManifestFile } from '../demo/index.ts';
 
 export type Table = { headers: string[]; rows: string[][] };
 
@@ -21,7 +21,7 @@ const text = (v: unknown): string =>
 
 /**
  * The header and data rows of a sheet's lines. A dirty city's files show Excel's habits
- * (sources/demo-city/habits.ts): a title row above the header, a two-row header (a group
+ * (demo/habits.ts): a title row above the header, a two-row header (a group
  * title in the upper row over names in the lower), a 合计 row at the bottom.
  */
 function sheetTable(source: SourceName, lines: string[][]): Table {

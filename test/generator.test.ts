@@ -4,13 +4,13 @@
  * unit profiles, all checked by reading the generated files back (small cities, one year).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCity, GENERATOR_DIR, storyPath, type Manifest } from '../demo/index.ts';
 import { SOURCE_NAMES, type SourceName } from '../sources/contract.ts';
 import { CONTRACTS } from '../sources/contracts.ts';
 import { mapHeaders } from '../sources/detect.ts';
-import { generateCity, type Manifest } from '../sources/demo-city/index.ts';
 import { readTable, type Table } from './generator-files.ts';
 import { tempDir } from './helpers.ts';
 
@@ -91,6 +91,14 @@ describe('demo city: determinism', () => {
     const b = hashes(otherSeed.dir);
     for (const entry of clean.manifest.files) expect(b.get(entry.file), entry.file).not.toBe(a.get(entry.file));
   });
+
+  it('a new run into the same folder removes the files its manifest listed, and nothing else', async () => {
+    const dir = tempDir('safecampus-city-');
+    await city(dir, 60, 20250101, 0.05); // dirty: adds corrections, an empty and a header-only file
+    writeFileSync(join(dir, 'notes.txt'), 'not the generator’s');
+    await city(dir, 120, 20250101, 0);
+    expect(hashes(dir)).toEqual(new Map([...hashes(clean.dir), ['notes.txt', createHash('sha256').update('not the generator’s').digest('hex')]]));
+  });
 });
 
 describe('demo city: files and manifest', () => {
@@ -107,7 +115,7 @@ describe('demo city: files and manifest', () => {
       cases: ['csv-utf8-bom'],
       activities: ['json', 'xlsx'],
     });
-    expect(filesUnder(dir)).toEqual([...manifest.files.map((f) => f.file), 'manifest.json', 'story.json'].sort());
+    expect(filesUnder(dir)).toEqual([...manifest.files.map((f) => f.file), `${GENERATOR_DIR}/manifest.json`, `${GENERATOR_DIR}/story.json`].sort());
   });
 
   it('carries every contract column in every file, by its Chinese header, name or an alias', async () => {
@@ -244,7 +252,7 @@ describe('demo city: registry and story', () => {
   });
 
   it('renames, merges, closes and moves the schools story.json names', async () => {
-    const story = JSON.parse(readFileSync(join(clean.dir, 'story.json'), 'utf8'));
+    const story = JSON.parse(readFileSync(storyPath(clean.dir), 'utf8'));
     const schools = await sourceRecords(clean.dir, clean.manifest, 'schools');
     const report = (code: string, month: '03' | '09') => schools.find((s) => s.school_code === code && s.reported_on.startsWith(`${YEAR}-${month}`));
     expect(report(story.renamed.school_code, '03')!.school_name).toBe(story.renamed.old_name);
@@ -274,7 +282,7 @@ describe('demo city: the silences the source monitor must find', () => {
   const day = (value: string) => new Date(time(value)).toISOString().slice(0, 10);
 
   it('stops 鄢陵县’s alerts from 15 October and 禹州市’s chosen schools’ self-inspections from September, and says when each last landed', async () => {
-    const { silences } = JSON.parse(readFileSync(join(clean.dir, 'story.json'), 'utf8'));
+    const { silences } = JSON.parse(readFileSync(storyPath(clean.dir), 'utf8'));
     const schools = await sourceRecords(clean.dir, clean.manifest, 'schools');
     const unitOn = (code: string, when: string) =>
       schools.filter((s) => s.school_code === code && s.reported_on <= when).sort((a, b) => a.reported_on.localeCompare(b.reported_on)).at(-1)?.unit_code;
@@ -285,7 +293,7 @@ describe('demo city: the silences the source monitor must find', () => {
     expect(silences.alerts.last_record_on).toBe(yanling.map((a) => day(a.raised_at)).sort().at(-1));
 
     // 30 schools, or in a city too small for that (120 schools) a quarter of 禹州市's schools outside the story and the shared serials
-    const story = JSON.parse(readFileSync(join(clean.dir, 'story.json'), 'utf8'));
+    const story = JSON.parse(readFileSync(storyPath(clean.dir), 'utf8'));
     const inStory = new Set([story.renamed, story.closed, story.moved].map((e) => e?.school_code).concat(story.merged?.absorbed_code, story.merged?.absorber_code, story.deaths[0]?.school_code, story.late_reports[0]?.school_code));
     const shared = new Set(story.shared_serials.flat());
     const eligible = [...new Set(schools.filter((s) => s.unit_code === UNIT.yuzhou).map((s) => s.school_code))].filter((c) => !inStory.has(c) && !shared.has(c));
@@ -304,7 +312,7 @@ describe('demo city: the silences the source monitor must find', () => {
 
   it('lists the flags the monitor must raise: the silences as 缺报, and any unit’s daily feed or school’s self-inspections that lapsed by chance', async () => {
     for (const { dir } of [clean, dirty]) {
-      const { silences } = JSON.parse(readFileSync(join(dir, 'story.json'), 'utf8'));
+      const { silences } = JSON.parse(readFileSync(storyPath(dir), 'utf8'));
       const flags: Flag[] = silences.flags;
       expect(flags[0]).toEqual({ scope: 'unit', source: 'alerts', unit_code: UNIT.yanling, school_code: null, status: '缺报', latest_on: silences.alerts.last_record_on });
       for (const s of silences.self_inspections.schools) {

@@ -38,8 +38,8 @@ describe('the import rule', () => {
       'warehouse/connection.ts': "export const connection = 1;\n",
       'warehouse/init.ts': "import { contract } from '../sources/contract.ts';\nexport const init = contract;\n",
       'sources/contract.ts': "import { connection } from '../warehouse/connection.ts';\nexport const contract = connection;\n",
-      'sources/ingest.ts': "import type { City } from './demo-city/city.ts';\nexport type Landed = City;\n",
-      'sources/demo-city/city.ts': "import { contract } from '../contract.ts';\nexport type City = { contract: typeof contract };\n",
+      'sources/ingest.ts': "import type { City } from '../demo/city.ts';\nexport type Landed = City;\n",
+      'demo/city.ts': "import { contract } from '../sources/contract.ts';\nexport type City = { contract: typeof contract };\n",
       'transforms/runner.ts': "import { contract } from '../sources/contract.ts';\nexport const runner = contract;\n",
       'transforms/a.ts': "import { b } from './b.ts';\nexport const a = () => b;\n",
       'transforms/b.ts': "import { a } from './a.ts';\nexport const b = () => a;\n",
@@ -49,8 +49,8 @@ describe('the import rule', () => {
       'reports/html.ts': "import { pct } from '../dashboards/format.ts';\nexport const html = pct;\n",
       'dashboards/format.ts': "import { runner } from '../transforms/runner.ts';\nexport const pct = runner;\n",
       'shared/format.ts': "import { runner } from '../transforms/runner.ts';\nexport const fixed = runner;\n",
-      'cli/generate.ts': "import type { City } from '../sources/demo-city/city.ts';\nexport type Generated = City;\n",
-      'test/anything.ts': "import { html } from '../reports/html.ts';\nimport type { City } from '../sources/demo-city/city.ts';\nexport const t: [typeof html, City?] = [html];\n",
+      'cli/generate.ts': "import type { City } from '../demo/city.ts';\nexport type Generated = City;\n",
+      'test/anything.ts': "import { html } from '../reports/html.ts';\nimport type { City } from '../demo/city.ts';\nexport const t: [typeof html, City?] = [html];\n",
     };
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(scratch, path)), { recursive: true });
@@ -60,7 +60,7 @@ describe('the import rule', () => {
       'no-circular: transforms/a.ts → transforms/b.ts → transforms/a.ts',
       'reports-imports-only-transforms-sources-warehouse: reports/html.ts → dashboards/format.ts',
       'shared-imports-no-other-layer: shared/format.ts → transforms/runner.ts',
-      'sources-imports-only-warehouse: sources/ingest.ts → sources/demo-city/city.ts',
+      'sources-imports-only-warehouse: sources/ingest.ts → demo/city.ts',
       'warehouse-imports-no-other-layer: warehouse/init.ts → sources/contract.ts',
     ]);
   });

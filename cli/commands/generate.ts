@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { integerOption, stringOption, UsageError, type Command, type CommandContext, type Values } from '../command.ts';
-import { generateCity, type GenerateOptions, type Manifest } from '../../sources/demo-city/index.ts';
+import { generateCity, GENERATOR_DIR, type GenerateOptions, type Manifest } from '../../demo/index.ts';
 import { startProgress, type Progress } from '../progress.ts';
 
 export const DEFAULT_GENERATE: Omit<GenerateOptions, 'outDir'> = {
@@ -13,7 +13,7 @@ export const DEFAULT_GENERATE: Omit<GenerateOptions, 'outDir'> = {
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'generate the demo city’s export files and manifest.json (seeded, deterministic)',
+  summary: 'generate the demo city’s export files, with its manifest and story in a hidden .demo-city/ folder (seeded, deterministic)',
   usage: '[--schools N] [--years 2023-2025] [--seed S] [--dirty RATE] [--out DIR]',
   help: [
     ['--schools N', `number of schools (default ${DEFAULT_GENERATE.schools}; 30000 for a province)`],
@@ -34,7 +34,9 @@ export const generateCommand: Command = {
     const started = Date.now();
     const manifest = await generateWithProgress(options, context);
     const rows = manifest.files.reduce((sum, f) => sum + f.rows, 0);
-    context.say(`generated ${manifest.files.length} files, ${rows} data rows, in ${options.outDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    context.say(
+      `generated ${manifest.files.length} files, ${rows} data rows, in ${options.outDir}; manifest and story in ${join(options.outDir, GENERATOR_DIR)} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
     return manifest;
   },
 };

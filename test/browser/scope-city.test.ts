@@ -9,7 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, readOutputText, type BuildSiteResult } from '../../dashboards/build.ts';
 import { pageWeights } from '../../dashboards/weight.ts';
-import { generateCity } from '../../sources/demo-city/index.ts';
+import { generateCity } from '../../demo/index.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';

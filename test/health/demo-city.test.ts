@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingSummary, sourceHealth } from '../../dashboards/lib/health.ts';
 import { openSnapshot } from '../../dashboards/lib/snapshot.ts';
-import type { HealthFlag } from '../../sources/demo-city/silences.ts';
-import { generateCity } from '../../sources/demo-city/index.ts';
+import type { HealthFlag } from '../../demo/silences.ts';
+import { generateCity, storyPath } from '../../demo/index.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
@@ -43,7 +43,7 @@ let robotUrl: string;
 
 beforeAll(async () => {
   await generateCity({ schools: 120, fromYear: 2025, toYear: 2025, seed: 170017, dirtyRate: 0, outDir: cityDir });
-  const story = JSON.parse(readFileSync(join(cityDir, 'story.json'), 'utf8'));
+  const story = JSON.parse(readFileSync(storyPath(cityDir), 'utf8'));
   flags = story.silences.flags;
   const db = await Warehouse.open(dbPath);
   try {

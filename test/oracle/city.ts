@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Row, Value } from '../../sources/demo-city/format.ts';
+import type { Row, Value } from '../../demo/format.ts';
 
 export type Source = 'schools' | 'inspections' | 'sensors' | 'alerts' | 'cases' | 'activities';
 

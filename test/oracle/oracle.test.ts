@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCity } from '../../sources/demo-city/index.ts';
+import { generateCity, storyPath } from '../../demo/index.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
@@ -54,7 +54,7 @@ describe.each(CITIES)('the marts agree exactly with the oracle: $name', (city) =
   afterAll(() => db?.close());
 
   it('has the story it is meant to test: a closed and a merged school, judged only before they closed', async () => {
-    const story = JSON.parse(readFileSync(join(root, 'inbox', 'story.json'), 'utf8')) as {
+    const story = JSON.parse(readFileSync(storyPath(join(root, 'inbox')), 'utf8')) as {
       closed: { school_code: string; closed_on: string } | null;
       merged: { absorbed_code: string; closed_on: string } | null;
     };

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Row as CanonicalRow } from '../../sources/demo-city/format.ts';
+import type { Row as CanonicalRow } from '../../demo/format.ts';
 import { ingestFile } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';

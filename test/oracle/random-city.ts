@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { Row } from '../../sources/demo-city/format.ts';
+import type { Row } from '../../demo/format.ts';
 import { dayOf, iso, SECONDS_PER_DAY, type Day } from './calendar.ts';
 import type { CityRows, Source } from './city.ts';
 

@@ -9,7 +9,7 @@ import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeAppraisalReports } from '../../reports/appraisal/index.ts';
 import { writeAssessmentReports } from '../../reports/assessment/index.ts';
-import { generateCity } from '../../sources/demo-city/index.ts';
+import { generateCity } from '../../demo/index.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';

@@ -12,7 +12,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCity } from '../../sources/demo-city/index.ts';
+import { generateCity } from '../../demo/index.ts';
 import { sniffHeaders } from '../../sources/detect.ts';
 import { BUILTIN_DATE_FORMATS, DEFAULT_XLSX_LIMITS, isDateFormat, MAX_CELL_CHARACTERS, openWorkbook, XlsxLimitError, type XlsxLimits } from '../../sources/xlsx.ts';
 import { readZipDirectory } from '../../sources/zip.ts';

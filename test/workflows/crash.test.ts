@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCity } from '../../sources/demo-city/index.ts';
+import { generateCity } from '../../demo/index.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
 import { connectClient } from '../../workflows/client.ts';
 import { startEmbeddedServer, type ServerHandle } from '../../workflows/dev-server.ts';

@@ -3,7 +3,7 @@
  * cells so the ingest's verdict is known in advance. One problem per row at most, so
  * each kind's count is exact. The ingest rules each kind relies on are in docs/demo-city.md.
  */
-import type { ColumnContract } from '../contract.ts';
+import type { ColumnContract } from '../sources/contract.ts';
 import { dayOf, ymd } from './calendar.ts';
 import { EXCEL_EPOCH_OFFSET, type Cell } from './format.ts';
 import type { Rng } from './random.ts';

@@ -4,7 +4,7 @@
  * place: the central directory (at the end of the file) says where each local header is.
  */
 import { open } from 'node:fs/promises';
-import { LOCAL_HEADER, readZipDirectory } from '../zip.ts';
+import { LOCAL_HEADER, readZipDirectory } from '../sources/zip.ts';
 
 function dosDateTime(date: Date): { time: number; day: number } {
   return {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-const REFERENCE_DIR = new URL('../../data/reference/', import.meta.url);
+const REFERENCE_DIR = new URL('../data/reference/', import.meta.url);
 
 export interface Unit {
   code: string;

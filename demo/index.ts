@@ -35,8 +35,16 @@ export interface GenerateOptions {
   onProgress?: (done: number, total: number, source: string) => void;
 }
 
-export const MANIFEST_FILE = 'manifest.json';
-export const STORY_FILE = 'story.json';
+/**
+ * The generator's own files go in a hidden folder of `outDir`: beside the exports they describe
+ * (a folder copied or moved keeps them), and never read as exports, since the ingest reads no
+ * hidden folder.
+ */
+export const GENERATOR_DIR = '.demo-city';
+/** What was generated and what the ingest should make of each file (manifest.ts). */
+export const manifestPath = (outDir: string) => join(outDir, GENERATOR_DIR, 'manifest.json');
+/** The school-change story, planted cases and silences (story.ts). */
+export const storyPath = (outDir: string) => join(outDir, GENERATOR_DIR, 'story.json');
 
 export async function generateCity(options: GenerateOptions): Promise<Manifest> {
   const { schools, fromYear, toYear, seed, dirtyRate, outDir } = options;
@@ -67,15 +75,15 @@ export async function generateCity(options: GenerateOptions): Promise<Manifest> 
     files.push(...(await write()));
     options.onProgress?.(i + 1, writers.length, source);
   }
-  writeJson(outDir, STORY_FILE, storyJson(city.story, city.schools, watch.json()));
+  writeJson(storyPath(outDir), storyJson(city.story, city.schools, watch.json()));
   const manifest = buildManifest(seed, schools, [fromYear, toYear], dirtyRate, files);
-  writeJson(outDir, MANIFEST_FILE, manifest);
+  writeJson(manifestPath(outDir), manifest);
   return manifest;
 }
 
 /** Files a previous run listed in its manifest (and nothing else) are removed, so no stale export is left behind. */
 function removePreviousRun(outDir: string): void {
-  const previous = join(outDir, MANIFEST_FILE);
+  const previous = manifestPath(outDir);
   if (!existsSync(previous)) return;
   try {
     const manifest = JSON.parse(readFileSync(previous, 'utf8')) as Partial<Manifest>;
@@ -83,6 +91,6 @@ function removePreviousRun(outDir: string): void {
   } catch {
     // An unreadable manifest is not ours to interpret; leave the folder as it is.
   }
-  rmSync(join(outDir, STORY_FILE), { force: true });
+  rmSync(storyPath(outDir), { force: true });
   rmSync(previous, { force: true });
 }

@@ -15,7 +15,7 @@
  * city are the same with or without them; a habit never changes what a row's verdict is,
  * except scientific notation, which is counted as a problem (`injected`) like dirt's.
  */
-import type { ColumnContract, SourceName } from '../contract.ts';
+import type { ColumnContract, SourceName } from '../sources/contract.ts';
 import type { Cell } from './format.ts';
 import type { FileFormat } from './writers.ts';
 import { loadUnits } from './reference.ts';

@@ -1,9 +1,9 @@
 /**
- * manifest.json: what was generated and what the ingest should make of it, per file.
+ * The manifest (.demo-city/manifest.json): what was generated and what the ingest should make of it, per file.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { SourceName } from '../contract.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SourceName } from '../sources/contract.ts';
 import type { FileFormat } from './writers.ts';
 
 export interface ManifestFile {
@@ -53,6 +53,7 @@ export function buildManifest(seed: number, schools: number, years: [number, num
   return { seed, schools, years, dirty_rate: dirtyRate, files: files.slice().sort((a, b) => a.file.localeCompare(b.file)) };
 }
 
-export function writeJson(outDir: string, name: string, value: unknown): void {
-  writeFileSync(join(outDir, name), JSON.stringify(value, null, 2) + '\n');
+export function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
 }

@@ -8,7 +8,7 @@
  * other dirt this one may come on top of another problem. Its own random stream: the rest of
  * a dirty city is the same with or without it.
  */
-import type { ColumnContract } from '../contract.ts';
+import type { ColumnContract } from '../sources/contract.ts';
 import type { Cell } from './format.ts';
 import { idCheckDigit } from './people.ts';
 import type { Rng } from './random.ts';

@@ -3,8 +3,8 @@
  * its canonical name, or a chosen alias (checked, so a file never carries a header the
  * ingest cannot map).
  */
-import type { SourceName } from '../contract.ts';
-import { CONTRACTS } from '../contracts.ts';
+import type { SourceName } from '../sources/contract.ts';
+import { CONTRACTS } from '../sources/contracts.ts';
 import type { LayoutColumn } from './export-file.ts';
 import { asText, type Cell, type Row, type Value } from './format.ts';
 
