@@ -19,19 +19,19 @@
 // - A unit-scoped build is checked too: no code or name of a school outside the unit may
 //   appear in the pages or their data files (the loaders read through lib/scope.ts; this
 //   is the second lock on the door).
-// - Builds are serialised by a lock file (the cache is shared), written to a staging
+// - Builds are serialised by a lock (warehouse/file-lock.ts; the cache is shared), written to a staging
 //   directory next to outDir, and swapped in whole: a reader never sees a half-built site.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { BUNDLED_FONT_FAMILY, copyFontFiles, fontFaceCss, fontSlices } from '../shared/fonts.ts';
 import { prebuildData } from './lib/prebuild.ts';
 import { foreignSchools, snapshotUnits } from './lib/snapshot.ts';
-import { isProcessAlive } from '../warehouse/process.ts';
+import { holderOfThisProcess, withFileLock } from '../warehouse/file-lock.ts';
 
 export interface BuildSiteOptions {
   /** The snapshot DuckDB file the loaders read (read-only). */
@@ -59,7 +59,7 @@ export interface BuildSiteResult {
 export const DASHBOARDS_DIR = dirname(fileURLToPath(import.meta.url));
 const SOURCE_ROOT = join(DASHBOARDS_DIR, 'src');
 const CACHE_DIR = join(SOURCE_ROOT, '.observablehq', 'cache');
-const LOCK_PATH = join(DASHBOARDS_DIR, '.observablehq', 'build.lock');
+const LOCK_PATH = join(DASHBOARDS_DIR, '.observablehq', 'build.json');
 const GUARD_PATH = join(DASHBOARDS_DIR, 'lib', 'offline-guard.js');
 /**
  * The pages Framework will build: every Markdown page, the unit route's once per unit (only the
@@ -113,39 +113,17 @@ function findFrameworkBin(): string {
   throw new Error('@observablehq/framework is not installed: run `npm install` in the project root.');
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
-
-async function withLock<T>(deadline: number, body: () => Promise<T>): Promise<T> {
-  await mkdir(dirname(LOCK_PATH), { recursive: true });
-  for (;;) {
-    try {
-      const handle = await open(LOCK_PATH, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const text = await readFile(LOCK_PATH, 'utf8').catch(() => '');
-    const holder = Number.parseInt(text, 10);
-    const age = await stat(LOCK_PATH).then((s) => Date.now() - s.mtimeMs, () => 0);
-    // A lock whose process is gone is stale; an empty one may be mid-creation, so give it time.
-    if ((holder > 0 && !isProcessAlive(holder)) || (!(holder > 0) && age > 10_000)) {
-      await rm(LOCK_PATH, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for another dashboards build (pid ${text || '?'}) holding ${LOCK_PATH}`);
-    }
-    await sleep(200);
-  }
-  try {
-    return await body();
-  } finally {
-    await rm(LOCK_PATH, { force: true });
-  }
+/** One build at a time: they share the framework's cache folder. A later one waits for the lock (warehouse/file-lock.ts). */
+function withBuildLock<T>(deadline: number, body: () => Promise<T>): Promise<T> {
+  return withFileLock(
+    LOCK_PATH,
+    holderOfThisProcess({}),
+    {
+      waitMs: Math.max(0, deadline - Date.now()),
+      refuse: (holder) => new Error(`timed out waiting for another dashboards build (pid ${holder?.pid ?? '?'}) holding ${LOCK_PATH}`),
+    },
+    body,
+  );
 }
 
 async function resetCache(): Promise<void> {
@@ -336,7 +314,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   env.NO_COLOR = '1';
   env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--import=${pathToFileURL(GUARD_PATH).href}`].filter(Boolean).join(' ');
 
-  const pages = await withLock(deadline, async () => {
+  const pages = await withBuildLock(deadline, async () => {
     const staging = `${outDir}.building-${process.pid}-${randomUUID().slice(0, 8)}`;
     env.SAFECAMPUS_SITE_OUTPUT = staging;
     try {

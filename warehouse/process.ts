@@ -1,7 +1,7 @@
 /**
- * Whether a process still runs: how the lock files of this project (the run lock, the embedded
- * Temporal server's state, the site build's lock, the browser's unpacking) tell a holder that
- * died from one that works. EPERM means it runs under another user.
+ * Whether a process still runs: how a lock's holder on this machine is told live
+ * (warehouse/file-lock.ts), whether the embedded Temporal server in `server.json` still runs, and
+ * which half-unpacked browser folders were abandoned. EPERM means it runs under another user.
  */
 export function isProcessAlive(pid: number): boolean {
   try {

@@ -5,18 +5,20 @@
  *   <dataDir>/temporal/dev.sqlite    the server's persisted state (workflows survive restarts)
  *   <dataDir>/temporal/server.json   {pid, address, namespace, ...} of the running server
  *   <dataDir>/temporal/server.log    the server's stdout/stderr (appended)
- *   <dataDir>/temporal/start.lock    held while a process starts a server (so two never share the DB)
+ *   <dataDir>/temporal/start.json    who holds the start lock (warehouse/file-lock.ts), taken while a
+ *                                    process starts a server, so two never share the DB
  *
  * The server runs in its own process group (detached) with its output going to the log file, so
  * Ctrl-C in a terminal reaches only safecampus, which shuts its worker down first and then stops the
  * server it owns (see {@link installShutdownHandlers} and {@link withTemporal}).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { acquireFileLock, holderOfThisProcess } from '../warehouse/file-lock.ts';
 import { isProcessAlive } from '../warehouse/process.ts';
 import { locateTemporalCli } from './temporal-cli.ts';
 
@@ -84,7 +86,7 @@ export function serverPaths(dataDir: string) {
     db: path.join(dir, 'dev.sqlite'),
     state: path.join(dir, 'server.json'),
     log: path.join(dir, 'server.log'),
-    lock: path.join(dir, 'start.lock'),
+    lock: path.join(dir, 'start.json'),
   };
 }
 
@@ -259,54 +261,20 @@ export async function stopRunningServer(dataDir: string, options: StopOptions = 
 // ---------------------------------------------------------------------------------------------
 // start lock: one process at a time may start a server on a given data dir
 
-function tryLock(lockFile: string): boolean {
-  try {
-    const fd = openSync(lockFile, 'wx');
-    writeFileSync(fd, `${process.pid}\n`);
-    closeSync(fd);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  // Held: steal it when its owner is gone or it is older than any start could take.
-  try {
-    const owner = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
-    const ageMs = Date.now() - statSync(lockFile).mtimeMs;
-    if (!Number.isFinite(owner) || !isProcessAlive(owner) || ageMs > 5 * 60_000) {
-      unlinkSync(lockFile);
-      return tryLock(lockFile);
-    }
-  } catch {
-    // vanished between the calls: try again next round
-  }
-  return false;
-}
-
-function unlock(lockFile: string): void {
-  try {
-    if (Number.parseInt(readFileSync(lockFile, 'utf8'), 10) === process.pid) unlinkSync(lockFile);
-  } catch {
-    // gone
-  }
-}
-
 /** Runs `fn` holding the start lock; while waiting, a server that appears (started by the holder) is returned. */
 async function withStartLock<T>(dataDir: string, fn: () => Promise<T>, onWait: () => Promise<T | null>, timeoutMs: number): Promise<T> {
   const paths = serverPaths(dataDir);
-  mkdirSync(paths.dir, { recursive: true });
-  const deadline = Date.now() + timeoutMs;
-  while (!tryLock(paths.lock)) {
-    const found = await onWait();
-    if (found !== null) return found;
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for another process to start the Temporal dev server (lock ${paths.lock}); remove the lock file if no safecampus process is running.`);
-    }
-    await sleep(200);
-  }
+  let found: T | null = null;
+  const lock = await acquireFileLock(paths.lock, holderOfThisProcess({}), {
+    waitMs: timeoutMs,
+    stopWaiting: async () => (found = await onWait()) !== null,
+    refuse: (holder) => new Error(`Timed out waiting for another process (pid ${holder?.pid ?? '?'}) to start the Temporal dev server (lock ${paths.lock}).`),
+  });
+  if (lock === null) return found!;
   try {
     return await fn();
   } finally {
-    unlock(paths.lock);
+    await lock.release();
   }
 }
 
