@@ -285,7 +285,8 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 function xmlText(raw: string): string {
   let text = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
   if (text.includes('&')) {
-    text = text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);/g, (_, ref: string) => {
+    // any entity name, so that one a DOCTYPE declares (`&lol9;`) is refused, never expanded nor kept as text
+    text = text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][\w.:-]*);/g, (_, ref: string) => {
       if (ref[0] === '#') return String.fromCodePoint(ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10));
       const named = ENTITIES[ref];
       if (named === undefined) throw new Error(`undefined XML entity &${ref};`);

@@ -13,7 +13,8 @@ export interface DeflatedPart {
   crc: number;
 }
 
-function deflated(content: string | Buffer | DeflatedPart): DeflatedPart {
+/** A part deflated whole (a worksheet with its own prolog, say), ready for `handMadeWorkbook` or `zipBytes`. */
+export function deflated(content: string | Buffer | DeflatedPart): DeflatedPart {
   if (typeof content === 'object' && 'deflated' in content) return content;
   const data = Buffer.from(content);
   return { deflated: deflateRawSync(data), size: data.length, crc: crc32(data) };
