@@ -19,7 +19,7 @@ import { BUILTIN_DATE_FORMATS, DEFAULT_XLSX_LIMITS, isDateFormat, MAX_CELL_CHARA
 import { tempDir } from '../helpers.ts';
 import { SOURCE_FIXTURES } from './helpers.ts';
 import { writeDevicesWorkbook, writeTitledWorkbook } from './workbooks.ts';
-import { deflated, handMadeWorkbook, repeatedPart, SHEET_HEAD, SHEET_TAIL, SST_HEAD, SST_TAIL, writeHandMadeWorkbook, zipBytes } from './zip-parts.ts';
+import { asZip64, CENTRAL_RECORD, deflated, handMadeWorkbook, repeatedPart, SHEET_HEAD, SHEET_TAIL, SST_HEAD, SST_TAIL, writeHandMadeWorkbook, zipBytes } from './zip-parts.ts';
 
 interface Sheet {
   name: string;
@@ -493,31 +493,6 @@ describe('refusals: a workbook is untrusted input', () => {
     ]);
   });
 });
-
-const CENTRAL_RECORD = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
-
-/** The same zip, its end record saying "see the ZIP64 record", which holds the real numbers. */
-function asZip64(zip: Buffer): Buffer {
-  const end = Buffer.from(zip.subarray(zip.length - 22));
-  const record = Buffer.alloc(56);
-  record.writeUInt32LE(0x06064b50, 0);
-  record.writeBigUInt64LE(44n, 4);
-  record.writeUInt16LE(45, 12);
-  record.writeUInt16LE(45, 14);
-  record.writeBigUInt64LE(BigInt(end.readUInt16LE(10)), 24);
-  record.writeBigUInt64LE(BigInt(end.readUInt16LE(10)), 32);
-  record.writeBigUInt64LE(BigInt(end.readUInt32LE(12)), 40);
-  record.writeBigUInt64LE(BigInt(end.readUInt32LE(16)), 48);
-  const locator = Buffer.alloc(20);
-  locator.writeUInt32LE(0x07064b50, 0);
-  locator.writeBigUInt64LE(BigInt(zip.length - 22), 8);
-  locator.writeUInt32LE(1, 16);
-  end.writeUInt16LE(0xffff, 8);
-  end.writeUInt16LE(0xffff, 10);
-  end.writeUInt32LE(0xffffffff, 12);
-  end.writeUInt32LE(0xffffffff, 16);
-  return Buffer.concat([zip.subarray(0, zip.length - 22), record, locator, end]);
-}
 
 it('date formats: the built-in ones of ECMA-376 §18.8.30, and a code is a date when y m d h s (or b, M) stand outside brackets and quotes', () => {
   expect([...BUILTIN_DATE_FORMATS]).toEqual([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
