@@ -1,29 +1,47 @@
 /**
- * A streaming reader for the rows of one worksheet of an .xlsx file, as cell texts.
+ * A streaming reader for the rows of one worksheet of an .xlsx file, as cell texts. Its spec is
+ * this header (the decision to keep it, with the measurements: docs/xlsx-reader.md); every point
+ * has a test in test/sources/xlsx-reader.test.ts.
  *
- * It yields exactly what exceljs's streaming WorkbookReader (styles cached, shared strings
- * cached) plus readers.ts's former `cellText` yielded, at a fraction of the cost: the zip's
- * central directory is read with fs, each part is inflated with zlib (the sheet as a
- * stream, so memory stays bounded), and the XML is scanned by hand, no DOM. The parts
- * are interpreted the way exceljs 4.4 interprets them, quirks included (they decide what
- * lands today): sheets in zip order, those stored before the shared strings last; only a
- * cell whose style id is non-zero takes its own number format, otherwise its row's; a
- * number is a date when the format code, brackets and quoted text removed, holds one of
- * y m d h M s b; entities in inline strings are decoded twice. Three exceljs quirks that lost
- * text are not kept: a formula whose cached result is 0 is 0 (exceljs gave ''), an inline rich
- * string is all its runs (exceljs kept the last), and a string's phonetic guide (`rPh`, the
- * kana over a Japanese name) is not its text (exceljs took the guide). Nor does it share
- * exceljs's race: that reader walks the zip in one pass whose end now and then comes before the
- * last parts (exceljs #3064), so a streamed workbook, workbook.xml stored last, could land with
- * its sheet named "Sheet1" and its dates as serial numbers; the central directory has no race.
- * And it reads what exceljs refused: cells and rows without an `r` attribute, placed by their
- * order as the format allows (the cell after the row's previous one, the row after the previous).
+ * How it reads: the zip's central directory with fs; the workbook, relationships, styles and
+ * shared strings parts whole; the sheet as a stream (zlib), scanned by hand — no DOM, no stack of
+ * elements — so memory stays bounded by the largest of those small parts, not by the sheet.
  *
- * A workbook is untrusted input, so reading it is bounded (docs/security.md): the parts read may
- * inflate to at most `inflateRatio` times the file's size (a zip bomb is refused, reason
- * `inflate_limit`), reading stops at `timeLimitMs` (`time_limit`), and a cell longer than an
- * Excel cell can be (32,767 characters) is not kept — its row says so (`cell_too_large`). Time
- * grows linearly with the size of a cell: text is handed on as it streams, never re-scanned.
+ * What it reads:
+ * - sheets: named by xl/workbook.xml through its relationships (a part no entry names is
+ *   `Sheet<n>`), hidden and very hidden ones flagged; in zip order, those stored before both the
+ *   shared strings and the relationships last (the order exceljs read in, which ingest's choice
+ *   of sheet depends on); hidden columns and merged ranges on request (`SheetLayout`);
+ * - rows: numbered by `r`, or the one after the previous; a cell placed by `r` (capital letters,
+ *   `$` ignored), or the one after the row's previous cell; a row's texts run to its last cell
+ *   with a value, a missing cell is '';
+ * - cells: shared strings (trimmed, rich runs joined, a phonetic guide `rPh` not part of the
+ *   text, an index past the strings an empty cell), inline strings (all runs) and formula
+ *   strings, both trimmed and their entities decoded once more (an exceljs habit whose texts
+ *   ingest has landed), booleans as `true`/`false`, error codes as written (`#REF!`), numbers as
+ *   JavaScript writes them (`12.50` is 12.5, `1e21` is 1e+21), a formula as its cached result (a
+ *   cached 0 is 0; none, or an error result, is ''); CDATA and comments are not text;
+ * - dates: a number is a date when the cell's style (its own when non-zero and defined, else
+ *   its row's) has a built-in date format (14–22, 45–47) or a custom one that holds y m d h s
+ *   (or b, M) outside brackets and quotes; a sheet stored after the shared strings and the
+ *   relationships but before the styles reads no dates. The serial is written as the wall-clock
+ *   time it stands for (Shanghai time for the bureau; no zone shift), to the second, the date alone at
+ *   midnight (`2025-03-05`, `2025-03-05 10:05:07`); 1904 workbooks are read as such.
+ *
+ * What it refuses — the file's reason code in brackets (sources/readers.ts maps them):
+ * - parts that inflate past `inflateRatio` times the file's size, 16 MiB at least: a zip bomb
+ *   (`inflate_limit`), counted as the bytes come, before they are kept;
+ * - reading past `timeLimitMs` (`time_limit`);
+ * - what is not a zip, a ZIP64 zip, a compression method other than stored or deflate, an
+ *   entity other than the five XML predefines and character references (a DOCTYPE is skipped,
+ *   so a billion laughs or an external entity is never expanded or fetched: its use is an
+ *   undefined entity), a tag, comment or declaration open for more than 4 MiB, a column past XFD,
+ *   an unquoted attribute, a part ending inside a tag (`unreadable_file`);
+ * - a cell longer than an Excel cell can be (32,767 characters): not kept, its row carries
+ *   `tooLarge` (the row is rejected `cell_too_large`, the others land).
+ * What it does not believe, so costs nothing: a shared-strings `count`, a `<dimension>`, a row
+ * number (a row of 16,384 columns is read; ingest refuses past 200: `too_many_columns`).
+ * Time grows linearly with the size of a cell: text is handed on as it streams, never re-scanned.
  */
 import { constants } from 'node:buffer';
 import { open, stat, type FileHandle } from 'node:fs/promises';
@@ -130,7 +148,7 @@ class Budget {
 }
 
 export interface Workbook {
-  /** Sheet names in the order exceljs yields the sheets. */
+  /** Sheet names in reading order (see the header: zip order, early sheets last). */
   sheetNames: string[];
   /** Per sheet of `sheetNames`: hidden (or very hidden) in Excel, as helper sheets of lists and lookups are. */
   hidden: boolean[];
@@ -146,11 +164,11 @@ export interface SheetLayout {
   merges: string[];
 }
 
-/** Built-in number formats (ECMA-376 §18.8.30) whose codes exceljs counts as dates. */
+/** Built-in number formats (ECMA-376 §18.8.30) that are dates. */
 export const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
 const SHEET_PART = /xl\/worksheets\/sheet(\d+)[.]xml/;
 
-/** exceljs's date test on a format code. */
+/** Whether a format code makes a number a date: y m d h s (or b, M) outside brackets and quoted text. */
 export function isDateFormat(code: string): boolean {
   return /[ymdhMsb]+/.test(code.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
 }
@@ -163,8 +181,8 @@ export async function openWorkbook(path: string, limits: XlsxLimits = xlsxLimits
   const styles = stylesXml === null ? null : dateStyles(stylesXml);
   const sharedStrings = sharedXml === null ? null : sharedStringTexts(sharedXml);
 
-  // exceljs reads the zip in stream order; a sheet met before both the shared strings and
-  // the workbook rels is parked and read after everything else, with whatever came later.
+  // zip order, as exceljs read it (ingest's sheet choice depends on it); a sheet met before both the
+  // shared strings and the workbook rels is read after everything else, with whatever came later.
   const ordered = [...entries].sort((a, b) => a.localOffset - b.localOffset);
   const immediate: { entry: ZipEntry; sheetNo: string; styles: boolean[] | null }[] = [];
   const parked: typeof immediate = [];
@@ -285,7 +303,8 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 function xmlText(raw: string): string {
   let text = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
   if (text.includes('&')) {
-    text = text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);/g, (_, ref: string) => {
+    // any entity name, so that one a DOCTYPE declares (`&lol9;`) is refused, never expanded nor kept as text
+    text = text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][\w.:-]*);/g, (_, ref: string) => {
       if (ref[0] === '#') return String.fromCodePoint(ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10));
       const named = ENTITIES[ref];
       if (named === undefined) throw new Error(`undefined XML entity &${ref};`);
@@ -524,17 +543,17 @@ interface SheetContext {
 }
 
 const XML_ESCAPES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&apos;': "'", '&quot;': '"' };
-/** exceljs decodes inline and formula strings once more after the XML parser did. */
+/** Inline and formula strings are decoded once more after the XML scan (as exceljs did: landed texts depend on it). */
 const decodeAgain = (text: string) => (text.includes('&') ? text.replace(/&([a-z]*);/g, (m) => XML_ESCAPES[m] ?? m) : text);
 
-/** A date serial as text: Shanghai wall time as exceljs hands it (as if UTC), to the second; date only at midnight. */
+/** A date serial as text: the wall-clock time it stands for (computed as if UTC), to the second; date only at midnight. */
 function dateText(serial: number, date1904: boolean): string {
   const ms = Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 24 * 3600 * 1000);
   const iso = new Date(Math.round(ms / 1000) * 1000).toISOString();
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
 }
 
-/** A cell reference's column number as exceljs reads it: the capital letters before the digits ($ and others skipped). */
+/** A cell reference's column number: the capital letters before the digits ($ and others skipped). */
 function columnNumber(ref: string): number {
   let col = 0;
   for (let i = 0; i < ref.length; i++) {
@@ -578,7 +597,7 @@ async function* sheetRows(chunks: AsyncIterable<string>, context: SheetContext):
     if (col < 1) throw new Error(`cell reference "${ref}" has no column`);
     if (col > 16384) throw new Error('a row has cells past the last column (XFD)');
     row!.lastColumn = col;
-    // exceljs: a cell's own style only when its id is non-zero and exists, else its row's
+    // a cell's own style only when its id is non-zero and exists, else its row's
     const dateStyle = style > 0 && style < xfDates.length ? xfDates[style] : row!.dateStyle;
     let text: string | null | undefined;
     if (formula !== null) {

@@ -13,7 +13,8 @@ export interface DeflatedPart {
   crc: number;
 }
 
-function deflated(content: string | Buffer | DeflatedPart): DeflatedPart {
+/** A part deflated whole (a worksheet with its own prolog, say), ready for `handMadeWorkbook` or `zipBytes`. */
+export function deflated(content: string | Buffer | DeflatedPart): DeflatedPart {
   if (typeof content === 'object' && 'deflated' in content) return content;
   const data = Buffer.from(content);
   return { deflated: deflateRawSync(data), size: data.length, crc: crc32(data) };
@@ -75,6 +76,32 @@ export function zipBytes(parts: [string, string | Buffer | DeflatedPart][]): Buf
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+/** The signature of a central directory record. */
+export const CENTRAL_RECORD = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+
+/** The same zip, its end record saying "see the ZIP64 record", which holds the real numbers. */
+export function asZip64(zip: Buffer): Buffer {
+  const end = Buffer.from(zip.subarray(zip.length - 22));
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeUInt16LE(45, 12);
+  record.writeUInt16LE(45, 14);
+  record.writeBigUInt64LE(BigInt(end.readUInt16LE(10)), 24);
+  record.writeBigUInt64LE(BigInt(end.readUInt16LE(10)), 32);
+  record.writeBigUInt64LE(BigInt(end.readUInt32LE(12)), 40);
+  record.writeBigUInt64LE(BigInt(end.readUInt32LE(16)), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(zip.length - 22), 8);
+  locator.writeUInt32LE(1, 16);
+  end.writeUInt16LE(0xffff, 8);
+  end.writeUInt16LE(0xffff, 10);
+  end.writeUInt32LE(0xffffffff, 12);
+  end.writeUInt32LE(0xffffffff, 16);
+  return Buffer.concat([zip.subarray(0, zip.length - 22), record, locator, end]);
 }
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
