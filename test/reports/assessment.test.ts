@@ -4,6 +4,8 @@
  * death counts shown as "<3", a unit report with its weakest schools and no other unit's
  * schools, one report per school with --all-schools, PDFs set in the bundled font whose text copies
  * out as the report's Chinese, and the usage errors and a missing browser.
+ *
+ * @module-tag browser
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,6 +2,8 @@
  * Two `safecampus run` at once on one data folder: the second is refused before it starts
  * anything — one line naming the run in progress (workflow id, pid, since when), exit 1, no
  * stack trace — and the first finishes as if alone. A lock left by a killed run is taken over.
+ *
+ * @module-tag temporal
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
