@@ -15,6 +15,8 @@ export interface CommandContext {
   json: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** The warehouse file, resolved once by main: --db, else env SAFECAMPUS_DB, else data/warehouse.duckdb (absolute). */
+  dbPath: string;
 }
 
 export interface Command {

@@ -1,7 +1,15 @@
 /** `safecampus`: parse the command line, dispatch, map errors to exit codes 0/1/2. */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CommandOutcome, UsageError, type Command, type CommandContext } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+
+const DEFAULT_DB_PATH = 'data/warehouse.duckdb';
+
+/** The warehouse a command works on: the --db flag, then SAFECAMPUS_DB, then data/warehouse.duckdb (relative to the cwd). */
+export function warehousePath(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return resolve(flag ?? env.SAFECAMPUS_DB ?? DEFAULT_DB_PATH);
+}
 
 const GLOBAL_OPTIONS = {
   db: { type: 'string' },
@@ -15,7 +23,7 @@ const GLOBAL_HELP: [string, string][] = [
   ['-h, --help', 'this help'],
 ];
 
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(generalHelp());
@@ -43,12 +51,12 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     io.stdout.write(commandHelp(command));
     return 0;
   }
-  if (typeof values.db === 'string') process.env.SAFECAMPUS_DB = values.db;
   const json = values.json === true;
   const context: CommandContext = {
     json,
     stdout: io.stdout,
     stderr: io.stderr,
+    dbPath: warehousePath(typeof values.db === 'string' ? values.db : undefined, env),
     say: (line) => {
       if (!json) io.stdout.write(`${line}\n`);
     },
@@ -69,7 +77,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`safecampus ${name}: ${message}\n`);
-    if (process.env.SAFECAMPUS_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    if (env.SAFECAMPUS_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
     return 1;
   }
 }

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Warehouse } from '../warehouse/connection.ts';
@@ -62,6 +63,25 @@ describe('safecampus command line', () => {
     expect(schemas.map((s) => s.schema_name)).toEqual(expect.arrayContaining(['audit', 'core', 'marts', 'raw', 'ref', 'staging']));
     expect(await warehouse.value('select count(*) from audit.schema_migrations')).toBe(11);
     warehouse.close();
+  });
+
+  it('hands the warehouse to the command: --db, else SAFECAMPUS_DB, never writing process.env', async () => {
+    const dir = tempDir();
+    const fromFlag = join(dir, 'flag.duckdb');
+    const fromEnv = join(dir, 'env.duckdb');
+    const before = process.env.SAFECAMPUS_DB;
+
+    expect((await runCli(['init', '--db', fromFlag], { SAFECAMPUS_DB: fromEnv })).code).toBe(0);
+    expect(existsSync(fromFlag)).toBe(true);
+    expect(existsSync(fromEnv)).toBe(false);
+    expect(process.env.SAFECAMPUS_DB).toBe(before);
+
+    const status = await runCli(['status', '--json'], { SAFECAMPUS_DB: fromEnv });
+    expect(status.code, status.stderr).toBe(1);
+    expect(status.stderr).toContain(fromEnv);
+    expect((await runCli(['init'], { SAFECAMPUS_DB: fromEnv })).code).toBe(0);
+    expect(existsSync(fromEnv)).toBe(true);
+    expect(process.env.SAFECAMPUS_DB).toBe(before);
   });
 
   it('refuses a warehouse migrated by newer code', async () => {

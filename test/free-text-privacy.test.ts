@@ -7,6 +7,9 @@
  * report file is searched for every ID number and mobile number in the generated exports
  * (the planted ones and those of the PII columns) and every planted student name. The reports'
  * PDFs are printed from the HTML searched here; their text sits in compressed font streams.
+ *
+ * @module-tag browser
+ * @module-tag site
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

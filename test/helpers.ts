@@ -18,10 +18,10 @@ class Capture extends Writable {
   }
 }
 
-/** Runs the CLI in-process, as `safecampus ...args`, capturing its output. */
-export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI in-process, as `safecampus ...args` with these environment variables, capturing its output. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await main(args, { stdout: stdout as unknown as typeof process.stdout, stderr: stderr as unknown as typeof process.stderr });
+  const code = await main(args, { stdout: stdout as unknown as typeof process.stdout, stderr: stderr as unknown as typeof process.stderr }, env);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

@@ -2,6 +2,9 @@
  * The thin slice end to end, for real: `safecampus run` starts an embedded Temporal dev
  * server and an in-process worker, the pipeline workflow lands the mini city's exports
  * into a DuckDB file, transforms, scores, publishes a snapshot and builds the site.
+ *
+ * @module-tag temporal
+ * @module-tag site
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

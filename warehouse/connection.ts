@@ -5,10 +5,8 @@
  * DuckDB's date/time/decimal values as their text form, so rows serialise to JSON as-is.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, ResultReturnType, type DuckDBValue } from '@duckdb/node-api';
-
-export const DEFAULT_DB_PATH = 'data/warehouse.duckdb';
 
 /**
  * The catalog name a warehouse or snapshot file is attached under, whatever the file is called.
@@ -21,11 +19,6 @@ const sqlLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
-
-/** --db flag, then SAFECAMPUS_DB, then data/warehouse.duckdb (relative to the cwd). */
-export function resolveDbPath(flag?: string): string {
-  return resolve(flag ?? process.env.SAFECAMPUS_DB ?? DEFAULT_DB_PATH);
-}
 
 /** A statement's outcome: the rows of a query, or how many rows an INSERT/UPDATE/DELETE changed. */
 export interface QueryOutcome<T extends Row = Row> {

@@ -203,6 +203,14 @@ export interface CoreDimSchools {
   is_current: boolean | null;
 }
 
+/** core.dim_terms */
+export interface CoreDimTerms {
+  term_id: string;
+  term_year: number;
+  start_on: DateText;
+  end_on: DateText;
+}
+
 /** core.dim_units */
 export interface CoreDimUnits {
   unit_code: string;
@@ -383,6 +391,18 @@ export interface CoreIntMeasuresDevices {
   is_required: boolean;
 }
 
+/** core.int_measures_drills */
+export interface CoreIntMeasuresDrills {
+  period_id: string;
+  school_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
+  is_required: boolean;
+}
+
 /** core.int_measures_inspections */
 export interface CoreIntMeasuresInspections {
   period_id: string;
@@ -395,8 +415,8 @@ export interface CoreIntMeasuresInspections {
   is_required: boolean;
 }
 
-/** core.int_measures_programmes */
-export interface CoreIntMeasuresProgrammes {
+/** core.int_measures_patrol_weeks */
+export interface CoreIntMeasuresPatrolWeeks {
   period_id: string;
   school_code: string;
   formula: string;
@@ -409,6 +429,30 @@ export interface CoreIntMeasuresProgrammes {
 
 /** core.int_measures_registry */
 export interface CoreIntMeasuresRegistry {
+  period_id: string;
+  school_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
+  is_required: boolean;
+}
+
+/** core.int_measures_screenings */
+export interface CoreIntMeasuresScreenings {
+  period_id: string;
+  school_code: string;
+  formula: string;
+  numerator: number | null;
+  denominator: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
+  is_required: boolean;
+}
+
+/** core.int_measures_term_programmes */
+export interface CoreIntMeasuresTermProgrammes {
   period_id: string;
   school_code: string;
   formula: string;
@@ -989,6 +1033,7 @@ export interface Database {
   'core.dim_period_days': CoreDimPeriodDays;
   'core.dim_periods': CoreDimPeriods;
   'core.dim_schools': CoreDimSchools;
+  'core.dim_terms': CoreDimTerms;
   'core.dim_units': CoreDimUnits;
   'core.fct_activities': CoreFctActivities;
   'core.fct_alerts': CoreFctAlerts;
@@ -1002,9 +1047,12 @@ export interface Database {
   'core.int_measures_alerts': CoreIntMeasuresAlerts;
   'core.int_measures_cases': CoreIntMeasuresCases;
   'core.int_measures_devices': CoreIntMeasuresDevices;
+  'core.int_measures_drills': CoreIntMeasuresDrills;
   'core.int_measures_inspections': CoreIntMeasuresInspections;
-  'core.int_measures_programmes': CoreIntMeasuresProgrammes;
+  'core.int_measures_patrol_weeks': CoreIntMeasuresPatrolWeeks;
   'core.int_measures_registry': CoreIntMeasuresRegistry;
+  'core.int_measures_screenings': CoreIntMeasuresScreenings;
+  'core.int_measures_term_programmes': CoreIntMeasuresTermProgrammes;
   'core.int_reporting_windows': CoreIntReportingWindows;
   'core.int_school_measures': CoreIntSchoolMeasures;
   'core.int_school_periods': CoreIntSchoolPeriods;

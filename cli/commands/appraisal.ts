@@ -1,7 +1,6 @@
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
-import { resolveDbPath } from '../../warehouse/connection.ts';
 import { withTemporal } from '../../workflows/dev-server.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
 import { appraisalStatus, signOffAppraisal, startAppraisal } from '../../workflows/appraisal-runner.ts';
@@ -64,7 +63,7 @@ export const appraisalCommand: Command = {
     if (problem) throw new UsageError(problem);
     if (reminderEvery !== undefined && !DURATION.test(reminderEvery)) throw new UsageError(`--remind-every takes a duration like 30s, 90m, 24h or 2d, got "${reminderEvery}"`);
 
-    const dbPath = resolveDbPath();
+    const dbPath = context.dbPath;
     const dataDir = dirname(dbPath);
     return withTemporal({ dataDir }, async (temporal) => {
       sayTemporal(context, temporal, dataDir);

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { integerOption, stringOption, UsageError, type Command } from '../command.ts';
-import { resolveDbPath } from '../../warehouse/connection.ts';
 import { readLatestSnapshot } from '../../warehouse/snapshot.ts';
 import { buildSite } from '../../dashboards/build.ts';
 import { serveStatic } from '../../dashboards/serve.ts';
@@ -21,7 +20,7 @@ export const dashboardsCommand: Command = {
   async run(values, positionals, context) {
     const [action] = positionals;
     if (positionals.length !== 1 || (action !== 'build' && action !== 'preview')) throw new UsageError('say `build` or `preview`');
-    const dbPath = resolveDbPath();
+    const dbPath = context.dbPath;
     const unit = stringOption(values, 'unit');
     if (unit !== undefined && !/^\d{6}$/.test(unit)) throw new UsageError(`--unit takes a six-digit unit code (see data/reference/units.csv), got "${unit}"`);
     const outDir = resolve(stringOption(values, 'out') ?? join(dirname(dbPath), unit ? `site-${unit}` : 'site'));

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { stringOption, UsageError, type Command, type CommandContext, type Values } from '../command.ts';
-import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
+import { Warehouse } from '../../warehouse/connection.ts';
 import { initWarehouse } from '../../sources/init.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { explainPath, type Explanation } from '../../sources/explain.ts';
@@ -38,7 +38,7 @@ export const ingestCommand: Command = {
     const asOf = asOfOption(values);
     const options = { source: source as SourceName | undefined, sheet: stringOption(values, 'sheet'), asOf };
     if (values.explain === true) {
-      const explanations = await explainPath(resolveDbPath(), path, options);
+      const explanations = await explainPath(context.dbPath, path, options);
       for (const explanation of explanations) sayExplanation(explanation, context);
       return explanations;
     }
@@ -47,7 +47,7 @@ export const ingestCommand: Command = {
     if (holdThreshold !== undefined && !(holdThreshold >= 0 && holdThreshold <= 1)) {
       throw new UsageError(`--hold-threshold must be a share between 0 and 1, got "${thresholdText}"`);
     }
-    const db = await Warehouse.open(resolveDbPath());
+    const db = await Warehouse.open(context.dbPath);
     try {
       await initWarehouse(db);
       let progress: Progress | null = null;

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
+import { Warehouse } from '../../warehouse/connection.ts';
 import { initWarehouse } from '../../sources/init.ts';
 
 export const initCommand: Command = {
@@ -9,7 +9,7 @@ export const initCommand: Command = {
   help: [],
   options: {},
   async run(_values, _positionals, context) {
-    const path = resolveDbPath();
+    const path = context.dbPath;
     const db = await Warehouse.open(path);
     try {
       const result = await initWarehouse(db);

@@ -5,7 +5,6 @@
  * wrong options exit 2.
  */
 import { integerOption, stringOption, UsageError, type Command, type Values } from '../command.ts';
-import { resolveDbPath } from '../../warehouse/connection.ts';
 import { checkOutputPath } from '../../warehouse/output-path.ts';
 import { chooseSnapshot, DEFAULT_QUERY_LIMITS, withQueryResult, type QueryLimits } from '../../warehouse/query.ts';
 import { renderTable, streamSink, temporaryPathFor, writeAtomically, writeCsv, writeJson, writeParquet, writeTextFile, writeXlsx } from '../../warehouse/query-output.ts';
@@ -61,7 +60,7 @@ export const queryCommand: Command = {
       throw new UsageError(`the table shows at most ${MAX_TABLE_LIMIT} rows (--limit ${limit}): export them instead with --format csv|parquet|xlsx --out FILE`);
     }
     const limits = queryLimits(values);
-    const warehousePath = resolveDbPath();
+    const warehousePath = context.dbPath;
     const snapshot = chooseSnapshot(warehousePath, stringOption(values, 'snapshot'));
     // checked before the query runs: nothing is computed for an export that may not be written
     const file = out === undefined ? undefined : checkOutputPath(out, { warehousePath, snapshotPath: snapshot.path, force: values.force === true });

@@ -1,5 +1,5 @@
 import { UsageError, type Command } from '../command.ts';
-import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
+import { Warehouse } from '../../warehouse/connection.ts';
 import { releaseBatch } from '../../warehouse/publication.ts';
 
 export const releaseCommand: Command = {
@@ -12,7 +12,7 @@ export const releaseCommand: Command = {
   async run(values, positionals, context) {
     if (positionals.length !== 1) throw new UsageError('give the batch id to release (see `safecampus status`)');
     const decision = values.discard ? 'discarded' : 'released';
-    const db = await Warehouse.open(resolveDbPath());
+    const db = await Warehouse.open(context.dbPath);
     try {
       await releaseBatch(db, positionals[0], decision);
       context.say(`batch ${positionals[0]} ${decision}; run \`safecampus transform\` (or the pipeline) to apply it`);

@@ -10,7 +10,6 @@ import { writeAppraisalReports } from '../../reports/appraisal/index.ts';
 import { writeAssessmentReports, type Subject } from '../../reports/assessment/index.ts';
 import { latestSnapshotPath } from '../../reports/source.ts';
 import { isPeriodId, PERIOD_HELP } from '../../transforms/periods.ts';
-import { resolveDbPath } from '../../warehouse/connection.ts';
 
 export const reportCommand: Command = {
   name: 'report',
@@ -36,7 +35,7 @@ export const reportCommand: Command = {
   },
   async run(values, _positionals, context) {
     const outDir = resolve(stringOption(values, 'out') ?? 'data/reports');
-    const snapshotPath = () => stringOption(values, 'snapshot') ?? latestSnapshotPath(resolveDbPath());
+    const snapshotPath = () => stringOption(values, 'snapshot') ?? latestSnapshotPath(context.dbPath);
     const appraisal = stringOption(values, 'appraisal');
     if (appraisal !== undefined) {
       if (!/^\d{4}$/.test(appraisal)) throw new UsageError(`--appraisal must be a year such as 2025; got "${appraisal}"`);

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
-import { resolveDbPath } from '../../warehouse/connection.ts';
 import { withTemporal, type TemporalContext } from '../../workflows/dev-server.ts';
 import { defaultPipelineWorkflowId, runPipeline } from '../../workflows/worker.ts';
 import { withRunLock } from '../../workflows/run-lock.ts';
@@ -39,7 +38,7 @@ export async function runPipelineCommand(
   options: { inboxDir: string; periods: string[]; buildSite: boolean },
   context: CommandContext,
 ): Promise<PipelineSummary> {
-  const dbPath = resolveDbPath();
+  const dbPath = context.dbPath;
   const dataDir = dirname(dbPath);
   const workflowId = defaultPipelineWorkflowId();
   // before anything starts: a second run on the folder must not even start a worker

@@ -1,6 +1,5 @@
 import { dirname, resolve } from 'node:path';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
-import { resolveDbPath } from '../../warehouse/connection.ts';
 import { connectClient } from '../../workflows/client.ts';
 import { withTemporal } from '../../workflows/dev-server.ts';
 import { calendarText, createSchedules, deleteSchedules, describeSchedules, scheduleDefinitions } from '../../workflows/schedules.ts';
@@ -30,7 +29,7 @@ export const scheduleCommand: Command = {
     if (action !== 'create' && (values.inbox !== undefined || reminderEvery !== undefined)) throw new UsageError('--inbox and --remind-every go with `create`');
     if (reminderEvery !== undefined && !DURATION.test(reminderEvery)) throw new UsageError(`--remind-every takes a duration like 30s, 90m, 24h or 2d, got "${reminderEvery}"`);
     const inboxDir = resolve(stringOption(values, 'inbox') ?? 'data/inbox');
-    const dataDir = dirname(resolveDbPath());
+    const dataDir = dirname(context.dbPath);
     return withTemporal({ dataDir }, async (temporal) => {
       sayTemporal(context, temporal, dataDir);
       const client = await connectClient(temporal.address, temporal.namespace);

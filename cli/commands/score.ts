@@ -1,5 +1,5 @@
 import { stringOption, UsageError, type Command } from '../command.ts';
-import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
+import { Warehouse } from '../../warehouse/connection.ts';
 import { isPeriodId, PERIOD_HELP } from '../../transforms/periods.ts';
 import { defaultPeriod, readPeriodScores, type PeriodScores } from '../../transforms/scorecards.ts';
 
@@ -39,7 +39,7 @@ export const scoreCommand: Command = {
     if (requested !== undefined && !isPeriodId(requested)) throw new UsageError(`--period must look like ${PERIOD_HELP}; got "${requested}"`);
     const unit = stringOption(values, 'unit');
     if (unit !== undefined && !/^\d{6}$/.test(unit)) throw new UsageError(`--unit must be a six-digit unit code such as 411002; got "${unit}"`);
-    const db = await Warehouse.open(resolveDbPath(), { readOnly: true });
+    const db = await Warehouse.open(context.dbPath, { readOnly: true });
     try {
       const period = requested ?? (await defaultPeriod(db));
       if (period === null) throw new Error('no scores yet: the warehouse has no data (run `safecampus run` or `npm start`)');

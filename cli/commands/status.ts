@@ -1,5 +1,5 @@
 import { CommandOutcome, stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
-import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
+import { Warehouse } from '../../warehouse/connection.ts';
 import { readLatestSnapshot } from '../../warehouse/snapshot.ts';
 import { typedWarehouse } from '../../warehouse/kysely.ts';
 import { CheckDayError, checkSourceHealth, healthReportLines } from '../../transforms/source-health.ts';
@@ -19,7 +19,7 @@ export const statusCommand: Command = {
     const on = stringOption(values, 'on');
     if (on !== undefined && !values.health) throw new UsageError('--on goes with --health');
     if (on !== undefined && !isIsoDate(on)) throw new UsageError(`--on must be a date written YYYY-MM-DD, got "${on}"`);
-    const path = resolveDbPath();
+    const path = context.dbPath;
     if (!existsSync(path)) throw new Error(`no warehouse at ${path}: run \`safecampus init\` or \`npm start\` first`);
     const db = await Warehouse.open(path, { readOnly: true });
     try {

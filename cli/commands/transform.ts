@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { resolveDbPath, Warehouse } from '../../warehouse/connection.ts';
+import { Warehouse } from '../../warehouse/connection.ts';
 import { initWarehouse } from '../../sources/init.ts';
 import { loadModels, runTransform } from '../../transforms/runner.ts';
 import { startProgress } from '../progress.ts';
@@ -11,7 +11,7 @@ export const transformCommand: Command = {
   help: [['--full', 'rebuild every period (by default only the periods the batches since the last transform touch)']],
   options: { full: { type: 'boolean' } },
   async run(values, _positionals, context) {
-    const db = await Warehouse.open(resolveDbPath());
+    const db = await Warehouse.open(context.dbPath);
     try {
       await initWarehouse(db);
       const models = loadModels();

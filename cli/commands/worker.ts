@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { stringOption, UsageError, type Command } from '../command.ts';
-import { resolveDbPath } from '../../warehouse/connection.ts';
 import { installShutdownHandlers, DEFAULT_NAMESPACE } from '../../workflows/dev-server.ts';
 import { runWorker } from '../../workflows/worker.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
@@ -23,7 +22,7 @@ export const workerCommand: Command = {
     const handle = await runWorker({
       address,
       namespace: process.env.TEMPORAL_NAMESPACE?.trim() || DEFAULT_NAMESPACE,
-      deps: createPipelineSteps({ dbPath: resolveDbPath() }),
+      deps: createPipelineSteps({ dbPath: context.dbPath }),
       taskQueues: queues as TaskQueueRole[],
       identity: `safecampus-${process.pid}@${resolve('.')}`,
     });

@@ -1,3 +1,5 @@
+// @module-tag browser
+// @module-tag site
 // Layout of the built site in real Chromium: a 县区评分卡 prints cleanly on A4 (issue 6:
 // "a print stylesheet so a unit scorecard prints cleanly on A4"), and the widest table of the
 // site fits a 1280 px desktop without sideways scrolling.

@@ -1,3 +1,5 @@
+// @module-tag browser
+// @module-tag site
 // Builds of a generated (dirty) city through the real pipeline steps. Unit-scoped: no file of
 // the output — pages, data, bundles — names a school that never belonged to the unit, although
 // the snapshot holds every school's rows, rejected rows quoting school codes and data-test

@@ -1,3 +1,5 @@
+// @module-tag browser
+// @module-tag site
 // The dashboard site, built from a hand-made snapshot and opened in real headless
 // Chromium (the browser from npm, reports/browser.ts, driven by playwright-core).
 import { existsSync } from 'node:fs';

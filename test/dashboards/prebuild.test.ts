@@ -1,3 +1,4 @@
+// @module-tag site
 // The site build runs every data loader in its own process, on one opened snapshot, into
 // Framework's cache (dashboards/lib/prebuild.ts). On the hand-made fixture snapshot: each
 // output is byte for byte what the loader writes when Framework runs it as a process (city-wide

@@ -4,6 +4,8 @@
  * test/scoring/scorecards.test.ts), the hashes and sign-off on the cover, an A4 PDF of several
  * pages set in the bundled font whose text copies out as the report's Chinese, an XLSX that opens
  * with exceljs, the exact CSV, and identical bytes on a second run.
+ *
+ * @module-tag browser
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';

@@ -4,10 +4,12 @@
  * death counts shown as "<3", a unit report with its weakest schools and no other unit's
  * schools, one report per school with --all-schools, PDFs set in the bundled font whose text copies
  * out as the report's Chinese, and the usage errors and a missing browser.
+ *
+ * @module-tag browser
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { statusOf } from '../../reports/assessment/data.ts';
 import { openPrinter } from '../../reports/pdf.ts';
 import { publishSnapshot } from '../../warehouse/snapshot.ts';
@@ -15,23 +17,21 @@ import { runCli, tempDir } from '../helpers.ts';
 import { J1, K1, landScoringCity, P1, P2, P3, P4, S1 } from '../scoring/city.ts';
 import { readPdf } from './pdf-content.ts';
 
-const previousDb = process.env.SAFECAMPUS_DB;
+let warehouse: string;
 let out: string;
+/** The CLI on the scoring city's warehouse, named as an operator's environment names it. */
+const cli = (args: string[]) => runCli(args, { ...process.env, SAFECAMPUS_DB: warehouse });
 
 beforeAll(async () => {
   const db = await landScoringCity();
   try {
     await publishSnapshot(db);
-    process.env.SAFECAMPUS_DB = db.path;
+    warehouse = db.path;
   } finally {
     db.close();
   }
   out = tempDir();
 }, 120_000);
-afterAll(() => {
-  if (previousDb === undefined) delete process.env.SAFECAMPUS_DB;
-  else process.env.SAFECAMPUS_DB = previousDb;
-});
 
 const read = (code: string) => readFileSync(join(out, `report-${code}-2025.html`), 'utf8');
 /** The row of the indicator table for this indicator, cells with tags stripped. */
@@ -48,7 +48,7 @@ describe('status of an indicator', () => {
 
 describe('safecampus report on the scoring city', () => {
   it('writes a school report: standing, every indicator with its status, the overdue hazards behind A4, a checklist', async () => {
-    const result = await runCli(['report', '--school', P1, '--period', '2025', '--out', out]);
+    const result = await cli(['report', '--school', P1, '--period', '2025', '--out', out]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`评估报告 ${P1}：${join(out, `report-${P1}-2025.html`)}`);
     const html = read(P1);
@@ -90,14 +90,14 @@ describe('safecampus report on the scoring city', () => {
   }, 120_000);
 
   it('shows a school’s small death count as "<3"', async () => {
-    expect((await runCli(['report', '--school', P3, '--period', '2025', '--out', out])).code).toBe(0);
+    expect((await cli(['report', '--school', P3, '--period', '2025', '--out', out])).code).toBe(0);
     const html = read(P3);
     expect(html).toContain('<tr><td>意外伤害</td><td>一般</td><td>1</td><td>0</td><td>&lt;3</td></tr>');
     expect(html).toContain('一票否决：V1 发生涉校安全事故致人死亡（C-P3-1）');
   }, 120_000);
 
   it('writes a unit report and one per school with --all-schools, holding no other unit’s schools', async () => {
-    const result = await runCli(['report', '--unit', '411003', '--period', '2025', '--all-schools', '--out', out]);
+    const result = await cli(['report', '--unit', '411003', '--period', '2025', '--all-schools', '--out', out]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('共 4 份');
     const unit = read('411003');
@@ -119,7 +119,7 @@ describe('safecampus report on the scoring city', () => {
     const previous = process.env.CHROMIUM_PATH;
     process.env.CHROMIUM_PATH = missing;
     try {
-      const result = await runCli(['report', '--school', P4, '--period', '2025', '--out', join(out, 'no-browser')]);
+      const result = await cli(['report', '--school', P4, '--period', '2025', '--out', join(out, 'no-browser')]);
       expect([result.code, result.stderr]).toEqual([
         1,
         expect.stringContaining(`cannot print PDF: CHROMIUM_PATH=${missing}: no such file; unset CHROMIUM_PATH to use the bundled Chromium (@sparticuz/chromium)`),
@@ -132,17 +132,17 @@ describe('safecampus report on the scoring city', () => {
   });
 
   it('says what is wrong with the call (exit 2) or the subject (exit 1)', async () => {
-    const noPeriod = await runCli(['report', '--unit', '411003']);
+    const noPeriod = await cli(['report', '--unit', '411003']);
     expect([noPeriod.code, noPeriod.stderr]).toEqual([2, expect.stringContaining('give --period P')]);
-    const both = await runCli(['report', '--unit', '411003', '--school', P1, '--period', '2025']);
+    const both = await cli(['report', '--unit', '411003', '--school', P1, '--period', '2025']);
     expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('not both')]);
-    const badSchool = await runCli(['report', '--school', '21410001', '--period', '2025']);
+    const badSchool = await cli(['report', '--school', '21410001', '--period', '2025']);
     expect([badSchool.code, badSchool.stderr]).toEqual([2, expect.stringContaining('--school must be a 10-digit 学校标识码')]);
-    const allSchools = await runCli(['report', '--school', P1, '--period', '2025', '--all-schools']);
+    const allSchools = await cli(['report', '--school', P1, '--period', '2025', '--all-schools']);
     expect(allSchools.code).toBe(2);
-    const unknown = await runCli(['report', '--school', '2141999999', '--period', '2025', '--out', out]);
+    const unknown = await cli(['report', '--school', '2141999999', '--period', '2025', '--out', out]);
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('school 2141999999 has no score in 2025')]);
-    const period = await runCli(['report', '--unit', '411003', '--period', '2019', '--out', out]);
+    const period = await cli(['report', '--unit', '411003', '--period', '2019', '--out', out]);
     expect([period.code, period.stderr]).toEqual([1, expect.stringContaining('the snapshot has no period 2019; its years are 2024, 2025')]);
   });
 });

@@ -2,6 +2,8 @@
  * The browser from npm (reports/browser.ts): @sparticuz/chromium unpacked offline into a cache
  * folder — whole or not at all when two processes start at once or one died half-way — with the
  * NSS libraries a bare Debian lacks, and started headless through playwright-core.
+ *
+ * @module-tag browser
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';

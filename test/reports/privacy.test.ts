@@ -2,6 +2,8 @@
  * DOMAIN.md §6 on the reports of a generated demo city (40 schools, 2025): no student name, ID
  * number or guardian phone from the generator's case and alert exports appears in the
  * appraisal or in a unit's reports, and a unit's reports name only its own schools.
+ *
+ * @module-tag browser
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@
  * Terms judged in 2025 (to 2025-11-30) are those that END in it: 2024-T2 (Sep 2024–Jan 2025)
  * and 2025-T1 (Feb–Jul 2025); 2025-T2 ends in January 2026.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { expectIndicator, J1, K1, landScoringCity, P1, P2, P3, P4, S1 } from './city.ts';
 
@@ -19,6 +19,18 @@ afterAll(() => db.close());
 const OK = 'ok' as const;
 const NA = 'not_applicable' as const;
 const ND = 'no_data' as const;
+
+describe('the term calendar (core.dim_terms)', () => {
+  it('lists every term of the years with data (2024, 2025) and the autumn term ending in January 2024', async () => {
+    expect(await db.all("select term_id, term_year, start_on::varchar as start_on, end_on::varchar as end_on from core.dim_terms order by start_on")).toEqual([
+      { term_id: '2023-T2', term_year: 2023, start_on: '2023-09-01', end_on: '2024-01-31' },
+      { term_id: '2024-T1', term_year: 2024, start_on: '2024-02-01', end_on: '2024-07-31' },
+      { term_id: '2024-T2', term_year: 2024, start_on: '2024-09-01', end_on: '2025-01-31' },
+      { term_id: '2025-T1', term_year: 2025, start_on: '2025-02-01', end_on: '2025-07-31' },
+      { term_id: '2025-T2', term_year: 2025, start_on: '2025-09-01', end_on: '2026-01-31' },
+    ]);
+  });
+});
 
 describe('D drowning prevention', () => {
   it('D1 is receipts over one letter per student per term ending in the window', async () => {

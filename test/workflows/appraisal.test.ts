@@ -3,6 +3,9 @@
  * mini city: 2025 has 5 rows in marts.unit_indicator_ranking). It freezes, answers its `state`
  * query, reminds while it waits, publishes nothing after a rejection and publishes after an
  * approval sent by a second `safecampus` process that finds the embedded server by its state file.
+ *
+ * @module-tag temporal
+ * @module-tag browser
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -5,6 +5,8 @@
  * uninterrupted run of the same files (another warehouse, another Temporal namespace, so its
  * `ingest-<sha256>` ids do not collide). Then: a run with no new files ingests nothing, and a new
  * file is picked up by the next run.
+ *
+ * @module-tag temporal
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

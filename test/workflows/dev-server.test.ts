@@ -2,6 +2,8 @@
  * The embedded server's start lock (workflows/dev-server.ts on warehouse/file-lock.ts), against a
  * real dev server: two commands that need a server at once start one, and the other uses it; a start
  * lock left by a starter that was killed is taken over once stale.
+ *
+ * @module-tag temporal
  */
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';

@@ -6,6 +6,8 @@
  * audit and posts the Chinese message; a webhook that fails or answers an error is recorded and
  * never fails the run; nothing is posted when nothing is wrong; and the nightly schedule itself,
  * triggered, runs the check on the day it fires.
+ *
+ * @module-tag temporal
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';

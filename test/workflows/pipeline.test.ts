@@ -2,6 +2,8 @@
  * The orchestration layer against a REAL Temporal dev server (started by workflows/dev-server.ts
  * in a temp data dir) with fake in-memory pipeline steps. The end-to-end test with the real
  * warehouse lives elsewhere.
+ *
+ * @module-tag temporal
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

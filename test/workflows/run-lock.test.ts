@@ -3,6 +3,8 @@
  * anything — one line naming the run in progress (workflow id, pid, since when), exit 1, no
  * stack trace — and the first finishes as if alone. A lock left by a run killed on this machine or
  * another is taken over once it is stale; one a live run on another machine keeps fresh is refused.
+ *
+ * @module-tag temporal
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';

@@ -2,6 +2,8 @@
  * `safecampus schedule create|list|delete` against a real Temporal dev server: the CLI finds the
  * embedded server this test started (through its state file), creating twice yields the same three
  * schedules, each with the hand-written spec, time zone and policies.
+ *
+ * @module-tag temporal
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
--- grain: one row per period, school and school-level formula: every measure of the six int_measures_* models, typed once
+-- grain: one row per period, school and school-level formula: every measure of the nine int_measures_* models, typed once
 -- incremental: period_id
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
@@ -23,7 +23,10 @@ unioned as (
   select * from core.int_measures_inspections
   union all by name select * from core.int_measures_registry
   union all by name select * from core.int_measures_devices
-  union all by name select * from core.int_measures_programmes
+  union all by name select * from core.int_measures_drills
+  union all by name select * from core.int_measures_term_programmes
+  union all by name select * from core.int_measures_patrol_weeks
+  union all by name select * from core.int_measures_screenings
   union all by name select * from core.int_measures_alerts
   union all by name select * from core.int_measures_cases
 ),
