@@ -8,7 +8,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFINITIONS_DIR, loadDefinition, type IndicatorDefinition } from '../transforms/definitions/load.ts';
+import type { Kysely, NotNull } from 'kysely';
 import { Warehouse } from '../warehouse/connection.ts';
+import type { ColumnsOf } from '../warehouse/kysely.ts';
+import type { CoreDimPeriods, Database, RefDefinitionEditions } from '../warehouse/schema.generated.ts';
 import { readLatestSnapshot } from '../warehouse/snapshot.ts';
 
 /** A report cannot be made from what it was given (exit 1 in the CLI). */
@@ -40,41 +43,40 @@ export async function openSnapshot(path: string): Promise<Warehouse> {
   return db;
 }
 
-export type PeriodInfo = {
-  period_id: string;
-  period_kind: string;
-  start_on: string;
-  end_on: string;
-  as_of_on: string;
-  is_complete: boolean;
-  definition_edition: number;
-}
+export type PeriodInfo = ColumnsOf<
+  CoreDimPeriods,
+  'period_id' | 'period_kind' | 'start_on' | 'end_on' | 'as_of_on' | 'is_complete' | 'definition_edition',
+  'is_complete'
+>;
 
-export async function readPeriod(db: Warehouse, period: string): Promise<PeriodInfo> {
-  const row = await db.one<PeriodInfo>(
-    'select period_id, period_kind, start_on, end_on, as_of_on, is_complete, definition_edition from core.dim_periods where period_id = $1',
-    [period],
-  );
+export async function readPeriod(q: Kysely<Database>, period: string): Promise<PeriodInfo> {
+  const row = await q
+    .selectFrom('core.dim_periods')
+    .select(['period_id', 'period_kind', 'start_on', 'end_on', 'as_of_on', 'is_complete', 'definition_edition'])
+    .where('period_id', '=', period)
+    .$narrowType<{ is_complete: NotNull }>()
+    .executeTakeFirst();
   if (!row) {
-    const known = await db.all<{ period_id: string }>("select period_id from core.dim_periods where period_kind = 'year' order by period_id");
+    const known = await q.selectFrom('core.dim_periods').select('period_id').where('period_kind', '=', 'year').orderBy('period_id').execute();
     throw new ReportError(`the snapshot has no period ${period}; its years are ${known.map((r) => r.period_id).join(', ') || 'none'}`);
   }
   return row;
 }
 
-export type EditionInfo = {
-  edition: number;
-  version: string;
-  title_zh: string;
-  definition_path: string;
-  definition_sha256: string;
-}
+/** Every column the loader of ref.definition_editions fills. */
+export type EditionInfo = ColumnsOf<
+  RefDefinitionEditions,
+  'edition' | 'version' | 'title_zh' | 'definition_path' | 'definition_sha256',
+  'edition' | 'version' | 'title_zh' | 'definition_path' | 'definition_sha256'
+>;
 
-export async function readEdition(db: Pick<Warehouse, 'one'>, edition: number): Promise<EditionInfo> {
-  const row = await db.one<EditionInfo>(
-    'select edition, version, title_zh, definition_path, definition_sha256 from ref.definition_editions where edition = $1',
-    [edition],
-  );
+export async function readEdition(q: Kysely<Database>, edition: number): Promise<EditionInfo> {
+  const row = await q
+    .selectFrom('ref.definition_editions')
+    .select(['edition', 'version', 'title_zh', 'definition_path', 'definition_sha256'])
+    .where('edition', '=', edition)
+    .$narrowType<{ edition: NotNull; version: NotNull; title_zh: NotNull; definition_path: NotNull; definition_sha256: NotNull }>()
+    .executeTakeFirst();
   if (!row) throw new ReportError(`the snapshot records no definition edition ${edition} (ref.definition_editions)`);
   return row;
 }

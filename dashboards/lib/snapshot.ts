@@ -12,7 +12,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Params, Row, Warehouse } from '../../warehouse/connection.ts';
+import type { Kysely } from 'kysely';
+import type { Params, Row } from '../../warehouse/connection.ts';
+import { typedWarehouse } from '../../warehouse/kysely.ts';
+import type { Database } from '../../warehouse/schema.generated.ts';
 import { SCHOOL_REGISTRIES, isUnitCode, quoteIdent, viewSql, type TableInfo } from './scope.ts';
 
 export interface ScopeUnit {
@@ -164,12 +167,18 @@ export async function foreignSchools(path: string, unit: string): Promise<{ code
   }
 }
 
-/** The snapshot read like a Warehouse (`all`, `one`), for code shared with the reports (reports/methods.ts). */
-export function warehouseReader(snapshot: Snapshot): Pick<Warehouse, 'all' | 'one'> {
-  return {
-    all: <T extends Row = Row>(sql: string, params?: Params) => snapshot.query<T>(sql, params),
-    one: async <T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> => (await snapshot.query<T>(sql, params))[0],
-  };
+/**
+ * The snapshot as a Kysely typed with the warehouse's generated tables (warehouse/kysely.ts):
+ * queries run through `snapshot.query`, so they read the scoped views and get the same
+ * JSON-safe values as every other loader query.
+ */
+export function typedSnapshot(snapshot: Snapshot): Kysely<Database> {
+  return typedWarehouse({
+    query: async <T extends Row = Row>(sql: string, params?: Params) => ({ rows: await snapshot.query<T>(sql, params) }),
+    run: async (sql: string) => {
+      await snapshot.query(sql);
+    },
+  });
 }
 
 /** Opens the snapshot named by SAFECAMPUS_SNAPSHOT, scoped by SAFECAMPUS_UNIT (see buildSite). */
