@@ -12,7 +12,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Params, Row } from '../../warehouse/connection.ts';
 import { typedWarehouse } from '../../warehouse/kysely.ts';
 import type { Database } from '../../warehouse/schema.generated.ts';
@@ -201,10 +201,13 @@ export async function openLoaderSnapshot(requiredTables: string[] = []): Promise
 /** The time of the latest successful pipeline run, if the snapshot records one. */
 export async function publishedAt(snapshot: Snapshot): Promise<string | null> {
   if (!snapshot.has('audit.runs')) return null;
-  const rows = await snapshot.query<{ at: string | null }>(`
-    select max(finished_at) as at from audit.runs
-    where finished_at is not null
-      and lower(coalesce(status, '')) not in ('failed', 'failure', 'error', 'running', 'cancelled', 'canceled', 'terminated', 'timed_out')
-  `);
-  return rows[0]?.at ?? null;
+  const row = await typedSnapshot(snapshot)
+    .selectFrom('audit.runs')
+    .select((eb) => eb.fn.max('finished_at').as('at'))
+    .where('finished_at', 'is not', null)
+    .where((eb) =>
+      sql<boolean>`lower(coalesce(${eb.ref('status')}, '')) not in ('failed', 'failure', 'error', 'running', 'cancelled', 'canceled', 'terminated', 'timed_out')`,
+    )
+    .executeTakeFirst();
+  return row?.at ?? null;
 }
