@@ -135,7 +135,7 @@ export async function openSnapshot({ path: given, unit = null, requiredTables = 
 export async function snapshotUnits(path: string): Promise<ScopeUnit[]> {
   const snapshot = await openSnapshot({ path });
   try {
-    return await snapshot.query<ScopeUnit>('select unit_code, unit_name from ref.units order by unit_code');
+    return await typedSnapshot(snapshot).selectFrom('ref.units').select(['unit_code', 'unit_name']).orderBy('unit_code').execute();
   } finally {
     snapshot.close();
   }

@@ -28,7 +28,18 @@ function readerFiles(): string[] {
 /** The readers that must stay typed: a scan that stops finding one of them is a broken scan. */
 const EXPECTED_READERS = [
   'cli/commands/status.ts',
+  'dashboards/lib/health.ts',
+  'dashboards/lib/periods.ts',
+  'dashboards/lib/snapshot.ts',
+  'dashboards/src/data/alerts.json.ts',
   'dashboards/src/data/appraisal.json.ts',
+  'dashboards/src/data/hazards.json.gz.ts',
+  'dashboards/src/data/incidents.json.gz.ts',
+  'dashboards/src/data/overview.json.ts',
+  'dashboards/src/data/programmes.json.ts',
+  'dashboards/src/data/quality.json.ts',
+  'dashboards/src/data/schools.tar.ts',
+  'dashboards/src/data/units/[unit].json.gz.ts',
   'reports/appraisal/data.ts',
   'reports/assessment/data.ts',
   'reports/methods.ts',
