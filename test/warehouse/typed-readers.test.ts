@@ -44,7 +44,11 @@ const EXPECTED_READERS = [
   'reports/assessment/data.ts',
   'reports/methods.ts',
   'reports/source.ts',
+  'transforms/periods.ts',
   'transforms/scorecards.ts',
+  'warehouse/publication.ts',
+  'workflows/inputs.ts',
+  'workflows/steps.ts',
 ];
 
 /** Every column of every table interface renamed (`score` → `score_renamed`); the `Database` map untouched. */
