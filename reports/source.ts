@@ -5,7 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
+import type { Kysely, NotNull } from 'kysely';
 import { Warehouse } from '../warehouse/connection.ts';
+import type { ColumnsOf } from '../warehouse/kysely.ts';
+import type { CoreDimPeriods, Database } from '../warehouse/schema.generated.ts';
 import { readLatestSnapshot } from '../warehouse/snapshot.ts';
 
 /** A report cannot be made from what it was given (exit 1 in the CLI). */
@@ -37,23 +40,21 @@ export async function openSnapshot(path: string): Promise<Warehouse> {
   return db;
 }
 
-export type PeriodInfo = {
-  period_id: string;
-  period_kind: string;
-  start_on: string;
-  end_on: string;
-  as_of_on: string;
-  is_complete: boolean;
-  definition_edition: number;
-}
+export type PeriodInfo = ColumnsOf<
+  CoreDimPeriods,
+  'period_id' | 'period_kind' | 'start_on' | 'end_on' | 'as_of_on' | 'is_complete' | 'definition_edition',
+  'is_complete'
+>;
 
-export async function readPeriod(db: Warehouse, period: string): Promise<PeriodInfo> {
-  const row = await db.one<PeriodInfo>(
-    'select period_id, period_kind, start_on, end_on, as_of_on, is_complete, definition_edition from core.dim_periods where period_id = $1',
-    [period],
-  );
+export async function readPeriod(q: Kysely<Database>, period: string): Promise<PeriodInfo> {
+  const row = await q
+    .selectFrom('core.dim_periods')
+    .select(['period_id', 'period_kind', 'start_on', 'end_on', 'as_of_on', 'is_complete', 'definition_edition'])
+    .where('period_id', '=', period)
+    .$narrowType<{ is_complete: NotNull }>()
+    .executeTakeFirst();
   if (!row) {
-    const known = await db.all<{ period_id: string }>("select period_id from core.dim_periods where period_kind = 'year' order by period_id");
+    const known = await q.selectFrom('core.dim_periods').select('period_id').where('period_kind', '=', 'year').orderBy('period_id').execute();
     throw new ReportError(`the snapshot has no period ${period}; its years are ${known.map((r) => r.period_id).join(', ') || 'none'}`);
   }
   return row;

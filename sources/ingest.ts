@@ -8,7 +8,9 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { sql } from 'kysely';
 import type { Warehouse } from '../warehouse/connection.ts';
+import { typedWarehouse } from '../warehouse/kysely.ts';
 import { rawTableName, LINEAGE_COLUMNS } from './raw-tables.ts';
 import { ReportDateError, type AsOf } from './as-of.ts';
 import type { SourceName } from './contract.ts';
@@ -163,10 +165,12 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
   const file = resolve(path);
   const sha256 = await sha256File(file);
   const base: IngestResult = { ...notLanded(file), sha256 };
-  const earlier = await db.all<{ batch_id: string; status: string; source: string | null; message: string | null; file: string }>(
-    'select batch_id, status, source, message, file from audit.batches where sha256 = $1 order by batch_seq',
-    [sha256],
-  );
+  const earlier = await typedWarehouse(db)
+    .selectFrom('audit.batches')
+    .select(['batch_id', 'status', 'source', 'message', 'file'])
+    .where('sha256', '=', sha256)
+    .orderBy('batch_seq')
+    .execute();
   const kept = earlier.find((b) => b.status !== 'failed');
   if (kept) {
     return {
@@ -280,10 +284,13 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       );
       await step('rejects');
       const rowsLanded = await db.value<number>(`select count(*) from ${raw} where batch_seq = ${seq}`);
-      const counts = await db.all<{ reason_code: string; n: number }>(
-        'select reason_code, count(*) as n from audit.rejects where batch_id = $1 group by all order by all',
-        [batchId],
-      );
+      const counts = await typedWarehouse(db)
+        .selectFrom('audit.rejects')
+        .select((eb) => ['reason_code', eb.fn.countAll<number>().as('n')])
+        .where('batch_id', '=', batchId)
+        .groupBy(sql`all`)
+        .orderBy(sql`all`)
+        .execute();
       const rejectsByReason = Object.fromEntries(counts.map(({ reason_code, n }) => [reason_code, n]));
       const rowsRejected = counts.reduce((sum, { n }) => sum + n, 0);
       const rowsRead = rowsLanded + rowsRejected;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Warehouse } from '../warehouse/connection.ts';
+import { typedWarehouse } from '../warehouse/kysely.ts';
 import { docsFromHeader, testsFromHeader, type Model } from './model.ts';
 import { stagingModels } from './staging.ts';
 import { loadDefinitionsIntoRef } from './definitions/ref-tables.ts';
@@ -181,10 +182,14 @@ async function runDataTests(db: Warehouse, models: Model[], built: Set<string>, 
 }
 
 async function latestResult(db: Warehouse, model: string, test: string) {
-  return db.one<{ failing_rows: number; sample: string | null }>(
-    'select failing_rows, sample from audit.data_tests where model = $1 and test = $2 order by tested_at desc limit 1',
-    [model, test],
-  );
+  return typedWarehouse(db)
+    .selectFrom('audit.data_tests')
+    .select(['failing_rows', 'sample'])
+    .where('model', '=', model)
+    .where('test', '=', test)
+    .orderBy('tested_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 async function finishRun(db: Warehouse, runId: string, status: string, detail: unknown): Promise<void> {

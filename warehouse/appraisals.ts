@@ -10,7 +10,10 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { sql } from 'kysely';
 import type { Warehouse } from './connection.ts';
+import { typedWarehouse } from './kysely.ts';
+import type { AuditAppraisals } from './schema.generated.ts';
 import { writeSnapshotFile } from './snapshot.ts';
 
 /**
@@ -25,23 +28,8 @@ export interface AppraisalSummary {
   rows: Record<string, number>;
 }
 
-export interface AppraisalRecord {
-  appraisal_id: string;
-  year: number;
-  cutoff_on: string;
-  snapshot_path: string;
-  snapshot_sha256: string;
-  definition_version: string;
-  definition_sha256: string;
-  summary: string | null;
-  status: 'pending' | 'approved' | 'rejected';
-  approver: string | null;
-  comment: string | null;
-  requested_at: string;
-  decided_at: string | null;
-  published_path: string | null;
-  published_at: string | null;
-}
+/** A row of audit.appraisals, its dates and times as text. */
+export type AppraisalRecord = Omit<AuditAppraisals, 'status'> & { status: 'pending' | 'approved' | 'rejected' };
 
 export function appraisalDir(warehousePath: string, year: number): string {
   return join(dirname(warehousePath), 'appraisals', String(year));
@@ -49,7 +37,13 @@ export function appraisalDir(warehousePath: string, year: number): string {
 
 /** Batches landed after the cut-off day (Asia/Shanghai wall time, like every warehouse timestamp). */
 export async function batchesLandedAfter(db: Warehouse, cutoff: string): Promise<number> {
-  return db.value<number>("select count(*) from audit.batches where status <> 'failed' and started_at >= $1::date + 1", [cutoff]);
+  const row = await typedWarehouse(db)
+    .selectFrom('audit.batches')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '<>', 'failed')
+    .where((eb) => sql<boolean>`${eb.ref('started_at')} >= ${cutoff}::date + 1`)
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
 
 /** Writes the frozen copy to `path` through a `.partial` file, so `path` exists only when complete. */
@@ -96,13 +90,31 @@ export async function recordAppraisalRequest(
 }
 
 export async function readAppraisal(db: Warehouse, appraisalId: string): Promise<AppraisalRecord | undefined> {
-  return db.one<AppraisalRecord & Record<string, unknown>>(
-    `select appraisal_id, year, cutoff_on::varchar as cutoff_on, snapshot_path, snapshot_sha256, definition_version, definition_sha256,
-            summary, status, approver, comment, requested_at::varchar as requested_at, decided_at::varchar as decided_at,
-            published_path, published_at::varchar as published_at
-     from audit.appraisals where appraisal_id = $1`,
-    [appraisalId],
-  );
+  return typedWarehouse(db)
+    .selectFrom('audit.appraisals')
+    .select((eb) => {
+      const text = (column: 'cutoff_on' | 'requested_at' | 'decided_at' | 'published_at') => sql<string>`${eb.ref(column)}::varchar`.as(column);
+      return [
+        'appraisal_id',
+        'year',
+        text('cutoff_on'),
+        'snapshot_path',
+        'snapshot_sha256',
+        'definition_version',
+        'definition_sha256',
+        'summary',
+        'status',
+        'approver',
+        'comment',
+        text('requested_at'),
+        text('decided_at'),
+        'published_path',
+        text('published_at'),
+      ];
+    })
+    .where('appraisal_id', '=', appraisalId)
+    .$narrowType<{ status: AppraisalRecord['status'] }>()
+    .executeTakeFirst();
 }
 
 /** Records the sign-off (and, for an approval, where it was published). */

@@ -37,13 +37,29 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { Warehouse } from './connection.ts';
 import type { Database } from './schema.generated.ts';
 
+/**
+ * A reader's row type: the columns `Column` of a generated table type, those in `KnownNotNull`
+ * without `| null` (a column every row of the query has, though the model declares no
+ * `not_null` test). Pair it with `.$narrowType<{ column: NotNull }>()` on the query, so a
+ * renamed or dropped column fails to compile in the type and the query alike.
+ */
+export type ColumnsOf<Table, Column extends keyof Table, KnownNotNull extends Column = never> = {
+  [C in Column]: C extends KnownNotNull ? NonNullable<Table[C]> : Table[C];
+};
+
+/**
+ * What the dialect runs statements on: a Warehouse, or anything that queries the same tables
+ * like one (the dashboards' scoped view of a published snapshot, which has the warehouse's schemas).
+ */
+export type StatementRunner = Pick<Warehouse, 'query' | 'run'>;
+
 /** A Kysely over an open warehouse, typed with the generated tables. Closing stays with the Warehouse's owner. */
-export function typedWarehouse(db: Warehouse): Kysely<Database> {
+export function typedWarehouse(db: StatementRunner): Kysely<Database> {
   return new Kysely<Database>({ dialect: new WarehouseDialect(db) });
 }
 
 export class WarehouseDialect implements Dialect {
-  constructor(private readonly warehouse: Warehouse) {}
+  constructor(private readonly warehouse: StatementRunner) {}
 
   createDriver(): Driver {
     return new WarehouseDriver(this.warehouse);
@@ -71,7 +87,7 @@ class WarehouseDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
 
-  constructor(warehouse: Warehouse) {
+  constructor(warehouse: StatementRunner) {
     this.connection = new WarehouseConnection(warehouse);
   }
 
@@ -112,7 +128,7 @@ class WarehouseDriver implements Driver {
 }
 
 class WarehouseConnection implements DatabaseConnection {
-  constructor(private readonly warehouse: Warehouse) {}
+  constructor(private readonly warehouse: StatementRunner) {}
 
   async run(statement: string): Promise<void> {
     await this.warehouse.run(statement);

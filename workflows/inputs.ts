@@ -12,7 +12,9 @@ import { DEFAULT_ALIASES_FILE } from '../sources/aliases.ts';
 import { listExportFiles, sha256File } from '../sources/ingest.ts';
 import { DEFINITIONS_DIR } from '../transforms/definitions/load.ts';
 import { loadModels } from '../transforms/runner.ts';
+import { sql } from 'kysely';
 import type { Warehouse } from '../warehouse/connection.ts';
+import { typedWarehouse } from '../warehouse/kysely.ts';
 import { REFERENCE_DIR } from '../sources/reference.ts';
 import type { DiscoveredFile, UnchangedOutcome } from './activities.ts';
 
@@ -21,7 +23,7 @@ const SITE_SOURCES = ['dashboards', 'shared'].map((folder) => join(import.meta.d
 
 /** Export files in the inbox not landed yet (by content), in landing order; symbolic links come back as skipped. */
 export async function discoverNewFiles(db: Warehouse, inboxDir: string): Promise<DiscoveredFile[]> {
-  const landed = new Set((await db.all<{ sha256: string }>('select distinct sha256 from audit.batches')).map((r) => r.sha256));
+  const landed = new Set((await typedWarehouse(db).selectFrom('audit.batches').select('sha256').distinct().execute()).map((r) => r.sha256));
   const found: DiscoveredFile[] = [];
   for (const { path, wave, source, skipped } of await listExportFiles(inboxDir)) {
     if (skipped) {
@@ -51,7 +53,7 @@ function hashFiles(hash: ReturnType<typeof createHash>, files: string[], root: s
 /** The data a publish is made from: landed batches and their status, definitions, reference data, aliases and models. */
 export async function inputFingerprint(db: Warehouse): Promise<string> {
   const hash = createHash('sha256');
-  const batches = await db.all<{ batch_seq: number; status: string }>("select batch_seq, status from audit.batches where status <> 'failed' order by batch_seq");
+  const batches = await typedWarehouse(db).selectFrom('audit.batches').select(['batch_seq', 'status']).where('status', '<>', 'failed').orderBy('batch_seq').execute();
   hash.update(batches.map((b) => `${b.batch_seq}:${b.status}`).join(',')).update('\0');
   hashFiles(hash, filesUnder(DEFINITIONS_DIR), DEFINITIONS_DIR);
   hashFiles(hash, filesUnder(REFERENCE_DIR), REFERENCE_DIR);
@@ -70,9 +72,12 @@ export function siteFingerprint(inputs: string): string {
 
 /** The latest snapshot when nothing it (and, with `buildSite`, its site) was made from has changed since; else null. */
 export async function unchangedSince(db: Warehouse, { buildSite }: { buildSite: boolean }): Promise<UnchangedOutcome | null> {
-  const latest = await db.one<{ snapshot_id: string; path: string; created_at: string; input_fingerprint: string | null; site_fingerprint: string | null; site_dir: string | null }>(
-    'select snapshot_id, path, created_at::varchar as created_at, input_fingerprint, site_fingerprint, site_dir from audit.snapshots order by created_at desc limit 1',
-  );
+  const latest = await typedWarehouse(db)
+    .selectFrom('audit.snapshots')
+    .select((eb) => ['snapshot_id', 'path', sql<string>`${eb.ref('created_at')}::varchar`.as('created_at'), 'input_fingerprint', 'site_fingerprint', 'site_dir'])
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!latest?.input_fingerprint || !existsSync(latest.path)) return null;
   const inputs = await inputFingerprint(db);
   if (inputs !== latest.input_fingerprint) return null;

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Warehouse } from '../warehouse/connection.ts';
 import { initWarehouseOnce } from '../sources/init.ts';
+import { typedWarehouse } from '../warehouse/kysely.ts';
 import { publicationBlockers } from '../warehouse/publication.ts';
 import { publishSnapshot } from '../warehouse/snapshot.ts';
 import { ingestFile } from '../sources/ingest.ts';
@@ -77,7 +78,7 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
     score: (requested) =>
       withWarehouse(async (db) => {
         const periods = requested.length ? requested : await currentPeriods(db);
-        const known = await db.all<{ period_id: string }>('select period_id from core.dim_periods');
+        const known = await typedWarehouse(db).selectFrom('core.dim_periods').select('period_id').execute();
         const missing = periods.filter((p) => !known.some((k) => k.period_id === p));
         if (missing.length) throw new BadInputError(`no data for period(s) ${missing.join(', ')}`);
         const summary = await scoreSummary(db, periods);

@@ -12,7 +12,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Params, Row, Warehouse } from '../../warehouse/connection.ts';
+import { sql, type Kysely } from 'kysely';
+import type { Params, Row } from '../../warehouse/connection.ts';
+import { typedWarehouse } from '../../warehouse/kysely.ts';
+import type { Database } from '../../warehouse/schema.generated.ts';
 import { SCHOOL_REGISTRIES, isUnitCode, quoteIdent, viewSql, type TableInfo } from './scope.ts';
 
 export interface ScopeUnit {
@@ -132,7 +135,7 @@ export async function openSnapshot({ path: given, unit = null, requiredTables = 
 export async function snapshotUnits(path: string): Promise<ScopeUnit[]> {
   const snapshot = await openSnapshot({ path });
   try {
-    return await snapshot.query<ScopeUnit>('select unit_code, unit_name from ref.units order by unit_code');
+    return await typedSnapshot(snapshot).selectFrom('ref.units').select(['unit_code', 'unit_name']).orderBy('unit_code').execute();
   } finally {
     snapshot.close();
   }
@@ -164,12 +167,18 @@ export async function foreignSchools(path: string, unit: string): Promise<{ code
   }
 }
 
-/** The snapshot read like a Warehouse (`all`, `one`), for code shared with the reports (transforms/weighting/methods.ts, transforms/definitions/snapshot-edition.ts). */
-export function warehouseReader(snapshot: Snapshot): Pick<Warehouse, 'all' | 'one'> {
-  return {
-    all: <T extends Row = Row>(sql: string, params?: Params) => snapshot.query<T>(sql, params),
-    one: async <T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> => (await snapshot.query<T>(sql, params))[0],
-  };
+/**
+ * The snapshot as a Kysely typed with the warehouse's generated tables (warehouse/kysely.ts):
+ * queries run through `snapshot.query`, so they read the scoped views and get the same
+ * JSON-safe values as every other loader query.
+ */
+export function typedSnapshot(snapshot: Snapshot): Kysely<Database> {
+  return typedWarehouse({
+    query: async <T extends Row = Row>(sql: string, params?: Params) => ({ rows: await snapshot.query<T>(sql, params) }),
+    run: async (sql: string) => {
+      await snapshot.query(sql);
+    },
+  });
 }
 
 /** Opens the snapshot named by SAFECAMPUS_SNAPSHOT, scoped by SAFECAMPUS_UNIT (see buildSite). */
@@ -192,10 +201,13 @@ export async function openLoaderSnapshot(requiredTables: string[] = []): Promise
 /** The time of the latest successful pipeline run, if the snapshot records one. */
 export async function publishedAt(snapshot: Snapshot): Promise<string | null> {
   if (!snapshot.has('audit.runs')) return null;
-  const rows = await snapshot.query<{ at: string | null }>(`
-    select max(finished_at) as at from audit.runs
-    where finished_at is not null
-      and lower(coalesce(status, '')) not in ('failed', 'failure', 'error', 'running', 'cancelled', 'canceled', 'terminated', 'timed_out')
-  `);
-  return rows[0]?.at ?? null;
+  const row = await typedSnapshot(snapshot)
+    .selectFrom('audit.runs')
+    .select((eb) => eb.fn.max('finished_at').as('at'))
+    .where('finished_at', 'is not', null)
+    .where((eb) =>
+      sql<boolean>`lower(coalesce(${eb.ref('status')}, '')) not in ('failed', 'failure', 'error', 'running', 'cancelled', 'canceled', 'terminated', 'timed_out')`,
+    )
+    .executeTakeFirst();
+  return row?.at ?? null;
 }

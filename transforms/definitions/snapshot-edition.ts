@@ -6,25 +6,28 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Warehouse } from '../../warehouse/connection.ts';
+import type { Kysely, NotNull } from 'kysely';
+import type { ColumnsOf } from '../../warehouse/kysely.ts';
+import type { Database, RefDefinitionEditions } from '../../warehouse/schema.generated.ts';
 import { DEFINITIONS_DIR, loadDefinition, type IndicatorDefinition } from './load.ts';
 
 /** The snapshot does not say which definition it was scored with, or its file is not the one it recorded. */
 export class SnapshotDefinitionError extends Error {}
 
-export type EditionInfo = {
-  edition: number;
-  version: string;
-  title_zh: string;
-  definition_path: string;
-  definition_sha256: string;
-}
+/** Every column the loader of ref.definition_editions fills. */
+export type EditionInfo = ColumnsOf<
+  RefDefinitionEditions,
+  'edition' | 'version' | 'title_zh' | 'definition_path' | 'definition_sha256',
+  'edition' | 'version' | 'title_zh' | 'definition_path' | 'definition_sha256'
+>;
 
-export async function readEdition(db: Pick<Warehouse, 'one'>, edition: number): Promise<EditionInfo> {
-  const row = await db.one<EditionInfo>(
-    'select edition, version, title_zh, definition_path, definition_sha256 from ref.definition_editions where edition = $1',
-    [edition],
-  );
+export async function readEdition(q: Kysely<Database>, edition: number): Promise<EditionInfo> {
+  const row = await q
+    .selectFrom('ref.definition_editions')
+    .select(['edition', 'version', 'title_zh', 'definition_path', 'definition_sha256'])
+    .where('edition', '=', edition)
+    .$narrowType<{ edition: NotNull; version: NotNull; title_zh: NotNull; definition_path: NotNull; definition_sha256: NotNull }>()
+    .executeTakeFirst();
   if (!row) throw new SnapshotDefinitionError(`the snapshot records no definition edition ${edition} (ref.definition_editions)`);
   return row;
 }

@@ -19,39 +19,30 @@
  * is left out of entropy and TOPSIS and listed in `droppedCriteria`. Ranks are competition
  * ranks (1, 2, 2, 4) on the score as shown: 2 decimals, TOPSIS closeness 4 decimals.
  */
+import { sql, type Kysely, type NotNull } from 'kysely';
 import type { IndicatorDefinition, RankingMethodName } from '../definitions/load.ts';
 import { ahpWeights } from './ahp.ts';
 import { competitionRanks } from './common.ts';
 import { entropyWeights } from './entropy.ts';
 import { topsis } from './topsis.ts';
-import type { Warehouse } from '../../warehouse/connection.ts';
+import type { ColumnsOf } from '../../warehouse/kysely.ts';
+import type { Database, MartsIndicatorValues, MartsSchoolScorecard, MartsUnitIndicatorRanking, MartsUnitScorecard } from '../../warehouse/schema.generated.ts';
 
-export type RankedUnit = {
-  unit_code: string;
-  unit_name: string;
-  score: number;
-  rank: number;
-  supervision_score: number | null;
-}
+export type RankedUnit = ColumnsOf<MartsUnitScorecard, 'unit_code' | 'unit_name' | 'score' | 'rank' | 'supervision_score', 'rank'>;
 
-export type SchoolDomainPoints = {
-  unit_code: string;
-  school_code: string;
-  enrollment: number | null;
-  domain_id: string;
-  earned: number;
-  applicable: number;
-}
+/** A school's points earned and applicable in one domain (summed over its applicable indicators). */
+export type SchoolDomainPoints = ColumnsOf<MartsIndicatorValues, 'unit_code' | 'school_code' | 'domain_id', 'school_code'> &
+  ColumnsOf<MartsSchoolScorecard, 'enrollment'> & {
+    earned: number;
+    applicable: number;
+  };
 
-export type UnitCriterion = {
-  unit_code: string;
-  indicator_id: string;
+export type UnitCriterion = ColumnsOf<MartsUnitIndicatorRanking, 'unit_code' | 'indicator_id' | 'attainment'> & {
   /** The indicator's points in the definition. */
   points: number;
   /** School indicators' domain id; 'I' for supervision. */
   domain_id: string;
-  attainment: number | null;
-}
+};
 
 export interface MethodInputs {
   units: RankedUnit[];
@@ -84,33 +75,56 @@ export interface MethodComparison {
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Reads the inputs of compareMethods for a period from the marts (of a warehouse, or of a snapshot behind the site's read layer). */
-export async function readMethodInputs(db: Pick<Warehouse, 'all'>, period: string): Promise<MethodInputs> {
-  const units = await db.all<RankedUnit>(
-    `select unit_code, unit_name, score, rank, supervision_score from marts.unit_scorecard
-     where period = $1 and rank is not null order by rank, unit_code`,
-    [period],
-  );
-  const schoolDomains = await db.all<SchoolDomainPoints>(
-    `select v.unit_code, v.school_code, s.enrollment, v.domain_id, sum(v.points) as earned, sum(v.max_points) as applicable
-     from marts.indicator_values v join marts.school_scorecard s using (period, school_code)
-     where v.period = $1 and v.scope = 'school' and v.status <> 'not_applicable'
-     group by all order by v.school_code, v.domain_id`,
-    [period],
-  );
-  const criteria = await db.all<UnitCriterion>(
-    `select r.unit_code, r.indicator_id, i.points, i.domain_id, r.attainment
-     from marts.unit_indicator_ranking r
-     join core.dim_periods p on p.period_id = r.period
-     join ref.indicators i on i.edition = p.definition_edition and i.indicator_id = r.indicator_id
-     where r.period = $1
-     union all
-     select v.unit_code, v.indicator_id, i.points, 'I', v.points / v.max_points
-     from marts.indicator_values v
-     join ref.indicators i on i.edition = v.definition_edition and i.indicator_id = v.indicator_id
-     where v.period = $1 and v.scope = 'unit'
-     order by 1, 2`,
-    [period],
-  );
+export async function readMethodInputs(q: Kysely<Database>, period: string): Promise<MethodInputs> {
+  const units: RankedUnit[] = await q
+    .selectFrom('marts.unit_scorecard')
+    .select(['unit_code', 'unit_name', 'score', 'rank', 'supervision_score'])
+    .where('period', '=', period)
+    .where('rank', 'is not', null)
+    .orderBy('rank')
+    .orderBy('unit_code')
+    .$narrowType<{ rank: NotNull }>()
+    .execute();
+  const schoolDomains: SchoolDomainPoints[] = await q
+    .selectFrom('marts.indicator_values as v')
+    .innerJoin('marts.school_scorecard as s', (join) => join.onRef('s.period', '=', 'v.period').onRef('s.school_code', '=', 'v.school_code'))
+    .select((eb) => [
+      'v.unit_code',
+      'v.school_code',
+      's.enrollment',
+      'v.domain_id',
+      eb.fn.sum<number>('v.points').as('earned'),
+      eb.fn.sum<number>('v.max_points').as('applicable'),
+    ])
+    .where('v.period', '=', period)
+    .where('v.scope', '=', 'school')
+    .where('v.status', '<>', 'not_applicable')
+    .groupBy(sql`all`)
+    .orderBy('v.school_code')
+    .orderBy('v.domain_id')
+    .$narrowType<{ school_code: NotNull }>()
+    .execute();
+  const schoolCriteria = q
+    .selectFrom('marts.unit_indicator_ranking as r')
+    .innerJoin('core.dim_periods as p', 'p.period_id', 'r.period')
+    .innerJoin('ref.indicators as i', (join) => join.onRef('i.edition', '=', 'p.definition_edition').onRef('i.indicator_id', '=', 'r.indicator_id'))
+    .select(['r.unit_code', 'r.indicator_id', 'i.points', 'i.domain_id', 'r.attainment'])
+    .where('r.period', '=', period)
+    .$narrowType<{ points: NotNull; domain_id: NotNull }>();
+  const supervisionCriteria = q
+    .selectFrom('marts.indicator_values as v')
+    .innerJoin('ref.indicators as i', (join) => join.onRef('i.edition', '=', 'v.definition_edition').onRef('i.indicator_id', '=', 'v.indicator_id'))
+    .select((eb) => [
+      'v.unit_code',
+      'v.indicator_id',
+      'i.points',
+      sql<string>`'I'`.as('domain_id'),
+      sql<number | null>`${eb.ref('v.points')} / ${eb.ref('v.max_points')}`.as('attainment'),
+    ])
+    .where('v.period', '=', period)
+    .where('v.scope', '=', 'unit')
+    .$narrowType<{ points: NotNull }>();
+  const criteria: UnitCriterion[] = await schoolCriteria.unionAll(supervisionCriteria).orderBy(sql`1`).orderBy(sql`2`).execute();
   return { units, schoolDomains, criteria };
 }
 

@@ -9,9 +9,11 @@
 // - devices: B2–B5 per unit from marts.unit_indicator_ranking.
 //
 // Grain of the output: one JSON document; by_period[p] as above, one row per group.
-import { rowsOfPeriod, unitIndicatorSql } from '../../lib/periods.ts';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../../../warehouse/schema.generated.ts';
+import { periodsAsOf, rowsOfPeriod, unitIndicatorRows } from '../../lib/periods.ts';
 import { siteLoader } from '../../lib/loader.ts';
-import type { Snapshot } from '../../lib/snapshot.ts';
+import { typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
 
 /** Response-time bands in minutes (upper bounds inclusive). */
 const MINUTE_BANDS = [
@@ -22,38 +24,72 @@ const MINUTE_BANDS = [
   { band: '60分钟以上', max: null },
 ];
 
-const BAND_SQL = `case ${MINUTE_BANDS.filter((b) => b.max !== null).map((b) => `when a.minutes_to_acknowledge <= ${b.max} then '${b.band}'`).join(' ')} else '${MINUTE_BANDS.at(-1)!.band}' end`;
-
 const DEVICE_INDICATORS = ['B2', 'B3', 'B4', 'B5'] as const;
 
-const IN_PERIOD = `
-  from core.dim_periods d join core.fct_alerts a
-    on a.raised_at::date between d.start_on and d.as_of_on and not coalesce(a.is_duplicate, false)`;
+type Q = Kysely<Database>;
+
+/** Each period joined with the alerts raised in it (start_on to the as-of day), duplicates left out. */
+function alertsInPeriods(q: Q) {
+  return q
+    .selectFrom('core.dim_periods as d')
+    .innerJoin('core.fct_alerts as a', (join) =>
+      join.on((eb) => sql<boolean>`${eb.ref('a.raised_at')}::date between ${eb.ref('d.start_on')} and ${eb.ref('d.as_of_on')} and not coalesce(${eb.ref('a.is_duplicate')}, false)`),
+    );
+}
+
+/** The response-time band of an alert's minutes_to_acknowledge. */
+function minuteBand(minutes: RawBuilder<unknown>) {
+  const bounded = MINUTE_BANDS.filter((b) => b.max !== null).map((b) => sql`when ${minutes} <= ${sql.lit(b.max)} then ${sql.lit(b.band)}`);
+  return sql<string>`case ${sql.join(bounded, sql` `)} else ${sql.lit(MINUTE_BANDS.at(-1)!.band)} end`;
+}
+
+const count = sql<number>`count(*)::integer`;
 
 async function alerts(snapshot: Snapshot) {
-  const periods = await snapshot.query<{ period_id: string; as_of_on: string }>(
-    `select period_id, as_of_on::varchar as as_of_on from core.dim_periods order by period_id`,
-  );
-  const acknowledge = await snapshot.query<{ period: string }>(
-    `select d.period_id as period, a.origin, a.level, count(*)::integer as n, count(a.minutes_to_acknowledge)::integer as n_acknowledged,
-            median(a.minutes_to_acknowledge) as median_minutes, quantile_cont(a.minutes_to_acknowledge, 0.9) as p90_minutes
-     ${IN_PERIOD} group by all order by period, origin, level`,
-  );
-  const bins = await snapshot.query<{ period: string }>(
-    `select d.period_id as period, ${BAND_SQL} as band, a.level, count(*)::integer as n
-     ${IN_PERIOD} where a.minutes_to_acknowledge is not null group by all order by period, band, level`,
-  );
-  const falseAlarms = await snapshot.query<{ period: string }>(
-    `select d.period_id as period, a.origin, count(*)::integer as n, count(*) filter (where a.is_false_alarm)::integer as n_false
-     ${IN_PERIOD} group by all order by period, origin`,
-  );
-  const byHour = await snapshot.query<{ period: string }>(
-    `select d.period_id as period, hour(a.raised_at)::integer as hour, count(*)::integer as n ${IN_PERIOD} group by all order by period, hour`,
-  );
-  const byWeekday = await snapshot.query<{ period: string }>(
-    `select d.period_id as period, isodow(a.raised_at)::integer as weekday, count(*)::integer as n ${IN_PERIOD} group by all order by period, weekday`,
-  );
-  const devices = await snapshot.query<{ period: string }>(unitIndicatorSql(DEVICE_INDICATORS));
+  const q = typedSnapshot(snapshot);
+  const periods = await periodsAsOf(q);
+  const acknowledge = await alertsInPeriods(q)
+    .select((eb) => [
+      'd.period_id as period',
+      'a.origin',
+      'a.level',
+      count.as('n'),
+      sql<number>`count(${eb.ref('a.minutes_to_acknowledge')})::integer`.as('n_acknowledged'),
+      sql<number | null>`median(${eb.ref('a.minutes_to_acknowledge')})`.as('median_minutes'),
+      sql<number | null>`quantile_cont(${eb.ref('a.minutes_to_acknowledge')}, 0.9)`.as('p90_minutes'),
+    ])
+    .groupBy(sql`all`)
+    .orderBy('period')
+    .orderBy('origin')
+    .orderBy('level')
+    .execute();
+  const bins = await alertsInPeriods(q)
+    .select((eb) => ['d.period_id as period', minuteBand(sql`${eb.ref('a.minutes_to_acknowledge')}`).as('band'), 'a.level', count.as('n')])
+    .where('a.minutes_to_acknowledge', 'is not', null)
+    .groupBy(sql`all`)
+    .orderBy('period')
+    .orderBy('band')
+    .orderBy('level')
+    .execute();
+  const falseAlarms = await alertsInPeriods(q)
+    .select((eb) => ['d.period_id as period', 'a.origin', count.as('n'), sql<number>`count(*) filter (where ${eb.ref('a.is_false_alarm')})::integer`.as('n_false')])
+    .groupBy(sql`all`)
+    .orderBy('period')
+    .orderBy('origin')
+    .execute();
+  const byHour = await alertsInPeriods(q)
+    .select((eb) => ['d.period_id as period', sql<number>`hour(${eb.ref('a.raised_at')})::integer`.as('hour'), count.as('n')])
+    .groupBy(sql`all`)
+    .orderBy('period')
+    .orderBy('hour')
+    .execute();
+  const byWeekday = await alertsInPeriods(q)
+    .select((eb) => ['d.period_id as period', sql<number>`isodow(${eb.ref('a.raised_at')})::integer`.as('weekday'), count.as('n')])
+    .groupBy(sql`all`)
+    .orderBy('period')
+    .orderBy('weekday')
+    .execute();
+  const devices = await unitIndicatorRows(q, DEVICE_INDICATORS);
   return {
     scope: snapshot.scope,
     minute_bands: MINUTE_BANDS.map((b) => b.band),

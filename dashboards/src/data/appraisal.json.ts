@@ -8,10 +8,11 @@
 // Grain of the output: one JSON document; `appraisals` one entry per approved appraisal,
 // latest year first (one per year: the latest approval wins), each with one ranking row per
 // unit and `comparison` one row per ranked unit (or `comparison_note` saying why there is none).
+import { sql } from 'kysely';
 import { compareMethods, readMethodInputs } from '../../../transforms/weighting/methods.ts';
 import { definitionForSnapshot, readEdition, SnapshotDefinitionError } from '../../../transforms/definitions/snapshot-edition.ts';
 import { siteLoader } from '../../lib/loader.ts';
-import { log, openSnapshot, warehouseReader, type Snapshot } from '../../lib/snapshot.ts';
+import { log, openSnapshot, typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
 
 const COMPARISON_TABLES = ['core.dim_periods', 'ref.definition_editions', 'ref.domains', 'ref.indicators', 'marts.indicator_values', 'marts.school_scorecard', 'marts.unit_indicator_ranking'];
 
@@ -22,18 +23,19 @@ const COMPARISON_TABLES = ['core.dim_periods', 'ref.definition_editions', 'ref.d
  */
 async function comparison(city: Snapshot, year: number) {
   const period = String(year);
-  const reader = warehouseReader(city);
-  const [row] = await city.query<{ definition_edition: number }>('select definition_edition from core.dim_periods where period_id = $1', [period]);
+  const q = typedSnapshot(city);
+  const row = await q.selectFrom('core.dim_periods').select('definition_edition').where('period_id', '=', period).executeTakeFirst();
   if (!row) throw new SnapshotDefinitionError(`the snapshot has no period ${period} (core.dim_periods)`);
-  const edition = await readEdition(reader, row.definition_edition);
+  const edition = await readEdition(q, row.definition_edition);
   const definition = definitionForSnapshot(edition);
-  const result = compareMethods(await readMethodInputs(reader, period), definition);
+  const result = compareMethods(await readMethodInputs(q, period), definition);
   const names = new Map(
-    (await city.query<{ id: string; name: string }>(
-      `select domain_id as id, domain_name_zh as name from ref.domains where edition = $1
-       union all select indicator_id, indicator_name_zh from ref.indicators where edition = $1`,
-      [edition.edition],
-    )).map((r) => [r.id, r.name]),
+    (await q
+      .selectFrom('ref.domains')
+      .select(['domain_id as id', 'domain_name_zh as name'])
+      .where('edition', '=', edition.edition)
+      .unionAll(q.selectFrom('ref.indicators').select(['indicator_id as id', 'indicator_name_zh as name']).where('edition', '=', edition.edition))
+      .execute()).map((r) => [r.id, r.name]),
   );
   const named = (ids: string[]) => ids.map((id) => ({ id, name: names.get(id) ?? id }));
   return {
@@ -50,17 +52,36 @@ async function comparison(city: Snapshot, year: number) {
 
 async function appraisal(snapshot: Snapshot) {
   if (!snapshot.has('audit.appraisals')) return { scope: snapshot.scope, appraisals: [] };
-  const approved = await snapshot.query<{ year: number }>(
-    `select appraisal_id, year, cutoff_on::varchar as cutoff_on, snapshot_sha256, definition_version, approver, comment,
-            decided_at::varchar as decided_at
-     from audit.appraisals where status = 'approved'
-     qualify row_number() over (partition by year order by decided_at desc) = 1
-     order by year desc`,
-  );
-  const ranking = await snapshot.query<{ period: string }>(
-    `select period, unit_code, unit_name, score, grade, rank, is_ranked, is_vetoed, n_vetoed_schools, n_schools, school_mean, supervision_score
-     from marts.unit_scorecard order by period, rank nulls last, score desc, unit_code`,
-  );
+  const q = typedSnapshot(snapshot);
+  // the latest approval of each year; dates and times as the warehouse's text, not the loaders' JSON form
+  const approvals = q
+    .selectFrom('audit.appraisals')
+    .select((eb) => [
+      'appraisal_id',
+      'year',
+      sql<string>`${eb.ref('cutoff_on')}::varchar`.as('cutoff_on'),
+      'snapshot_sha256',
+      'definition_version',
+      'approver',
+      'comment',
+      sql<string | null>`${eb.ref('decided_at')}::varchar`.as('decided_at'),
+      sql<number>`row_number() over (partition by ${eb.ref('year')} order by ${eb.ref('decided_at')} desc)`.as('latest'),
+    ])
+    .where('status', '=', 'approved');
+  const approved = await q
+    .selectFrom(approvals.as('a'))
+    .select(['appraisal_id', 'year', 'cutoff_on', 'snapshot_sha256', 'definition_version', 'approver', 'comment', 'decided_at'])
+    .where('latest', '=', 1)
+    .orderBy('year', 'desc')
+    .execute();
+  const ranking = await q
+    .selectFrom('marts.unit_scorecard')
+    .select(['period', 'unit_code', 'unit_name', 'score', 'grade', 'rank', 'is_ranked', 'is_vetoed', 'n_vetoed_schools', 'n_schools', 'school_mean', 'supervision_score'])
+    .orderBy('period')
+    .orderBy('rank', (order) => order.nullsLast())
+    .orderBy('score', 'desc')
+    .orderBy('unit_code')
+    .execute();
   // The comparison ranks units, which is city-level like the ranking itself (DOMAIN.md §6):
   // a unit-scoped build computes it on the unscoped snapshot and publishes only unit-level numbers.
   const city = snapshot.scope && approved.length ? await openSnapshot({ path: snapshot.path, requiredTables: COMPARISON_TABLES }) : snapshot;

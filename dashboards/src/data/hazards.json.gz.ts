@@ -12,10 +12,12 @@
 // Grain of the output: one gzip-compressed JSON document (lib/gzip.ts); overdue_hazards one
 // row per hazard; by_period[p].open one row per age band and level, overdue_major.rows one row
 // per hazard, funnel one object, recurrence one row per unit.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../../warehouse/schema.generated.ts';
 import { gzipJson } from '../../lib/gzip.ts';
-import { rowsOfPeriod } from '../../lib/periods.ts';
+import { periodsAsOf, rowsOfPeriod } from '../../lib/periods.ts';
 import { siteLoader } from '../../lib/loader.ts';
-import type { Snapshot } from '../../lib/snapshot.ts';
+import { typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
 
 /** Age bands of an open hazard, in days since it was found (upper bounds inclusive). */
 const AGE_BANDS = [
@@ -28,25 +30,52 @@ const AGE_BANDS = [
 /** Overdue major hazards listed per period, the most overdue first: a province has thousands. */
 const OVERDUE_LIMIT = 200;
 
-const AGE_BAND_SQL = `case ${AGE_BANDS.filter((b) => b.max !== null).map((b) => `when d.as_of_on - h.found_on <= ${b.max} then '${b.band}'`).join(' ')} else '${AGE_BANDS.at(-1)!.band}' end`;
+type Q = Kysely<Database>;
 
-const OPEN_AT_AS_OF = `
-  from core.dim_periods d join core.fct_hazards h
-    on h.found_on <= d.as_of_on and (h.rectified_on is null or h.rectified_on > d.as_of_on)`;
-
-interface OverdueRow {
-  period: string;
-  hazard_id: string;
-  school_code: string;
-  school_name: string | null;
-  unit_name: string | null;
-  item_code: string | null;
-  hazard_text: string | null;
-  found_on: string;
-  due_on: string;
-  days_overdue: number;
-  n_total: number;
+/** Each period joined with the hazards open at its as-of day (found by then, not rectified by then). */
+function openAtAsOf(q: Q) {
+  return q
+    .selectFrom('core.dim_periods as d')
+    .innerJoin('core.fct_hazards as h', (join) =>
+      join.on((eb) => sql<boolean>`${eb.ref('h.found_on')} <= ${eb.ref('d.as_of_on')} and (${eb.ref('h.rectified_on')} is null or ${eb.ref('h.rectified_on')} > ${eb.ref('d.as_of_on')})`),
+    );
 }
+
+/** Per period, the major hazards open past their due date, the OVERDUE_LIMIT most overdue, with how many there are in all. */
+function overdueRows(q: Q) {
+  const ranked = openAtAsOf(q)
+    .leftJoin('core.dim_schools as s', (join) => join.onRef('s.school_code', '=', 'h.school_code').on('s.is_current', '=', sql.lit(true)))
+    .leftJoin('ref.units as u', 'u.unit_code', 'h.unit_code')
+    .select((eb) => {
+      const daysOverdue = sql`${eb.ref('d.as_of_on')} - ${eb.ref('h.due_on')}`;
+      return [
+        'd.period_id as period',
+        'h.hazard_id',
+        'h.school_code',
+        's.school_name',
+        'u.unit_name',
+        'h.item_code',
+        'h.hazard_text',
+        sql<string>`${eb.ref('h.found_on')}::varchar`.as('found_on'),
+        sql<string>`${eb.ref('h.due_on')}::varchar`.as('due_on'),
+        sql<number>`(${daysOverdue})::integer`.as('days_overdue'),
+        sql<number>`count(*) over (partition by ${eb.ref('d.period_id')})::integer`.as('n_total'),
+        sql<number>`row_number() over (partition by ${eb.ref('d.period_id')} order by ${daysOverdue} desc, ${eb.ref('h.hazard_id')})`.as('n_listed'),
+      ];
+    })
+    .where('h.is_major', '=', sql.lit(true))
+    .whereRef('h.due_on', '<', 'd.as_of_on');
+  return q
+    .selectFrom(ranked.as('o'))
+    .select(['period', 'hazard_id', 'school_code', 'school_name', 'unit_name', 'item_code', 'hazard_text', 'found_on', 'due_on', 'days_overdue', 'n_total'])
+    .where('n_listed', '<=', sql.lit(OVERDUE_LIMIT))
+    .orderBy('period')
+    .orderBy('days_overdue', 'desc')
+    .orderBy('hazard_id')
+    .execute();
+}
+
+type OverdueRow = Awaited<ReturnType<typeof overdueRows>>[number];
 
 /** A period's overdue major hazards: how many, and the listed ones as [index into overdue_hazards, days overdue]. */
 function overdueOfPeriod(rows: OverdueRow[], period: string, hazardIndex: Map<string, number>) {
@@ -55,26 +84,25 @@ function overdueOfPeriod(rows: OverdueRow[], period: string, hazardIndex: Map<st
 }
 
 async function hazards(snapshot: Snapshot) {
-  const periods = await snapshot.query<{ period_id: string; as_of_on: string }>(
-    `select period_id, as_of_on::varchar as as_of_on from core.dim_periods order by period_id`,
-  );
-  const open = await snapshot.query<{ period: string }>(
-    `select d.period_id as period, ${AGE_BAND_SQL} as band, h.hazard_level, count(*)::integer as n
-     ${OPEN_AT_AS_OF} group by all order by period, band, hazard_level`,
-  );
-  const overdue = await snapshot.query<OverdueRow>(
-    `select * exclude (n_listed) from (
-       select d.period_id as period, h.hazard_id, h.school_code, s.school_name, u.unit_name, h.item_code, h.hazard_text,
-              h.found_on::varchar as found_on, h.due_on::varchar as due_on, (d.as_of_on - h.due_on)::integer as days_overdue,
-              count(*) over (partition by d.period_id)::integer as n_total,
-              row_number() over (partition by d.period_id order by d.as_of_on - h.due_on desc, h.hazard_id) as n_listed
-       ${OPEN_AT_AS_OF}
-       left join core.dim_schools s on s.school_code = h.school_code and s.is_current
-       left join ref.units u on u.unit_code = h.unit_code
-       where h.is_major and h.due_on < d.as_of_on)
-     where n_listed <= ${OVERDUE_LIMIT}
-     order by period, days_overdue desc, hazard_id`,
-  );
+  const q = typedSnapshot(snapshot);
+  const periods = await periodsAsOf(q);
+  const open = await openAtAsOf(q)
+    .select((eb) => {
+      const age = sql`${eb.ref('d.as_of_on')} - ${eb.ref('h.found_on')}`;
+      const bounded = AGE_BANDS.filter((b) => b.max !== null).map((b) => sql`when ${age} <= ${sql.lit(b.max)} then ${sql.lit(b.band)}`);
+      return [
+        'd.period_id as period',
+        sql<string>`case ${sql.join(bounded, sql` `)} else ${sql.lit(AGE_BANDS.at(-1)!.band)} end`.as('band'),
+        'h.hazard_level',
+        sql<number>`count(*)::integer`.as('n'),
+      ];
+    })
+    .groupBy(sql`all`)
+    .orderBy('period')
+    .orderBy('band')
+    .orderBy('hazard_level')
+    .execute();
+  const overdue = await overdueRows(q);
   const hazardIndex = new Map<string, number>();
   const overdueHazards: Array<Omit<OverdueRow, 'period' | 'days_overdue' | 'n_total'>> = [];
   for (const { period: _, days_overdue: __, n_total: ___, ...hazard } of overdue) {
@@ -82,18 +110,37 @@ async function hazards(snapshot: Snapshot) {
     hazardIndex.set(hazard.hazard_id, overdueHazards.length);
     overdueHazards.push(hazard);
   }
-  const funnel = await snapshot.query<{ period: string }>(
-    `select d.period_id as period,
-            count(*) filter (where h.found_on between d.start_on and d.as_of_on)::integer as n_found,
-            count(*) filter (where h.due_on between d.start_on and d.as_of_on)::integer as n_due,
-            count(*) filter (where h.due_on between d.start_on and d.as_of_on and h.rectified_on <= d.as_of_on)::integer as n_rectified,
-            count(*) filter (where h.due_on between d.start_on and d.as_of_on and h.rectified_on <= h.due_on)::integer as n_on_time
-     from core.dim_periods d cross join core.fct_hazards h group by all`,
-  );
-  const recurrence = await snapshot.query<{ period: string }>(
-    `select r.period, r.unit_code, r.unit_name, r.value, r.numerator::integer as n_recurred, r.denominator::integer as n_hazards, r.rank
-     from marts.unit_indicator_ranking r where r.indicator_id = 'A5' order by r.period, r.rank nulls last, r.unit_code`,
-  );
+  const funnel = await q
+    .selectFrom('core.dim_periods as d')
+    .crossJoin('core.fct_hazards as h')
+    .select((eb) => {
+      const dueInPeriod = sql`${eb.ref('h.due_on')} between ${eb.ref('d.start_on')} and ${eb.ref('d.as_of_on')}`;
+      return [
+        'd.period_id as period',
+        sql<number>`count(*) filter (where ${eb.ref('h.found_on')} between ${eb.ref('d.start_on')} and ${eb.ref('d.as_of_on')})::integer`.as('n_found'),
+        sql<number>`count(*) filter (where ${dueInPeriod})::integer`.as('n_due'),
+        sql<number>`count(*) filter (where ${dueInPeriod} and ${eb.ref('h.rectified_on')} <= ${eb.ref('d.as_of_on')})::integer`.as('n_rectified'),
+        sql<number>`count(*) filter (where ${dueInPeriod} and ${eb.ref('h.rectified_on')} <= ${eb.ref('h.due_on')})::integer`.as('n_on_time'),
+      ];
+    })
+    .groupBy(sql`all`)
+    .execute();
+  const recurrence = await q
+    .selectFrom('marts.unit_indicator_ranking as r')
+    .select((eb) => [
+      'r.period',
+      'r.unit_code',
+      'r.unit_name',
+      'r.value',
+      sql<number | null>`${eb.ref('r.numerator')}::integer`.as('n_recurred'),
+      sql<number | null>`${eb.ref('r.denominator')}::integer`.as('n_hazards'),
+      'r.rank',
+    ])
+    .where('r.indicator_id', '=', sql.lit('A5'))
+    .orderBy('r.period')
+    .orderBy('r.rank', (order) => order.nullsLast())
+    .orderBy('r.unit_code')
+    .execute();
   return gzipJson({
     scope: snapshot.scope,
     age_bands: AGE_BANDS.map((b) => b.band),

@@ -8,54 +8,98 @@
 // Grain of the output: one gzip-compressed JSON document (lib/gzip.ts: a province has
 // thousands of schools with cases); by_period[p].by_category one row per category
 // and severity, by_unit one row per unit, schools one row per school with a case.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../../warehouse/schema.generated.ts';
 import { gzipJson } from '../../lib/gzip.ts';
 import { rowsOfPeriod } from '../../lib/periods.ts';
 import { siteLoader } from '../../lib/loader.ts';
-import type { Snapshot } from '../../lib/snapshot.ts';
+import { typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
 import { SENSITIVE_CATEGORIES, suppressSmall } from '../../lib/suppress.ts';
 
 interface SchoolCases {
   school_code: string;
-  school_name: string;
-  unit_name: string;
+  /** Null when the registry does not know the school (left join). */
+  school_name: string | null;
+  unit_name: string | null;
   n_other: number;
   n_injured: number;
   n_deaths: number;
   sensitive: Record<string, number>;
 }
 
-const CASES = `
-  select c.*, p.period_id as period
-  from core.fct_cases c
-  join core.dim_period_days p on p.day_on = c.occurred_at::date
-  join core.dim_periods d on d.period_id = p.period_id and d.period_kind in ('year', 'term')`;
+/** Each case with the year or term it occurred in (one row per such period). */
+function casesByPeriod(q: Kysely<Database>) {
+  return q
+    .selectFrom('core.fct_cases as c')
+    .innerJoin('core.dim_period_days as p', (join) => join.on((eb) => sql<boolean>`${eb.ref('p.day_on')} = ${eb.ref('c.occurred_at')}::date`))
+    .innerJoin('core.dim_periods as d', (join) => join.onRef('d.period_id', '=', 'p.period_id').on('d.period_kind', 'in', [sql.lit('year'), sql.lit('term')]))
+    .selectAll('c')
+    .select('p.period_id as period')
+    .as('c');
+}
+
+const count = sql<number>`count(*)::integer`;
 
 async function incidents(snapshot: Snapshot) {
-  const periods = (await snapshot.query<{ period_id: string }>(`select period_id from core.dim_periods where period_kind in ('year', 'term') order by period_id`)).map((r) => r.period_id);
-  const byCategory = await snapshot.query<{ period: string }>(
-    `select period, category, severity, count(*)::integer as n_cases, sum(n_injured)::integer as n_injured, sum(n_deaths)::integer as n_deaths
-     from (${CASES}) group by all order by period, n_cases desc, category, severity`,
-  );
-  const byUnit = await snapshot.query<{ period: string }>(
-    `select period, c.unit_code, u.unit_name, count(*)::integer as n_cases, sum(severity_weight)::integer as weighted,
-            count(*) filter (where is_late_reported)::integer as n_late_reported, sum(n_deaths)::integer as n_deaths
-     from (${CASES}) c left join ref.units u using (unit_code) group by all order by period, n_cases desc, c.unit_code`,
-  );
-  const schoolRows = await snapshot.query<{ period: string; school_code: string; school_name: string; unit_name: string; category: string; n: number; n_injured: number; n_deaths: number }>(
-    `select period, c.school_code, s.school_name, u.unit_name, category, count(*)::integer as n, sum(n_injured)::integer as n_injured, sum(n_deaths)::integer as n_deaths
-     from (${CASES}) c
-     left join core.dim_schools s on s.school_code = c.school_code and s.is_current
-     left join ref.units u on u.unit_code = c.unit_code
-     group by all`,
-  );
+  const q = typedSnapshot(snapshot);
+  const periods = (await q.selectFrom('core.dim_periods').select('period_id').where('period_kind', 'in', [sql.lit('year'), sql.lit('term')]).orderBy('period_id').execute()).map((r) => r.period_id);
+  const byCategory = await q
+    .selectFrom(casesByPeriod(q))
+    .select((eb) => [
+      'period',
+      'category',
+      'severity',
+      count.as('n_cases'),
+      sql<number | null>`sum(${eb.ref('n_injured')})::integer`.as('n_injured'),
+      sql<number | null>`sum(${eb.ref('n_deaths')})::integer`.as('n_deaths'),
+    ])
+    .groupBy(sql`all`)
+    .orderBy('period')
+    .orderBy('n_cases', 'desc')
+    .orderBy('category')
+    .orderBy('severity')
+    .execute();
+  const byUnit = await q
+    .selectFrom(casesByPeriod(q))
+    .leftJoin('ref.units as u', 'u.unit_code', 'c.unit_code')
+    .select((eb) => [
+      'period',
+      'c.unit_code',
+      'u.unit_name',
+      count.as('n_cases'),
+      sql<number>`sum(${eb.ref('severity_weight')})::integer`.as('weighted'),
+      sql<number>`count(*) filter (where ${eb.ref('is_late_reported')})::integer`.as('n_late_reported'),
+      sql<number | null>`sum(${eb.ref('n_deaths')})::integer`.as('n_deaths'),
+    ])
+    .groupBy(sql`all`)
+    .orderBy('period')
+    .orderBy('n_cases', 'desc')
+    .orderBy('c.unit_code')
+    .execute();
+  const schoolRows = await q
+    .selectFrom(casesByPeriod(q))
+    .leftJoin('core.dim_schools as s', (join) => join.onRef('s.school_code', '=', 'c.school_code').on('s.is_current', '=', sql.lit(true)))
+    .leftJoin('ref.units as u', 'u.unit_code', 'c.unit_code')
+    .select((eb) => [
+      'period',
+      'c.school_code',
+      's.school_name',
+      'u.unit_name',
+      'category',
+      count.as('n'),
+      sql<number | null>`sum(${eb.ref('n_injured')})::integer`.as('n_injured'),
+      sql<number | null>`sum(${eb.ref('n_deaths')})::integer`.as('n_deaths'),
+    ])
+    .groupBy(sql`all`)
+    .execute();
   const bySchool = new Map<string, SchoolCases & { period: string }>();
   for (const r of schoolRows) {
     const key = `${r.period}|${r.school_code}`;
     const row = bySchool.get(key) ?? { period: r.period, school_code: r.school_code, school_name: r.school_name, unit_name: r.unit_name, n_other: 0, n_injured: 0, n_deaths: 0, sensitive: {} };
     if (SENSITIVE_CATEGORIES.includes(r.category)) row.sensitive[r.category] = (row.sensitive[r.category] ?? 0) + r.n;
     else row.n_other += r.n;
-    row.n_injured += r.n_injured;
-    row.n_deaths += r.n_deaths;
+    row.n_injured += r.n_injured ?? 0;
+    row.n_deaths += r.n_deaths ?? 0;
     bySchool.set(key, row);
   }
   const published = [...bySchool.values()].map(({ sensitive, n_deaths, ...row }) => ({

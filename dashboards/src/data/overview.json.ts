@@ -9,103 +9,182 @@
 //
 // Grain of the output: one JSON document; `by_period[period].units` one row per unit with a
 // scorecard row; `trend` one row per period and unit.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../../../warehouse/schema.generated.ts';
 import { missingSummary } from '../../lib/health.ts';
 import { siteLoader } from '../../lib/loader.ts';
-import { publishedAt, type Snapshot } from '../../lib/snapshot.ts';
+import { publishedAt, typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
 
-interface UnitRow {
-  unit_code: string;
-  unit_name: string;
-  is_ranked: boolean;
-  score: number;
-  grade: string;
-  rank: number | null;
-  previous_rank: number | null;
-  rank_change: number | null;
-  previous_score: number | null;
-  previous_grade: string | null;
-  n_schools: number;
-  n_vetoed_schools: number;
+type Q = Kysely<Database>;
+
+/** `count(*) filter (where …)` as an integer. */
+const countWhere = (condition: RawBuilder<unknown>) => sql<number>`count(*) filter (where ${condition})::integer`;
+const literals = (values: string[]) => sql.join(values.map((v) => sql.lit(v)));
+
+/** The units of a period with their previous period's score and grade, ranked units first. */
+function unitsOf(q: Q, period: string) {
+  return q
+    .selectFrom('marts.unit_scorecard as s')
+    .innerJoin('core.dim_periods as d', 'd.period_id', 's.period')
+    .leftJoin('marts.unit_scorecard as p', (join) => join.onRef('p.period', '=', 'd.previous_period_id').onRef('p.unit_code', '=', 's.unit_code'))
+    .select([
+      's.unit_code',
+      's.unit_name',
+      's.is_ranked',
+      's.score',
+      's.grade',
+      's.rank',
+      's.previous_rank',
+      's.rank_change',
+      'p.score as previous_score',
+      'p.grade as previous_grade',
+      's.n_schools',
+      's.n_vetoed_schools',
+    ])
+    .where('s.period', '=', period)
+    .orderBy('s.is_ranked', 'desc')
+    .orderBy('s.rank', (order) => order.nullsLast())
+    .orderBy('s.score', 'desc')
+    .orderBy('s.unit_code')
+    .execute();
 }
 
-const UNITS = `
-  select s.unit_code, s.unit_name, s.is_ranked, s.score, s.grade, s.rank, s.previous_rank, s.rank_change,
-         p.score as previous_score, p.grade as previous_grade, s.n_schools, s.n_vetoed_schools
-  from marts.unit_scorecard s
-  join core.dim_periods d on d.period_id = s.period
-  left join marts.unit_scorecard p on p.period = d.previous_period_id and p.unit_code = s.unit_code
-  where s.period = $period
-  order by s.is_ranked desc, s.rank nulls last, s.score desc, s.unit_code`;
-
 /** School-level headline numbers of every period at once. */
-const HEADLINES = `
-  with schools as (
-    select period, count(*)::integer as n_schools, round(avg(score), 2) as average_score,
-           count(*) filter (where is_vetoed)::integer as n_vetoed,
-           count(*) filter (where grade = '优秀')::integer as n_excellent,
-           count(*) filter (where grade = '良好')::integer as n_good,
-           count(*) filter (where grade = '合格')::integer as n_pass,
-           count(*) filter (where grade = '不合格')::integer as n_fail
-    from marts.school_scorecard group by period),
-  pooled as (
-    select period,
-           sum(numerator) filter (where indicator_id = 'A3') as rectified_on_time,
-           sum(denominator) filter (where indicator_id = 'A3') as hazards_due,
-           sum(numerator) filter (where indicator_id in ('B2', 'B3', 'B4')) as device_hours_online,
-           sum(denominator) filter (where indicator_id in ('B2', 'B3', 'B4')) as device_hours
-    from marts.unit_indicator_ranking group by period),
-  hazards as (
-    select d.period_id as period,
-           count(*) filter (where h.is_major and h.found_on <= d.as_of_on and (h.rectified_on is null or h.rectified_on > d.as_of_on))::integer as open_major,
-           count(*) filter (where h.is_major and h.found_on <= d.as_of_on and h.due_on < d.as_of_on
-                            and (h.rectified_on is null or h.rectified_on > d.as_of_on))::integer as overdue_major
-    from core.dim_periods d cross join core.fct_hazards h group by d.period_id),
-  alerts as (
-    select p.period_id as period, count(*)::integer as n_red_orange,
-           median(a.minutes_to_acknowledge) as red_orange_median_minutes
-    from core.fct_alerts a join core.dim_period_days p on p.day_on = a.raised_at::date
-    where a.level in ('红', '橙') and not a.is_duplicate group by p.period_id),
-  cases as (
-    select p.period_id as period, count(*)::integer as n_cases
-    from core.fct_cases c join core.dim_period_days p on p.day_on = c.occurred_at::date group by p.period_id)
-  select d.period_id as period, s.* exclude (period),
-         pooled.rectified_on_time, pooled.hazards_due, pooled.device_hours_online, pooled.device_hours,
-         coalesce(hazards.open_major, 0) as open_major, coalesce(hazards.overdue_major, 0) as overdue_major,
-         coalesce(alerts.n_red_orange, 0) as n_red_orange, alerts.red_orange_median_minutes,
-         coalesce(cases.n_cases, 0) as n_cases
-  from core.dim_periods d
-  join schools s on s.period = d.period_id
-  left join pooled on pooled.period = d.period_id
-  left join hazards on hazards.period = d.period_id
-  left join alerts on alerts.period = d.period_id
-  left join cases on cases.period = d.period_id
-  order by d.period_id`;
+function headlinesOf(q: Q) {
+  return q
+    .with('schools', (w) =>
+      w
+        .selectFrom('marts.school_scorecard')
+        .select((eb) => [
+          'period',
+          sql<number>`count(*)::integer`.as('n_schools'),
+          sql<number>`round(avg(${eb.ref('score')}), 2)`.as('average_score'),
+          countWhere(sql`${eb.ref('is_vetoed')}`).as('n_vetoed'),
+          countWhere(sql`${eb.ref('grade')} = '优秀'`).as('n_excellent'),
+          countWhere(sql`${eb.ref('grade')} = '良好'`).as('n_good'),
+          countWhere(sql`${eb.ref('grade')} = '合格'`).as('n_pass'),
+          countWhere(sql`${eb.ref('grade')} = '不合格'`).as('n_fail'),
+        ])
+        .groupBy('period'),
+    )
+    .with('pooled', (w) =>
+      w
+        .selectFrom('marts.unit_indicator_ranking')
+        .select((eb) => {
+          const a3 = sql`${eb.ref('indicator_id')} = 'A3'`;
+          const devices = sql`${eb.ref('indicator_id')} in (${literals(['B2', 'B3', 'B4'])})`;
+          return [
+            'period',
+            sql<number | null>`sum(${eb.ref('numerator')}) filter (where ${a3})`.as('rectified_on_time'),
+            sql<number | null>`sum(${eb.ref('denominator')}) filter (where ${a3})`.as('hazards_due'),
+            sql<number | null>`sum(${eb.ref('numerator')}) filter (where ${devices})`.as('device_hours_online'),
+            sql<number | null>`sum(${eb.ref('denominator')}) filter (where ${devices})`.as('device_hours'),
+          ];
+        })
+        .groupBy('period'),
+    )
+    .with('hazards', (w) =>
+      w
+        .selectFrom('core.dim_periods as d')
+        .crossJoin('core.fct_hazards as h')
+        .select((eb) => {
+          const open = sql`${eb.ref('h.is_major')} and ${eb.ref('h.found_on')} <= ${eb.ref('d.as_of_on')}`;
+          const unrectified = sql`(${eb.ref('h.rectified_on')} is null or ${eb.ref('h.rectified_on')} > ${eb.ref('d.as_of_on')})`;
+          return [
+            'd.period_id as period',
+            countWhere(sql`${open} and ${unrectified}`).as('open_major'),
+            countWhere(sql`${open} and ${eb.ref('h.due_on')} < ${eb.ref('d.as_of_on')} and ${unrectified}`).as('overdue_major'),
+          ];
+        })
+        .groupBy('d.period_id'),
+    )
+    .with('alerts', (w) =>
+      w
+        .selectFrom('core.fct_alerts as a')
+        .innerJoin('core.dim_period_days as p', (join) => join.on((eb) => sql<boolean>`${eb.ref('p.day_on')} = ${eb.ref('a.raised_at')}::date`))
+        .select((eb) => [
+          'p.period_id as period',
+          sql<number>`count(*)::integer`.as('n_red_orange'),
+          sql<number | null>`median(${eb.ref('a.minutes_to_acknowledge')})`.as('red_orange_median_minutes'),
+        ])
+        .where('a.level', 'in', [sql.lit('红'), sql.lit('橙')])
+        .where((eb) => sql<boolean>`not ${eb.ref('a.is_duplicate')}`)
+        .groupBy('p.period_id'),
+    )
+    .with('cases', (w) =>
+      w
+        .selectFrom('core.fct_cases as c')
+        .innerJoin('core.dim_period_days as p', (join) => join.on((eb) => sql<boolean>`${eb.ref('p.day_on')} = ${eb.ref('c.occurred_at')}::date`))
+        .select(['p.period_id as period', sql<number>`count(*)::integer`.as('n_cases')])
+        .groupBy('p.period_id'),
+    )
+    .selectFrom('core.dim_periods as d')
+    .innerJoin('schools as s', 's.period', 'd.period_id')
+    .leftJoin('pooled', 'pooled.period', 'd.period_id')
+    .leftJoin('hazards', 'hazards.period', 'd.period_id')
+    .leftJoin('alerts', 'alerts.period', 'd.period_id')
+    .leftJoin('cases', 'cases.period', 'd.period_id')
+    .select((eb) => [
+      'd.period_id as period',
+      's.n_schools',
+      's.average_score',
+      's.n_vetoed',
+      's.n_excellent',
+      's.n_good',
+      's.n_pass',
+      's.n_fail',
+      'pooled.rectified_on_time',
+      'pooled.hazards_due',
+      'pooled.device_hours_online',
+      'pooled.device_hours',
+      eb.fn.coalesce('hazards.open_major', sql.lit(0)).as('open_major'),
+      eb.fn.coalesce('hazards.overdue_major', sql.lit(0)).as('overdue_major'),
+      eb.fn.coalesce('alerts.n_red_orange', sql.lit(0)).as('n_red_orange'),
+      'alerts.red_orange_median_minutes',
+      eb.fn.coalesce('cases.n_cases', sql.lit(0)).as('n_cases'),
+    ])
+    .orderBy('d.period_id')
+    .execute();
+}
+
+/** How many schools moved up and down a grade since the previous period. */
+function gradeChangesOf(q: Q, period: string) {
+  return q
+    .selectFrom('marts.school_scorecard as s')
+    .innerJoin('core.dim_periods as d', 'd.period_id', 's.period')
+    .innerJoin('marts.school_scorecard as p', (join) => join.onRef('p.period', '=', 'd.previous_period_id').onRef('p.school_code', '=', 's.school_code'))
+    .innerJoin('ref.grade_bands as b', (join) => join.onRef('b.grade', '=', 's.grade').onRef('b.edition', '=', 's.definition_edition'))
+    .innerJoin('ref.grade_bands as a', (join) => join.onRef('a.grade', '=', 'p.grade').onRef('a.edition', '=', 's.definition_edition'))
+    .select((eb) => [
+      sql<'up' | 'down'>`case when ${eb.ref('b.min_score')} > ${eb.ref('a.min_score')} then 'up' else 'down' end`.as('direction'),
+      sql<number>`count(*)::integer`.as('n'),
+    ])
+    .where('s.period', '=', period)
+    .whereRef('s.grade', '<>', 'p.grade')
+    .groupBy(sql`all`)
+    .orderBy('direction')
+    .execute();
+}
 
 async function overview(snapshot: Snapshot) {
-  const headlines = await snapshot.query<Record<string, unknown> & { period: string }>(HEADLINES);
+  const q = typedSnapshot(snapshot);
+  const headlines = await headlinesOf(q);
   const periods = headlines.map((h) => h.period).sort();
   const latestYear = periods.filter((p) => /^\d{4}$/.test(p)).at(-1);
   if (latestYear === undefined) throw new Error('marts.school_scorecard has no annual rows: run `safecampus transform` before building the site');
   const byPeriod: Record<string, unknown> = {};
   for (const h of headlines) {
-    const units = await snapshot.query<UnitRow>(UNITS, { period: h.period });
-    const gradeChanges = await snapshot.query<{ direction: string; n: number }>(
-      `select case when b.min_score > a.min_score then 'up' else 'down' end as direction, count(*)::integer as n
-       from marts.school_scorecard s
-       join core.dim_periods d on d.period_id = s.period
-       join marts.school_scorecard p on p.period = d.previous_period_id and p.school_code = s.school_code
-       join ref.grade_bands b on b.grade = s.grade and b.edition = s.definition_edition
-       join ref.grade_bands a on a.grade = p.grade and a.edition = s.definition_edition
-       where s.period = $period and s.grade <> p.grade group by all order by direction`,
-      { period: h.period },
-    );
+    const units = await unitsOf(q, h.period);
+    const gradeChanges = await gradeChangesOf(q, h.period);
     byPeriod[h.period] = { city: h, units, school_grade_changes: Object.fromEntries(gradeChanges.map((g) => [g.direction, g.n])) };
   }
-  const trend = await snapshot.query(
-    `select s.period, d.period_kind, s.unit_code, s.unit_name, s.is_ranked, s.score, s.rank
-     from marts.unit_scorecard s join core.dim_periods d on d.period_id = s.period
-     order by s.period, s.unit_code`,
-  );
+  const trend = await q
+    .selectFrom('marts.unit_scorecard as s')
+    .innerJoin('core.dim_periods as d', 'd.period_id', 's.period')
+    .select(['s.period', 'd.period_kind', 's.unit_code', 's.unit_name', 's.is_ranked', 's.score', 's.rank'])
+    .orderBy('s.period')
+    .orderBy('s.unit_code')
+    .execute();
   return {
     published_at: await publishedAt(snapshot),
     default_period: latestYear,

@@ -7,9 +7,10 @@
 //
 // Grain of the output: one JSON document; by_period[p].indicators one row per unit and
 // indicator, patrols one row per month.
-import { rowsOfPeriod, unitIndicatorSql } from '../../lib/periods.ts';
+import { sql } from 'kysely';
+import { periodsAsOf, rowsOfPeriod, unitIndicatorRows } from '../../lib/periods.ts';
 import { siteLoader } from '../../lib/loader.ts';
-import type { Snapshot } from '../../lib/snapshot.ts';
+import { typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
 
 const GROUPS = [
   { key: 'drowning', indicators: ['D1', 'D2', 'D3'] },
@@ -22,20 +23,36 @@ const GROUPS = [
 const SEASON_MONTHS = [5, 6, 7, 8, 9];
 
 async function programmes(snapshot: Snapshot) {
-  const periods = await snapshot.query<{ period_id: string; as_of_on: string }>(
-    `select period_id, as_of_on::varchar as as_of_on from core.dim_periods order by period_id`,
-  );
-  const indicators = await snapshot.query<{ period: string }>(unitIndicatorSql(GROUPS.flatMap((g) => g.indicators)));
-  const patrols = await snapshot.query<{ period: string }>(
-    `with months as (
-       select d.period_id as period, d.start_on, d.as_of_on, m.range::date as month_on
-       from core.dim_periods d, range(date_trunc('month', d.start_on)::timestamp, d.as_of_on::timestamp + interval 1 day, interval 1 month) as m)
-     select m.period, strftime(m.month_on, '%Y-%m') as month, month(m.month_on) in (${SEASON_MONTHS.join(', ')}) as in_season,
-            count(a.activity_id)::integer as n
-     from months m left join core.fct_activities a
-       on a.activity_kind = '水域巡查' and date_trunc('month', a.activity_on) = m.month_on and a.activity_on between m.start_on and m.as_of_on
-     group by all order by m.period, month`,
-  );
+  const q = typedSnapshot(snapshot);
+  const periods = await periodsAsOf(q);
+  const indicators = await unitIndicatorRows(q, GROUPS.flatMap((g) => g.indicators));
+  const patrols = await q
+    .with('months', (w) =>
+      w
+        .selectFrom('core.dim_periods as d')
+        .select(['d.period_id as period', 'd.start_on', 'd.as_of_on', sql<string>`m.range::date`.as('month_on')])
+        // every month of the period, one row each (DuckDB's range() table function)
+        .innerJoin(
+          (eb) => sql`range(date_trunc('month', ${eb.ref('d.start_on')})::timestamp, ${eb.ref('d.as_of_on')}::timestamp + interval 1 day, interval 1 month)`.as('m'),
+          (join) => join.onTrue(),
+        ),
+    )
+    .selectFrom('months as m')
+    .leftJoin('core.fct_activities as a', (join) =>
+      join
+        .on('a.activity_kind', '=', sql.lit('水域巡查'))
+        .on((eb) => sql<boolean>`date_trunc('month', ${eb.ref('a.activity_on')}) = ${eb.ref('m.month_on')} and ${eb.ref('a.activity_on')} between ${eb.ref('m.start_on')} and ${eb.ref('m.as_of_on')}`),
+    )
+    .select((eb) => [
+      'm.period',
+      sql<string>`strftime(${eb.ref('m.month_on')}, '%Y-%m')`.as('month'),
+      sql<boolean>`month(${eb.ref('m.month_on')}) in (${sql.raw(SEASON_MONTHS.join(', '))})`.as('in_season'),
+      sql<number>`count(${eb.ref('a.activity_id')})::integer`.as('n'),
+    ])
+    .groupBy(sql`all`)
+    .orderBy('m.period')
+    .orderBy('month')
+    .execute();
   return {
     scope: snapshot.scope,
     groups: GROUPS,

@@ -10,11 +10,15 @@
 // In a unit-scoped build the latest business dates are the unit's own (its schools' and its
 // own records); batches, rejects and tests are pipeline-wide counts.
 import { basename } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../../warehouse/schema.generated.ts';
 import type { FileRejectReason, RejectReason, SourceName } from '../../../sources/contract.ts';
 import { CONTRACTS } from '../../../sources/contracts.ts';
 import { sourceHealth } from '../../lib/health.ts';
 import { siteLoader } from '../../lib/loader.ts';
-import { LoaderError, publishedAt, type Snapshot } from '../../lib/snapshot.ts';
+import { LoaderError, publishedAt, typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
+
+type Q = Kysely<Database>;
 
 /** Chinese names of the reject reason codes of sources/contract.ts. */
 const REASONS: Record<RejectReason | FileRejectReason, string> = {
@@ -44,27 +48,15 @@ const REASONS: Record<RejectReason | FileRejectReason, string> = {
   time_limit: '读取超时',
 };
 
-/** The column that dates a record of each source (its business date), from the contracts. */
-const EVENT_COLUMNS: Record<SourceName, string> = {
+/** The column that dates a record of each source (its business date), from the contracts: a column of its staging table. */
+const EVENT_COLUMNS = {
   schools: 'reported_on',
   inspections: 'inspected_on',
   sensors: 'event_at',
   alerts: 'raised_at',
   cases: 'occurred_at',
   activities: 'activity_on',
-};
-
-interface BatchRow {
-  batch_id: string;
-  batch_seq: number;
-  file: string;
-  source: string | null;
-  status: string;
-  rows_read: number;
-  rows_rejected: number;
-  finished_at: string | null;
-  file_reason: string | null;
-}
+} as const satisfies { [S in SourceName]: keyof Database[`staging.stg_${S}`] };
 
 /** The file's name without the folders it was landed from. */
 function fileName(path: string): string {
@@ -79,13 +71,27 @@ function reasonName(code: string | null): string | null {
   return code === null ? null : (REASONS[code as keyof typeof REASONS] ?? code);
 }
 
-async function batches(snapshot: Snapshot) {
-  const rows = await snapshot.query<BatchRow>(
-    `select b.batch_id, b.batch_seq::integer as batch_seq, b.file, b.source, b.status,
-            b.rows_read, b.rows_rejected, b.finished_at,
-            (select min(r.reason_code) from audit.rejects r where r.batch_id = b.batch_id and r.row_number is null) as file_reason
-     from audit.batches b order by b.batch_seq`,
-  );
+async function batches(q: Q) {
+  const rows = await q
+    .selectFrom('audit.batches as b')
+    .select((eb) => [
+      'b.batch_id',
+      sql<number>`${eb.ref('b.batch_seq')}::integer`.as('batch_seq'),
+      'b.file',
+      'b.source',
+      'b.status',
+      'b.rows_read',
+      'b.rows_rejected',
+      'b.finished_at',
+      eb
+        .selectFrom('audit.rejects as r')
+        .select((r) => r.fn.min('r.reason_code').as('file_reason'))
+        .whereRef('r.batch_id', '=', 'b.batch_id')
+        .where('r.row_number', 'is', null)
+        .as('file_reason'),
+    ])
+    .orderBy('b.batch_seq')
+    .execute();
   return rows.map(({ file, file_reason, ...row }) => ({
     ...row,
     file_name: fileName(file),
@@ -95,12 +101,21 @@ async function batches(snapshot: Snapshot) {
   }));
 }
 
-async function rejects(snapshot: Snapshot) {
-  const rows = await snapshot.query<{ source: string | null; reason_code: string; n_rejects: number; n_batches: number }>(
-    `select b.source, r.reason_code, count(*)::integer as n_rejects, count(distinct r.batch_id)::integer as n_batches
-     from audit.rejects r join audit.batches b using (batch_id)
-     group by all order by b.source nulls last, n_rejects desc, r.reason_code`,
-  );
+async function rejects(q: Q) {
+  const rows = await q
+    .selectFrom('audit.rejects as r')
+    .innerJoin('audit.batches as b', 'b.batch_id', 'r.batch_id')
+    .select((eb) => [
+      'b.source',
+      'r.reason_code',
+      sql<number>`count(*)::integer`.as('n_rejects'),
+      sql<number>`count(distinct ${eb.ref('r.batch_id')})::integer`.as('n_batches'),
+    ])
+    .groupBy(sql`all`)
+    .orderBy('b.source', (order) => order.nullsLast())
+    .orderBy('n_rejects', 'desc')
+    .orderBy('r.reason_code')
+    .execute();
   return rows.map((row) => ({ ...row, source_name: sourceName(row.source), reason_name: reasonName(row.reason_code) }));
 }
 
@@ -109,59 +124,94 @@ async function rejects(snapshot: Snapshot) {
  * run of failing runs (every run answers for every test, audit.data_tests keeps them all) — and how
  * many runs that is.
  */
-const FAILING_SINCE = `
-  runs as (
-    select run_id, min(tested_at) as tested_at, row_number() over (order by min(tested_at), run_id) as n
-    from audit.data_tests group by run_id
-  ),
-  results as (
-    select t.model, t.test, t.failing_rows > 0 as is_failing, runs.n, runs.tested_at
-    from audit.data_tests t join runs using (run_id)
-  ),
-  last_passed as (
-    select model, test, max(n) as n from results where not is_failing group by all
-  ),
-  failing_since as (
-    select results.model, results.test, min(results.tested_at) as failing_since, count(*)::integer as n_failing_runs
-    from results left join last_passed using (model, test)
-    where results.is_failing and results.n > coalesce(last_passed.n, 0)
-    group by all
-  )`;
+function failingSince(q: Q) {
+  return q
+    .with('runs', (w) =>
+      w
+        .selectFrom('audit.data_tests')
+        .select((eb) => [
+          'run_id',
+          eb.fn.min('tested_at').as('tested_at'),
+          sql<number>`row_number() over (order by min(${eb.ref('tested_at')}), ${eb.ref('run_id')})`.as('n'),
+        ])
+        .groupBy('run_id'),
+    )
+    .with('results', (w) =>
+      w
+        .selectFrom('audit.data_tests as t')
+        .innerJoin('runs', 'runs.run_id', 't.run_id')
+        .select((eb) => ['t.model', 't.test', sql<boolean>`${eb.ref('t.failing_rows')} > 0`.as('is_failing'), 'runs.n', 'runs.tested_at']),
+    )
+    .with('last_passed', (w) =>
+      w
+        .selectFrom('results')
+        .select((eb) => ['model', 'test', eb.fn.max('n').as('n')])
+        .where('is_failing', '=', sql.lit(false))
+        .groupBy(sql`all`),
+    )
+    .with('failing_since', (w) =>
+      w
+        .selectFrom('results')
+        .leftJoin('last_passed', (join) => join.onRef('last_passed.model', '=', 'results.model').onRef('last_passed.test', '=', 'results.test'))
+        .select((eb) => [
+          'results.model',
+          'results.test',
+          eb.fn.min('results.tested_at').as('failing_since'),
+          sql<number>`count(*)::integer`.as('n_failing_runs'),
+        ])
+        .where('results.is_failing', '=', sql.lit(true))
+        .where((eb) => sql<boolean>`${eb.ref('results.n')} > coalesce(${eb.ref('last_passed.n')}, 0)`)
+        .groupBy(sql`all`),
+    );
+}
 
-async function tests(snapshot: Snapshot) {
-  const [latest] = await snapshot.query<{ run_id: string | null; tested_at: string | null }>(
-    'select arg_max(run_id, tested_at) as run_id, max(tested_at) as tested_at from audit.data_tests',
-  );
-  const results = await snapshot.query<{ model: string; test: string; severity: string; failing_rows: number; failing_since: string | null; n_failing_runs: number | null }>(
-    `with ${FAILING_SINCE}
-     select model, test, severity, failing_rows, failing_since, n_failing_runs
-     from audit.data_tests left join failing_since using (model, test)
-     where run_id = $run
-     order by failing_rows > 0 desc, severity, model, test`,
-    { run: latest?.run_id ?? '' },
-  );
+async function tests(q: Q) {
+  const latest = await q
+    .selectFrom('audit.data_tests')
+    .select((eb) => [sql<string | null>`arg_max(${eb.ref('run_id')}, ${eb.ref('tested_at')})`.as('run_id'), eb.fn.max('tested_at').as('tested_at')])
+    .executeTakeFirst();
+  const results = await failingSince(q)
+    .selectFrom('audit.data_tests as t')
+    .leftJoin('failing_since as f', (join) => join.onRef('f.model', '=', 't.model').onRef('f.test', '=', 't.test'))
+    .select(['t.model', 't.test', 't.severity', 't.failing_rows', 'f.failing_since', 'f.n_failing_runs'])
+    .where('t.run_id', '=', latest?.run_id ?? '')
+    .orderBy((eb) => sql`${eb.ref('t.failing_rows')} > 0`, 'desc')
+    .orderBy('t.severity')
+    .orderBy('t.model')
+    .orderBy('t.test')
+    .execute();
   return { run_id: latest?.run_id ?? null, tested_at: latest?.tested_at ?? null, results };
 }
 
-async function freshness(snapshot: Snapshot) {
-  const landed = await snapshot.query<{ source: string; last_landed_at: string; last_file: string; n_batches: number }>(
-    `select source, max(finished_at) as last_landed_at, arg_max(file, batch_seq) as last_file, count(*)::integer as n_batches
-     from audit.batches where status in ('landed', 'released') and source is not null group by source`,
-  );
+async function freshness(snapshot: Snapshot, q: Q) {
+  const landed = await q
+    .selectFrom('audit.batches')
+    .select((eb) => [
+      'source',
+      eb.fn.max('finished_at').as('last_landed_at'),
+      sql<string>`arg_max(${eb.ref('file')}, ${eb.ref('batch_seq')})`.as('last_file'),
+      sql<number>`count(*)::integer`.as('n_batches'),
+    ])
+    .where('status', 'in', [sql.lit('landed'), sql.lit('released')])
+    .where('source', 'is not', null)
+    .groupBy('source')
+    .execute();
   const bySource = new Map(landed.map((r) => [r.source, r]));
   const out = [];
-  for (const [source, column] of Object.entries(EVENT_COLUMNS) as [SourceName, string][]) {
+  for (const [source, column] of Object.entries(EVENT_COLUMNS) as [SourceName, (typeof EVENT_COLUMNS)[SourceName]][]) {
     const contract = CONTRACTS[source];
     const dated = contract.columns.find((c) => c.name === column);
     if (!dated) throw new LoaderError(`the ${source} contract has no column ${column}: update EVENT_COLUMNS in quality.json.ts`);
     const table = `staging.stg_${source}`;
     // Scoped: the layer keeps other units' unit-level rows (e.g. their supervision letters); leave them out here.
-    const ownUnitOnly = snapshot.scope && contract.columns.some((c) => c.name === 'unit_code') ? 'where unit_code = $unit' : '';
+    const ownUnitOnly = snapshot.scope !== null && contract.columns.some((c) => c.name === 'unit_code');
+    // one query per staging table, named at run time: the table and column names are checked by EVENT_COLUMNS' type
     const latest = snapshot.has(table)
-      ? await snapshot.query<{ latest: string | null; n: number }>(
-          `select max(${column})::date::varchar as latest, count(*)::integer as n from ${table} ${ownUnitOnly}`,
-          ownUnitOnly ? { unit: snapshot.scope!.unit_code } : undefined,
-        )
+      ? (
+          await sql<{ latest: string | null; n: number }>`select max(${sql.ref(column)})::date::varchar as latest, count(*)::integer as n from ${sql.table(table)}${
+            ownUnitOnly ? sql` where unit_code = ${snapshot.scope!.unit_code}` : sql``
+          }`.execute(q)
+        ).rows
       : [];
     const batch = bySource.get(source);
     out.push({
@@ -181,13 +231,16 @@ async function freshness(snapshot: Snapshot) {
 export default await siteLoader(import.meta, {
   output: 'quality.json',
   tables: ['audit.batches', 'audit.rejects', 'audit.data_tests'],
-  build: async (snapshot) => ({
-    published_at: await publishedAt(snapshot),
-    scope: snapshot.scope,
-    batches: await batches(snapshot),
-    rejects: await rejects(snapshot),
-    tests: await tests(snapshot),
-    freshness: await freshness(snapshot),
-    health: await sourceHealth(snapshot, snapshot.scope?.unit_code ?? null),
-  }),
+  build: async (snapshot) => {
+    const q = typedSnapshot(snapshot);
+    return {
+      published_at: await publishedAt(snapshot),
+      scope: snapshot.scope,
+      batches: await batches(q),
+      rejects: await rejects(q),
+      tests: await tests(q),
+      freshness: await freshness(snapshot, q),
+      health: await sourceHealth(snapshot, snapshot.scope?.unit_code ?? null),
+    };
+  },
 });

@@ -11,27 +11,36 @@
 //
 // Grain: `schools` in a bucket has one entry per school (the name, type and unit of its
 // latest year scorecard).
+import { sql, type Expression, type Kysely } from 'kysely';
+import type { Database } from '../../../warehouse/schema.generated.ts';
 import { gzipJson } from '../../lib/gzip.ts';
 import { siteLoader } from '../../lib/loader.ts';
-import { LoaderError, type Snapshot } from '../../lib/snapshot.ts';
+import { LoaderError, typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
 import { tarArchive, type TarEntry } from '../../../shared/tar.ts';
 import { SCHOOL_BUCKETS, schoolBucket } from '../components/schoolBuckets.js';
 
 /** Years of history kept per school: enough for a trend, bounded as the warehouse grows. */
 const HISTORY_YEARS = 3;
 
-interface SchoolRow {
-  school_code: string;
-  school_name: string;
-  school_type: string;
-  unit_code: string;
+type Q = Kysely<Database>;
+
+/** Every school of an annual scorecard, under its latest annual name, type and unit, in code order. */
+function schoolRows(q: Q) {
+  return q
+    .selectFrom('marts.school_scorecard')
+    .select((eb) => [
+      'school_code',
+      sql<string>`arg_max(${eb.ref('school_name')}, ${eb.ref('period')})`.as('school_name'),
+      sql<string>`arg_max(${eb.ref('school_type')}, ${eb.ref('period')})`.as('school_type'),
+      sql<string>`arg_max(${eb.ref('unit_code')}, ${eb.ref('period')})`.as('unit_code'),
+    ])
+    .where((eb) => sql<boolean>`regexp_full_match(${eb.ref('period')}, '\\d{4}')`)
+    .groupBy('school_code')
+    .orderBy('school_code')
+    .execute();
 }
 
-const SCHOOLS = `
-  select school_code, arg_max(school_name, period) as school_name, arg_max(school_type, period) as school_type,
-         arg_max(unit_code, period) as unit_code
-  from marts.school_scorecard where regexp_full_match(period, '\\d{4}')
-  group by school_code order by school_code`;
+type SchoolRow = Awaited<ReturnType<typeof schoolRows>>[number];
 
 function groupBy<T extends { school_code: string }>(rows: T[]): Map<string, Array<Omit<T, 'school_code'>>> {
   const out = new Map<string, Array<Omit<T, 'school_code'>>>();
@@ -42,52 +51,131 @@ function groupBy<T extends { school_code: string }>(rows: T[]): Map<string, Arra
   return out;
 }
 
+/** The bucket of a school: the last two digits of its code (components/schoolBuckets.js). */
+const bucketOf = (code: Expression<string | null>) => sql<string>`right(${code}, 2)`.as('bucket');
+
+interface DetailWindow {
+  start: string;
+  as_of: string;
+  history_start: string;
+}
+
 /**
  * A school's details, selected once for every school with its bucket and staged in a temp
  * table, so each bucket is a lookup rather than a scan of the marts (100 scans of millions
  * of indicator rows at province scale). Rows are in display order: DuckDB keeps insertion
  * order, and filtering a table keeps its order.
  */
-const DETAILS: Record<string, string> = {
-  cards: `select right(s.school_code, 2) as bucket, s.school_code, s.period, s.score, s.grade, s.rank, s.n_ranked, s.previous_rank,
-                 s.rank_change, s.is_vetoed, s.veto_reason, s.enrollment
-          from marts.school_scorecard s join core.dim_periods d on d.period_id = s.period
-          where d.period_kind in ('year', 'term') and d.start_on >= $history_start::date order by s.school_code, s.period`,
-  // Indicators as [period, id, value, points, max_points, status, target] rows: names and directions are listed once.
-  indicator_rows: `select right(v.school_code, 2) as bucket, v.school_code, v.period, v.indicator_id, round(v.value, 4) as value, v.points,
-                          v.max_points, v.status, v.target
-                   from marts.indicator_values v join core.dim_periods d on d.period_id = v.period
-                   where d.period_kind = 'year' and d.start_on >= $history_start::date and v.school_code is not null
-                   order by v.school_code, v.period, v.sort_order`,
-  open_hazards: `select right(school_code, 2) as bucket, school_code, hazard_id, found_on::varchar as found_on, hazard_level, hazard_text,
-                        due_on::varchar as due_on, due_on < $as_of::date as is_overdue
-                 from core.fct_hazards
-                 where found_on <= $as_of::date and (rectified_on is null or rectified_on > $as_of::date) and school_code is not null
-                 order by school_code, is_major desc, due_on, hazard_id`,
-  alerts: `select right(school_code, 2) as bucket, school_code, level, count(*)::integer as n,
-                  count(*) filter (where is_false_alarm)::integer as n_false, median(minutes_to_acknowledge) as median_minutes
-           from core.fct_alerts
-           where raised_at::date between $start::date and $as_of::date and not is_duplicate and school_code is not null
-           group by all order by school_code, level`,
-  drills: `select right(school_code, 2) as bucket, school_code, strftime(activity_on, '%Y-%m') as month, count(*)::integer as n
-           from core.fct_activities
-           where activity_kind = '应急演练' and activity_on between $start::date and $as_of::date and school_code is not null
-           group by all order by school_code, month`,
-};
+function detailQueries(q: Q, window: DetailWindow) {
+  const asOf = sql`${window.as_of}::date`;
+  return {
+    cards: q
+      .selectFrom('marts.school_scorecard as s')
+      .innerJoin('core.dim_periods as d', 'd.period_id', 's.period')
+      .select((eb) => [
+        bucketOf(eb.ref('s.school_code')),
+        's.school_code',
+        's.period',
+        's.score',
+        's.grade',
+        's.rank',
+        's.n_ranked',
+        's.previous_rank',
+        's.rank_change',
+        's.is_vetoed',
+        's.veto_reason',
+        's.enrollment',
+      ])
+      .where('d.period_kind', 'in', [sql.lit('year'), sql.lit('term')])
+      .where((eb) => sql<boolean>`${eb.ref('d.start_on')} >= ${window.history_start}::date`)
+      .orderBy('s.school_code')
+      .orderBy('s.period'),
+    // Indicators as [period, id, value, points, max_points, status, target] rows: names and directions are listed once.
+    indicator_rows: q
+      .selectFrom('marts.indicator_values as v')
+      .innerJoin('core.dim_periods as d', 'd.period_id', 'v.period')
+      .select((eb) => [
+        bucketOf(eb.ref('v.school_code')),
+        'v.school_code',
+        'v.period',
+        'v.indicator_id',
+        sql<number | null>`round(${eb.ref('v.value')}, 4)`.as('value'),
+        'v.points',
+        'v.max_points',
+        'v.status',
+        'v.target',
+      ])
+      .where('d.period_kind', '=', sql.lit('year'))
+      .where((eb) => sql<boolean>`${eb.ref('d.start_on')} >= ${window.history_start}::date`)
+      .where('v.school_code', 'is not', null)
+      .orderBy('v.school_code')
+      .orderBy('v.period')
+      .orderBy('v.sort_order'),
+    open_hazards: q
+      .selectFrom('core.fct_hazards')
+      .select((eb) => [
+        bucketOf(eb.ref('school_code')),
+        'school_code',
+        'hazard_id',
+        sql<string>`${eb.ref('found_on')}::varchar`.as('found_on'),
+        'hazard_level',
+        'hazard_text',
+        sql<string | null>`${eb.ref('due_on')}::varchar`.as('due_on'),
+        sql<boolean | null>`${eb.ref('due_on')} < ${asOf}`.as('is_overdue'),
+      ])
+      .where((eb) =>
+        sql<boolean>`${eb.ref('found_on')} <= ${asOf} and (${eb.ref('rectified_on')} is null or ${eb.ref('rectified_on')} > ${asOf}) and ${eb.ref('school_code')} is not null`,
+      )
+      .orderBy('school_code')
+      .orderBy('is_major', 'desc')
+      .orderBy('due_on')
+      .orderBy('hazard_id'),
+    alerts: q
+      .selectFrom('core.fct_alerts')
+      .select((eb) => [
+        bucketOf(eb.ref('school_code')),
+        'school_code',
+        'level',
+        sql<number>`count(*)::integer`.as('n'),
+        sql<number>`count(*) filter (where ${eb.ref('is_false_alarm')})::integer`.as('n_false'),
+        sql<number | null>`median(${eb.ref('minutes_to_acknowledge')})`.as('median_minutes'),
+      ])
+      .where((eb) =>
+        sql<boolean>`${eb.ref('raised_at')}::date between ${window.start}::date and ${asOf} and not ${eb.ref('is_duplicate')} and ${eb.ref('school_code')} is not null`,
+      )
+      .groupBy(sql`all`)
+      .orderBy('school_code')
+      .orderBy('level'),
+    drills: q
+      .selectFrom('core.fct_activities')
+      .select((eb) => [
+        bucketOf(eb.ref('school_code')),
+        'school_code',
+        sql<string>`strftime(${eb.ref('activity_on')}, '%Y-%m')`.as('month'),
+        sql<number>`count(*)::integer`.as('n'),
+      ])
+      .where('activity_kind', '=', sql.lit('应急演练'))
+      .where((eb) => sql<boolean>`${eb.ref('activity_on')} between ${window.start}::date and ${asOf} and ${eb.ref('school_code')} is not null`)
+      .groupBy(sql`all`)
+      .orderBy('school_code')
+      .orderBy('month'),
+  };
+}
 
-async function stageDetails(snapshot: Snapshot, window: Record<string, string>): Promise<void> {
-  for (const [name, sql] of Object.entries(DETAILS)) {
-    // DuckDB refuses parameters a statement does not use: pass each its own.
-    const params = Object.fromEntries(Object.entries(window).filter(([key]) => new RegExp(`\\$${key}\\b`).test(sql)));
-    await snapshot.query(`create temp table detail_${name} as ${sql}`, params);
-  }
+const DETAILS = ['cards', 'indicator_rows', 'open_hazards', 'alerts', 'drills'] as const;
+
+async function stageDetails(q: Q, window: DetailWindow): Promise<void> {
+  const queries = detailQueries(q, window);
+  for (const name of DETAILS) await q.schema.createTable(`detail_${name}`).temporary().as(queries[name]).execute();
 }
 
 /** The details of the schools of one bucket (all of `schools` end in `bucket`), from the staged tables. */
-async function bucketDetails(snapshot: Snapshot, bucket: string, schools: SchoolRow[]) {
+async function bucketDetails(q: Q, bucket: string, schools: SchoolRow[]) {
   const details = new Map<string, Map<string, unknown[]>>();
-  for (const name of Object.keys(DETAILS)) {
-    details.set(name, groupBy(await snapshot.query<{ school_code: string }>(`select * exclude (bucket) from detail_${name} where bucket = $bucket`, { bucket })));
+  for (const name of DETAILS) {
+    // a staged table has the columns of its detail query, which the generated types check
+    const { rows } = await sql<{ school_code: string }>`select * exclude (bucket) from ${sql.table(`detail_${name}`)} where bucket = ${bucket}`.execute(q);
+    details.set(name, groupBy(rows));
   }
   const of = (name: string, code: string) => details.get(name)!.get(code) ?? [];
   return schools.map(({ unit_code: _unit, ...s }) => ({
@@ -101,8 +189,9 @@ async function bucketDetails(snapshot: Snapshot, bucket: string, schools: School
 }
 
 async function schoolsArchive(snapshot: Snapshot): Promise<Buffer> {
-  const schools = await snapshot.query<SchoolRow>(SCHOOLS);
-  const units = await snapshot.query<{ unit_code: string; unit_name: string }>('select unit_code, unit_name from ref.units order by unit_code');
+  const q = typedSnapshot(snapshot);
+  const schools = await schoolRows(q);
+  const units = await q.selectFrom('ref.units').select(['unit_code', 'unit_name']).orderBy('unit_code').execute();
   const unitIndex = new Map(units.map((u, i) => [u.unit_code, i]));
   const byBucket = new Map<string, SchoolRow[]>(SCHOOL_BUCKETS.map((b: string) => [b, []]));
   for (const school of schools) {
@@ -110,21 +199,32 @@ async function schoolsArchive(snapshot: Snapshot): Promise<Buffer> {
     if (!bucket) throw new LoaderError(`school code ${school.school_code} does not end in two digits: the 学校 page cannot place it (DOMAIN.md §3 codes are 10 digits)`);
     bucket.push(school);
   }
-  const years = await snapshot.query<{ period: string; as_of_on: string; start_on: string }>(
-    `select period_id as period, as_of_on::varchar as as_of_on, start_on::varchar as start_on
-     from core.dim_periods where period_kind = 'year' order by period_id desc limit ${HISTORY_YEARS}`,
-  );
+  const years = await q
+    .selectFrom('core.dim_periods')
+    .select((eb) => ['period_id as period', sql<string>`${eb.ref('as_of_on')}::varchar`.as('as_of_on'), sql<string>`${eb.ref('start_on')}::varchar`.as('start_on')])
+    .where('period_kind', '=', sql.lit('year'))
+    .orderBy('period_id', 'desc')
+    .limit(sql.lit(HISTORY_YEARS))
+    .execute();
   const year = years[0];
-  const window = {
+  const window: DetailWindow = {
     start: year?.start_on ?? '1900-01-01',
     as_of: year?.as_of_on ?? '9999-12-31',
     history_start: years.at(-1)?.start_on ?? '1900-01-01',
   };
-  const indicatorNames = await snapshot.query(
-    `select indicator_id, any_value(indicator_name) as indicator_name, any_value(unit) as unit, any_value(direction) as direction,
-            min(sort_order) as sort_order
-     from marts.indicator_values where school_code is not null group by indicator_id order by sort_order`,
-  );
+  const indicatorNames = await q
+    .selectFrom('marts.indicator_values')
+    .select((eb) => [
+      'indicator_id',
+      sql<string>`any_value(${eb.ref('indicator_name')})`.as('indicator_name'),
+      sql<string | null>`any_value(${eb.ref('unit')})`.as('unit'),
+      sql<string | null>`any_value(${eb.ref('direction')})`.as('direction'),
+      eb.fn.min('sort_order').as('sort_order'),
+    ])
+    .where('school_code', 'is not', null)
+    .groupBy('indicator_id')
+    .orderBy('sort_order')
+    .execute();
   const entries: TarEntry[] = [
     {
       name: 'index.json.gz',
@@ -137,9 +237,9 @@ async function schoolsArchive(snapshot: Snapshot): Promise<Buffer> {
       }),
     },
   ];
-  await stageDetails(snapshot, window);
+  await stageDetails(q, window);
   for (const [bucket, members] of byBucket) {
-    const details = members.length ? await bucketDetails(snapshot, bucket, members) : [];
+    const details = members.length ? await bucketDetails(q, bucket, members) : [];
     entries.push({
       name: `${bucket}.json.gz`,
       data: gzipJson({ year: year?.period ?? null, as_of_on: window.as_of, indicators: indicatorNames, schools: details }),

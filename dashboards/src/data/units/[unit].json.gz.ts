@@ -14,50 +14,107 @@
 // points × applicable schools — exactly Σ points earned ÷ Σ points available.
 //
 // Grain of the output: one JSON document for one unit.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../../../warehouse/schema.generated.ts';
 import { columns, gzipJson } from '../../../lib/gzip.ts';
 import { sourceHealth } from '../../../lib/health.ts';
 import { siteLoader } from '../../../lib/loader.ts';
-import { LoaderError, type Snapshot } from '../../../lib/snapshot.ts';
+import { LoaderError, typedSnapshot, type Snapshot } from '../../../lib/snapshot.ts';
 
-const DOMAINS = `
-  with rows as (
-    select r.unit_code, i.domain_id, i.points * r.n_schools_applicable as available, r.attainment * i.points * r.n_schools_applicable as earned
-    from marts.unit_indicator_ranking r
-    join core.dim_periods d on d.period_id = r.period
-    join ref.indicators i on i.indicator_id = r.indicator_id and i.edition = d.definition_edition
-    where r.period = $period and r.attainment is not null and r.n_schools_applicable > 0)
-  select dm.domain_id, dm.domain_name_zh as domain_name, dm.points,
-         sum(earned) filter (where unit_code = $unit) / sum(available) filter (where unit_code = $unit) as attainment,
-         sum(earned) / sum(available) as city_attainment
-  from ref.domains dm join core.dim_periods d on d.definition_edition = dm.edition and d.period_id = $period
-  left join rows using (domain_id)
-  group by all order by any_value(dm.sort_order)`;
+type Q = Kysely<Database>;
 
-const INDICATORS = `
-  select r.indicator_id, i.indicator_name_zh as indicator_name, i.domain_id, i.unit, i.sort_order, i.target, i.direction, r.value, r.rank,
-         r.attainment * i.points as points, case when r.n_schools_applicable > 0 then i.points end as max_points,
-         case when r.n_schools_applicable = 0 then 'not_applicable' when r.attainment is null then 'no_data' else 'ok' end as status
-  from marts.unit_indicator_ranking r
-  join core.dim_periods d on d.period_id = r.period
-  join ref.indicators i on i.indicator_id = r.indicator_id and i.edition = d.definition_edition
-  where r.period = $period and r.unit_code = $unit
-  union all
-  select v.indicator_id, v.indicator_name, v.domain_id, v.unit, v.sort_order, v.target, v.direction, v.value, null, v.points, v.max_points, v.status
-  from marts.indicator_values v
-  where v.period = $period and v.unit_code = $unit and v.school_code is null
-  order by sort_order`;
-
-const SCHOOLS = `
-  select school_code, school_name, school_type, score, grade, rank, n_ranked, previous_rank, rank_change, is_vetoed, veto_reason
-  from marts.school_scorecard where period = $period and unit_code = $unit
-  order by score desc, school_code`;
-
-interface SchoolRow {
-  school_code: string;
-  school_name: string;
-  school_type: string;
-  [score: string]: unknown;
+/** Per domain of the period's edition: the unit's attainment and the city's (points earned over points available, pooled over the schools). */
+function domainsOf(q: Q, period: string, unit: string) {
+  return q
+    .with('rows', (w) =>
+      w
+        .selectFrom('marts.unit_indicator_ranking as r')
+        .innerJoin('core.dim_periods as d', 'd.period_id', 'r.period')
+        .innerJoin('ref.indicators as i', (join) => join.onRef('i.indicator_id', '=', 'r.indicator_id').onRef('i.edition', '=', 'd.definition_edition'))
+        .select((eb) => [
+          'r.unit_code',
+          'i.domain_id',
+          sql<number>`${eb.ref('i.points')} * ${eb.ref('r.n_schools_applicable')}`.as('available'),
+          sql<number>`${eb.ref('r.attainment')} * ${eb.ref('i.points')} * ${eb.ref('r.n_schools_applicable')}`.as('earned'),
+        ])
+        .where('r.period', '=', period)
+        .where('r.attainment', 'is not', null)
+        .where('r.n_schools_applicable', '>', sql.lit(0)),
+    )
+    .selectFrom('ref.domains as dm')
+    .innerJoin('core.dim_periods as d', (join) => join.onRef('d.definition_edition', '=', 'dm.edition').on('d.period_id', '=', period))
+    .leftJoin('rows', 'rows.domain_id', 'dm.domain_id')
+    .select((eb) => {
+      const ofUnit = sql`${eb.ref('rows.unit_code')} = ${unit}`;
+      return [
+        'dm.domain_id',
+        'dm.domain_name_zh as domain_name',
+        'dm.points',
+        sql<number | null>`sum(${eb.ref('rows.earned')}) filter (where ${ofUnit}) / sum(${eb.ref('rows.available')}) filter (where ${ofUnit})`.as('attainment'),
+        sql<number | null>`sum(${eb.ref('rows.earned')}) / sum(${eb.ref('rows.available')})`.as('city_attainment'),
+      ];
+    })
+    .groupBy(sql`all`)
+    .orderBy((eb) => sql`any_value(${eb.ref('dm.sort_order')})`)
+    .execute();
 }
+
+/** The unit's indicators: its pooled school indicators and its own supervision indicators, in the definition's order. */
+function indicatorsOf(q: Q, period: string, unit: string) {
+  const pooled = q
+    .selectFrom('marts.unit_indicator_ranking as r')
+    .innerJoin('core.dim_periods as d', 'd.period_id', 'r.period')
+    .innerJoin('ref.indicators as i', (join) => join.onRef('i.indicator_id', '=', 'r.indicator_id').onRef('i.edition', '=', 'd.definition_edition'))
+    .select((eb) => [
+      'r.indicator_id',
+      'i.indicator_name_zh as indicator_name',
+      'i.domain_id',
+      'i.unit',
+      'i.sort_order',
+      'i.target',
+      'i.direction',
+      'r.value',
+      'r.rank',
+      sql<number | null>`${eb.ref('r.attainment')} * ${eb.ref('i.points')}`.as('points'),
+      sql<number | null>`case when ${eb.ref('r.n_schools_applicable')} > 0 then ${eb.ref('i.points')} end`.as('max_points'),
+      sql<string>`case when ${eb.ref('r.n_schools_applicable')} = 0 then 'not_applicable' when ${eb.ref('r.attainment')} is null then 'no_data' else 'ok' end`.as('status'),
+    ])
+    .where('r.period', '=', period)
+    .where('r.unit_code', '=', unit);
+  const supervision = q
+    .selectFrom('marts.indicator_values as v')
+    .select([
+      'v.indicator_id',
+      'v.indicator_name',
+      'v.domain_id',
+      'v.unit',
+      'v.sort_order',
+      'v.target',
+      'v.direction',
+      'v.value',
+      sql<number | null>`null`.as('rank'),
+      'v.points',
+      'v.max_points',
+      'v.status',
+    ])
+    .where('v.period', '=', period)
+    .where('v.unit_code', '=', unit)
+    .where('v.school_code', 'is', null);
+  return pooled.unionAll(supervision).orderBy('sort_order').execute();
+}
+
+function schoolsOf(q: Q, period: string, unit: string) {
+  return q
+    .selectFrom('marts.school_scorecard')
+    .select(['school_code', 'school_name', 'school_type', 'score', 'grade', 'rank', 'n_ranked', 'previous_rank', 'rank_change', 'is_vetoed', 'veto_reason'])
+    .where('period', '=', period)
+    .where('unit_code', '=', unit)
+    .orderBy('score', 'desc')
+    .orderBy('school_code')
+    .execute();
+}
+
+type SchoolRow = Awaited<ReturnType<typeof schoolsOf>>[number];
 
 const SCHOOL_KEYS = ['school_code', 'school_name', 'school_type'] as const;
 const SCORE_KEYS = ['school', 'score', 'grade', 'rank', 'n_ranked', 'previous_rank', 'rank_change', 'is_vetoed', 'veto_reason'] as const;
@@ -74,32 +131,50 @@ function schoolColumns(byPeriod: Map<string, SchoolRow[]>) {
 }
 
 async function unitPage(snapshot: Snapshot, code: string) {
-  const units = await snapshot.query<{ unit_code: string; unit_name: string; is_ranked: boolean }>(
-    'select unit_code, unit_name, is_ranked from ref.units where unit_code = $code',
-    { code: code ?? '' },
-  );
-  if (!units[0]) throw new LoaderError(`--unit=${code} is not a unit of ref.units`);
-  const unit = units[0];
-  const history = await snapshot.query<{ period: string; period_kind: string }>(
-    `select s.period, d.period_kind, s.score, s.grade, s.rank, s.previous_rank, s.rank_change, s.school_mean, s.supervision_score,
-            s.n_schools, s.n_vetoed_schools, (select count(*)::integer from marts.unit_scorecard c where c.period = s.period and c.rank is not null) as n_ranked
-     from marts.unit_scorecard s join core.dim_periods d on d.period_id = s.period
-     where s.unit_code = $unit and d.period_kind in ('year', 'term', 'quarter') order by s.period`,
-    { unit: unit.unit_code },
-  );
+  const q = typedSnapshot(snapshot);
+  const unit = await q.selectFrom('ref.units').select(['unit_code', 'unit_name', 'is_ranked']).where('unit_code', '=', code ?? '').executeTakeFirst();
+  if (!unit) throw new LoaderError(`--unit=${code} is not a unit of ref.units`);
+  const history = await q
+    .selectFrom('marts.unit_scorecard as s')
+    .innerJoin('core.dim_periods as d', 'd.period_id', 's.period')
+    .select((eb) => [
+      's.period',
+      'd.period_kind',
+      's.score',
+      's.grade',
+      's.rank',
+      's.previous_rank',
+      's.rank_change',
+      's.school_mean',
+      's.supervision_score',
+      's.n_schools',
+      's.n_vetoed_schools',
+      eb
+        .selectFrom('marts.unit_scorecard as c')
+        .select(sql<number>`count(*)::integer`.as('n'))
+        .whereRef('c.period', '=', 's.period')
+        .where('c.rank', 'is not', null)
+        .as('n_ranked'),
+    ])
+    .where('s.unit_code', '=', unit.unit_code)
+    .where('d.period_kind', 'in', [sql.lit('year'), sql.lit('term'), sql.lit('quarter')])
+    .orderBy('s.period')
+    .execute();
   const byPeriod: Record<string, Record<string, unknown>> = {};
   const schools = new Map<string, SchoolRow[]>();
   for (const { period } of history.filter((h) => h.period_kind !== 'quarter')) {
-    const params = { unit: unit.unit_code, period };
-    schools.set(period, await snapshot.query<SchoolRow>(SCHOOLS, params));
+    schools.set(period, await schoolsOf(q, period, unit.unit_code));
     byPeriod[period] = {
-      domains: await snapshot.query(DOMAINS, params),
-      indicators: await snapshot.query(INDICATORS, params),
-      short_boards: await snapshot.query(
-        `select indicator_id, indicator_name, board_rank, attainment, city_median_attainment, gap, suggestions
-         from marts.short_boards where period = $period and unit_code = $unit and school_code is null order by board_rank`,
-        params,
-      ),
+      domains: await domainsOf(q, period, unit.unit_code),
+      indicators: await indicatorsOf(q, period, unit.unit_code),
+      short_boards: await q
+        .selectFrom('marts.short_boards')
+        .select(['indicator_id', 'indicator_name', 'board_rank', 'attainment', 'city_median_attainment', 'gap', 'suggestions'])
+        .where('period', '=', period)
+        .where('unit_code', '=', unit.unit_code)
+        .where('school_code', 'is', null)
+        .orderBy('board_rank')
+        .execute(),
     };
   }
   const listed = schoolColumns(schools);
