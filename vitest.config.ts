@@ -33,7 +33,12 @@ export default defineConfig(({ mode }) => ({
     maxWorkers: 2,
     tags: SERVICE_TAGS,
     ...(mode === 'unit'
-      ? { exclude: [...configDefaults.exclude, ...filesNeedingAService()], tagsFilter: [SERVICE_TAGS.map((t) => `!${t.name}`).join(' && ')] }
+      ? {
+          exclude: [...configDefaults.exclude, ...filesNeedingAService()],
+          // one module graph per worker instead of one per file: imports cost 60 s of a 146 s unit run otherwise
+          isolate: false,
+          tagsFilter: [SERVICE_TAGS.map((t) => `!${t.name}`).join(' && ')],
+        }
       : {}),
   },
 }));
