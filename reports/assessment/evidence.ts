@@ -6,11 +6,14 @@
  *
  * Every query takes $1 = period id, $2 = scope code (a school or a unit code) and returns the
  * columns named in `headers`, in order, plus `n_total` (all matching rows; the report lists the
- * first LIMIT). No student data is selected; case rows are counts by category, with small
- * counts of sensitive categories and deaths suppressed (privacy.ts).
+ * first LIMIT). No student data is selected; case evidence is counts per school as the site
+ * publishes them, small counts of sensitive categories and deaths protected
+ * (transforms/small-counts.ts).
  */
 import type { Warehouse } from '../../warehouse/connection.ts';
-import { isSensitiveCategory, smallCount } from '../privacy.ts';
+import { typedWarehouse } from '../../warehouse/kysely.ts';
+import { caseGroups, publishCases } from '../../transforms/published-cases.ts';
+import { SENSITIVE_CATEGORIES } from '../../transforms/small-counts.ts';
 
 export const EVIDENCE_LIMIT = 20;
 
@@ -266,6 +269,8 @@ export interface EvidenceTable {
   headers: string[];
   rows: (string | number)[][];
   total: number;
+  /** Said under the table, e.g. why some counts show "<3" or "—". */
+  note?: string;
 }
 
 /** The evidence tables of the given indicators for a scope (school or unit code). */
@@ -287,26 +292,22 @@ export async function readEvidence(db: Warehouse, period: string, scope: string,
   return out;
 }
 
-/** H1: cases in the window by category and severity — counts only, small sensitive counts shown as "<3". */
+/**
+ * H1: the scope's schools with cases in the period, as the 事故案件 page publishes them — the
+ * city's case tables of the period protected once (transforms/published-cases.ts), then the
+ * scope's rows, so a report and the page show the same "<3" and "—" and neither undoes the other.
+ */
 async function caseCounts(db: Warehouse, period: string, scope: string): Promise<EvidenceTable> {
-  const rows = await db.all<{ category: string; severity: string; n: number; injured: number; deaths: number }>(
-    `with ${PRELUDE}
-     select c.category, c.severity, count(*) as n, coalesce(sum(c.n_injured), 0) as injured, coalesce(sum(c.n_deaths), 0) as deaths
-     from core.fct_cases c join scope using (school_code)
-     where c.occurred_at >= cast(scope.start_on as timestamp) and c.occurred_at < scope.end_at
-     group by all order by max(c.severity_weight) desc, c.category, c.severity`,
-    [period, scope],
+  const groups = await caseGroups(typedWarehouse(db)).where('p.period_id', '=', period).execute();
+  const names = new Map(
+    (await db.all<{ school_code: string; school_name: string }>(`with ${PRELUDE} select school_code, school_name from scope order by school_code`, [period, scope])).map((s) => [s.school_code, s.school_name]),
   );
+  const rows = publishCases(groups).schools.filter((s) => names.has(s.school_code)).sort((a, b) => a.school_code.localeCompare(b.school_code));
   return {
-    title: '期内事故案件（按类别、等级）',
-    headers: ['类别', '等级', '起数', '受伤人数', '死亡人数'],
-    rows: rows.map((r) => [
-      r.category,
-      r.severity,
-      isSensitiveCategory(r.category) ? smallCount(r.n) : r.n,
-      isSensitiveCategory(r.category) ? smallCount(r.injured) : r.injured,
-      smallCount(r.deaths),
-    ]),
+    title: '期内事故案件（按学校）',
+    headers: ['学校', '其他案件', ...SENSITIVE_CATEGORIES, '受伤人数', '死亡人数'],
+    rows: rows.map((r) => [names.get(r.school_code)!, r.n_other, ...SENSITIVE_CATEGORIES.map((c) => r.sensitive[c]!), r.n_injured, r.n_deaths]),
     total: rows.length,
+    note: `为保护未成年人隐私，${SENSITIVE_CATEGORIES.join('、')}案件数和死亡人数为 1 或 2 时显示为“<3”；“—”为不公开的数字（与“事故案件”页面相同），以免由合计倒推出“<3”。`,
   };
 }

@@ -136,7 +136,7 @@ ${unmet.length
 <p>实际值 ${valueText(data, i)}，目标 ${targetText(data, i)}，计算依据 ${basis(i)}。${i.status === '无数据' ? '应报送的数据缺失，请核查数据报送。' : ''}</p>
 ${tables.map((t) =>
   t.rows.length
-    ? html`<p class="muted">${t.title}${t.total > t.rows.length ? `（共 ${t.total} 条，列出前 ${EVIDENCE_LIMIT} 条）` : `（${t.total} 条）`}</p>${table(t.headers, t.rows)}`
+    ? html`<p class="muted">${t.title}${t.total > t.rows.length ? `（共 ${t.total} 条，列出前 ${EVIDENCE_LIMIT} 条）` : `（${t.total} 条）`}</p>${table(t.headers, t.rows)}${t.note ? html`<p class="muted">${t.note}</p>` : ''}`
     : '',
 )}</div>`;
     })

@@ -1,7 +1,7 @@
 /**
  * `safecampus report` on the scoring city (test/scoring/city.ts) from its latest published
  * snapshot: a school's indicators with their status and the rows behind the unmet ones, small
- * death counts shown as "<3", a unit report with its weakest schools and no other unit's
+ * death counts shown as "<3" (the 事故案件 page's protected school row), a unit report with its weakest schools and no other unit's
  * schools, one report per school with --all-schools, PDFs set in the bundled font whose text copies
  * out as the report's Chinese, and the usage errors and a missing browser.
  *
@@ -89,10 +89,12 @@ describe('safecampus report on the scoring city', () => {
     expect(readFileSync(join(out, 'fonts-system.pdf')).equals(readFileSync(join(out, `report-${P1}-2025.pdf`)))).toBe(true);
   }, 120_000);
 
-  it('shows a school’s small death count as "<3"', async () => {
+  it('shows a school’s small death count as "<3", as the 事故案件 page does', async () => {
     expect((await cli(['report', '--school', P3, '--period', '2025', '--out', out])).code).toBe(0);
     const html = read(P3);
-    expect(html).toContain('<tr><td>意外伤害</td><td>一般</td><td>1</td><td>0</td><td>&lt;3</td></tr>');
+    // the city's only death: its county's and its category's deaths are withheld on the page, and the school's row is the page's
+    expect(html).toContain('<tr><td>鄢陵县实验小学</td><td>1</td><td>0</td><td>0</td><td>0</td><td>&lt;3</td></tr>');
+    expect(html).toContain('“—”为不公开的数字');
     expect(html).toContain('一票否决：V1 发生涉校安全事故致人死亡（C-P3-1）');
   }, 120_000);
 

@@ -1,119 +1,49 @@
-// Data for the 事故案件 page, per year and term: cases by category and severity and by unit
-// (aggregates: exact), and the schools with cases. School rows publish the sensitive
-// categories (性侵害, 心理危机) and deaths through suppressSmall (lib/suppress.ts): 1 or 2
-// is written as "<3" here, in the loader, so the exact small number never leaves the
-// warehouse. A school row carries no overall total or severity split, which would give the
-// suppressed counts away by difference.
+// Data for the 事故案件 page, per year and term: cases by category and severity, by unit, and
+// the schools with cases — all three as transforms/published-cases.ts protects them (DOMAIN.md
+// §6): a school's 性侵害, 心理危机 or deaths of 1 or 2 is written "<3", and any other count a
+// reader could subtract to find it is written "—" (complementary suppression, docs/privacy.md),
+// here in the loader, so the exact small number never leaves the warehouse. A school row
+// carries no overall total or severity split.
 //
 // Grain of the output: one gzip-compressed JSON document (lib/gzip.ts: a province has
 // thousands of schools with cases); by_period[p].by_category one row per category
 // and severity, by_unit one row per unit, schools one row per school with a case.
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../../warehouse/schema.generated.ts';
+import { sql } from 'kysely';
 import { gzipJson } from '../../lib/gzip.ts';
-import { rowsOfPeriod } from '../../lib/periods.ts';
 import { siteLoader } from '../../lib/loader.ts';
 import { typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
-import { SENSITIVE_CATEGORIES, suppressSmall } from '../../lib/suppress.ts';
+import { caseGroups, publishCases } from '../../../transforms/published-cases.ts';
+import { SENSITIVE_CATEGORIES, type Published } from '../../../transforms/small-counts.ts';
 
-interface SchoolCases {
-  school_code: string;
-  /** Null when the registry does not know the school (left join). */
-  school_name: string | null;
-  unit_name: string | null;
-  n_other: number;
-  n_injured: number;
-  n_deaths: number;
-  sensitive: Record<string, number>;
-}
-
-/** Each case with the year or term it occurred in (one row per such period). */
-function casesByPeriod(q: Kysely<Database>) {
-  return q
-    .selectFrom('core.fct_cases as c')
-    .innerJoin('core.dim_period_days as p', (join) => join.on((eb) => sql<boolean>`${eb.ref('p.day_on')} = ${eb.ref('c.occurred_at')}::date`))
-    .innerJoin('core.dim_periods as d', (join) => join.onRef('d.period_id', '=', 'p.period_id').on('d.period_kind', 'in', [sql.lit('year'), sql.lit('term')]))
-    .selectAll('c')
-    .select('p.period_id as period')
-    .as('c');
-}
-
-const count = sql<number>`count(*)::integer`;
+/** For ordering: a withheld count sorts as unknown (last), "<3" as 1. */
+const sortValue = (v: Published) => (typeof v === 'number' ? v : v === '<3' ? 1 : -1);
 
 async function incidents(snapshot: Snapshot) {
   const q = typedSnapshot(snapshot);
   const periods = (await q.selectFrom('core.dim_periods').select('period_id').where('period_kind', 'in', [sql.lit('year'), sql.lit('term')]).orderBy('period_id').execute()).map((r) => r.period_id);
-  const byCategory = await q
-    .selectFrom(casesByPeriod(q))
-    .select((eb) => [
-      'period',
-      'category',
-      'severity',
-      count.as('n_cases'),
-      sql<number | null>`sum(${eb.ref('n_injured')})::integer`.as('n_injured'),
-      sql<number | null>`sum(${eb.ref('n_deaths')})::integer`.as('n_deaths'),
-    ])
-    .groupBy(sql`all`)
-    .orderBy('period')
-    .orderBy('n_cases', 'desc')
-    .orderBy('category')
-    .orderBy('severity')
-    .execute();
-  const byUnit = await q
-    .selectFrom(casesByPeriod(q))
-    .leftJoin('ref.units as u', 'u.unit_code', 'c.unit_code')
-    .select((eb) => [
-      'period',
-      'c.unit_code',
-      'u.unit_name',
-      count.as('n_cases'),
-      sql<number>`sum(${eb.ref('severity_weight')})::integer`.as('weighted'),
-      sql<number>`count(*) filter (where ${eb.ref('is_late_reported')})::integer`.as('n_late_reported'),
-      sql<number | null>`sum(${eb.ref('n_deaths')})::integer`.as('n_deaths'),
-    ])
-    .groupBy(sql`all`)
-    .orderBy('period')
-    .orderBy('n_cases', 'desc')
-    .orderBy('c.unit_code')
-    .execute();
-  const schoolRows = await q
-    .selectFrom(casesByPeriod(q))
-    .leftJoin('core.dim_schools as s', (join) => join.onRef('s.school_code', '=', 'c.school_code').on('s.is_current', '=', sql.lit(true)))
-    .leftJoin('ref.units as u', 'u.unit_code', 'c.unit_code')
-    .select((eb) => [
-      'period',
-      'c.school_code',
-      's.school_name',
-      'u.unit_name',
-      'category',
-      count.as('n'),
-      sql<number | null>`sum(${eb.ref('n_injured')})::integer`.as('n_injured'),
-      sql<number | null>`sum(${eb.ref('n_deaths')})::integer`.as('n_deaths'),
-    ])
-    .groupBy(sql`all`)
-    .execute();
-  const bySchool = new Map<string, SchoolCases & { period: string }>();
-  for (const r of schoolRows) {
-    const key = `${r.period}|${r.school_code}`;
-    const row = bySchool.get(key) ?? { period: r.period, school_code: r.school_code, school_name: r.school_name, unit_name: r.unit_name, n_other: 0, n_injured: 0, n_deaths: 0, sensitive: {} };
-    if (SENSITIVE_CATEGORIES.includes(r.category)) row.sensitive[r.category] = (row.sensitive[r.category] ?? 0) + r.n;
-    else row.n_other += r.n;
-    row.n_injured += r.n_injured ?? 0;
-    row.n_deaths += r.n_deaths ?? 0;
-    bySchool.set(key, row);
-  }
-  const published = [...bySchool.values()].map(({ sensitive, n_deaths, ...row }) => ({
-    ...row,
-    n_deaths: suppressSmall(n_deaths),
-    sensitive: Object.fromEntries(SENSITIVE_CATEGORIES.map((c) => [c, suppressSmall(sensitive[c] ?? 0)])),
-  }));
-  return gzipJson({
-    scope: snapshot.scope,
-    sensitive_categories: SENSITIVE_CATEGORIES,
-    by_period: Object.fromEntries(
-      periods.map((p) => [p, { by_category: rowsOfPeriod(byCategory, p), by_unit: rowsOfPeriod(byUnit, p), schools: rowsOfPeriod(published, p).sort((a, b) => b.n_other - a.n_other || a.school_code.localeCompare(b.school_code)) }]),
-    ),
-  });
+  const groups = await caseGroups(q).where('p.period_id', 'in', periods).execute();
+  const schoolNames = new Map((await q.selectFrom('core.dim_schools').select(['school_code', 'school_name']).where('is_current', '=', sql.lit(true)).execute()).map((s) => [s.school_code, s.school_name]));
+  const unitNames = new Map((await q.selectFrom('ref.units').select(['unit_code', 'unit_name']).execute()).map((u) => [u.unit_code, u.unit_name]));
+  /** A case at a school the registry did not list on that day has no unit. */
+  const unitName = (code: string | null) => (code === null ? null : (unitNames.get(code) ?? null));
+  const byPeriod = Object.fromEntries(
+    periods.map((p) => {
+      const { by_category, by_unit, schools } = publishCases(groups.filter((g) => g.period === p));
+      return [
+        p,
+        {
+          by_category: by_category.sort((a, b) => sortValue(b.n_cases) - sortValue(a.n_cases) || a.category.localeCompare(b.category) || a.severity.localeCompare(b.severity)),
+          by_unit: by_unit
+            .map(({ unit_code, ...row }) => ({ unit_code, unit_name: unitName(unit_code), ...row }))
+            .sort((a, b) => sortValue(b.n_cases) - sortValue(a.n_cases) || (a.unit_code ?? '').localeCompare(b.unit_code ?? '')),
+          schools: schools
+            .map(({ school_code, unit_code, ...row }) => ({ school_code, school_name: schoolNames.get(school_code) ?? null, unit_name: unitName(unit_code), ...row }))
+            .sort((a, b) => sortValue(b.n_other) - sortValue(a.n_other) || a.school_code.localeCompare(b.school_code)),
+        },
+      ];
+    }),
+  );
+  return gzipJson({ scope: snapshot.scope, sensitive_categories: SENSITIVE_CATEGORIES, by_period: byPeriod });
 }
 
 export default await siteLoader(import.meta, {

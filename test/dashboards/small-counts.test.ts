@@ -1,0 +1,65 @@
+// The small-count rule (transforms/small-counts.ts, docs/privacy.md) on hand-checked tables.
+import { describe, expect, it } from 'vitest';
+import { protectCounts, SENSITIVE_CATEGORIES, suppressSmall, type Cell, type Relation } from '../../transforms/small-counts.ts';
+
+/** A column of school cells and its published total: Σ schools = total. */
+function column(values: number[], total: Partial<Cell> = {}): { cells: Cell[]; relations: Relation[] } {
+  const cells: Cell[] = [...values.map((value, i) => ({ id: `s${i}`, value, sensitive: true })), { id: 'total', value: values.reduce((a, b) => a + b, 0), tier: 3, ...total }];
+  return { cells, relations: [[['total', -1], ...values.map((_, i): [string, number] => [`s${i}`, 1])]] };
+}
+
+describe('suppressSmall (DOMAIN.md §6)', () => {
+  it('publishes 1 and 2 as "<3", zero and 3 or more exactly', () => {
+    expect([0, 1, 2, 3, 4, 17].map(suppressSmall)).toEqual([0, '<3', '<3', 3, 4, 17]);
+  });
+
+  it('refuses what is not a count', () => {
+    expect(() => suppressSmall(-1)).toThrow(/non-negative integer/);
+    expect(() => suppressSmall(1.5)).toThrow(/non-negative integer/);
+  });
+
+  it('covers the sensitive categories of DOMAIN.md §6', () => {
+    expect(SENSITIVE_CATEGORIES).toEqual(['性侵害', '心理危机']);
+  });
+});
+
+describe('protectCounts: complementary suppression', () => {
+  it('withholds the total when two "<3" make it up (the issue’s 性侵害: 2 = 1 + 1)', () => {
+    const { cells, relations } = column([1, 1, 0]);
+    expect(Object.fromEntries(protectCounts(cells, relations))).toEqual({ s0: '<3', s1: '<3', s2: 0, total: '—' });
+  });
+
+  it('withholds the smallest other school first, and only one that leaves the "<3" open', () => {
+    // 1 + 3 + 4 + 9 = 17: withholding the 3 leaves "<3" + "—"(≥3) = 4, so the "<3" is 1; the 4 beside it leaves 1..2 + two cells ≥3 = 8
+    const { cells, relations } = column([1, 3, 4, 9]);
+    expect(Object.fromEntries(protectCounts(cells, relations))).toEqual({ s0: '<3', s1: '—', s2: '—', s3: 9, total: 17 });
+  });
+
+  it('leaves a table without a "<3" alone, and a "<3" already covered by another', () => {
+    expect(Object.fromEntries(protectCounts(...Object.values(column([0, 5, 3])) as [Cell[], Relation[]]))).toEqual({ s0: 0, s1: 5, s2: 3, total: 8 });
+    expect(Object.fromEntries(protectCounts(...Object.values(column([1, 2, 7])) as [Cell[], Relation[]]))).toEqual({ s0: '<3', s1: '<3', s2: 7, total: 10 });
+  });
+
+  it('follows a total it withholds into the sums above it (school → county → city)', () => {
+    // county A: 1 + 5 (the "<3" and a non-sensitive 5); county B: 4; the city's 10 is fixed
+    const cells: Cell[] = [
+      { id: 'a1', value: 1, sensitive: true },
+      { id: 'a2', value: 5, tier: 1 },
+      { id: 'b1', value: 4, tier: 1 },
+      { id: 'A', value: 6, tier: 2 },
+      { id: 'B', value: 4, tier: 2 },
+      { id: 'city', value: 10, fixed: true },
+    ];
+    const relations: Relation[] = [[['A', -1], ['a1', 1], ['a2', 1]], [['B', -1], ['b1', 1]], [['city', -1], ['A', 1], ['B', 1]]];
+    // a2 withheld: A = 1..2 + a2 still pins nothing, yet A is shown, so a1 = 6 − a2 needs a2 unknown — done in one step
+    expect(Object.fromEntries(protectCounts(cells, relations))).toEqual({ a1: '<3', a2: '—', b1: 4, A: 6, B: 4, city: 10 });
+    // with A's school a2 fixed, A itself goes, then B (the city is fixed), then B's school b1
+    const fixedA2 = cells.map((c) => (c.id === 'a2' ? { ...c, fixed: true } : c));
+    expect(Object.fromEntries(protectCounts(fixedA2, relations))).toEqual({ a1: '<3', a2: 5, b1: '—', A: '—', B: '—', city: 10 });
+  });
+
+  it('says so when the cells do not add up or a relation names an unknown cell', () => {
+    expect(() => protectCounts([{ id: 'x', value: 1 }, { id: 't', value: 2 }], [[['t', -1], ['x', 1]]])).toThrow(/do not add up/);
+    expect(() => protectCounts([{ id: 'x', value: 1 }], [[['y', -1], ['x', 1]]])).toThrow(/unknown cell y/);
+  });
+});

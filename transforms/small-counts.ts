@@ -1,0 +1,138 @@
+// Small counts that stay small (DOMAIN.md §6), for every page, report and data file that
+// publishes case counts: the one place the rule lives, below both the site and the reports.
+//
+// Primary suppression: a school's count of a sensitive case category (性侵害, 心理危机) or of
+// deaths that is 1 or 2 is published as "<3". Complementary suppression: a published table
+// also carries totals (a county's cases, the city's cases of a category…), and a reader who
+// can subtract could work a "<3" back out. protectCounts takes the table as cells and the
+// sums a reader can see between them, and withholds further cells ("—") — the smallest first,
+// school cells before county totals before city cells — until no "<3" can be pinned to 1 or to
+// 2 from what is shown. How it decides (docs/privacy.md): it bounds every withheld cell from
+// the sums (a "<3" is 1 or 2, a withheld sensitive school count is 3 or more, any other
+// withheld or unpublished count 0 or more), and a "<3" is safe when both 1 and 2 leave the
+// bounds consistent.
+
+export const SENSITIVE_CATEGORIES = ['性侵害', '心理危机'] as const;
+export const SMALL_COUNT_LIMIT = 3;
+export const SMALL = '<3';
+export const WITHHELD = '—';
+
+/** A count as published: exact, "<3" (1 or 2) or "—" (withheld so that no "<3" can be derived). */
+export type Published = number | typeof SMALL | typeof WITHHELD;
+
+export function isSensitiveCategory(category: string): boolean {
+  return (SENSITIVE_CATEGORIES as readonly string[]).includes(category);
+}
+
+/** The primary rule alone: 1 and 2 become "<3", zero and 3 or more stay exact. */
+export function suppressSmall(count: number): number | typeof SMALL {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`a count must be a non-negative integer, got ${count}`);
+  return count > 0 && count < SMALL_COUNT_LIMIT ? SMALL : count;
+}
+
+/**
+ * One number of a table. `sensitive`: a school-level count the primary rule applies to.
+ * `hidden`: a quantity a reader knows exists but never sees (e.g. a county's cases of one
+ * severity), never published. `fixed`: always published exactly (e.g. the city's case total on
+ * the overview). `tier` orders complements: lower tiers are withheld first.
+ */
+export interface Cell {
+  id: string;
+  value: number;
+  sensitive?: boolean;
+  hidden?: boolean;
+  fixed?: boolean;
+  tier?: number;
+}
+
+/** Σ coefficient × cell = 0, e.g. [[county, -1], [school A, 1], [school B, 1]]. */
+export type Relation = Array<[id: string, coefficient: number]>;
+
+interface Bounds {
+  lo: number;
+  hi: number;
+}
+
+/** The published form of every cell (hidden cells left out). */
+export function protectCounts(cells: Cell[], relations: Relation[]): Map<string, Published> {
+  const byId = new Map(cells.map((c) => [c.id, c]));
+  for (const relation of relations) {
+    for (const [id] of relation) if (!byId.has(id)) throw new Error(`a relation names the unknown cell ${id}`);
+    if (relation.reduce((sum, [id, a]) => sum + a * byId.get(id)!.value, 0) !== 0) throw new Error(`the cells do not add up: ${relation.map(([id, a]) => `${a}×${id}`).join(' + ')}`);
+  }
+  const primaries = new Set(cells.filter((c) => c.sensitive && suppressSmall(c.value) === SMALL));
+  const withheld = new Set<string>();
+  const relationsOf = new Map<string, Relation[]>();
+  for (const relation of relations) for (const [id] of relation) relationsOf.set(id, [...(relationsOf.get(id) ?? []), relation]);
+  const unknown = (c: Cell) => c.hidden || withheld.has(c.id) || primaries.has(c);
+
+  for (;;) {
+    const domains = new Map(cells.map((c) => [c.id, domainOf(c, unknown(c))]));
+    const exposed = [...primaries].find((p) => [1, 2].filter((v) => consistent(new Map(domains).set(p.id, { lo: v, hi: v }), relations)).length < 2);
+    if (!exposed) break;
+    const complement = smallestComplement(exposed, relationsOf, (c) => !unknown(c) && !c.fixed && c.value > 0, (id) => byId.get(id)!);
+    if (!complement) throw new Error(`cannot protect ${exposed.id}: every cell it adds up with is already withheld or fixed`);
+    withheld.add(complement.id);
+  }
+  const published = new Map<string, Published>();
+  for (const c of cells) if (!c.hidden) published.set(c.id, primaries.has(c) ? SMALL : withheld.has(c.id) ? WITHHELD : c.value);
+  return published;
+}
+
+/** What a reader knows of a cell: its value, or the range its mark allows. */
+function domainOf(cell: Cell, isUnknown: boolean): Bounds {
+  if (!isUnknown) return { lo: cell.value, hi: cell.value };
+  if (cell.hidden) return { lo: 0, hi: Infinity };
+  if (cell.sensitive) return cell.value < SMALL_COUNT_LIMIT ? { lo: 1, hi: SMALL_COUNT_LIMIT - 1 } : { lo: SMALL_COUNT_LIMIT, hi: Infinity };
+  return { lo: 0, hi: Infinity };
+}
+
+/** Tightens the bounds from every relation until nothing changes; false when they cannot all hold. */
+function consistent(domains: Map<string, Bounds>, relations: Relation[]): boolean {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const relation of relations) {
+      // Σ a·x over the relation: its least and greatest value, counting infinite ends apart
+      let lo = 0, hi = 0, loInf = 0, hiInf = 0;
+      const terms = relation.map(([id, a]) => {
+        const d = domains.get(id)!;
+        const [tlo, thi] = a > 0 ? [a * d.lo, a * d.hi] : [a * d.hi, a * d.lo];
+        if (tlo === -Infinity) loInf++; else lo += tlo;
+        if (thi === Infinity) hiInf++; else hi += thi;
+        return { id, a, tlo, thi };
+      });
+      for (const { id, a, tlo, thi } of terms) {
+        // the rest of the relation lies in [restLo, restHi], and a·x = −rest
+        const restLo = tlo === -Infinity ? (loInf > 1 ? -Infinity : lo) : loInf ? -Infinity : lo - tlo;
+        const restHi = thi === Infinity ? (hiInf > 1 ? Infinity : hi) : hiInf ? Infinity : hi - thi;
+        const [xlo, xhi] = a > 0 ? [-restHi / a, -restLo / a] : [-restLo / a, -restHi / a];
+        const d = domains.get(id)!;
+        const next = { lo: Math.max(d.lo, Math.ceil(xlo)), hi: Math.min(d.hi, Math.floor(xhi)) };
+        if (next.lo > next.hi) return false;
+        if (next.lo !== d.lo || next.hi !== d.hi) {
+          domains.set(id, next);
+          changed = true;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * The cell to withhold next: among the published cells that add up with the exposed one — in
+ * its own relations first, then in the relations of the cells already withheld beside it — the
+ * lowest tier, then the smallest value.
+ */
+function smallestComplement(exposed: Cell, relationsOf: Map<string, Relation[]>, eligible: (c: Cell) => boolean, cell: (id: string) => Cell): Cell | undefined {
+  const seen = new Set([exposed.id]);
+  let frontier = [exposed.id];
+  while (frontier.length) {
+    const neighbours = [...new Set(frontier.flatMap((id) => (relationsOf.get(id) ?? []).flatMap((r) => r.map(([other]) => other))))].filter((id) => !seen.has(id));
+    const candidates = neighbours.map(cell).filter(eligible);
+    if (candidates.length) return candidates.sort((a, b) => (a.tier ?? 0) - (b.tier ?? 0) || a.value - b.value || a.id.localeCompare(b.id))[0];
+    for (const id of neighbours) seen.add(id);
+    frontier = neighbours;
+  }
+  return undefined;
+}
