@@ -6,7 +6,7 @@
 // The sums a reader can see, and that the protection therefore covers:
 //   - a category's cases = its severities' cases (city) = its schools' cases;
 //   - a county's cases = its schools' 其他案件 + their sensitive cases; the counties' cases =
-//     the city's cases (the overview's 案件数, always published);
+//     the city's cases (the overview's 案件数, withheld only when nothing else can be);
 //   - a county's weighted cases = Σ severity weight × its cases of that severity, its late
 //     reports ≤ its cases, and each severity's county cases add up to the city's (the county ×
 //     severity counts and the cases not reported late are never shown: hidden cells);
@@ -39,6 +39,8 @@ export function caseGroups(q: Kysely<Database>) {
 export type CaseGroup = Awaited<ReturnType<ReturnType<typeof caseGroups>['execute']>>[number];
 
 export interface PublishedCases {
+  /** All cases of the period (the overview's 案件数). */
+  n_cases: Published;
   by_category: Array<{ category: string; severity: string; n_cases: Published; n_injured: number; n_deaths: Published }>;
   by_unit: Array<{ unit_code: string | null; n_cases: Published; weighted: Published; n_late_reported: Published; n_deaths: Published }>;
   schools: Array<{ school_code: string; unit_code: string | null; n_other: Published; sensitive: Record<string, Published>; n_injured: number; n_deaths: Published }>;
@@ -59,14 +61,14 @@ export function publishCases(groups: CaseGroup[]): PublishedCases {
   const units = [...new Set(groups.map((g) => g.unit_code))];
   const categories = [...new Map(groups.map((g) => [`${g.category}|${g.severity}`, g])).values()];
   const severities = [...new Map(groups.map((g) => [g.severity, g.severity_weight])).entries()];
-  add('city', 0, { fixed: true });
+  add('city', 0, { tier: 4 });
   for (const [school] of schools) {
     add(`o:${school}`, 0, { tier: 1 });
     for (const c of SENSITIVE_CATEGORIES) add(`s:${school}:${c}`, 0, { sensitive: true, tier: 0 });
     add(`d:${school}`, 0, { sensitive: true, tier: 0 });
   }
   for (const g of groups) {
-    add('city', g.n_cases, { fixed: true });
+    add('city', g.n_cases, {});
     add(isSensitiveCategory(g.category) ? `s:${g.school_code}:${g.category}` : `o:${g.school_code}`, g.n_cases, {});
     add(`d:${g.school_code}`, g.n_deaths, {});
     for (const [prefix, value] of [['u', g.n_cases], ['w', g.n_cases * g.severity_weight], ['l', g.n_late_reported], ['ud', g.n_deaths]] as const) add(`${prefix}:${g.unit_code}`, value, { tier: 2 });
@@ -99,6 +101,7 @@ export function publishCases(groups: CaseGroup[]): PublishedCases {
   const at = (id: string) => shown.get(id)!;
   const injured = (pick: (g: CaseGroup) => boolean) => groups.filter(pick).reduce((n, g) => n + g.n_injured, 0);
   return {
+    n_cases: at('city'),
     by_category: categories.map((g) => ({ category: g.category, severity: g.severity, n_cases: at(`c:${g.category}:${g.severity}`), n_injured: injured((x) => x.category === g.category && x.severity === g.severity), n_deaths: at(`cd:${g.category}:${g.severity}`) })),
     by_unit: units.map((u) => ({ unit_code: u, n_cases: at(`u:${u}`), weighted: at(`w:${u}`), n_late_reported: at(`l:${u}`), n_deaths: at(`ud:${u}`) })),
     schools: schools.map(([s, u]) => ({

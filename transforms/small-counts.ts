@@ -6,8 +6,8 @@
 // also carries totals (a county's cases, the city's cases of a category…), and a reader who
 // can subtract could work a "<3" back out. protectCounts takes the table as cells and the
 // sums a reader can see between them, and withholds further cells ("—") — the smallest first,
-// school cells before county totals before city cells — until no "<3" can be pinned to 1 or to
-// 2 from what is shown. How it decides (docs/privacy.md): it bounds every withheld cell from
+// school cells before county totals before city cells, the city's total last — until no "<3"
+// can be pinned to 1 or to 2 from what is shown. How it decides (docs/privacy.md): it bounds every withheld cell from
 // the sums (a "<3" is 1 or 2, a withheld sensitive school count is 3 or more, any other
 // withheld or unpublished count 0 or more), and a "<3" is safe when both 1 and 2 leave the
 // bounds consistent.
@@ -33,15 +33,14 @@ export function suppressSmall(count: number): number | typeof SMALL {
 /**
  * One number of a table. `sensitive`: a school-level count the primary rule applies to.
  * `hidden`: a quantity a reader knows exists but never sees (e.g. a county's cases of one
- * severity), never published. `fixed`: always published exactly (e.g. the city's case total on
- * the overview). `tier` orders complements: lower tiers are withheld first.
+ * severity), never published. `tier` orders complements: lower tiers are withheld first (a
+ * headline total such as the city's cases gets the highest, so it goes only when nothing else can).
  */
 export interface Cell {
   id: string;
   value: number;
   sensitive?: boolean;
   hidden?: boolean;
-  fixed?: boolean;
   tier?: number;
 }
 
@@ -66,13 +65,18 @@ export function protectCounts(cells: Cell[], relations: Relation[]): Map<string,
   for (const relation of relations) for (const [id] of relation) relationsOf.set(id, [...(relationsOf.get(id) ?? []), relation]);
   const unknown = (c: Cell) => c.hidden || withheld.has(c.id) || primaries.has(c);
 
-  for (;;) {
+  // withholding a cell only widens what a reader can infer, so a "<3" found safe stays safe: each is checked until it is
+  const isOpen = (p: Cell) => {
     const domains = new Map(cells.map((c) => [c.id, domainOf(c, unknown(c))]));
-    const exposed = [...primaries].find((p) => [1, 2].filter((v) => consistent(new Map(domains).set(p.id, { lo: v, hi: v }), relations)).length < 2);
-    if (!exposed) break;
-    const complement = smallestComplement(exposed, relationsOf, (c) => !unknown(c) && !c.fixed && c.value > 0, (id) => byId.get(id)!);
-    if (!complement) throw new Error(`cannot protect ${exposed.id}: every cell it adds up with is already withheld or fixed`);
-    withheld.add(complement.id);
+    consistent(domains, relations); // tightened once, so each trial starts from what the table already tells
+    return [1, 2].every((v) => consistent(new Map(domains).set(p.id, { lo: v, hi: v }), relations));
+  };
+  for (const exposed of primaries) {
+    while (!isOpen(exposed)) {
+      const complement = smallestComplement(exposed, relationsOf, (c) => !unknown(c) && c.value > 0, (id) => byId.get(id)!);
+      if (!complement) throw new Error(`cannot protect ${exposed.id}: every cell it adds up with is already withheld or zero`);
+      withheld.add(complement.id);
+    }
   }
   const published = new Map<string, Published>();
   for (const c of cells) if (!c.hidden) published.set(c.id, primaries.has(c) ? SMALL : withheld.has(c.id) ? WITHHELD : c.value);

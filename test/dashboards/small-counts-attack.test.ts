@@ -35,7 +35,7 @@ interface Incidents {
   }>;
 }
 let incidents: Incidents;
-let overview: { by_period: Record<string, { city: { n_cases: number } }> };
+let overview: { by_period: Record<string, { city: { n_cases: Shown } }> };
 
 async function runLoader(file: string): Promise<Buffer> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(DATA, file)], {
@@ -127,8 +127,9 @@ function readerView(period: string) {
     equal([u.cases], [u.late, u.onTime]);
   }
   for (const sev of Object.keys(WEIGHTS)) equal(units.map((u) => u.bySeverity[sev]!), categories.filter((r) => r.severity === sev).map((r) => r.cases));
-  equal([overview.by_period[period]!.city.n_cases], units.map((u) => u.cases));
-  equal([overview.by_period[period]!.city.n_cases], categories.map((r) => r.cases));
+  const city = term(overview.by_period[period]!.city.n_cases, false, '全市案件');
+  equal([city], units.map((u) => u.cases));
+  equal([city], categories.map((r) => r.cases));
   equal(units.map((u) => u.deaths), categories.map((r) => r.deaths));
   return { domains, equations, small: [...domains.keys()].filter((name) => domains.get(name)![0] === 1 && domains.get(name)![1] === 2) };
 }

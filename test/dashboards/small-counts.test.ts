@@ -40,22 +40,25 @@ describe('protectCounts: complementary suppression', () => {
     expect(Object.fromEntries(protectCounts(...Object.values(column([1, 2, 7])) as [Cell[], Relation[]]))).toEqual({ s0: '<3', s1: '<3', s2: 7, total: 10 });
   });
 
-  it('follows a total it withholds into the sums above it (school → county → city)', () => {
-    // county A: 1 + 5 (the "<3" and a non-sensitive 5); county B: 4; the city's 10 is fixed
+  it('follows a total it withholds into the sums above it (school → county → city), the city’s total last', () => {
+    // county A: 1 + 5 (the "<3" and a non-sensitive 5); county B: 4; the city 10
     const cells: Cell[] = [
       { id: 'a1', value: 1, sensitive: true },
       { id: 'a2', value: 5, tier: 1 },
       { id: 'b1', value: 4, tier: 1 },
       { id: 'A', value: 6, tier: 2 },
       { id: 'B', value: 4, tier: 2 },
-      { id: 'city', value: 10, fixed: true },
+      { id: 'city', value: 10, tier: 4 },
     ];
     const relations: Relation[] = [[['A', -1], ['a1', 1], ['a2', 1]], [['B', -1], ['b1', 1]], [['city', -1], ['A', 1], ['B', 1]]];
-    // a2 withheld: A = 1..2 + a2 still pins nothing, yet A is shown, so a1 = 6 − a2 needs a2 unknown — done in one step
+    // a2 withheld: A = "<3" + a2 (0 or more) leaves 1 and 2 open
     expect(Object.fromEntries(protectCounts(cells, relations))).toEqual({ a1: '<3', a2: '—', b1: 4, A: 6, B: 4, city: 10 });
-    // with A's school a2 fixed, A itself goes, then B (the city is fixed), then B's school b1
-    const fixedA2 = cells.map((c) => (c.id === 'a2' ? { ...c, fixed: true } : c));
-    expect(Object.fromEntries(protectCounts(fixedA2, relations))).toEqual({ a1: '<3', a2: 5, b1: '—', A: '—', B: '—', city: 10 });
+    // with a2 ranked after the county totals, A goes first — but the city's 10 − B's 4 gives A back, so a2 follows
+    const a2Last = cells.map((c) => (c.id === 'a2' ? { ...c, tier: 5 } : c));
+    expect(Object.fromEntries(protectCounts(a2Last, relations))).toEqual({ a1: '<3', a2: '—', b1: 4, A: '—', B: 4, city: 10 });
+    // a city whose one case is a school's 性侵害: the county, then the city's own total
+    const single: Cell[] = [{ id: 'x', value: 1, sensitive: true }, { id: 'U', value: 1, tier: 2 }, { id: 'city', value: 1, tier: 4 }];
+    expect(Object.fromEntries(protectCounts(single, [[['U', -1], ['x', 1]], [['city', -1], ['U', 1]]]))).toEqual({ x: '<3', U: '—', city: '—' });
   });
 
   it('says so when the cells do not add up or a relation names an unknown cell', () => {

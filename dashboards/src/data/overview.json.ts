@@ -2,7 +2,9 @@
 // headline numbers (schools, average score, grades, vetoes from marts.school_scorecard;
 // open and overdue major hazards from core.fct_hazards at the period's as-of day; pooled
 // on-time rectification A3 and device uptime B2–B4 from marts.unit_indicator_ranking;
-// red/orange alert response from core.fct_alerts; incidents from core.fct_cases), the unit
+// red/orange alert response from core.fct_alerts; incidents from core.fct_cases, as
+// transforms/published-cases.ts publishes the city's total — withheld in the rare table where
+// it alone would give a school's "<3" away, docs/privacy.md), the unit
 // ranking with rank changes, the city's trend and what changed since the previous period; and
 // `missing_sources`, what is 缺报 in marts.source_health, for the page's one-line banner.
 // In a unit-scoped build the school-level figures are the unit's own (lib/scope.ts).
@@ -14,6 +16,7 @@ import type { Database } from '../../../warehouse/schema.generated.ts';
 import { missingSummary } from '../../lib/health.ts';
 import { siteLoader } from '../../lib/loader.ts';
 import { publishedAt, typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
+import { caseGroups, publishCases } from '../../../transforms/published-cases.ts';
 
 type Q = Kysely<Database>;
 
@@ -173,10 +176,13 @@ async function overview(snapshot: Snapshot) {
   const latestYear = periods.filter((p) => /^\d{4}$/.test(p)).at(-1);
   if (latestYear === undefined) throw new Error('marts.school_scorecard has no annual rows: run `safecampus transform` before building the site');
   const byPeriod: Record<string, unknown> = {};
+  const cases = await caseGroups(q).execute();
   for (const h of headlines) {
     const units = await unitsOf(q, h.period);
     const gradeChanges = await gradeChangesOf(q, h.period);
-    byPeriod[h.period] = { city: h, units, school_grade_changes: Object.fromEntries(gradeChanges.map((g) => [g.direction, g.n])) };
+    const groups = cases.filter((g) => g.period === h.period);
+    const city = groups.length ? { ...h, n_cases: publishCases(groups).n_cases } : h;
+    byPeriod[h.period] = { city, units, school_grade_changes: Object.fromEntries(gradeChanges.map((g) => [g.direction, g.n])) };
   }
   const trend = await q
     .selectFrom('marts.unit_scorecard as s')
