@@ -18,8 +18,12 @@ import { typedWarehouse } from '../warehouse/kysely.ts';
 import { REFERENCE_DIR } from '../sources/reference.ts';
 import type { DiscoveredFile, UnchangedOutcome } from './activities.ts';
 
-/** The site's own sources: dashboards/, and shared/ (number formats, font, tar) which its pages and build import. */
-const SITE_SOURCES = ['dashboards', 'shared'].map((folder) => join(import.meta.dirname, '..', folder));
+/**
+ * The code a site is built by: dashboards/ and every folder the import rule (.dependency-cruiser.cjs)
+ * lets it import — its loaders run the case protection and method comparison of transforms/, the
+ * typed snapshot of warehouse/, the reporting reference of sources/, the formats of shared/.
+ */
+const SITE_SOURCES = ['dashboards', 'transforms', 'sources', 'warehouse', 'shared'].map((folder) => join(import.meta.dirname, '..', folder));
 
 /** Export files in the inbox not landed yet (by content), in landing order; symbolic links come back as skipped. */
 export async function discoverNewFiles(db: Warehouse, inboxDir: string): Promise<DiscoveredFile[]> {
