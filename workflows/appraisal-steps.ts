@@ -129,7 +129,11 @@ function definitionFor(year: number): { version: string; sha256: string } {
   try {
     return { version: loadDefinition(year).version, sha256: definitionHash(year) };
   } catch (error) {
-    if (error instanceof DefinitionError) throw new BadInputError(`没有可用的 ${year} 年度指标体系（${error.message}）`);
+    if (error instanceof DefinitionError) {
+      // one headline: the definition's own problems listed under it, not its headline nested in ours
+      const problems = error.problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n');
+      throw new BadInputError(`没有可用的 ${year} 年度指标体系 / no usable indicator definition for ${year} (${error.file}):\n${problems}`);
+    }
     throw error;
   }
 }

@@ -184,6 +184,7 @@ describe('annual appraisal', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('没有可用的 2024 年度指标体系');
     expect(result.stderr).toContain('no edition 2024');
+    expect(result.stderr).not.toContain('指标体系文件有误');
     expect(existsSync(join(dataDir, 'appraisals', '2024')) ? readdirSync(join(dataDir, 'appraisals', '2024')) : []).toEqual([]);
   });
 
