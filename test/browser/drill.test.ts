@@ -50,15 +50,27 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-/** A page at both widths the issue asks for, kept when SHOTS_DIR is set. */
-async function shoot(page: Page, name: string): Promise<void> {
+/**
+ * The page as it is at 1280 px, and opened afresh at 390 px (as a phone opens it: the sidebar
+ * closed) with `restore` redoing what was clicked; kept when SHOTS_DIR is set.
+ */
+async function shoot(page: Page, name: string, restore: (phone: Page) => Promise<unknown> = async () => {}): Promise<void> {
   if (!SHOTS_DIR) return;
   await mkdir(SHOTS_DIR, { recursive: true });
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(SHOTS_DIR, `drill-${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS_DIR, `drill-${name}-1280.png`), fullPage: true });
+  // the records close up: a full page is too tall to read
+  const records = (p: Page) => p.locator('[data-testid="records"]');
+  if (await records(page).count()) await records(page).screenshot({ path: join(SHOTS_DIR, `drill-${name}-records-1280.png`) });
+  const url = new URL(page.url());
+  const phone = await openPage(browser, url.origin, `${url.pathname}${url.hash}`, 390);
+  await phone.page.locator('#observablehq-main h1').first().waitFor();
+  await restore(phone.page);
+  await phone.page.evaluate(() => window.scrollTo(0, 0));
+  await phone.page.screenshot({ path: join(SHOTS_DIR, `drill-${name}-390.png`), fullPage: true });
+  if (await records(phone.page).count()) await records(phone.page).screenshot({ path: join(SHOTS_DIR, `drill-${name}-records-390.png`) });
+  expect(phone.problems, name).toEqual([]);
+  await phone.page.close();
 }
 
 /** The open escape obstacles (C3) of the schools in scope at the period's end, as the snapshot holds them: school, item with its name, found on. */
@@ -132,7 +144,20 @@ describe('the morning walk', () => {
     expect(records.total).toBe(expected.length);
     expect(records.note).toBe(`未整改的拆窗破网（逃生障碍）问题（${expected.length} 条）`);
     expect(records.rows.map((r) => [r[0], r[1], r[4]])).toEqual(expected.map((h) => [h.school_name, h.item, h.found_on]));
-    await shoot(page, 'school');
+    // its overdue major hazards (A4): item by name, due date and days overdue at the period's end
+    const overdue = await snapshot.all<{ item: string; due_on: string; days: number }>(
+      `select h.item_code || ' ' || c.item_name as item, h.due_on::varchar as due_on, s.window_end_on - h.due_on as days
+       from core.fct_hazards h join core.int_school_periods s using (school_code) join ref.checklist_items c using (item_code)
+       where s.period_id = $1 and s.school_code = $2 and h.hazard_level = '重大' and h.found_on <= s.window_end_on and h.due_on < s.window_end_on
+         and (h.rectified_on is null or h.rectified_on > s.window_end_on)
+       order by h.due_on, h.hazard_id`,
+      [PERIOD, P1],
+    );
+    expect(overdue.length).toBeGreaterThan(0);
+    const a4 = await openRecords(page, 'school-indicators', 'A4');
+    expect(a4.total).toBe(overdue.length);
+    expect(a4.rows.map((r) => [r[1], r[5], r[6]])).toEqual(overdue.map((h) => [h.item, h.due_on, String(h.days)]));
+    await shoot(page, 'school', (phone) => openRecords(phone, 'school-indicators', 'C3'));
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
@@ -169,7 +194,7 @@ describe('the morning walk', () => {
     expect(records.rows.map((r) => [r[0], r[1], r[4]])).toEqual(expected.map((h) => [h.school_name, h.item, h.found_on]));
     // the same records open from the indicator's name in the indicator table
     expect(await page.locator(`[data-testid="indicators"] a[data-records="${worst.indicator_id}"]`).textContent()).toBe(worst.indicator_name);
-    await shoot(page, 'unit');
+    await shoot(page, 'unit', (phone) => openRecords(phone, 'short-boards', worst.indicator_id));
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);

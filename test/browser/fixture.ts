@@ -220,6 +220,9 @@ const SCORING_SQL = `
     ('H2', '2141081001', '411081', '2025-12-01', '重大', true, '配电箱无防护', '2026-01-15', NULL, 'DQ-01'),
     ('H3', '2141002001', '411002', '2025-03-01', '一般', false, '灭火器过期', '2025-03-31', '2025-03-20', 'XF-01'),
     ('H4', '2141071001', '411071', '2024-05-01', '重大', true, '围墙破损', '2024-06-01', '2025-02-01', 'RF-02');
+  -- the names the 隐患治理 page shows beside the codes; RF-02 has none (shown as its code alone)
+  create table ref.checklist_items (item_code varchar, item_name varchar, category varchar, is_escape_obstacle boolean, applies_to varchar);
+  insert into ref.checklist_items values ('XF-03', '消防通道畅通无占用', '消防安全', false, 'all'), ('XF-01', '灭火器配置齐全', '消防安全', false, 'all');
 
   create table core.fct_alerts (alert_id varchar, school_code varchar, unit_code varchar, origin varchar, category varchar, level varchar,
     raised_at timestamp, minutes_to_acknowledge double, is_false_alarm boolean, is_duplicate boolean);

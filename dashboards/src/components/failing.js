@@ -2,6 +2,7 @@
 // (data/failing.json), each with its weakest indicators and links to the school and its unit.
 import {h} from "./dom.js";
 import {fixedShort} from "./format.js";
+import {linked, schoolHref, unitHref} from "./links.js";
 import {GRADES, score} from "./scorecard.js";
 import {SortableTable} from "./table.js";
 
@@ -10,16 +11,13 @@ function weakest(d) {
   return `${d.indicator_id} ${d.indicator_name} ${fixedShort(d.points, 2, d.max_points)} / ${d.max_points} 分`;
 }
 
-/**
- * rows: data/failing.json `by_period[p]`; schoolHref(code), unitHref(code) → links (unitHref
- * may return null: no link, e.g. another unit in a unit-scoped build).
- */
-export function FailingTable(rows, {schoolHref, unitHref}) {
+/** rows: data/failing.json `by_period[p]`; scope: the build's unit or null (links to the units that have pages). */
+export function FailingTable(rows, {scope = null} = {}) {
   return SortableTable(
     rows,
     [
-      {key: "school_name", label: "学校", format: (d) => h("a", {href: schoolHref(d.school_code)}, d.school_name)},
-      {key: "unit_name", label: "县区", format: (d) => (unitHref(d.unit_code) ? h("a", {href: unitHref(d.unit_code)}, d.unit_name) : d.unit_name)},
+      {key: "school_name", label: "学校", format: (d) => linked(d.school_name, schoolHref(d.school_code))},
+      {key: "unit_name", label: "县区", format: (d) => linked(d.unit_name, unitHref(scope)(d.unit_code))},
       {key: "school_type", label: "学段"},
       {key: "score", label: "得分", numeric: true, format: (d) => score(d.score)},
       {key: "grade", label: "等级", sortValue: (d) => GRADES.findIndex((g) => g.grade === d.grade)},

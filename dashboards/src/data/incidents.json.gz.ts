@@ -37,7 +37,7 @@ async function incidents(snapshot: Snapshot) {
             .map(({ unit_code, ...row }) => ({ unit_code, unit_name: unitName(unit_code), ...row }))
             .sort((a, b) => sortValue(b.n_cases) - sortValue(a.n_cases) || (a.unit_code ?? '').localeCompare(b.unit_code ?? '')),
           schools: schools
-            .map(({ school_code, unit_code, ...row }) => ({ school_code, school_name: schoolNames.get(school_code) ?? null, unit_name: unitName(unit_code), ...row }))
+            .map(({ school_code, unit_code, ...row }) => ({ school_code, school_name: schoolNames.get(school_code) ?? null, unit_code, unit_name: unitName(unit_code), ...row }))
             .sort((a, b) => sortValue(b.n_other) - sortValue(a.n_other) || a.school_code.localeCompare(b.school_code)),
         },
       ];
