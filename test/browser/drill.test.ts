@@ -198,4 +198,45 @@ describe('the morning walk', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('links the schools and counties of the topic pages to their pages, names checklist items and filters by county and school type', async () => {
+    const overdue = await snapshot.all<{ school_code: string; unit_code: string; school_type: string; item: string }>(
+      `select h.school_code, h.unit_code, s.school_type, h.item_code || ' ' || c.item_name as item
+       from core.fct_hazards h join core.dim_periods d on d.period_id = $1 join core.dim_schools s on s.school_code = h.school_code and s.is_current
+         join ref.checklist_items c using (item_code)
+       where h.is_major and h.found_on <= d.as_of_on and (h.rectified_on is null or h.rectified_on > d.as_of_on) and h.due_on < d.as_of_on
+       order by d.as_of_on - h.due_on desc, h.hazard_id`,
+      [PERIOD],
+    );
+    expect(overdue.length).toBeGreaterThan(1);
+    const { page, problems } = await openPage(browser, server.origin, '/hazards');
+    await page.locator('[data-testid="overdue-major"] tbody tr').first().waitFor();
+    const links = (testId: string, column: string) =>
+      page.locator(`[data-testid="${testId}"] tbody td[data-key="${column}"] a`).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(await links('overdue-major', 'school_name')).toEqual(overdue.map((h) => `./schools#${h.school_code}`));
+    expect(await links('overdue-major', 'unit_name')).toEqual(overdue.map((h) => `./units/${h.unit_code}`));
+    expect((await tableRows(page, 'overdue-major')).map((r) => r[2])).toEqual(overdue.map((h) => h.item));
+    // one county, then one school type within it
+    const [unit, type] = [overdue[0].unit_code, overdue[0].school_type];
+    await page.locator('[data-testid="overdue-filters-unit"] select').selectOption(unit);
+    await page.locator('[data-testid="overdue-filtered"]').waitFor();
+    expect(await links('overdue-major', 'school_name')).toEqual(overdue.filter((h) => h.unit_code === unit).map((h) => `./schools#${h.school_code}`));
+    await page.locator('[data-testid="overdue-filters-type"] select').selectOption(type);
+    await page.locator('[data-testid="overdue-filtered"]', { hasText: `所选县区、学段的有 ${overdue.filter((h) => h.unit_code === unit && h.school_type === type).length} 项` }).waitFor();
+    await shoot(page, 'hazards');
+    expect(problems).toEqual([]);
+    await page.close();
+
+    const incidents = await openPage(browser, server.origin, '/incidents');
+    await incidents.page.locator('[data-testid="school-cases"] tbody tr').first().waitFor();
+    const cases = await snapshot.all<{ school_code: string }>(
+      `select distinct c.school_code from core.fct_cases c join core.dim_periods d on d.period_id = $1
+       where c.occurred_at >= d.start_on and c.occurred_at < d.as_of_on + 1 and c.school_code is not null order by 1`,
+      [PERIOD],
+    );
+    const caseLinks = await incidents.page.locator('[data-testid="school-cases"] tbody td[data-key="school_name"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(caseLinks.sort()).toEqual(cases.map((c) => `./schools#${c.school_code}`));
+    expect(incidents.problems).toEqual([]);
+    await incidents.page.close();
+  }, 120_000);
 });

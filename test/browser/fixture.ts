@@ -169,6 +169,7 @@ const SCORING_SQL = `
   create table core.dim_period_days as
     select period_id, unnest(generate_series(start_on, as_of_on, interval 1 day))::date as day_on from core.dim_periods;
   alter table core.dim_schools add column is_current boolean default true;
+  alter table core.dim_schools add column school_type varchar;
 
   create table marts.unit_scorecard (period varchar, unit_code varchar, unit_name varchar, school_mean double, supervision_score double,
     score double, grade varchar, is_vetoed boolean, n_vetoed_schools integer, rank integer, previous_rank integer, rank_change integer,
@@ -205,6 +206,9 @@ const SCORING_SQL = `
     ('2024', '2141081001', '禹州市第一小学', '411081', '小学', 1200, 79, '合格', false, NULL, 3, 3, NULL, NULL, 2025),
     ('2024', '3141081002', '禹州市第二初级中学', '411081', '初中', 900, 83, '良好', false, NULL, 2, 2, NULL, NULL, 2025),
     ('2024', '1141081003', '禹州市实验幼儿园', '411081', '幼儿园', 200, 90, '优秀', false, NULL, 1, 1, NULL, NULL, 2025);
+
+  -- the registry's school types, as the scorecards name them (the topic pages' 学段 filter)
+  update core.dim_schools d set school_type = (select any_value(s.school_type) from marts.school_scorecard s where s.school_code = d.school_code);
 
   create table marts.short_boards (period varchar, unit_code varchar, school_code varchar, school_name varchar, indicator_id varchar,
     indicator_name varchar, board_rank integer, value double, city_median_value double, attainment double, city_median_attainment double,

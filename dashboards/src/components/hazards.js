@@ -87,14 +87,17 @@ export function OverdueNote({total, rows}) {
   );
 }
 
-/** rows: overdueRows; scope: the build's unit or null (links to the units that have pages). */
+/**
+ * rows: overdueRows; scope: the build's unit or null (links to the units that have pages). The
+ * school's name links to the 学校 page, which shows its code: no code column, so the items'
+ * names fit a 1280 px screen.
+ */
 export function OverdueTable(rows, {showUnit = true, scope = null} = {}) {
   if (!rows.length) return h("p", {class: "sc-note", "data-testid": "overdue-major"}, "统计截止日没有超期未整改的重大隐患。");
   return SortableTable(
     rows,
     [
       {key: "school_name", label: "学校", wrap: true, format: (d) => linked(d.school_name, schoolHref(d.school_code))},
-      {key: "school_code", label: "学校标识码"},
       ...(showUnit ? [{key: "unit_name", label: "县区", wrap: true, format: (d) => linked(d.unit_name, unitHref(scope)(d.unit_code))}] : []),
       {key: "item_code", label: "检查项", wrap: true, format: checklistItem},
       {key: "hazard_text", label: "隐患描述", wrap: true},

@@ -3,7 +3,7 @@
 //   counted by age band (days since found) and hazard level;
 // - overdue_major: the major hazards open past their due date at the as-of day: their number
 //   (total) and the OVERDUE_LIMIT most overdue as [index into overdue_hazards, days overdue];
-//   overdue_hazards holds each listed hazard once (school, unit, item with its name from
+//   overdue_hazards holds each listed hazard once (school with its type, unit, item with its name from
 //   ref.checklist_items, description, dates; no person
 //   named), as the periods' lists overlap. The full list is docs/queries.md, query 4;
 // - funnel: hazards found in the period, due in it, of those rectified by the as-of day and
@@ -55,6 +55,7 @@ function overdueRows(q: Q) {
         'h.hazard_id',
         'h.school_code',
         's.school_name',
+        's.school_type',
         'h.unit_code',
         'u.unit_name',
         'h.item_code',
@@ -71,7 +72,7 @@ function overdueRows(q: Q) {
     .whereRef('h.due_on', '<', 'd.as_of_on');
   return q
     .selectFrom(ranked.as('o'))
-    .select(['period', 'hazard_id', 'school_code', 'school_name', 'unit_code', 'unit_name', 'item_code', 'item_name', 'hazard_text', 'found_on', 'due_on', 'days_overdue', 'n_total'])
+    .select(['period', 'hazard_id', 'school_code', 'school_name', 'school_type', 'unit_code', 'unit_name', 'item_code', 'item_name', 'hazard_text', 'found_on', 'due_on', 'days_overdue', 'n_total'])
     .where('n_listed', '<=', sql.lit(OVERDUE_LIMIT))
     .orderBy('period')
     .orderBy('days_overdue', 'desc')
