@@ -4,8 +4,12 @@
 // (no data counts as none earned), by name — so a reader sees why before opening the school.
 // Vetoed schools first, then by score ascending.
 //
+// Every period of the scorecards (months too: the overview links here with its period), so the
+// document is gzip-compressed (lib/gzip.ts): the same schools and names recur period after period.
+//
 // Grain: `by_period[p]` one row per school of the period that failed or was vetoed.
 import { sql } from 'kysely';
+import { gzipJson } from '../../lib/gzip.ts';
 import { siteLoader } from '../../lib/loader.ts';
 import { rowsOfPeriod } from '../../lib/periods.ts';
 import { typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
@@ -58,11 +62,11 @@ async function failingSchools(snapshot: Snapshot) {
       })),
     ]),
   );
-  return { scope: snapshot.scope, worst_limit: WORST_LIMIT, by_period: byPeriod };
+  return gzipJson({ scope: snapshot.scope, worst_limit: WORST_LIMIT, by_period: byPeriod });
 }
 
 export default await siteLoader(import.meta, {
-  output: 'failing.json',
+  output: 'failing.json.gz',
   build: failingSchools,
   tables: ['marts.school_scorecard', 'marts.indicator_values', 'ref.units'],
 });
