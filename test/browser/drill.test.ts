@@ -143,7 +143,8 @@ describe('the morning walk', () => {
     const expected = await openObstacles(P1);
     expect(records.total).toBe(expected.length);
     expect(records.note).toBe(`未整改的拆窗破网（逃生障碍）问题（${expected.length} 条）`);
-    expect(records.rows.map((r) => [r[0], r[1], r[4]])).toEqual(expected.map((h) => [h.school_name, h.item, h.found_on]));
+    // one school's records leave its name out
+    expect(records.rows.map((r) => [r[0], r[3]])).toEqual(expected.map((h) => [h.item, h.found_on]));
     // its overdue major hazards (A4): item by name, due date and days overdue at the period's end
     const overdue = await snapshot.all<{ item: string; due_on: string; days: number }>(
       `select h.item_code || ' ' || c.item_name as item, h.due_on::varchar as due_on, s.window_end_on - h.due_on as days
@@ -156,7 +157,7 @@ describe('the morning walk', () => {
     expect(overdue.length).toBeGreaterThan(0);
     const a4 = await openRecords(page, 'school-indicators', 'A4');
     expect(a4.total).toBe(overdue.length);
-    expect(a4.rows.map((r) => [r[1], r[5], r[6]])).toEqual(overdue.map((h) => [h.item, h.due_on, String(h.days)]));
+    expect(a4.rows.map((r) => [r[0], r[4], r[5]])).toEqual(overdue.map((h) => [h.item, h.due_on, String(h.days)]));
     await shoot(page, 'school', (phone) => openRecords(phone, 'school-indicators', 'C3'));
     expect(problems).toEqual([]);
     await page.close();

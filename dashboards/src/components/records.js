@@ -34,6 +34,12 @@ function countNote(table) {
   return table.total > table.rows.length ? `（共 ${int(table.total)} 条，列出前 ${int(table.rows.length)} 条）` : `（${int(table.total)} 条）`;
 }
 
+/** The table without its 学校 column (on one school's page every row names that school). */
+function withoutSchool(table) {
+  if (table.headers[0] !== "学校") return table;
+  return {...table, headers: table.headers.slice(1), rows: table.rows.map((row) => row.slice(1))};
+}
+
 /** One evidence table: its title with the count, its rows. */
 function RecordTable(table, testId) {
   const columns = table.headers.map((label, i) => ({key: String(i), label, numeric: typeof table.rows[0]?.[i] === "number", wrap: /描述/.test(label)}));
@@ -47,9 +53,10 @@ function RecordTable(table, testId) {
 
 /**
  * The records of every unmet indicator that has any. records: {indicatorId: [{title, headers,
- * rows, total}]}; indicators: rows with {indicator_id, indicator_name, sort_order?} naming them.
+ * rows, total}]}; indicators: rows with {indicator_id, indicator_name, sort_order?} naming them;
+ * oneSchool: the records are one school's (its name is left out of the rows).
  */
-export function RecordSections(records, indicators, {empty = "本期未达标的指标没有可列出的明细记录。"} = {}) {
+export function RecordSections(records, indicators, {empty = "本期未达标的指标没有可列出的明细记录。", oneSchool = false} = {}) {
   const ids = indicators.map((d) => d.indicator_id).filter((id) => records?.[id]?.some((t) => t.rows.length));
   if (!ids.length) return h("p", {class: "sc-note", "data-testid": "records-empty"}, empty);
   const named = new Map(indicators.map((d) => [d.indicator_id, d.indicator_name]));
@@ -61,7 +68,7 @@ export function RecordSections(records, indicators, {empty = "本期未达标的
         "details",
         {class: "sc-details", id: sectionId(id), "data-testid": sectionId(id)},
         h("summary", {}, `${id} ${named.get(id) ?? ""} · `, records[id].map((t) => `${t.title}${countNote(t)}`).join("；")),
-        records[id].map((t, i) => RecordTable(t, `${sectionId(id)}-${i}`))
+        records[id].map((t, i) => RecordTable(oneSchool ? withoutSchool(t) : t, `${sectionId(id)}-${i}`))
       )
     )
   );
