@@ -16,6 +16,7 @@ export { EVIDENCE_LIMIT, type EvidenceTable } from '../../transforms/evidence.ts
 export async function readEvidence(db: Warehouse, period: string, scope: string, indicatorIds: string[]): Promise<Map<string, EvidenceTable[]>> {
   const out = new Map<string, EvidenceTable[]>();
   for (const { query, indicators } of evidenceQueriesFor(indicatorIds)) {
+    // one scope by its code, school or unit alike: the level only names the scopes of a read without a code
     const found = await evidenceByScope((sql, params) => db.all(sql, params), query, { period, code: scope, level: 'school' });
     const table = found.get(scope) ?? { title: query.title, headers: query.headers, rows: [], total: 0 };
     for (const id of indicators) out.set(id, [...(out.get(id) ?? []), table]);
