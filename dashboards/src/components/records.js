@@ -7,6 +7,9 @@ import {SortableTable} from "./table.js";
 
 const sectionId = (indicatorId) => `records-${indicatorId}`;
 
+/** The sections a reader opened, by `key` and indicator: a page drawn again at another width (resize) keeps them open. */
+const opened = new Set();
+
 /**
  * A link to an indicator's records that opens its section and scrolls to it, leaving the
  * address alone (the 学校 page keeps the school's code after "#").
@@ -54,9 +57,10 @@ function RecordTable(table, testId) {
 /**
  * The records of every unmet indicator that has any. records: {indicatorId: [{title, headers,
  * rows, total}]}; indicators: rows with {indicator_id, indicator_name, sort_order?} naming them;
- * oneSchool: the records are one school's (its name is left out of the rows).
+ * oneSchool: the records are one school's (its name is left out of the rows); key: whose
+ * records they are (a school or unit code), so the sections a reader opened stay open.
  */
-export function RecordSections(records, indicators, {empty = "本期未达标的指标没有可列出的明细记录。", oneSchool = false} = {}) {
+export function RecordSections(records, indicators, {empty = "本期未达标的指标没有可列出的明细记录。", oneSchool = false, key = ""} = {}) {
   const ids = indicators.map((d) => d.indicator_id).filter((id) => records?.[id]?.some((t) => t.rows.length));
   if (!ids.length) return h("p", {class: "sc-note", "data-testid": "records-empty"}, empty);
   const named = new Map(indicators.map((d) => [d.indicator_id, d.indicator_name]));
@@ -66,7 +70,13 @@ export function RecordSections(records, indicators, {empty = "本期未达标的
     ids.map((id) =>
       h(
         "details",
-        {class: "sc-details", id: sectionId(id), "data-testid": sectionId(id)},
+        {
+          class: "sc-details",
+          id: sectionId(id),
+          "data-testid": sectionId(id),
+          open: opened.has(`${key}\t${id}`),
+          ontoggle: (event) => (event.currentTarget.open ? opened.add(`${key}\t${id}`) : opened.delete(`${key}\t${id}`))
+        },
         h("summary", {}, `${id} ${named.get(id) ?? ""} · `, records[id].map((t) => `${t.title}${countNote(t)}`).join("；")),
         records[id].map((t, i) => RecordTable(oneSchool ? withoutSchool(t) : t, `${sectionId(id)}-${i}`))
       )

@@ -130,7 +130,7 @@ function SchoolDetail(chunk, school, {width}) {
     h("div", {class: "card"}, IndicatorTable(indicators, {testId: "school-indicators", records})),
     h("h3", {}, "未达标指标的明细记录"),
     h("p", {class: "sc-note"}, `超期隐患、离线设备、超时预警、缺漏的演练等，与评估报告所列相同：每项最多列出 ${int(chunk.evidence_limit)} 条并注明总数。点击指标名称展开。`),
-    h("div", {class: "card"}, RecordSections(records, indicators, {oneSchool: true})),
+    h("div", {class: "card"}, RecordSections(records, indicators, {oneSchool: true, key: school.school_code})),
     h("h3", {}, "得分与名次历史"),
     h("div", {class: "grid grid-cols-2"}, h("div", {class: "card"}, HistoryTable(school.cards, {testId: "school-history"})), h("div", {class: "card"}, ScoreChart(school.cards, {width: Math.max(320, width / 2 - 40)}))),
     h("h3", {}, "指标历年情况"),
