@@ -169,6 +169,7 @@ const SCORING_SQL = `
   create table core.dim_period_days as
     select period_id, unnest(generate_series(start_on, as_of_on, interval 1 day))::date as day_on from core.dim_periods;
   alter table core.dim_schools add column is_current boolean default true;
+  alter table core.dim_schools add column school_type varchar;
 
   create table marts.unit_scorecard (period varchar, unit_code varchar, unit_name varchar, school_mean double, supervision_score double,
     score double, grade varchar, is_vetoed boolean, n_vetoed_schools integer, rank integer, previous_rank integer, rank_change integer,
@@ -206,6 +207,9 @@ const SCORING_SQL = `
     ('2024', '3141081002', '禹州市第二初级中学', '411081', '初中', 900, 83, '良好', false, NULL, 2, 2, NULL, NULL, 2025),
     ('2024', '1141081003', '禹州市实验幼儿园', '411081', '幼儿园', 200, 90, '优秀', false, NULL, 1, 1, NULL, NULL, 2025);
 
+  -- the registry's school types, as the scorecards name them (the topic pages' 学段 filter)
+  update core.dim_schools d set school_type = (select any_value(s.school_type) from marts.school_scorecard s where s.school_code = d.school_code);
+
   create table marts.short_boards (period varchar, unit_code varchar, school_code varchar, school_name varchar, indicator_id varchar,
     indicator_name varchar, board_rank integer, value double, city_median_value double, attainment double, city_median_attainment double,
     gap double, suggestion varchar, suggestions varchar[]);
@@ -220,6 +224,9 @@ const SCORING_SQL = `
     ('H2', '2141081001', '411081', '2025-12-01', '重大', true, '配电箱无防护', '2026-01-15', NULL, 'DQ-01'),
     ('H3', '2141002001', '411002', '2025-03-01', '一般', false, '灭火器过期', '2025-03-31', '2025-03-20', 'XF-01'),
     ('H4', '2141071001', '411071', '2024-05-01', '重大', true, '围墙破损', '2024-06-01', '2025-02-01', 'RF-02');
+  -- the names the 隐患治理 page shows beside the codes; RF-02 has none (shown as its code alone)
+  create table ref.checklist_items (item_code varchar, item_name varchar, category varchar, is_escape_obstacle boolean, applies_to varchar);
+  insert into ref.checklist_items values ('XF-03', '消防通道畅通无占用', '消防安全', false, 'all'), ('XF-01', '灭火器配置齐全', '消防安全', false, 'all');
 
   create table core.fct_alerts (alert_id varchar, school_code varchar, unit_code varchar, origin varchar, category varchar, level varchar,
     raised_at timestamp, minutes_to_acknowledge double, is_false_alarm boolean, is_duplicate boolean);

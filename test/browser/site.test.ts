@@ -26,6 +26,7 @@ const PAGES = [
   'alerts.html',
   'appraisal.html',
   'dictionary.html',
+  'failing.html',
   'hazards.html',
   'incidents.html',
   'index.html',
@@ -37,8 +38,8 @@ const PAGES = [
   ...UNIT_CODES.map((code) => `units/${code}.html`),
 ].sort();
 /** A unit-scoped build has only its own unit's pages. */
-const SCOPED_PAGES = ['alerts.html', 'appraisal.html', 'dictionary.html', 'hazards.html', 'incidents.html', 'index.html', 'methodology.html', 'programmes.html', 'quality.html', 'schools.html', `units/${SCOPED_UNIT}.html`, 'units/index.html'];
-const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '隐患治理', '预警与设备', '专项工作', '事故案件', '年度考核', '数据质量', '指标说明', '数据字典'];
+const SCOPED_PAGES = ['alerts.html', 'appraisal.html', 'dictionary.html', 'failing.html', 'hazards.html', 'incidents.html', 'index.html', 'methodology.html', 'programmes.html', 'quality.html', 'schools.html', `units/${SCOPED_UNIT}.html`, 'units/index.html'];
+const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '不合格与否决学校', '隐患治理', '预警与设备', '专项工作', '事故案件', '年度考核', '数据质量', '指标说明', '数据字典'];
 
 let work: string;
 let snapshot: string;
@@ -506,7 +507,7 @@ describe('dashboards in Chromium', () => {
     await page.locator('[data-testid="overdue-major"] tbody tr').first().waitFor();
     // hand-checked in fixture.ts: H1 found 2025-10-01, due 2025-11-01, open at 2025-12-31
     expect(await tableRows(page, 'overdue-major')).toEqual([
-      ['魏都区育才小学', '2141002002', '魏都区', 'XF-03', '消防通道堆放杂物', '2025-10-01', '2025-11-01', '60'],
+      ['魏都区育才小学', '魏都区', 'XF-03 消防通道畅通无占用', '消防通道堆放杂物', '2025-10-01', '2025-11-01', '60'],
     ]);
     expect(await page.locator('[data-testid="overdue-count"]').textContent()).toBe('统计截止日共 1 项超期未整改的重大隐患。');
     const funnel = await page.locator('[data-testid="funnel"] svg g[aria-label="text"] text').allTextContents();
@@ -516,7 +517,7 @@ describe('dashboards in Chromium', () => {
     expect(await tableRows(page, 'recurrence')).toEqual([['1', '禹州市', '0.0%', '0', '5'], ['2', '魏都区', '25.0%', '1', '4']]);
     await page.locator('[data-testid="period-select"] select').selectOption('2024');
     await page.locator('.sc-subtitle', { hasText: '2024年' }).waitFor();
-    expect((await tableRows(page, 'overdue-major')).map((r) => [r[0], r[7]])).toEqual([['经开区长村张小学', '213']]);
+    expect((await tableRows(page, 'overdue-major')).map((r) => [r[0], r[2], r[6]])).toEqual([['经开区长村张小学', 'RF-02', '213']]);
     expect(await page.locator('[data-testid="recurrence"]').textContent()).toContain('没有隐患复发率');
     expect(problems).toEqual([]);
     await page.close();

@@ -33,6 +33,7 @@ const EXPECTED_READERS = [
   'dashboards/lib/snapshot.ts',
   'dashboards/src/data/alerts.json.ts',
   'dashboards/src/data/appraisal.json.ts',
+  'dashboards/src/data/failing.json.gz.ts',
   'dashboards/src/data/hazards.json.gz.ts',
   'dashboards/src/data/incidents.json.gz.ts',
   'dashboards/src/data/overview.json.ts',

@@ -2,6 +2,7 @@
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {PLOT_STYLE, countTicks, int, pct} from "./format.js";
+import {checklistItem, linked, schoolHref, unitHref} from "./links.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -86,15 +87,19 @@ export function OverdueNote({total, rows}) {
   );
 }
 
-export function OverdueTable(rows, {showUnit = true} = {}) {
+/**
+ * rows: overdueRows; scope: the build's unit or null (links to the units that have pages). The
+ * school's name links to the 学校 page, which shows its code: no code column, so the items'
+ * names fit a 1280 px screen.
+ */
+export function OverdueTable(rows, {showUnit = true, scope = null} = {}) {
   if (!rows.length) return h("p", {class: "sc-note", "data-testid": "overdue-major"}, "统计截止日没有超期未整改的重大隐患。");
   return SortableTable(
     rows,
     [
-      {key: "school_name", label: "学校", wrap: true},
-      {key: "school_code", label: "学校标识码"},
-      ...(showUnit ? [{key: "unit_name", label: "县区", wrap: true}] : []),
-      {key: "item_code", label: "检查项", format: (d) => (d.item_code ? h("code", {}, d.item_code) : "—")},
+      {key: "school_name", label: "学校", wrap: true, format: (d) => linked(d.school_name, schoolHref(d.school_code))},
+      ...(showUnit ? [{key: "unit_name", label: "县区", wrap: true, format: (d) => linked(d.unit_name, unitHref(scope)(d.unit_code))}] : []),
+      {key: "item_code", label: "检查项", wrap: true, format: checklistItem},
       {key: "hazard_text", label: "隐患描述", wrap: true},
       {key: "found_on", label: "发现日期"},
       {key: "due_on", label: "整改期限"},
@@ -104,13 +109,13 @@ export function OverdueTable(rows, {showUnit = true} = {}) {
   );
 }
 
-export function RecurrenceTable(rows) {
+export function RecurrenceTable(rows, {scope = null} = {}) {
   if (!rows.length) return h("p", {class: "sc-note", "data-testid": "recurrence"}, "本期没有隐患复发率（A5）数据。");
   return SortableTable(
     rows,
     [
       {key: "rank", label: "排名", numeric: true, format: (d) => (d.rank == null ? "不排名" : int(d.rank))},
-      {key: "unit_name", label: "县区"},
+      {key: "unit_name", label: "县区", format: (d) => linked(d.unit_name, unitHref(scope)(d.unit_code))},
       {key: "value", label: "复发率", numeric: true, format: (d) => pct(d.value)},
       {key: "n_recurred", label: "复发隐患", numeric: true, format: (d) => int(d.n_recurred)},
       {key: "n_hazards", label: "隐患总数", numeric: true, format: (d) => int(d.n_hazards)}

@@ -2,6 +2,7 @@
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {PLOT_STYLE, countTicks, int} from "./format.js";
+import {linked, schoolHref, unitHref} from "./links.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -44,11 +45,12 @@ export function CategoryChart(rows, {width}) {
   return h("figure", {class: "sc-chart"}, plot, legend);
 }
 
-export function UnitCaseTable(rows) {
+/** scope: the build's unit or null (links to the units that have pages). */
+export function UnitCaseTable(rows, {scope = null} = {}) {
   return SortableTable(
     rows,
     [
-      {key: "unit_name", label: "县区"},
+      {key: "unit_name", label: "县区", format: (d) => linked(d.unit_name, unitHref(scope)(d.unit_code))},
       ...[["n_cases", "案件数"], ["weighted", "加权案件数"], ["n_late_reported", "迟报（较大及以上）"], ["n_deaths", "死亡人数"]].map(([key, label]) => ({key, label, numeric: true, sortValue: (d) => sortValue(d[key]), format: (d) => published(d[key])}))
     ],
     {testId: "unit-cases", sort: {key: "n_cases", descending: true}, compact: true}
@@ -70,13 +72,13 @@ function sortValue(value) {
  * Short headers, and names that wrap, so the table fits a 1280 px screen without scrolling.
  * 其他案件 = cases outside the sensitive categories; 受伤 / 死亡 = people.
  */
-export function SchoolCaseTable(rows, {sensitive, showUnit = true}) {
+export function SchoolCaseTable(rows, {sensitive, showUnit = true, scope = null}) {
   return SortableTable(
     rows,
     [
-      {key: "school_name", label: "学校", wrap: true},
+      {key: "school_name", label: "学校", wrap: true, format: (d) => linked(d.school_name, schoolHref(d.school_code))},
       {key: "school_code", label: "学校标识码"},
-      ...(showUnit ? [{key: "unit_name", label: "县区", wrap: true}] : []),
+      ...(showUnit ? [{key: "unit_name", label: "县区", wrap: true, format: (d) => linked(d.unit_name, unitHref(scope)(d.unit_code))}] : []),
       {key: "n_other", label: "其他案件", numeric: true, sortValue: (d) => sortValue(d.n_other), format: (d) => published(d.n_other)},
       ...sensitive.map((c) => ({key: `s:${c}`, label: c, numeric: true, sortValue: (d) => sortValue(d.sensitive[c]), format: (d) => published(d.sensitive[c])})),
       {key: "n_injured", label: "受伤", numeric: true, format: (d) => int(d.n_injured)},

@@ -8,6 +8,7 @@ import {PLOT_STYLE, int} from "./format.js";
 import {palette} from "./palette.js";
 import {periodLabel, shortPeriodLabel} from "./period.js";
 import {schoolBucket, schoolBucketPath} from "./schoolBuckets.js";
+import {RecordSections} from "./records.js";
 import {HistoryTable, IndicatorTable, indicatorStatus, pointsOfMax, score} from "./scorecard.js";
 import {SortableTable} from "./table.js";
 
@@ -106,6 +107,10 @@ function SchoolDetail(chunk, school, {width}) {
   const year = chunk.year;
   const card = school.cards.find((d) => d.period === year) ?? school.cards.at(-1);
   const alerts = school.alerts;
+  const shown = card?.period ?? year;
+  // the records are of the latest year only
+  const records = shown === year ? school.records ?? {} : {};
+  const indicators = indicatorRows(chunk, school, shown);
   return h(
     "section",
     {"data-testid": "school-detail", "data-school": school.school_code},
@@ -122,7 +127,10 @@ function SchoolDetail(chunk, school, {width}) {
         )
       : h("p", {}, "本期无评分数据。"),
     h("h3", {}, "指标明细"),
-    h("div", {class: "card"}, IndicatorTable(indicatorRows(chunk, school, card?.period ?? year), {testId: "school-indicators"})),
+    h("div", {class: "card"}, IndicatorTable(indicators, {testId: "school-indicators", records})),
+    h("h3", {}, "未达标指标的明细记录"),
+    h("p", {class: "sc-note"}, `超期隐患、离线设备、超时预警、缺漏的演练等，与评估报告所列相同：每项最多列出 ${int(chunk.evidence_limit)} 条并注明总数。点击指标名称展开。`),
+    h("div", {class: "card"}, RecordSections(records, indicators, {oneSchool: true, key: school.school_code})),
     h("h3", {}, "得分与名次历史"),
     h("div", {class: "grid grid-cols-2"}, h("div", {class: "card"}, HistoryTable(school.cards, {testId: "school-history"})), h("div", {class: "card"}, ScoreChart(school.cards, {width: Math.max(320, width / 2 - 40)}))),
     h("h3", {}, "指标历年情况"),

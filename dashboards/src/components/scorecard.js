@@ -4,6 +4,7 @@ import {h} from "./dom.js";
 import {PLOT_STYLE, fixedShort, int, pct} from "./format.js";
 import {palette} from "./palette.js";
 import {periodLabel} from "./period.js";
+import {hasRecords, recordsLink} from "./records.js";
 import {SortableTable} from "./table.js";
 
 /** Grades from best to worst, each with a colour (grades are also always written out). */
@@ -49,10 +50,17 @@ export function UnitScoreTable(units, {highlight = null, href = null} = {}) {
   );
 }
 
-/** Schools with score, grade and rank within their type. rows: {school_code, school_name, school_type, score, grade, rank, n_ranked, rank_change, previous_rank, is_vetoed, veto_reason}. */
-export function SchoolScoreTable(schools, {testId = "schools", href = null} = {}) {
+/** Whether a school needs acting on: graded 不合格 or vetoed. */
+export const isFailing = (d) => d.is_vetoed || d.grade === "不合格";
+
+/**
+ * Schools with score, grade and rank within their type. rows: {school_code, school_name, school_type, score, grade, rank, n_ranked, rank_change, previous_rank, is_vetoed, veto_reason}.
+ * failingFirst: the vetoed schools, then the 不合格 ones (lowest score first), above the rest in their order.
+ */
+export function SchoolScoreTable(schools, {testId = "schools", href = null, failingFirst = false} = {}) {
+  const flagged = failingFirst ? schools.filter(isFailing).sort((a, b) => b.is_vetoed - a.is_vetoed || a.score - b.score) : [];
   return SortableTable(
-    schools,
+    failingFirst ? [...flagged, ...schools.filter((d) => !isFailing(d))] : schools,
     [
       {key: "school_name", label: "学校", format: (d) => (href ? h("a", {href: href(d)}, d.school_name) : d.school_name)},
       {key: "school_code", label: "学校标识码"},
@@ -63,7 +71,7 @@ export function SchoolScoreTable(schools, {testId = "schools", href = null} = {}
       {key: "rank_change", label: "名次变化", numeric: true, format: (d) => rankChange(d.rank_change, d.previous_rank)},
       {key: "veto_reason", label: "一票否决", wrap: true, format: (d) => (d.is_vetoed ? h("strong", {}, d.veto_reason ?? "是") : "")}
     ],
-    {testId, sort: {key: "score", descending: true}, rowClass: (d) => (d.is_vetoed ? "sc-warn" : null)}
+    {testId, sort: failingFirst ? null : {key: "score", descending: true}, rowClass: (d) => (d.is_vetoed || (failingFirst && isFailing(d)) ? "sc-warn" : null)}
   );
 }
 
@@ -92,13 +100,16 @@ export function pointsOfMax(d) {
   return d.max_points == null ? "—" : `${fixedShort(d.points ?? 0, 2, d.max_points)} / ${d.max_points}`;
 }
 
-/** Indicator rows {indicator_id, indicator_name, value, unit, points, max_points, status, rank?} with their status. */
-export function IndicatorTable(rows, {testId = "indicators", showRank = false} = {}) {
+/**
+ * Indicator rows {indicator_id, indicator_name, value, unit, points, max_points, status, rank?} with their status.
+ * records: {indicatorId: evidence tables} (components/records.js): a name with records links to them.
+ */
+export function IndicatorTable(rows, {testId = "indicators", showRank = false, records = null} = {}) {
   return SortableTable(
     rows,
     [
       {key: "indicator_id", label: "编号", sortValue: (d) => d.sort_order},
-      {key: "indicator_name", label: "指标"},
+      {key: "indicator_name", label: "指标", format: (d) => (hasRecords(records, d.indicator_id) ? recordsLink(d.indicator_id, d.indicator_name) : d.indicator_name)},
       {key: "value", label: "指标值", numeric: true, format: indicatorValue},
       {key: "points", label: "得分 / 满分", numeric: true, format: pointsOfMax},
       {key: "status", label: "状态", sortValue: indicatorStatus, format: (d) => (indicatorStatus(d) === "未达标" ? h("strong", {}, "未达标") : indicatorStatus(d))},
@@ -108,8 +119,8 @@ export function IndicatorTable(rows, {testId = "indicators", showRank = false} =
   );
 }
 
-/** Short boards with their suggestions. rows: marts.short_boards rows. */
-export function ShortBoards(rows, {testId = "short-boards"} = {}) {
+/** Short boards with their suggestions. rows: marts.short_boards rows; records as for IndicatorTable. */
+export function ShortBoards(rows, {testId = "short-boards", records = null} = {}) {
   if (!rows.length) return h("p", {class: "sc-note", "data-testid": testId}, "本期没有低于全市中位数的指标。");
   return h(
     "ol",
@@ -119,6 +130,7 @@ export function ShortBoards(rows, {testId = "short-boards"} = {}) {
         "li",
         {},
         h("strong", {}, `${d.indicator_id} ${d.indicator_name}`),
+        hasRecords(records, d.indicator_id) ? ["（", recordsLink(d.indicator_id, "查看明细记录"), "）"] : null,
         `：得分率 ${pct(d.attainment)}，全市中位数 ${pct(d.city_median_attainment)}，差距 ${pct(d.gap)}。`,
         h("ul", {}, (d.suggestions ?? [d.suggestion]).map((s) => h("li", {}, s)))
       )

@@ -3,7 +3,8 @@
 //   counted by age band (days since found) and hazard level;
 // - overdue_major: the major hazards open past their due date at the as-of day: their number
 //   (total) and the OVERDUE_LIMIT most overdue as [index into overdue_hazards, days overdue];
-//   overdue_hazards holds each listed hazard once (school, item, description, dates; no person
+//   overdue_hazards holds each listed hazard once (school with its type, unit, item with its name from
+//   ref.checklist_items, description, dates; no person
 //   named), as the periods' lists overlap. The full list is docs/queries.md, query 4;
 // - funnel: hazards found in the period, due in it, of those rectified by the as-of day and
 //   rectified by their due date (the A3 numerator over its denominator);
@@ -46,6 +47,7 @@ function overdueRows(q: Q) {
   const ranked = openAtAsOf(q)
     .leftJoin('core.dim_schools as s', (join) => join.onRef('s.school_code', '=', 'h.school_code').on('s.is_current', '=', sql.lit(true)))
     .leftJoin('ref.units as u', 'u.unit_code', 'h.unit_code')
+    .leftJoin('ref.checklist_items as c', 'c.item_code', 'h.item_code')
     .select((eb) => {
       const daysOverdue = sql`${eb.ref('d.as_of_on')} - ${eb.ref('h.due_on')}`;
       return [
@@ -53,8 +55,11 @@ function overdueRows(q: Q) {
         'h.hazard_id',
         'h.school_code',
         's.school_name',
+        's.school_type',
+        'h.unit_code',
         'u.unit_name',
         'h.item_code',
+        'c.item_name',
         'h.hazard_text',
         sql<string>`${eb.ref('h.found_on')}::varchar`.as('found_on'),
         sql<string>`${eb.ref('h.due_on')}::varchar`.as('due_on'),
@@ -67,7 +72,7 @@ function overdueRows(q: Q) {
     .whereRef('h.due_on', '<', 'd.as_of_on');
   return q
     .selectFrom(ranked.as('o'))
-    .select(['period', 'hazard_id', 'school_code', 'school_name', 'unit_name', 'item_code', 'hazard_text', 'found_on', 'due_on', 'days_overdue', 'n_total'])
+    .select(['period', 'hazard_id', 'school_code', 'school_name', 'school_type', 'unit_code', 'unit_name', 'item_code', 'item_name', 'hazard_text', 'found_on', 'due_on', 'days_overdue', 'n_total'])
     .where('n_listed', '<=', sql.lit(OVERDUE_LIMIT))
     .orderBy('period')
     .orderBy('days_overdue', 'desc')
@@ -163,6 +168,6 @@ async function hazards(snapshot: Snapshot) {
 
 export default await siteLoader(import.meta, {
   output: 'hazards.json.gz',
-  tables: ['core.fct_hazards', 'core.dim_periods', 'core.dim_schools', 'marts.unit_indicator_ranking'],
+  tables: ['core.fct_hazards', 'core.dim_periods', 'core.dim_schools', 'marts.unit_indicator_ranking', 'ref.checklist_items'],
   build: hazards,
 });

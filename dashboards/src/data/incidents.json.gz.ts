@@ -22,7 +22,9 @@ async function incidents(snapshot: Snapshot) {
   const q = typedSnapshot(snapshot);
   const periods = (await q.selectFrom('core.dim_periods').select('period_id').where('period_kind', 'in', [sql.lit('year'), sql.lit('term')]).orderBy('period_id').execute()).map((r) => r.period_id);
   const groups = await caseGroups(q).where('p.period_id', 'in', periods).execute();
-  const schoolNames = new Map((await q.selectFrom('core.dim_schools').select(['school_code', 'school_name']).where('is_current', '=', sql.lit(true)).execute()).map((s) => [s.school_code, s.school_name]));
+  const schoolNames = new Map(
+    (await q.selectFrom('core.dim_schools').select(['school_code', 'school_name', 'school_type']).where('is_current', '=', sql.lit(true)).execute()).map((s) => [s.school_code, s]),
+  );
   const unitNames = new Map((await q.selectFrom('ref.units').select(['unit_code', 'unit_name']).execute()).map((u) => [u.unit_code, u.unit_name]));
   /** A case at a school the registry did not list on that day has no unit. */
   const unitName = (code: string | null) => (code === null ? null : (unitNames.get(code) ?? null));
@@ -37,7 +39,14 @@ async function incidents(snapshot: Snapshot) {
             .map(({ unit_code, ...row }) => ({ unit_code, unit_name: unitName(unit_code), ...row }))
             .sort((a, b) => sortValue(b.n_cases) - sortValue(a.n_cases) || (a.unit_code ?? '').localeCompare(b.unit_code ?? '')),
           schools: schools
-            .map(({ school_code, unit_code, ...row }) => ({ school_code, school_name: schoolNames.get(school_code) ?? null, unit_name: unitName(unit_code), ...row }))
+            .map(({ school_code, unit_code, ...row }) => ({
+              school_code,
+              school_name: schoolNames.get(school_code)?.school_name ?? null,
+              school_type: schoolNames.get(school_code)?.school_type ?? null,
+              unit_code,
+              unit_name: unitName(unit_code),
+              ...row,
+            }))
             .sort((a, b) => sortValue(b.n_other) - sortValue(a.n_other) || a.school_code.localeCompare(b.school_code)),
         },
       ];

@@ -7,7 +7,10 @@
 //   - NN.json.gz for each bucket NN of SCHOOL_BUCKETS — the details of the schools whose code
 //     ends in NN: scorecards of the last HISTORY_YEARS years and their terms, indicators of
 //     those years (history), hazards open at the latest as-of day, alerts of the latest year
-//     by level, drills of the latest year by month. Fetched by the page when a school is opened.
+//     by level, drills of the latest year by month, and the records behind each indicator the
+//     school does not meet in the latest year (transforms/evidence.ts, as the assessment report
+//     lists them: the first EVIDENCE_LIMIT rows and the total). Fetched by the page when a school
+//     is opened.
 //
 // Grain: `schools` in a bucket has one entry per school (the name, type and unit of its
 // latest year scorecard).
@@ -18,6 +21,7 @@ import { siteLoader } from '../../lib/loader.ts';
 import { LoaderError, typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
 import { tarArchive, type TarEntry } from '../../../shared/tar.ts';
 import { SCHOOL_BUCKETS, schoolBucket } from '../components/schoolBuckets.js';
+import { EVIDENCE_LIMIT, EVIDENCE_TABLES, evidenceByScope, evidenceQueriesFor, type EvidenceTable } from '../../../transforms/evidence.ts';
 
 /** Years of history kept per school: enough for a trend, bounded as the warehouse grows. */
 const HISTORY_YEARS = 3;
@@ -162,6 +166,35 @@ function detailQueries(q: Q, window: DetailWindow) {
   };
 }
 
+/**
+ * The records behind every school's unmet indicators of one period (no data where due, or short
+ * of full points), per school and indicator: one query per evidence table for all schools.
+ * None from a snapshot without the facts they are read from.
+ */
+async function recordsOf(snapshot: Snapshot, q: Q, period: string | undefined): Promise<Map<string, Record<string, EvidenceTable[]>>> {
+  const out = new Map<string, Record<string, EvidenceTable[]>>();
+  if (period === undefined || !EVIDENCE_TABLES.every((t) => snapshot.has(t))) return out;
+  const unmet = await q
+    .selectFrom('marts.indicator_values')
+    .select(['school_code', 'indicator_id'])
+    .where('period', '=', period)
+    .where('school_code', 'is not', null)
+    .where((eb) => sql<boolean>`${eb.ref('status')} = 'no_data' or (${eb.ref('status')} = 'ok' and ${eb.ref('points')} < ${eb.ref('max_points')} - 1e-9)`)
+    .execute();
+  const unmetBy = new Set(unmet.map((u) => `${u.school_code}\t${u.indicator_id}`));
+  for (const { query, indicators } of evidenceQueriesFor(new Set(unmet.map((u) => u.indicator_id)))) {
+    const tables = await evidenceByScope((text, params) => snapshot.query(text, params), query, { period, code: null, level: 'school' });
+    for (const [school, table] of tables) {
+      for (const id of indicators.filter((id) => unmetBy.has(`${school}\t${id}`))) {
+        if (!out.has(school)) out.set(school, {});
+        const records = out.get(school)!;
+        records[id] = [...(records[id] ?? []), table];
+      }
+    }
+  }
+  return out;
+}
+
 const DETAILS = ['cards', 'indicator_rows', 'open_hazards', 'alerts', 'drills'] as const;
 
 async function stageDetails(q: Q, window: DetailWindow): Promise<void> {
@@ -170,7 +203,7 @@ async function stageDetails(q: Q, window: DetailWindow): Promise<void> {
 }
 
 /** The details of the schools of one bucket (all of `schools` end in `bucket`), from the staged tables. */
-async function bucketDetails(q: Q, bucket: string, schools: SchoolRow[]) {
+async function bucketDetails(q: Q, bucket: string, schools: SchoolRow[], records: Map<string, Record<string, EvidenceTable[]>>) {
   const details = new Map<string, Map<string, unknown[]>>();
   for (const name of DETAILS) {
     // a staged table has the columns of its detail query, which the generated types check
@@ -185,6 +218,7 @@ async function bucketDetails(q: Q, bucket: string, schools: SchoolRow[]) {
     open_hazards: of('open_hazards', s.school_code),
     alerts: of('alerts', s.school_code),
     drills: of('drills', s.school_code),
+    records: records.get(s.school_code) ?? {},
   }));
 }
 
@@ -238,11 +272,12 @@ async function schoolsArchive(snapshot: Snapshot): Promise<Buffer> {
     },
   ];
   await stageDetails(q, window);
+  const records = await recordsOf(snapshot, q, year?.period);
   for (const [bucket, members] of byBucket) {
-    const details = members.length ? await bucketDetails(q, bucket, members) : [];
+    const details = members.length ? await bucketDetails(q, bucket, members, records) : [];
     entries.push({
       name: `${bucket}.json.gz`,
-      data: gzipJson({ year: year?.period ?? null, as_of_on: window.as_of, indicators: indicatorNames, schools: details }),
+      data: gzipJson({ year: year?.period ?? null, as_of_on: window.as_of, evidence_limit: EVIDENCE_LIMIT, indicators: indicatorNames, schools: details }),
     });
   }
   return tarArchive(entries);

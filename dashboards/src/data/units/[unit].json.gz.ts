@@ -1,7 +1,15 @@
 // Data for one 县区评分卡 page (src/units/[unit].md), run once per unit (--unit=CODE when Framework runs it):
 // score, grade and rank history; per period (years and terms, the appraisal cadence): domain
 // attainment against the city, every indicator with its status, the unit's short boards, its
-// schools ranked with grades, and its vetoes; and its 报送监测 rows (lib/health.ts).
+// schools ranked with grades, and its vetoes; for the latest year, the records behind each
+// indicator it does not meet (transforms/evidence.ts, as the assessment report lists them: the
+// first EVIDENCE_LIMIT rows and the total, over the unit's schools); and its 报送监测 rows
+// (lib/health.ts).
+//
+// The records are read for every unit at once, one query per evidence table, and kept per
+// opened snapshot for the other units' runs of this loader: one query per unit would scan the
+// facts once per unit (27 s for the default city's 10 units and 9 periods, minutes for a
+// province's). Only the latest year, as on the 学校 page, so the cost does not grow with history.
 //
 // A unit can have thousands of schools (5,697 in a province's largest), listed for every
 // period, so the document is gzip-compressed JSON (lib/gzip.ts; the page inflates it) and the
@@ -20,6 +28,7 @@ import { columns, gzipJson } from '../../../lib/gzip.ts';
 import { sourceHealth } from '../../../lib/health.ts';
 import { siteLoader } from '../../../lib/loader.ts';
 import { LoaderError, typedSnapshot, type Snapshot } from '../../../lib/snapshot.ts';
+import { EVIDENCE, EVIDENCE_LIMIT, EVIDENCE_TABLES, evidenceByScope, type EvidenceTable } from '../../../../transforms/evidence.ts';
 
 type Q = Kysely<Database>;
 
@@ -116,6 +125,46 @@ function schoolsOf(q: Q, period: string, unit: string) {
 
 type SchoolRow = Awaited<ReturnType<typeof schoolsOf>>[number];
 
+type IndicatorRow = Awaited<ReturnType<typeof indicatorsOf>>[number];
+
+/** Not met: no data where data was due, or short of full points. */
+const isUnmet = (d: IndicatorRow) => d.status === 'no_data' || (d.status === 'ok' && d.points != null && d.max_points != null && d.points < d.max_points - 1e-9);
+
+/** Every evidence table of every unit in a period: per query, the units' tables. */
+type UnitEvidence = Array<{ indicators: string[]; tables: Map<string, EvidenceTable> }>;
+
+const evidenceRead = new WeakMap<Snapshot, Map<string, Promise<UnitEvidence>>>();
+
+/** The evidence of every unit in `period`, read once per opened snapshot. */
+function unitEvidence(snapshot: Snapshot, period: string): Promise<UnitEvidence> {
+  if (!evidenceRead.has(snapshot)) evidenceRead.set(snapshot, new Map());
+  const read = evidenceRead.get(snapshot)!;
+  if (!read.has(period)) {
+    const run = (text: string, params: Array<string | null>) => snapshot.query(text, params);
+    read.set(
+      period,
+      (async () => {
+        const out: UnitEvidence = [];
+        for (const query of EVIDENCE) out.push({ indicators: query.indicators, tables: await evidenceByScope(run, query, { period, code: null, level: 'unit' }) });
+        return out;
+      })(),
+    );
+  }
+  return read.get(period)!;
+}
+
+/** The records behind the unit's unmet indicators, per indicator; none from a snapshot without the facts they are read from. */
+async function recordsOf(snapshot: Snapshot, period: string, unit: string, indicators: IndicatorRow[]) {
+  const out: Record<string, EvidenceTable[]> = {};
+  if (!EVIDENCE_TABLES.every((t) => snapshot.has(t))) return out;
+  const unmet = new Set(indicators.filter(isUnmet).map((d) => d.indicator_id));
+  for (const { indicators: ids, tables } of await unitEvidence(snapshot, period)) {
+    const table = tables.get(unit);
+    if (table) for (const id of ids.filter((id) => unmet.has(id))) out[id] = [...(out[id] ?? []), table];
+  }
+  return out;
+}
+
 const SCHOOL_KEYS = ['school_code', 'school_name', 'school_type'] as const;
 const SCORE_KEYS = ['school', 'score', 'grade', 'rank', 'n_ranked', 'previous_rank', 'rank_change', 'is_vetoed', 'veto_reason'] as const;
 
@@ -161,12 +210,15 @@ async function unitPage(snapshot: Snapshot, code: string) {
     .orderBy('s.period')
     .execute();
   const byPeriod: Record<string, Record<string, unknown>> = {};
+  const latestYear = history.filter((h) => h.period_kind === 'year').at(-1)?.period;
   const schools = new Map<string, SchoolRow[]>();
   for (const { period } of history.filter((h) => h.period_kind !== 'quarter')) {
     schools.set(period, await schoolsOf(q, period, unit.unit_code));
+    const indicators = await indicatorsOf(q, period, unit.unit_code);
     byPeriod[period] = {
       domains: await domainsOf(q, period, unit.unit_code),
-      indicators: await indicatorsOf(q, period, unit.unit_code),
+      indicators,
+      records: period === latestYear ? await recordsOf(snapshot, period, unit.unit_code, indicators) : null,
       short_boards: await q
         .selectFrom('marts.short_boards')
         .select(['indicator_id', 'indicator_name', 'board_rank', 'attainment', 'city_median_attainment', 'gap', 'suggestions'])
@@ -180,7 +232,7 @@ async function unitPage(snapshot: Snapshot, code: string) {
   const listed = schoolColumns(schools);
   for (const [period, rows] of listed.periods) byPeriod[period]!.schools = rows;
   const health = await sourceHealth(snapshot, unit.unit_code);
-  return gzipJson({ unit, scope: snapshot.scope, history, schools: listed.schools, by_period: byPeriod, health });
+  return gzipJson({ unit, scope: snapshot.scope, history, schools: listed.schools, by_period: byPeriod, evidence_limit: EVIDENCE_LIMIT, health });
 }
 
 export default await siteLoader(import.meta, {
