@@ -5,8 +5,8 @@
 
 /**
  * A page's relative link with its file name: "./units/411002" → "./units/411002.html",
- * "../schools#2141081001" → "../schools.html#2141081001", a folder "./units/" → "./units/index.html";
- * a link to the same page ("#2141081001") or to a file with an extension stays as it is.
+ * "../schools#CODE" → "../schools.html#CODE", a folder "./units/" → "./units/index.html";
+ * a link to the same page ("#CODE") or to a file with an extension stays as it is.
  */
 export function pageHref(path) {
   const [, page, rest] = /^([^?#]*)(.*)$/s.exec(path);
