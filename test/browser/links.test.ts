@@ -138,6 +138,10 @@ describe('the schematic tile map', () => {
         ['411071', '许昌经济技术开发区 | 62.30 | 合格 · 第4名', './units/411071.html', '2,4', 'rgb(230, 159, 0)'],
         ['411000', '市直 | 90.20 | 优秀 · 不排名', './units/411000.html', 'below', 'rgb(0, 158, 115)'],
       ]);
+      // on a 390 px phone the map fits the screen, three squares abreast
+      await page.setViewportSize({ width: 390, height: 900 });
+      const box = await page.locator('[data-testid="tile-map"]').boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
       if (SHOTS_DIR) {
         await mkdir(SHOTS_DIR, { recursive: true });
         for (const width of [1280, 390]) {
