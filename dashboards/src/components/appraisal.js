@@ -31,7 +31,7 @@ export function OfficialFiles(a, {scoped = false} = {}) {
   }
   return h(
     "ul",
-    {class: "sc-files", "data-testid": "official-files"},
+    {"data-testid": "official-files"},
     a.files.map((f) => h("li", {}, h("a", {href: `./${f.href}`, "data-kind": f.kind}, `${a.year}年度${f.label}`)))
   );
 }

@@ -29,7 +29,7 @@ function tile(unit, row, {href, highlight}) {
  * tiles: unit-tiles.json `units` ({unit_code, unit_name, col, row}); rows: the period's unit
  * scores ({unit_code, score, grade, rank}); href(unit) → link or null; highlight: a unit code.
  */
-export function TileMap(tiles, rows, {href = null, highlight = null, testId = "tile-map"} = {}) {
+export function TileMap(tiles, rows, {href = null, highlight = null} = {}) {
   const byCode = new Map(rows.map((d) => [d.unit_code, d]));
   const placed = tiles.filter((d) => d.col != null && d.row != null);
   const unplaced = tiles.filter((d) => d.col == null || d.row == null);
@@ -61,5 +61,5 @@ export function TileMap(tiles, rows, {href = null, highlight = null, testId = "t
     h("span", {}, h("span", {class: "sc-swatch sc-tile-empty"}), "无数据"),
     h("span", {}, "方块位置为大致方位示意，不代表辖区边界和面积")
   );
-  return h("figure", {class: "sc-tile-map", "data-testid": testId}, grid, below, legend);
+  return h("figure", {class: "sc-tile-map", "data-testid": "tile-map"}, grid, below, legend);
 }
