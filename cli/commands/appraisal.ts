@@ -123,6 +123,7 @@ function sayState(state: AppraisalState, context: CommandContext): void {
   }
   if (state.publishedPath) {
     context.say(`  已发布 published: ${state.publishedPath}, ${state.manifestPath}`);
-    context.say('  网站的“年度考核”页及其 PDF、Excel 在下次运行后更新；立即更新：safecampus run（the site shows the approval from the next run on）');
+    if (state.sitePath) context.say(`  网站已更新 site rebuilt: ${state.sitePath}（“年度考核”页及其 PDF、Excel）`);
+    else if (state.siteNote) context.say(`  ${state.siteNote}；立即更新：safecampus run`);
   }
 }
