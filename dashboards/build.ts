@@ -19,18 +19,21 @@
 // - A unit-scoped build is checked too: no code or name of a school outside the unit may
 //   appear in the pages or their data files (the loaders read through lib/scope.ts; this
 //   is the second lock on the door).
+// - A city-wide build ships the official PDF and XLSX of each approved 年度考核 under
+//   appraisal-files/<year>/ (lib/appraisal-files.ts), which the 年度考核 page links.
 // - Builds are serialised by a lock (warehouse/file-lock.ts; the cache is shared), written to a staging
 //   directory next to outDir, and swapped in whole: a reader never sees a half-built site.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { BUNDLED_FONT_FAMILY, copyFontFiles, fontFaceCss, fontSlices } from '../shared/fonts.ts';
 import { prebuildData } from './lib/prebuild.ts';
-import { foreignSchools, snapshotUnits } from './lib/snapshot.ts';
+import { appraisalFiles } from './lib/appraisal-files.ts';
+import { foreignSchools, openSnapshot, snapshotUnits } from './lib/snapshot.ts';
 import { holderOfThisProcess, withFileLock } from '../warehouse/file-lock.ts';
 
 export interface BuildSiteOptions {
@@ -264,6 +267,19 @@ export async function checkUnitScope(dir: string, snapshotPath: string, unit: st
   }
 }
 
+/** The approved appraisals' official files, where the 年度考核 page links them. */
+async function copyAppraisalFiles(snapshotPath: string, dir: string): Promise<void> {
+  const snapshot = await openSnapshot({ path: snapshotPath });
+  try {
+    for (const file of await appraisalFiles(snapshot)) {
+      await mkdir(dirname(join(dir, file.href)), { recursive: true });
+      await copyFile(file.source, join(dir, file.href));
+    }
+  } finally {
+    snapshot.close();
+  }
+}
+
 async function replaceDir(staging: string, outDir: string): Promise<void> {
   if (existsSync(outDir)) {
     if (!statSync(outDir).isDirectory()) throw new Error(`outDir ${outDir} exists and is not a directory`);
@@ -337,6 +353,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       if (!existsSync(staging)) throw new Error(`dashboards build wrote nothing to ${staging}`);
       const built = await finishOutput(staging);
       if (unit) await checkUnitScope(staging, snapshotPath, unit);
+      else await copyAppraisalFiles(snapshotPath, staging);
       if (built.length === 0) throw new Error('dashboards build produced no pages');
       await replaceDir(staging, outDir);
       return built;

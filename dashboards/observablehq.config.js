@@ -76,6 +76,11 @@ export default {
   title: '许昌市校园安全评估',
   pages: SITE_PAGES.filter((page) => existsSync(new URL(`src/${page.file}`, import.meta.url))).map(({name, path}) => ({name, path})),
   dynamicPaths,
+  // Every page is a file and every link names it (./units/411002.html, ./units/index.html), so the
+  // site works on any static web server without rewrite rules; JavaScript-built links follow
+  // suit through components/links.js. (Framework 1.13's cleanUrls: false, without its deprecation warning.)
+  preserveExtension: true,
+  preserveIndex: true,
   pager: false,
   toc: false,
   sidebar: true,

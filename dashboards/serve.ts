@@ -1,6 +1,8 @@
 // A minimal static file server for a built site (`safecampus dashboards preview` and the
-// browser tests): serves it on 127.0.0.1 the way a plain web server would (clean URLs:
-// /foo → foo.html, / → index.html).
+// browser tests), on 127.0.0.1: a folder serves its index.html, and by default an extensionless
+// path its .html file (/foo → foo.html), so addresses typed without .html still open. The site
+// itself needs no such rule (every link names its .html file): `cleanUrls: false` serves files
+// only, as nginx, IIS or `python3 -m http.server` do out of the box (test/browser/links.test.ts).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -15,6 +17,9 @@ const TYPES: Record<string, string> = {
   '.csv': 'text/csv; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.pdf': 'application/pdf',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.woff2': 'font/woff2',
   '.arrow': 'application/vnd.apache.arrow.file',
   '.parquet': 'application/octet-stream',
   '.wasm': 'application/wasm',
@@ -29,7 +34,7 @@ async function isFile(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => false);
 }
 
-export async function serveStatic(rootDir: string, port = 0): Promise<StaticServer> {
+export async function serveStatic(rootDir: string, port = 0, { cleanUrls = true }: { cleanUrls?: boolean } = {}): Promise<StaticServer> {
   const root = resolve(rootDir);
   const server: Server = createServer(async (request, response) => {
     try {
@@ -40,7 +45,7 @@ export async function serveStatic(rootDir: string, port = 0): Promise<StaticServ
         return;
       }
       if (url.pathname.endsWith('/')) path = join(path, 'index.html');
-      else if (!(await isFile(path)) && (await isFile(`${path}.html`))) path = `${path}.html`;
+      else if (cleanUrls && !(await isFile(path)) && (await isFile(`${path}.html`))) path = `${path}.html`;
       if (!(await isFile(path))) {
         response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
         return;

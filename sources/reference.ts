@@ -43,8 +43,35 @@ export async function loadReference(db: Warehouse, dir = REFERENCE_DIR): Promise
     );
     counts.enum_aliases = rows.length;
     Object.assign(counts, await loadReportingReference(db, dir));
+    counts.unit_tiles = await loadUnitTiles(db, dir);
   });
   return counts;
+}
+
+export const UNIT_TILES_FILE = 'unit_tiles.csv';
+
+/**
+ * ref.unit_tiles from unit_tiles.csv: each unit's square on the site's schematic map (column 0 the
+ * west, row 0 the north). Optional: without the file every unit is drawn below the map's grid.
+ * A code not in units.csv, a negative place or two units on one square stops the init.
+ */
+async function loadUnitTiles(db: Warehouse, dir: string): Promise<number> {
+  await db.run('delete from ref.unit_tiles');
+  const file = join(dir, UNIT_TILES_FILE);
+  if (!existsSync(file)) return 0;
+  await db.run(
+    `insert into ref.unit_tiles select cast(unit_code as varchar), tile_col, tile_row
+     from read_csv('${file.replaceAll("'", "''")}', header = true, columns = {'unit_code': 'varchar', 'tile_col': 'integer', 'tile_row': 'integer'})`,
+  );
+  const unknown = await db.all<{ unit_code: string }>('select unit_code from ref.unit_tiles anti join ref.units using (unit_code) order by unit_code');
+  if (unknown.length) throw new Error(`${file}: ${unknown.map((u) => u.unit_code).join(', ')} is not a unit code of units.csv`);
+  const negative = await db.all<{ unit_code: string }>('select unit_code from ref.unit_tiles where tile_col < 0 or tile_row < 0 order by unit_code');
+  if (negative.length) throw new Error(`${file}: ${negative.map((u) => u.unit_code).join(', ')} has a negative tile_col or tile_row (0 is the west column, the north row)`);
+  const shared = await db.all<{ units: string }>(
+    "select string_agg(unit_code, ' and ' order by unit_code) as units from ref.unit_tiles group by tile_col, tile_row having count(*) > 1 order by units",
+  );
+  if (shared.length) throw new Error(`${file}: ${shared.map((s) => s.units).join('; ')} are on the same tile`);
+  return db.value<number>('select count(*) from ref.unit_tiles');
 }
 
 /**

@@ -886,6 +886,13 @@ export interface RefUnitSpellings {
   origin: string;
 }
 
+/** ref.unit_tiles */
+export interface RefUnitTiles {
+  unit_code: string;
+  tile_col: number;
+  tile_row: number;
+}
+
 /** ref.units */
 export interface RefUnits {
   unit_code: string;
@@ -1081,6 +1088,7 @@ export interface Database {
   'ref.source_cadence': RefSourceCadence;
   'ref.suggestions': RefSuggestions;
   'ref.unit_spellings': RefUnitSpellings;
+  'ref.unit_tiles': RefUnitTiles;
   'ref.units': RefUnits;
   'ref.vetoes': RefVetoes;
   'staging.stg_activities': StagingStgActivities;

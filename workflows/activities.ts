@@ -129,6 +129,12 @@ export interface SignOffOutcome {
   /** approved.duckdb and approved.json; null after a rejection (nothing is published). */
   publishedPath: string | null;
   manifestPath: string | null;
+  /**
+   * The site rebuilt with the approval (its 年度考核 page, PDF and XLSX); null when it was not:
+   * `siteNote` says why, and the next run rebuilds it (the approval is an input of a publish).
+   */
+  sitePath?: string | null;
+  siteNote?: string | null;
 }
 
 /**

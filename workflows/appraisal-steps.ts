@@ -19,14 +19,19 @@ import {
 } from '../warehouse/appraisals.ts';
 import { isoLocal, sha256File } from '../sources/ingest.ts';
 import { DefinitionError, definitionHash, loadDefinition } from '../transforms/definitions/load.ts';
-import { BadInputError, type PipelineDeps } from './activities.ts';
+import { BadInputError, type PipelineDeps, type PublishOutcome } from './activities.ts';
+import { unchangedSince } from './inputs.ts';
 import { writeAppraisalReports } from '../reports/appraisal/index.ts';
 
 export type WithWarehouse = <T>(work: (db: Warehouse) => Promise<T>) => Promise<T>;
 
 type AppraisalSteps = Required<Pick<PipelineDeps, 'freezeAppraisal' | 'computeAppraisal' | 'signOffAppraisal'>>;
 
-export function createAppraisalSteps(dbPath: string, withWarehouse: WithWarehouse): AppraisalSteps {
+/**
+ * `publish` publishes the warehouse as it is (snapshot and site): an approval calls it when nothing
+ * else changed since the last publish, so the site shows the approval at once.
+ */
+export function createAppraisalSteps(dbPath: string, withWarehouse: WithWarehouse, publish: (db: Warehouse) => Promise<PublishOutcome>): AppraisalSteps {
   return {
     freezeAppraisal: ({ appraisalId, year, cutoff }) =>
       withWarehouse(async (db) => {
@@ -80,6 +85,9 @@ export function createAppraisalSteps(dbPath: string, withWarehouse: WithWarehous
         const decidedAt = isoLocal(new Date(decision.decidedAt));
         const status = decision.decision === 'approve' ? 'approved' : 'rejected';
         let published: { publishedPath: string; manifestPath: string } | null = null;
+        // Publishing again is safe only when the last publish is of the data as it is: otherwise
+        // batches landed since would be published untransformed, and the next run does it.
+        const current = status === 'approved' && (await unchangedSince(db, { buildSite: false })) !== null;
         if (status === 'approved') {
           await expectUnchanged(record.snapshot_path, record.snapshot_sha256);
           published = await publishApprovedAppraisal(record, {
@@ -112,9 +120,20 @@ export function createAppraisalSteps(dbPath: string, withWarehouse: WithWarehous
           decided_at: decidedAt,
           published_path: published?.publishedPath ?? null,
         });
-        return { status, publishedPath: published?.publishedPath ?? null, manifestPath: published?.manifestPath ?? null };
+        const site = status !== 'approved' ? { sitePath: null, siteNote: null } : await republish(db, current, publish);
+        return { status, publishedPath: published?.publishedPath ?? null, manifestPath: published?.manifestPath ?? null, ...site };
       }),
   };
+}
+
+/** After an approval: the site rebuilt with it, or why not (the approval stands either way). */
+async function republish(db: Warehouse, current: boolean, publish: (db: Warehouse) => Promise<PublishOutcome>): Promise<{ sitePath: string | null; siteNote: string | null }> {
+  if (!current) return { sitePath: null, siteNote: '网站在下次运行时更新：上次发布之后数据有变化，或尚未发布过（the next run rebuilds the site: the data changed since the last publish, or nothing was published yet）' };
+  try {
+    return { sitePath: (await publish(db)).sitePath, siteNote: null };
+  } catch (error) {
+    return { sitePath: null, siteNote: `网站未能更新，下次运行时重试（the site was not rebuilt: ${error instanceof Error ? error.message : String(error)}）` };
+  }
 }
 
 /** The frozen file is immutable: a changed hash means someone touched it, and nothing may be built on it. */

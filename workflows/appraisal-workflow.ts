@@ -59,6 +59,9 @@ export interface AppraisalState {
   decision: { decision: SignOff['decision']; approver: string; comment: string | null; decidedAt: string } | null;
   publishedPath: string | null;
   manifestPath: string | null;
+  /** The site rebuilt with the approval, or null with `siteNote` saying why (then the next run does it). */
+  sitePath: string | null;
+  siteNote: string | null;
 }
 
 export const signOffSignal = defineSignal<[SignOff]>('signOff');
@@ -105,6 +108,8 @@ export async function appraisalWorkflow(input: AppraisalInput): Promise<Appraisa
     decision: null,
     publishedPath: null,
     manifestPath: null,
+    sitePath: null,
+    siteNote: null,
   };
   setHandler(appraisalStateQuery, () => state);
   setHandler(signOffSignal, (signOff) => {
@@ -160,6 +165,8 @@ export async function appraisalWorkflow(input: AppraisalInput): Promise<Appraisa
   const outcome = await steps.signOffAppraisal({ appraisalId, ...decision });
   state.publishedPath = outcome.publishedPath;
   state.manifestPath = outcome.manifestPath;
+  state.sitePath = outcome.sitePath ?? null;
+  state.siteNote = outcome.siteNote ?? null;
   state.status = outcome.status;
   return state;
 }

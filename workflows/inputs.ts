@@ -54,11 +54,17 @@ function hashFiles(hash: ReturnType<typeof createHash>, files: string[], root: s
   for (const file of files) hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
 }
 
-/** The data a publish is made from: landed batches and their status, definitions, reference data, aliases and models. */
+/**
+ * The data a publish is made from: landed batches and their status, the approved appraisals (the
+ * 年度考核 page shows them and ships their files), definitions, reference data, aliases and models.
+ */
 export async function inputFingerprint(db: Warehouse): Promise<string> {
   const hash = createHash('sha256');
-  const batches = await typedWarehouse(db).selectFrom('audit.batches').select(['batch_seq', 'status']).where('status', '<>', 'failed').orderBy('batch_seq').execute();
+  const q = typedWarehouse(db);
+  const batches = await q.selectFrom('audit.batches').select(['batch_seq', 'status']).where('status', '<>', 'failed').orderBy('batch_seq').execute();
   hash.update(batches.map((b) => `${b.batch_seq}:${b.status}`).join(',')).update('\0');
+  const approved = await q.selectFrom('audit.appraisals').select(['appraisal_id', 'published_path']).where('status', '=', 'approved').orderBy('appraisal_id').execute();
+  hash.update(approved.map((a) => `${a.appraisal_id}:${a.published_path ?? ''}`).join(',')).update('\0');
   hashFiles(hash, filesUnder(DEFINITIONS_DIR), DEFINITIONS_DIR);
   hashFiles(hash, filesUnder(REFERENCE_DIR), REFERENCE_DIR);
   const aliases = process.env.SAFECAMPUS_ALIASES ?? DEFAULT_ALIASES_FILE;

@@ -43,8 +43,17 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
       db.close();
     }
   };
+  const publish = async (db: Warehouse, withSite: boolean): Promise<PublishOutcome> => {
+    const blockers = await publicationBlockers(db);
+    if (blockers.length) throw new BadInputError(`not published:\n${blockers.join('\n')}`);
+    const inputs = await inputFingerprint(db);
+    const snapshot = await publishSnapshot(db);
+    const sitePath = withSite ? (await buildSite({ snapshotPath: snapshot.path, outDir: config.siteDir ?? join(dirname(config.dbPath), 'site') })).outDir : null;
+    await recordPublication(db, snapshot.snapshot_id, inputs, sitePath);
+    return { snapshotPath: snapshot.path, sitePath };
+  };
   return {
-    ...createAppraisalSteps(config.dbPath, withWarehouse),
+    ...createAppraisalSteps(config.dbPath, withWarehouse, (db) => publish(db, true)),
     discoverFiles: (inboxDir) =>
       withWarehouse(async (db) => {
         if (!existsSync(inboxDir)) {
@@ -84,16 +93,7 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
         const summary = await scoreSummary(db, periods);
         return { periods, rows: summary.reduce((n, p) => n + p.schools, 0) };
       }),
-    publish: ({ buildSite: withSite }) =>
-      withWarehouse(async (db): Promise<PublishOutcome> => {
-        const blockers = await publicationBlockers(db);
-        if (blockers.length) throw new BadInputError(`not published:\n${blockers.join('\n')}`);
-        const inputs = await inputFingerprint(db);
-        const snapshot = await publishSnapshot(db);
-        const sitePath = withSite ? (await buildSite({ snapshotPath: snapshot.path, outDir: config.siteDir ?? join(dirname(config.dbPath), 'site') })).outDir : null;
-        await recordPublication(db, snapshot.snapshot_id, inputs, sitePath);
-        return { snapshotPath: snapshot.path, sitePath };
-      }),
+    publish: ({ buildSite: withSite }) => withWarehouse((db) => publish(db, withSite)),
     checkHealth: ({ checkId, checkOn, trigger }) =>
       withWarehouse(async (db): Promise<HealthOutcome> => {
         const check = await checkSourceHealth(db, checkOn).catch((error: unknown) => {

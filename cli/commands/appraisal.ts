@@ -121,5 +121,9 @@ function sayState(state: AppraisalState, context: CommandContext): void {
     const verb = state.decision.decision === 'approve' ? '批准' : '退回';
     context.say(`  ${verb}人 ${state.decision.approver}，${state.decision.decidedAt}${state.decision.comment ? `，意见：${state.decision.comment}` : ''}`);
   }
-  if (state.publishedPath) context.say(`  已发布 published: ${state.publishedPath}, ${state.manifestPath}`);
+  if (state.publishedPath) {
+    context.say(`  已发布 published: ${state.publishedPath}, ${state.manifestPath}`);
+    if (state.sitePath) context.say(`  网站已更新 site rebuilt: ${state.sitePath}（“年度考核”页及其 PDF、Excel）`);
+    else if (state.siteNote) context.say(`  ${state.siteNote}；立即更新：safecampus run`);
+  }
 }

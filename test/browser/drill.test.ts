@@ -214,14 +214,14 @@ describe('the morning walk', () => {
     await page.locator('[data-testid="overdue-major"] tbody tr').first().waitFor();
     const links = (testId: string, column: string) =>
       page.locator(`[data-testid="${testId}"] tbody td[data-key="${column}"] a`).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(await links('overdue-major', 'school_name')).toEqual(overdue.map((h) => `./schools#${h.school_code}`));
+    expect(await links('overdue-major', 'school_name')).toEqual(overdue.map((h) => `./schools.html#${h.school_code}`));
     expect(await links('overdue-major', 'unit_name')).toEqual(overdue.map((h) => `./units/${h.unit_code}`));
     expect((await tableRows(page, 'overdue-major')).map((r) => r[2])).toEqual(overdue.map((h) => h.item));
     // one county, then one school type within it
     const [unit, type] = [overdue[0].unit_code, overdue[0].school_type];
     await page.locator('[data-testid="overdue-filters-unit"] select').selectOption(unit);
     await page.locator('[data-testid="overdue-filtered"]').waitFor();
-    expect(await links('overdue-major', 'school_name')).toEqual(overdue.filter((h) => h.unit_code === unit).map((h) => `./schools#${h.school_code}`));
+    expect(await links('overdue-major', 'school_name')).toEqual(overdue.filter((h) => h.unit_code === unit).map((h) => `./schools.html#${h.school_code}`));
     await page.locator('[data-testid="overdue-filters-type"] select').selectOption(type);
     await page.locator('[data-testid="overdue-filtered"]', { hasText: `所选县区、学段的有 ${overdue.filter((h) => h.unit_code === unit && h.school_type === type).length} 项` }).waitFor();
     await shoot(page, 'hazards');
@@ -236,7 +236,7 @@ describe('the morning walk', () => {
       [PERIOD],
     );
     const caseLinks = await incidents.page.locator('[data-testid="school-cases"] tbody td[data-key="school_name"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(caseLinks.sort()).toEqual(cases.map((c) => `./schools#${c.school_code}`));
+    expect(caseLinks.sort()).toEqual(cases.map((c) => `./schools.html#${c.school_code}`));
     expect(incidents.problems).toEqual([]);
     await incidents.page.close();
   }, 120_000);

@@ -9,6 +9,8 @@
 // section, the 总览 banner and the 县区评分卡 pages' section. Row contents
 // (rejects' raw rows and messages, test samples) carry RAW_MARKER so tests can check
 // that no page ever shows them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
 
@@ -44,6 +46,21 @@ export const FIXTURE_UNITS: Array<[string, string, string, string, boolean, bool
   ['411073', '东城区', 'Dongcheng', 'functional zone', true, false],
   ['411000', '市直', 'Shizhi', 'city-direct', false, false],
 ];
+
+/** The tile map's squares [code, column, row] (as data/reference/unit_tiles.csv): 市直 has none, so it is drawn below the grid. */
+export const FIXTURE_TILES: Array<[string, number, number]> = [
+  ['411082', 1, 0],
+  ['411081', 0, 1], ['411003', 1, 1], ['411024', 2, 1],
+  ['411072', 0, 2], ['411002', 1, 2], ['411073', 2, 2],
+  ['411025', 0, 3], ['411071', 1, 3],
+];
+
+/**
+ * The approved 2025 appraisal's official files, written where the approval writes them
+ * (workflows/appraisal-steps.ts: report/ beside the approved frozen file, which the snapshot's
+ * audit.appraisals.published_path names): placeholders the site must ship byte for byte.
+ */
+export const FIXTURE_APPRAISAL_FILES = { 'report.pdf': '%PDF-1.4\n% 2025年度考核报告（测试）\n%%EOF\n', 'ranking.xlsx': 'PK 2025年度考核排名表（测试）' };
 
 /** A3 2025 per unit: 禹州 98%, 魏都 90%, 鄢陵 90% (tie), 经开区 70%, 市直 90% unranked. */
 export const FIXTURE_RANKING: FixtureUnitRow[] = [
@@ -405,6 +422,8 @@ export async function createFixtureSnapshot(path: string): Promise<void> {
         unit_code varchar, unit_name varchar, unit_pinyin varchar, unit_kind varchar,
         is_ranked boolean, has_official_code boolean);
       insert into ref.units values ${unitValues};
+      create table ref.unit_tiles (unit_code varchar, tile_col integer, tile_row integer);
+      insert into ref.unit_tiles values ${FIXTURE_TILES.map(([code, col, row]) => `(${sqlString(code)}, ${col}, ${row})`).join(', ')};
       create table marts.indicator_values (
         period varchar, unit_code varchar, school_code varchar, school_name varchar,
         indicator_id varchar, value double, numerator double, denominator double, status varchar);
@@ -468,6 +487,11 @@ export async function createFixtureSnapshot(path: string): Promise<void> {
         ('run-0003', '2026-01-06 02:00:00', NULL, 'failed');
     `);
     await connection.run(SCORING_SQL);
+    const approved = join(dirname(path), 'appraisals', '2025', 'approved.duckdb');
+    mkdirSync(join(dirname(approved), 'report'), { recursive: true });
+    for (const [name, text] of Object.entries(FIXTURE_APPRAISAL_FILES)) writeFileSync(join(dirname(approved), 'report', name), text);
+    await connection.run('alter table audit.appraisals add column published_path varchar');
+    await connection.run(`update audit.appraisals set published_path = $path where status = 'approved'`, { path: approved });
     await connection.run(HEALTH_SQL);
     // scored with the shipped 2025 definition: the 年度考核 method comparison uses its AHP matrix and unit-score weights
     const definition = loadDefinition(2025);

@@ -283,7 +283,7 @@ describe('dashboards in Chromium', () => {
     const city = await open(server.origin, '/');
     await city.page.locator('[data-testid="health-banner"]').waitFor();
     expect(await city.page.locator('[data-testid="health-banner"]').textContent()).toBe('报送监测：缺报 2 项——鄢陵县 预警告警记录；禹州市 安全检查记录（自查） 1 所学校。查看报送监测');
-    expect(await city.page.locator('[data-testid="health-banner"] a').getAttribute('href')).toBe('./quality#health');
+    expect(await city.page.locator('[data-testid="health-banner"] a').getAttribute('href')).toBe('./quality.html#health');
     expect(city.problems).toEqual([]);
     await city.page.close();
     const unit = await open(scopedServer.origin, '/');
@@ -306,7 +306,7 @@ describe('dashboards in Chromium', () => {
       ['（单位整体）', '物联设备状态', '异常', '2025-12-31', '0', '2025-12-30 起', '2026-01-01（连续 1 次检查）'],
       ['禹州市第一小学2141081001', '安全检查记录（自查）', '缺报', '2025-08-20', '82', '2025-11-11 起', '2025-12-30（连续 3 次检查）'],
     ]);
-    expect(await page.locator('[data-testid="health-problems"] a').first().getAttribute('href')).toBe('../schools#2141081001');
+    expect(await page.locator('[data-testid="health-problems"] a').first().getAttribute('href')).toBe('../schools.html#2141081001');
     // the unit's own rows: no city-wide counts, and the rules are on 数据质量
     expect(await page.locator('[data-testid="health-note"]').textContent()).toContain('依据数据质量页“报送要求”；');
     expect(await page.locator('[data-testid="health-note"]').textContent()).toContain('最近一次每日检查：检查日 2026-01-01（2026年1月1日 02:10，数据截至 2025-12-31）；共保存 3 次检查记录。');

@@ -2,10 +2,12 @@
  * The annual appraisal against a real Temporal dev server and a real warehouse (the hand-checked
  * mini city: 2025 has 5 rows in marts.unit_indicator_ranking). It freezes, answers its `state`
  * query, reminds while it waits, publishes nothing after a rejection and publishes after an
- * approval sent by a second `safecampus` process that finds the embedded server by its state file.
+ * approval sent by a second `safecampus` process that finds the embedded server by its state file;
+ * nothing else having changed since the last publish, the approval rebuilds the site with it.
  *
  * @module-tag temporal
  * @module-tag browser
+ * @module-tag site
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -131,6 +133,10 @@ describe('annual appraisal', () => {
     const client = await connectClient(server.address);
     runIds.push((await client.workflow.getHandle('appraisal-2025').describe()).runId);
     await client.connection.close();
+    // the site as the last run left it: nothing changed since, so the approval rebuilds it
+    const site = join(dataDir, 'site');
+    expect((await createPipelineSteps({ dbPath: db }).publish({ buildSite: true })).sitePath).toBe(site);
+    expect(existsSync(join(site, 'appraisal-files'))).toBe(false);
 
     const second = await run(process.execPath, [join(ROOT_DIR, 'bin', 'safecampus.js'), 'appraisal', '2025', '--approve', '--by', '张局长', '--comment', '同意发布', '--db', db], {
       cwd: root,
@@ -139,6 +145,7 @@ describe('annual appraisal', () => {
     expect(second.stdout).toContain(`Temporal dev server at ${server.address} (already running`);
     expect(second.stdout).toContain('已批准并发布 approved and published');
     expect(second.stdout).toContain('批准人 张局长');
+    expect(second.stdout).toContain(`网站已更新 site rebuilt: ${site}`);
 
     const published = join(appraisals, 'approved.duckdb');
     expect(await sha256File(published)).toBe(view.state.snapshotSha256);
@@ -166,7 +173,14 @@ describe('annual appraisal', () => {
     expect(report).toContain('张局长');
     expect(report).toContain(view.state.snapshotSha256);
     expect(await sha256File(rows[0]!.snapshot_path as string)).toBe(rows[0]!.snapshot_sha256);
-  }, 180_000);
+    // …and the site's 年度考核 page shows the approval and ships the official files
+    for (const name of ['report.pdf', 'ranking.xlsx']) expect(await sha256File(join(site, 'appraisal-files', '2025', name))).toBe(await sha256File(join(appraisals, 'report', name)));
+    const data = readdirSync(join(site, '_file', 'data')).find((f) => /^appraisal\.[0-9a-f]+\.json$/.test(f));
+    const page = JSON.parse(readFileSync(join(site, '_file', 'data', data!), 'utf8'));
+    expect(page.appraisals.map((a: { year: number; approver: string; files: { href: string }[] }) => [a.year, a.approver, a.files.map((f) => f.href)])).toEqual([
+      [2025, '张局长', ['appraisal-files/2025/report.pdf', 'appraisal-files/2025/ranking.xlsx']],
+    ]);
+  }, 300_000);
 
   it('reports its state after approval and refuses to redo an approved year', async () => {
     const status = await runCli(['appraisal', '2025', '--status', '--db', db, '--json']);

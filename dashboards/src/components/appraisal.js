@@ -21,6 +21,21 @@ export function SignOff(a) {
   );
 }
 
+/**
+ * Links to the official report (PDF) and ranking workbook (XLSX) the site ships beside the page
+ * (appraisal.json `files`, paths from the site's root); or why there are none.
+ */
+export function OfficialFiles(a, {scoped = false} = {}) {
+  if (!a.files.length) {
+    return h("p", {class: "sc-note", "data-testid": "official-files"}, scoped ? "正式文件（考核报告和排名表）含全市各学校的排名，只在全市站点发布。" : "本站点未附正式文件（考核报告和排名表）：审批通过时未生成或已被移走，请向市教育局索取。");
+  }
+  return h(
+    "ul",
+    {"data-testid": "official-files"},
+    a.files.map((f) => h("li", {}, h("a", {href: `./${f.href}`, "data-kind": f.kind}, `${a.year}年度${f.label}`)))
+  );
+}
+
 export function AppraisalRanking(rows) {
   return SortableTable(
     rows,

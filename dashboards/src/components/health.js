@@ -1,6 +1,7 @@
 // 报送监测 (source monitoring) on the 数据质量 and 县区评分卡 pages and the 总览 banner; the data is
 // lib/health.ts's (quality.json `health`, units/CODE.json.gz `health`, overview.json `missing_sources`).
 import {h} from "./dom.js";
+import {pageHref} from "./links.js";
 import {dateTime, int, pct} from "./format.js";
 import {SortableTable} from "./table.js";
 
@@ -51,7 +52,7 @@ export function UnitSourceMatrix(units) {
   return SortableTable(
     [...byUnit.values()].sort((a, b) => a.worst - b.worst || a.unit_code.localeCompare(b.unit_code)),
     [
-      {key: "unit_name", label: "单位", format: (d) => h("a", {href: `./units/${d.unit_code}`}, d.unit_name)},
+      {key: "unit_name", label: "单位", format: (d) => h("a", {href: pageHref(`./units/${d.unit_code}`)}, d.unit_name)},
       ...sources.map(([source, label]) => ({
         key: `source:${source}`,
         label,
@@ -89,7 +90,7 @@ export function UnitSourceTable(units) {
 export function ProblemTable(problems, {testId = "health-problems", showUnit = true} = {}) {
   const school = (d) =>
     d.school_code
-      ? h("span", {}, h("a", {href: `${showUnit ? "." : ".."}/schools#${d.school_code}`}, d.school_name), h("br"), h("span", {class: "sc-note"}, d.school_code))
+      ? h("span", {}, h("a", {href: pageHref(`${showUnit ? "." : ".."}/schools#${d.school_code}`)}, d.school_name), h("br"), h("span", {class: "sc-note"}, d.school_code))
       : "（单位整体）";
   return SortableTable(
     problems,
@@ -130,6 +131,6 @@ export function MissingBanner(missing) {
     {class: "sc-health-banner", "data-testid": "health-banner", role: "alert"},
     h("strong", {}, `报送监测：缺报 ${int(n)} 项`),
     `——${items.join("；")}。`,
-    h("a", {href: "./quality#health"}, "查看报送监测")
+    h("a", {href: pageHref("./quality#health")}, "查看报送监测")
   );
 }

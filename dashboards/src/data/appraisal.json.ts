@@ -7,10 +7,12 @@
 //
 // Grain of the output: one JSON document; `appraisals` one entry per approved appraisal,
 // latest year first (one per year: the latest approval wins), each with one ranking row per
-// unit and `comparison` one row per ranked unit (or `comparison_note` saying why there is none).
+// unit and `comparison` one row per ranked unit (or `comparison_note` saying why there is none),
+// `files` the official PDF and XLSX the site ships (lib/appraisal-files.ts; none in a unit-scoped build).
 import { sql } from 'kysely';
 import { compareMethods, readMethodInputs } from '../../../transforms/weighting/methods.ts';
 import { definitionForSnapshot, readEdition, SnapshotDefinitionError } from '../../../transforms/definitions/snapshot-edition.ts';
+import { appraisalFiles } from '../../lib/appraisal-files.ts';
 import { siteLoader } from '../../lib/loader.ts';
 import { log, openSnapshot, typedSnapshot, type Snapshot } from '../../lib/snapshot.ts';
 
@@ -84,6 +86,7 @@ async function appraisal(snapshot: Snapshot) {
     .execute();
   // The comparison ranks units, which is city-level like the ranking itself (DOMAIN.md §6):
   // a unit-scoped build computes it on the unscoped snapshot and publishes only unit-level numbers.
+  const files = await appraisalFiles(snapshot);
   const city = snapshot.scope && approved.length ? await openSnapshot({ path: snapshot.path, requiredTables: COMPARISON_TABLES }) : snapshot;
   try {
     const appraisals = [];
@@ -97,6 +100,7 @@ async function appraisal(snapshot: Snapshot) {
         ...a,
         ranking: ranking.filter((r) => r.period === String(a.year)).map(({ period: _, ...r }) => r),
         comparison: methods,
+        files: files.filter((f) => f.year === a.year).map(({ kind, label, href }) => ({ kind, label, href })),
         comparison_note: methods ? null : '本年度无法进行方法对比：快照中该年度的指标体系版本或其文件无法核对。正式排名以上表为准。',
       });
     }
