@@ -21,7 +21,9 @@ export interface PageWeight {
  */
 const ON_DEMAND: Record<string, string> = { 'schools.html': 'data/schools' };
 
-const CODE = [/\b(?:href|src)="(\.{1,2}\/[^"]+)"/g, /\bfrom\s*"(\.{1,2}\/[^"]+)"/g];
+// a <link>'s href is loaded with the page; an <a>'s is only a way to another page (since links name
+// their .html file, counting it would add every page of the sidebar to each page's weight)
+const CODE = [/<link\b[^>]*\bhref="(\.{1,2}\/[^"]+)"/g, /\bsrc="(\.{1,2}\/[^"]+)"/g, /\bfrom\s*"(\.{1,2}\/[^"]+)"/g];
 const ATTACHMENT = /"path":"(\.{1,2}\/[^"]+)"/g;
 
 async function size(file: string): Promise<number> {

@@ -115,7 +115,7 @@ describe('the morning walk', () => {
     // one click: the list of the period's failing and vetoed schools, vetoed first, then lowest score first
     await failingLink.click();
     await page.locator('[data-testid="failing-schools"] tbody tr').first().waitFor();
-    expect(new URL(page.url()).pathname).toBe('/failing');
+    expect(new URL(page.url()).pathname).toBe('/failing.html');
     const listed = await snapshot.all<{ school_name: string; unit_name: string; school_type: string; score: number; grade: string; veto_reason: string | null }>(
       `select s.school_name, u.unit_name, s.school_type, s.score, s.grade, s.veto_reason from marts.school_scorecard s join ref.units u using (unit_code)
        where s.period = $1 and (s.grade = '不合格' or s.is_vetoed) order by s.is_vetoed desc, s.score, s.school_code`,
@@ -172,7 +172,7 @@ describe('the morning walk', () => {
     const { page, problems } = await openPage(browser, server.origin, '/');
     await page.locator('[data-testid="unit-ranking"] a', { hasText: county.unit_name }).click();
     await page.locator('[data-testid="short-boards"]').waitFor();
-    expect(new URL(page.url()).pathname).toBe(`/units/${county.unit_code}`);
+    expect(new URL(page.url()).pathname).toBe(`/units/${county.unit_code}.html`);
 
     // its failing and vetoed schools head the schools table
     const flagged = await snapshot.all<{ school_name: string }>(
@@ -215,7 +215,7 @@ describe('the morning walk', () => {
     const links = (testId: string, column: string) =>
       page.locator(`[data-testid="${testId}"] tbody td[data-key="${column}"] a`).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     expect(await links('overdue-major', 'school_name')).toEqual(overdue.map((h) => `./schools.html#${h.school_code}`));
-    expect(await links('overdue-major', 'unit_name')).toEqual(overdue.map((h) => `./units/${h.unit_code}`));
+    expect(await links('overdue-major', 'unit_name')).toEqual(overdue.map((h) => `./units/${h.unit_code}.html`));
     expect((await tableRows(page, 'overdue-major')).map((r) => r[2])).toEqual(overdue.map((h) => h.item));
     // one county, then one school type within it
     const [unit, type] = [overdue[0].unit_code, overdue[0].school_type];

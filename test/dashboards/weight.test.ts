@@ -8,7 +8,7 @@ const root = tempDir('safecampus-weight-');
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('pageWeights', () => {
-  it('counts a page, the files it references once each, and its data files apart', async () => {
+  it('counts a page, the files it loads once each, and its data files apart, not the pages it links to', async () => {
     await mkdir(join(root, '_import'), { recursive: true });
     await mkdir(join(root, '_file', 'data'), { recursive: true });
     await writeFile(join(root, '_import', 'style.css'), 'x'.repeat(100));
@@ -19,7 +19,7 @@ describe('pageWeights', () => {
       '<link rel="modulepreload" href="./_import/a.js">',
       '<script type="module">import {x} from "./_import/a.js";',
       'registerFile("./data/q.json", {"name":"./data/q.json","path":"./_file/data/q.json","size":5000});',
-      '</script><a href="./missing.html">elsewhere</a>',
+      '</script><a href="./missing.html">elsewhere</a><a href="./index.html">a page it links to, not loads</a>',
     ].join('\n');
     await writeFile(join(root, 'quality.html'), html);
     await writeFile(join(root, 'index.html'), '<p>plain</p>');

@@ -1,4 +1,4 @@
-// Charts and tables of the 预警与设备 page; data from data/alerts.json.
+// Charts and tables of the 预警与设备 page; data from data/alerts.json.gz.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {PLOT_STYLE, countTicks, int, pct, textWidth} from "./format.js";

@@ -1,4 +1,4 @@
-// Charts of the 专项工作 page; data from data/programmes.json (tables: unitIndicators.js).
+// Charts of the 专项工作 page; data from data/programmes.json.gz (tables: unitIndicators.js).
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {PLOT_STYLE, int} from "./format.js";

@@ -5,8 +5,9 @@
 //   day, every month listed, zero included), flagged when the month is in the May–September
 //   drowning season.
 //
-// Grain of the output: one JSON document; by_period[p].indicators one row per unit and
+// Grain of the output: one gzip-compressed JSON document (lib/gzip.ts); by_period[p].indicators one row per unit and
 // indicator, patrols one row per month.
+import { gzipJson } from '../../lib/gzip.ts';
 import { sql } from 'kysely';
 import { periodsAsOf, rowsOfPeriod, unitIndicatorRows } from '../../lib/periods.ts';
 import { siteLoader } from '../../lib/loader.ts';
@@ -53,17 +54,17 @@ async function programmes(snapshot: Snapshot) {
     .orderBy('m.period')
     .orderBy('month')
     .execute();
-  return {
+  return gzipJson({
     scope: snapshot.scope,
     groups: GROUPS,
     by_period: Object.fromEntries(
       periods.map(({ period_id: p, as_of_on }) => [p, { as_of_on, indicators: rowsOfPeriod(indicators, p), patrols: rowsOfPeriod(patrols, p) }]),
     ),
-  };
+  });
 }
 
 export default await siteLoader(import.meta, {
-  output: 'programmes.json',
+  output: 'programmes.json.gz',
   tables: ['core.fct_activities', 'core.dim_periods', 'marts.unit_indicator_ranking', 'ref.indicators'],
   build: programmes,
 });

@@ -8,7 +8,8 @@
 // - by_hour / by_weekday: alerts per hour of day (0–23) and ISO weekday (1 = Monday);
 // - devices: B2–B5 per unit from marts.unit_indicator_ranking.
 //
-// Grain of the output: one JSON document; by_period[p] as above, one row per group.
+// Grain of the output: one gzip-compressed JSON document (lib/gzip.ts); by_period[p] as above, one row per group.
+import { gzipJson } from '../../lib/gzip.ts';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../../warehouse/schema.generated.ts';
 import { periodsAsOf, rowsOfPeriod, unitIndicatorRows } from '../../lib/periods.ts';
@@ -90,7 +91,7 @@ async function alerts(snapshot: Snapshot) {
     .orderBy('weekday')
     .execute();
   const devices = await unitIndicatorRows(q, DEVICE_INDICATORS);
-  return {
+  return gzipJson({
     scope: snapshot.scope,
     minute_bands: MINUTE_BANDS.map((b) => b.band),
     device_indicators: DEVICE_INDICATORS,
@@ -108,11 +109,11 @@ async function alerts(snapshot: Snapshot) {
         },
       ]),
     ),
-  };
+  });
 }
 
 export default await siteLoader(import.meta, {
-  output: 'alerts.json',
+  output: 'alerts.json.gz',
   tables: ['core.fct_alerts', 'core.dim_periods', 'marts.unit_indicator_ranking', 'ref.indicators'],
   build: alerts,
 });
