@@ -40,9 +40,20 @@ export const raw = (text: string) => new Markup(text);
 
 /** A table: header cells and rows of cells; a row may carry a class (e.g. `differs`). */
 export function table(headers: string[], rows: (Part[] | { cells: Part[]; className: string })[], className = ''): Markup {
-  return html`<table class="${className}"><thead><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows.map((row) =>
-    Array.isArray(row) ? html`<tr>${row.map((c) => html`<td>${c}</td>`)}</tr>` : html`<tr class="${row.className}">${row.cells.map((c) => html`<td>${c}</td>`)}</tr>`,
+  return html`<table class="${className}"><thead><tr>${headers.map((h) => html`<th${nowrap(h)}>${h}</th>`)}</tr></thead><tbody>${rows.map((row) =>
+    Array.isArray(row) ? html`<tr>${row.map(cell)}</tr>` : html`<tr class="${row.className}">${row.cells.map(cell)}</tr>`,
   )}</tbody></table>`;
+}
+
+const cell = (c: Part) => html`<td${nowrap(c)}>${c}</td>`;
+
+/**
+ * A cell of one short word (a grade, 是/否, a three-character county) never wraps: a narrow column
+ * would otherwise break 合格 into 合 / 格. Longer text wraps as usual.
+ */
+function nowrap(part: Part): Markup {
+  const text = typeof part === 'string' || typeof part === 'number' ? String(part) : null;
+  return raw(text !== null && text.length <= 4 && !/\s/.test(text) ? ' class="nw"' : '');
 }
 
 export const fixed = (x: number | null | undefined, digits = 2) => (x === null || x === undefined ? '—' : x.toFixed(digits));
@@ -86,6 +97,7 @@ th, td { border: 0.6px solid #888; padding: 1mm 1.5mm; text-align: left; vertica
 th { background: #eef1f5; font-weight: 600; }
 tr, .chart, .keep { break-inside: avoid; page-break-inside: avoid; }
 td.num, th.num { text-align: right; }
+td.nw, th.nw { white-space: nowrap; }
 tr.differs td { background: #fff3cd; }
 tr.vetoed td { color: #9b1c1c; }
 .cover { height: 250mm; display: flex; flex-direction: column; justify-content: center; text-align: center; break-after: page; }

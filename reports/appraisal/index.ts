@@ -11,7 +11,7 @@ import { openPrinter } from '../pdf.ts';
 import { fileSha256, openSnapshot } from '../source.ts';
 import { csvText } from './csv.ts';
 import { readAppraisalData, type SignOff } from './data.ts';
-import { appraisalHtml } from './html.ts';
+import { appraisalHtml, appraisalTitle } from './html.ts';
 import { schoolTable, unitTable } from './tables.ts';
 import { xlsxBytes } from './xlsx.ts';
 
@@ -60,7 +60,7 @@ export async function writeAppraisalReports(options: AppraisalOptions): Promise<
   await writePage(files.html, appraisalHtml(data));
   await writeFile(files.csv, csvText(units));
   await writeFile(files.schoolsCsv, csvText(schools));
-  await writeFile(files.xlsx, await xlsxBytes([units, schools], data.period.as_of_on));
+  await writeFile(files.xlsx, await xlsxBytes([units, schools], data.period.as_of_on, appraisalTitle(data.year)));
   const printer = await openPrinter();
   try {
     await printer.print(files.html, files.pdf, data.period.as_of_on);

@@ -1,6 +1,7 @@
 /**
- * ranking.xlsx through exceljs: one sheet per ranking table, Chinese headers, the header row
- * frozen, number formats per column, codes stored as text (a 10-digit school code must not
+ * ranking.xlsx through exceljs: one sheet per ranking table; with a title, a title row above the
+ * Chinese headers, and both repeated at the top of every printed page (A4 landscape, one page
+ * wide); the header row frozen, number formats per column, codes stored as text (a 10-digit school code must not
  * turn into a number). Deterministic: the workbook's created/modified dates are the period's
  * cut-off day and the zip entries' DOS timestamps are fixed, so the same tables give the
  * same bytes.
@@ -10,21 +11,34 @@ import type { CellFormat, RankingTable } from './tables.ts';
 
 const NUMBER_FORMAT: Record<CellFormat, string> = { text: '@', integer: '0', score: '0.00' };
 
-export async function xlsxBytes(tables: RankingTable[], asOfDay: string): Promise<Buffer> {
+export async function xlsxBytes(tables: RankingTable[], asOfDay: string, title?: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const fixed = new Date(`${asOfDay}T00:00:00Z`);
   workbook.creator = 'safecampus';
   workbook.lastModifiedBy = 'safecampus';
   workbook.created = fixed;
   workbook.modified = fixed;
+  const headerRow = title ? 2 : 1;
   for (const table of tables) {
-    const sheet = workbook.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
-    sheet.columns = table.columns.map((c) => ({ header: c.header, width: c.width, style: { numFmt: NUMBER_FORMAT[c.format] } }));
+    const sheet = workbook.addWorksheet(table.name, {
+      views: [{ state: 'frozen', ySplit: headerRow, xSplit: 0 }],
+      pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `1:${headerRow}` },
+    });
+    sheet.columns = table.columns.map((c) => ({ width: c.width, style: { numFmt: NUMBER_FORMAT[c.format] } }));
+    if (title) {
+      sheet.addRow([`${title} · ${table.name}`]);
+      sheet.mergeCells(1, 1, 1, table.columns.length);
+      const titleRow = sheet.getRow(1);
+      titleRow.font = { bold: true, size: 14 };
+      titleRow.alignment = { vertical: 'middle', horizontal: 'center' };
+      titleRow.height = 24;
+    }
+    sheet.addRow(table.columns.map((c) => c.header));
     for (const row of table.rows) sheet.addRow(row.map((v, i) => (v === null || table.columns[i].format !== 'text' ? v : String(v))));
-    const header = sheet.getRow(1);
+    const header = sheet.getRow(headerRow);
     header.font = { bold: true };
     header.alignment = { vertical: 'middle', wrapText: true };
-    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
+    sheet.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: headerRow, column: table.columns.length } };
   }
   const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
   return fixZipTimestamps(bytes);

@@ -41,7 +41,7 @@ const text = (file: string) => readFileSync(file, 'utf8');
 /** The cells of each row of the table with this class, tags stripped. */
 function tableRows(html: string, className: string): string[][] {
   const body = new RegExp(`<table class="${className}">.*?<tbody>(.*?)</tbody>`, 's').exec(html)![1];
-  return [...body.matchAll(/<tr[^>]*>(.*?)<\/tr>/gs)].map((m) => [...m[1].matchAll(/<td>(.*?)<\/td>/gs)].map((c) => c[1].replace(/<[^>]+>/g, '')));
+  return [...body.matchAll(/<tr[^>]*>(.*?)<\/tr>/gs)].map((m) => [...m[1].matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((c) => c[1].replace(/<[^>]+>/g, '')));
 }
 
 describe('appraisal reports of the scoring city', () => {
@@ -53,8 +53,8 @@ describe('appraisal reports of the scoring city', () => {
       ['—', '411000', '市直', '86.79', '良好', '84.46', '100.00', '—', '—', '否', '1'],
     ]);
     const html = text(first.html);
-    expect(html).toContain(`<td>${P3}</td><td>鄢陵县实验小学</td><td>鄢陵县</td><td>98.11</td><td>不合格</td><td>V1 发生涉校安全事故致人死亡（C-P3-1）</td>`);
-    expect(html).toContain(`<td>${J1}</td><td>建安区第一初级中学</td><td>建安区</td><td>62.39</td><td>不合格</td><td>V2 瞒报、迟报较大及以上事故（C-J1-1）</td>`);
+    expect(html).toContain(`<td>${P3}</td><td>鄢陵县实验小学</td><td class="nw">鄢陵县</td><td>98.11</td><td class="nw">不合格</td><td>V1 发生涉校安全事故致人死亡（C-P3-1）</td>`);
+    expect(html).toContain(`<td>${J1}</td><td>建安区第一初级中学</td><td class="nw">建安区</td><td>62.39</td><td class="nw">不合格</td><td>V2 瞒报、迟报较大及以上事故（C-J1-1）</td>`);
   });
 
   it('states the cut-off day, the definition and snapshot hashes and the sign-off on the cover', () => {
@@ -79,7 +79,7 @@ describe('appraisal reports of the scoring city', () => {
     ]);
     expect(html).toContain('各方法下所有单位名次一致。');
     for (const id of ['A1', 'A2', 'A3', 'A4', 'A5', 'B1', 'B2', 'B3', 'B4', 'B5', 'C1', 'C2', 'C3', 'D1', 'D2', 'D3', 'E1', 'E2', 'E3', 'F1', 'F2', 'F3', 'G1', 'G2', 'H1', 'I1', 'I2', 'I3']) {
-      expect(html, id).toMatch(new RegExp(`<tr><td>${id}</td><td>[^<]+</td><td>\\d+</td>`));
+      expect(html, id).toMatch(new RegExp(`<tr><td[^>]*>${id}</td><td[^>]*>[^<]+</td><td[^>]*>\\d+</td>`));
     }
   });
 
@@ -136,22 +136,27 @@ describe('appraisal reports of the scoring city', () => {
     ]);
   });
 
-  it('writes ranking.xlsx with both sheets, Chinese headers, a frozen header row, formats and text codes', async () => {
+  it('writes ranking.xlsx with both sheets, a title row and Chinese headers repeated on every printed page, a frozen header row, formats and text codes', async () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(first.xlsx);
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['单位排名', '学校排名']);
     const units = workbook.getWorksheet('单位排名')!;
-    expect(units.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect((units.getRow(1).values as unknown[]).slice(1, 6)).toEqual(['排名', '单位代码', '单位名称', '综合得分', '等级']);
-    expect(units.rowCount).toBe(5);
-    expect((units.getRow(2).values as unknown[]).slice(1, 6)).toEqual([1, '411024', '鄢陵县', 90.89, '良好']);
-    expect(units.getCell('D2').numFmt).toBe('0.00');
-    expect(units.getCell('A5').value).toBeNull();
+    expect(units.getCell('A1').value).toBe('许昌市2025年度校园安全考核报告 · 单位排名');
+    expect(units.getCell('A1').isMerged).toBe(true);
+    expect(units.pageSetup).toMatchObject({ printTitlesRow: '1:2', orientation: 'landscape', fitToWidth: 1, fitToHeight: 0 });
+    expect(units.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect((units.getRow(2).values as unknown[]).slice(1, 6)).toEqual(['排名', '单位代码', '单位名称', '综合得分', '等级']);
+    expect(units.rowCount).toBe(6);
+    expect((units.getRow(3).values as unknown[]).slice(1, 6)).toEqual([1, '411024', '鄢陵县', 90.89, '良好']);
+    expect(units.getCell('D3').numFmt).toBe('0.00');
+    expect(units.getCell('A6').value).toBeNull();
     const schools = workbook.getWorksheet('学校排名')!;
-    expect(schools.rowCount).toBe(8);
-    expect(schools.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(schools.getCell('E2').value).toBe('1141000201');
-    expect(schools.getCell('E2').numFmt).toBe('@');
+    expect(schools.getCell('A1').value).toBe('许昌市2025年度校园安全考核报告 · 学校排名');
+    expect(schools.pageSetup.printTitlesRow).toBe('1:2');
+    expect(schools.rowCount).toBe(9);
+    expect(schools.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect(schools.getCell('E3').value).toBe('1141000201');
+    expect(schools.getCell('E3').numFmt).toBe('@');
     expect(workbook.created.toISOString()).toBe('2025-11-30T00:00:00.000Z');
   });
 

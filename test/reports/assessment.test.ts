@@ -36,8 +36,8 @@ beforeAll(async () => {
 const read = (code: string) => readFileSync(join(out, `report-${code}-2025.html`), 'utf8');
 /** The row of the indicator table for this indicator, cells with tags stripped. */
 function indicatorRow(html: string, label: string): string[] {
-  const row = new RegExp(`<tr><td>${label}</td>(.*?)</tr>`).exec(html)![1];
-  return [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+  const row = new RegExp(`<tr><td[^>]*>${label}</td>(.*?)</tr>`).exec(html)![1];
+  return [...row.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
 }
 
 describe('status of an indicator', () => {
@@ -58,10 +58,10 @@ describe('safecampus report on the scoring city', () => {
     expect(indicatorRow(html, 'A1 检查完成率')).toEqual(['72.7%', '100.0%', '8 / 11', '2.27', '5', '未达标']);
     expect(indicatorRow(html, 'B1 保安配备达标')).toEqual(['是', '是', '2 / 2', '5.00', '5', '达标']); // 2 guards for 800 students
     expect(html).toContain(
-      '<tr><td>魏都区第一小学</td><td>XF05 电气线路无私拉乱接</td><td>配电室私拉电线</td><td>重大</td><td>2024-12-10</td><td>2024-12-31</td><td>334</td></tr>',
+      '<tr><td>魏都区第一小学</td><td>XF05 电气线路无私拉乱接</td><td>配电室私拉电线</td><td class="nw">重大</td><td>2024-12-10</td><td>2024-12-31</td><td class="nw">334</td></tr>',
     );
     expect(html).toContain('<tr><td>魏都区第一小学</td><td>2025年04月</td></tr><tr><td>魏都区第一小学</td><td>2025年07月</td></tr><tr><td>魏都区第一小学</td><td>2025年10月</td></tr>');
-    expect(html).toContain('<th>整改事项</th><th>责任人</th><th>完成时限</th><th>完成情况</th>');
+    expect(html).toContain('<th class="nw">整改事项</th><th class="nw">责任人</th><th class="nw">完成时限</th><th class="nw">完成情况</th>');
     const pdf = readFileSync(join(out, `report-${P1}-2025.pdf`)).toString('latin1');
     expect(pdf).toMatch(/\/MediaBox\s*\[\s*0 0 595\.\d+ 842\.\d+\s*\]/);
     expect(pdf.match(/\/Type\s*\/Page\b/g)!.length).toBeGreaterThan(1);
@@ -93,7 +93,7 @@ describe('safecampus report on the scoring city', () => {
     expect((await cli(['report', '--school', P3, '--period', '2025', '--out', out])).code).toBe(0);
     const html = read(P3);
     // the city's only death: its county's and its category's deaths are withheld on the page, and the school's row is the page's
-    expect(html).toContain('<tr><td>鄢陵县实验小学</td><td>1</td><td>0</td><td>0</td><td>0</td><td>&lt;3</td></tr>');
+    expect(html).toContain('<tr><td>鄢陵县实验小学</td><td class="nw">1</td><td class="nw">0</td><td class="nw">0</td><td class="nw">0</td><td class="nw">&lt;3</td></tr>');
     expect(html).toContain('“—”为不公开的数字');
     expect(html).toContain('一票否决：V1 发生涉校安全事故致人死亡（C-P3-1）');
   }, 120_000);
