@@ -155,3 +155,17 @@ describe('the schematic tile map', () => {
     });
   }
 });
+
+describe('on a 390 px phone', () => {
+  it('no page is wider than the screen: a wide table scrolls inside its card', async () => {
+    const wider: string[] = [];
+    for (const file of site.pages.filter((f) => f.endsWith('.html'))) {
+      const { page } = await openPage(browser, server.origin, `/${file}`, 390);
+      await page.waitForLoadState('networkidle');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 390) wider.push(`${file}: ${width} px`);
+      await page.close();
+    }
+    expect(wider).toEqual([]);
+  });
+});
