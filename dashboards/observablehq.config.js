@@ -26,7 +26,7 @@ export const SITE_PAGES = [
   {name: '总览', path: '/', file: 'index.md'},
   {name: '县区评分卡', path: '/units/', file: 'units/index.md'},
   {name: '学校', path: '/schools', file: 'schools.md'},
-  {name: '不合格与否决学校', path: '/failing', file: 'failing.md'},
+  {name: '不合格与一票否决学校', path: '/failing', file: 'failing.md'},
   {name: '隐患治理', path: '/hazards', file: 'hazards.md'},
   {name: '预警与设备', path: '/alerts', file: 'alerts.md'},
   {name: '专项工作', path: '/programmes', file: 'programmes.md'},

@@ -59,8 +59,8 @@ function nowrap(part: Part): Markup {
 export const fixed = (x: number | null | undefined, digits = 2) => (x === null || x === undefined ? '—' : x.toFixed(digits));
 /** A share 0..1 as a percentage, by the site's rule (one that falls short of a `goal` never reads as reaching it). */
 export const percent = pct;
-/** Rank change: ↑2 moved up, ↓1 moved down, → unchanged, — no previous rank. */
-export const rankChange = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n > 0 ? `↑${n}` : n < 0 ? `↓${-n}` : '→');
+/** Rank change, as the site writes it: ↑2 moved up, ↓1 moved down, 持平 unchanged, — no previous rank. */
+export const rankChange = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n > 0 ? `↑${n}` : n < 0 ? `↓${-n}` : '持平');
 
 /**
  * An indicator value in its display unit (rates are stored as 0–1). With the indicator's `goal`,

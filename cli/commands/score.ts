@@ -8,7 +8,7 @@ const pad = (text: string | number | null, width: number) => String(text ?? '—
 
 function printScores(scores: PeriodScores, say: (line: string) => void): void {
   say(`${scores.period} 考核评分${scores.isComplete ? '' : `（统计至 ${scores.asOf}，期间未结束）`}`);
-  say('名次  区县代码  得分    等级    变化  学校均分  督导得分  学校数  一票否决  区县');
+  say('名次  县区代码  得分    等级    变化  学校均分  督导得分  学校数  一票否决  县区');
   for (const u of scores.units) {
     say(
       `${pad(u.rank, 4)}  ${u.unit_code}  ${pad(u.score.toFixed(2), 6)}  ${u.grade.padEnd(4, '　')}  ${pad(signed(u.rank_change), 4)}  ${pad(u.school_mean.toFixed(2), 8)}  ${pad(u.supervision_score?.toFixed(2) ?? null, 8)}  ${pad(u.n_schools, 6)}  ${u.is_vetoed ? '  是    ' : '        '}  ${u.unit_name}`,

@@ -38,8 +38,8 @@ ${sign ? html`<dt>审批意见</dt><dd>${sign.comment || '无'}</dd>` : ''}
 function unitRanking(data: AppraisalData): Markup {
   const ranked = data.units.filter((u) => u.rank !== null);
   return html`<section>
-<h2>一、区县考核排名</h2>
-<p>${data.unitFormula}。同分同名次（1、2、2、4）。有学校被一票否决的区县不得评为优秀。</p>
+<h2>一、县区考核排名</h2>
+<p>${data.unitFormula}。同分同名次（1、2、2、4）。有学校被一票否决的县区不得评为优秀。</p>
 ${table(
   ['名次', '单位代码', '单位', '综合得分', '等级', '学校得分', '督导得分', '上年名次', '名次变化', '一票否决', '学校数'],
   data.units.map((u) => ({
@@ -61,7 +61,7 @@ ${table(
   'units',
 )}
 <p class="muted">名次为“—”的单位：${SEPARATE_NOTE}。</p>
-${barChart(ranked.map((u) => ({ label: u.unit_name, value: u.score, marked: u.is_vetoed })), { caption: '区县综合得分（红色：有学校被一票否决）' })}
+${barChart(ranked.map((u) => ({ label: u.unit_name, value: u.score, marked: u.is_vetoed })), { caption: '县区综合得分（红色：有学校被一票否决）' })}
 <h3>一票否决</h3>
 ${data.vetoedSchools.length
   ? table(['学校标识码', '学校', '所属单位', '得分', '等级', '否决事项'], data.vetoedSchools.map((s) => [s.school_code, s.school_name, s.unit_name, fixed(s.score), s.grade, s.veto_reason]))
@@ -70,7 +70,7 @@ ${data.vetoedSchools.length
 }
 
 function unitSections(data: AppraisalData): Markup {
-  return html`<section class="section"><h2>二、各区县情况</h2>${data.units.map((u) => {
+  return html`<section class="section"><h2>二、各县区情况</h2>${data.units.map((u) => {
     const means = data.unitDomainMeans.get(u.unit_code) ?? new Map<string, { earned: number; applicable: number }>();
     const boards = data.shortBoards.filter((b) => b.unit_code === u.unit_code);
     return html`<div class="unit"><h3>${u.unit_name}（${u.unit_code}）：${fixed(u.score)}分，${u.grade}${u.rank !== null ? `，第${u.rank}名` : ''}</h3>
@@ -139,12 +139,12 @@ ${c.ahp
         const d = data.domains.find((x) => x.domain_id === label);
         return [`${label} ${d?.domain_name_zh ?? ''}`, d ? percent(d.points / 100) : '—', percent(c.ahp!.weights[i])];
       }),
-    )}<p class="muted">学校 AHP 得分 = 100 × ∑ 一级指标权重 × 该指标得分率（不适用的一级指标权重按比例分配给其余指标）；区县按官方公式汇总学校得分与督导得分。</p>`
+    )}<p class="muted">学校 AHP 得分 = 100 × ∑ 一级指标权重 × 该指标得分率（不适用的一级指标权重按比例分配给其余指标）；县区按官方公式汇总学校得分与督导得分。</p>`
   : ''}
 ${c.entropy
-  ? html`<h3>熵权法权重</h3>${table(['指标', '熵权'], names(c.entropy.criteria).map((n, j) => [n, percent(c.entropy!.weights[j])]))}<p class="muted">熵权法得分 = 100 × ∑ 熵权 × 区县指标得分率；TOPSIS 以指标分值为权重、向量归一化，得分为与理想解的贴近度（0–1）。</p>`
+  ? html`<h3>熵权法权重</h3>${table(['指标', '熵权'], names(c.entropy.criteria).map((n, j) => [n, percent(c.entropy!.weights[j])]))}<p class="muted">熵权法得分 = 100 × ∑ 熵权 × 县区指标得分率；TOPSIS 以指标分值为权重、向量归一化，得分为与理想解的贴近度（0–1）。</p>`
   : ''}
-${c.droppedCriteria.length ? html`<p class="muted">未参与熵权法和 TOPSIS 的指标（有区县无可评价数据）：${names(c.droppedCriteria).join('、')}。</p>` : ''}
+${c.droppedCriteria.length ? html`<p class="muted">未参与熵权法和 TOPSIS 的指标（有县区无可评价数据）：${names(c.droppedCriteria).join('、')}。</p>` : ''}
 </section>`;
 }
 
@@ -164,17 +164,17 @@ function appendix(data: AppraisalData): Markup {
       i.points,
       i.formula_text,
       threshold(i),
-      `${i.applies_to ?? '区县'}${i.requires_flags ? `（需 ${i.requires_flags}）` : ''}`,
+      `${i.applies_to ?? '县区'}${i.requires_flags ? `（需 ${i.requires_flags}）` : ''}`,
     ]);
   return html`<section class="section"><h2>附录 考核指标说明</h2>
 <p>${data.edition.title_zh}（版本 ${data.edition.version}，SHA-256 ${data.edition.definition_sha256}）。比率类指标达到目标值得满分、低于下限得零分，其间按线性计分；扣分类指标按次扣分，扣完为止；是否类指标全有或全无。不适用的指标不计入，学校得分按适用指标折算为百分制；应有数据而无数据的指标得零分。</p>
 ${data.domains.map(
   (d) => html`<h3>${d.domain_id} ${d.domain_name_zh}（${d.points}分）</h3>${table(['编号', '指标', '分值', '计算方法', '评分标准', '适用学段'], rows(school.filter((i) => i.domain_id === d.domain_id)))}`,
 )}
-<h3>区县督导指标（督导得分百分制）</h3>
+<h3>县区督导指标（督导得分百分制）</h3>
 ${table(['编号', '指标', '分值', '计算方法', '评分标准', '适用'], rows(unit))}
 <h3>一票否决</h3>
-${table(['编号', '事项', '条件', '学校等级', '区县'], data.vetoes.map((v) => [v.veto_id, v.veto_name_zh, v.condition_text, `最高为${v.school_grade_cap}`, `不得评为${v.unit_grade_barred}`]))}
+${table(['编号', '事项', '条件', '学校等级', '县区'], data.vetoes.map((v) => [v.veto_id, v.veto_name_zh, v.condition_text, `最高为${v.school_grade_cap}`, `不得评为${v.unit_grade_barred}`]))}
 <h3>等级划分</h3>
 ${table(['等级', '最低得分'], data.gradeBands.map((b) => [b.grade, b.min_score === 0 ? '0（低于上一等级）' : `${b.min_score}`]))}
 </section>`;

@@ -22,7 +22,7 @@ export interface RankingTable {
 
 const col = (header: string, format: CellFormat, width: number): Column => ({ header, format, width });
 
-export const SEPARATE_NOTE = '单独成组，不参与区县排名';
+export const SEPARATE_NOTE = '单独成组，不参与县区排名';
 
 export function unitTable(data: AppraisalData): RankingTable {
   return {

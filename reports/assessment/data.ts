@@ -124,7 +124,7 @@ export async function readAssessmentData(
     .select(['domain_id', 'domain_name_zh'])
     .where('edition', '=', edition.edition)
     .$narrowType<{ domain_id: NotNull; domain_name_zh: NotNull }>()
-    .unionAll(q.selectNoFrom([sql<string>`'I'`.as('domain_id'), sql<string>`'区县督导'`.as('domain_name_zh')]))
+    .unionAll(q.selectNoFrom([sql<string>`'I'`.as('domain_id'), sql<string>`'县区督导'`.as('domain_name_zh')]))
     .orderBy(sql`1`)
     .execute();
   const indicators = subject.kind === 'school' ? await schoolIndicators(q, periodId, subject.code) : await unitIndicators(q, periodId, subject.code);

@@ -47,8 +47,8 @@ function header(data: AssessmentData): Markup {
 
 function overview(data: AssessmentData, n: number): Markup {
   const s = data.standing;
-  const group = data.subject.kind === 'school' ? `全市${s.school_type}` : '全市区县';
-  const rank = s.rank === null ? '不参与区县排名（单独成组）' : `${group}第 ${s.rank} 名（共 ${s.n_ranked} 个）`;
+  const group = data.subject.kind === 'school' ? `全市${s.school_type}` : '全市县区';
+  const rank = s.rank === null ? '不参与县区排名（单独成组）' : `${group}第 ${s.rank} 名（共 ${s.n_ranked} 个）`;
   return html`${heading(n, '总体情况')}
 <p>得分 <b>${fixed(s.score)}</b> 分，等级 <b>${s.grade}</b>，${rank}，较上期 ${rankChange(s.rank_change)}${s.previous_rank !== null ? `（上期第 ${s.previous_rank} 名）` : ''}。${s.is_vetoed ? html`<b>一票否决：${s.veto_reason}</b>。` : ''}</p>
 <h3>历次评估</h3>
@@ -106,13 +106,13 @@ function indicatorSection(data: AssessmentData, n: number): Markup {
   const counts = ['达标', '未达标', '无数据', '不适用'].map((s) => `${s} ${data.indicators.filter((i) => i.status === s).length} 项`).join('，');
   return html`${heading(n, '指标达标情况')}
 <p>${counts}。达标：该项得满分；未达标：有数据但未得满分；无数据：应有数据而没有，按零分计；不适用：该项不适用于${unit ? '本单位' : '本校'}，不计分。${
-    unit ? '学校指标为所辖学校汇总（比率按分子分母合计），全部适用学校得满分为达标；“区县名次”为该指标在全市区县中的名次。' : ''
+    unit ? '学校指标为所辖学校汇总（比率按分子分母合计），全部适用学校得满分为达标；“县区名次”为该指标在全市县区中的名次。' : ''
   }</p>
 ${data.domains.map((d) => {
   const rows = data.indicators.filter((i) => i.domain_id === d.domain_id);
   if (!rows.length) return '';
   return html`<h3>${d.domain_id} ${d.domain_name_zh}</h3>${table(
-    ['指标', '实际值', '目标', '计算依据', unit ? '得分率' : '得分', unit ? '区县名次' : '满分', '状态'],
+    ['指标', '实际值', '目标', '计算依据', unit ? '得分率' : '得分', unit ? '县区名次' : '满分', '状态'],
     rows.map((i) => [
       `${i.indicator_id} ${i.indicator_name}`,
       valueText(data, i),
@@ -145,7 +145,7 @@ ${tables.map((t) =>
 
 function shortBoardSection(data: AssessmentData, n: number): Markup {
   return html`${heading(n, '短板与整改建议')}
-<p>短板：得分率低于全市${data.subject.kind === 'school' ? '学校' : '区县'}中位数最多的指标（至多三项）。</p>
+<p>短板：得分率低于全市${data.subject.kind === 'school' ? '学校' : '县区'}中位数最多的指标（至多三项）。</p>
 ${data.shortBoards.length
   ? table(
       ['序号', '指标', '得分率', '全市中位数', '差距', '整改建议'],
@@ -158,7 +158,7 @@ function checklistSection(data: AssessmentData, n: number): Markup {
   const boards = new Set(data.shortBoards.map((b) => b.indicator_id));
   const items = data.indicators.filter((i) => i.status === '未达标' || i.status === '无数据' || boards.has(i.indicator_id));
   return html`${heading(n, '整改清单')}
-<p>请逐项落实整改，填写责任人、完成时限和完成情况，于规定时间内报送${data.subject.kind === 'school' ? '所属区县教育局' : '市教育局'}。</p>
+<p>请逐项落实整改，填写责任人、完成时限和完成情况，于规定时间内报送${data.subject.kind === 'school' ? '所属县区教育局' : '市教育局'}。</p>
 ${table(
   ['序号', '整改事项', '责任人', '完成时限', '完成情况'],
   items.map((i, k) => [

@@ -39,7 +39,7 @@ const PAGES = [
 ].sort();
 /** A unit-scoped build has only its own unit's pages. */
 const SCOPED_PAGES = ['alerts.html', 'appraisal.html', 'dictionary.html', 'failing.html', 'hazards.html', 'incidents.html', 'index.html', 'methodology.html', 'programmes.html', 'quality.html', 'schools.html', `units/${SCOPED_UNIT}.html`, 'units/index.html'];
-const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '不合格与否决学校', '隐患治理', '预警与设备', '专项工作', '事故案件', '年度考核', '数据质量', '指标说明', '数据字典'];
+const SIDEBAR = ['许昌市校园安全评估', '总览', '县区评分卡', '学校', '不合格与一票否决学校', '隐患治理', '预警与设备', '专项工作', '事故案件', '年度考核', '数据质量', '指标说明', '数据字典'];
 
 let work: string;
 let snapshot: string;

@@ -102,7 +102,7 @@ describe('appraisal reports of the scoring city', () => {
     expect(pdf.notEmbedded).toEqual([]);
     expect(pdf.pages[0]).toContain('许昌市2025年度校园安全考核报告许昌市教育局考核年度 2025年统计截止日 2025-11-30（年度未结束，按截止日已有数据评价）');
     expect(pdf.pages[0]).toContain('审批 已签批：王建国，2026-01-20 10:00审批意见 同意按此结果通报');
-    expect(pdf.pages[1]).toContain('一、区县考核排名');
+    expect(pdf.pages[1]).toContain('一、县区考核排名');
     expect(pdf.pages[1]).toContain('1 411024 鄢陵县 90.89 良好 98.11 50.00 2 ↑1 是（1所学校） 2');
     expect(pdf.pages[1]).toContain('2141000301 鄢陵县实验小学 鄢陵县 98.11 不合格 V1 发生涉校安全事故致人死亡（C-P3-1）');
     pdf.pages.forEach((text, i) => expect(text.startsWith(`第 ${i + 1} 页 / 共 ${pdf.pages.length} 页`), text.slice(0, 20)).toBe(true));
@@ -121,7 +121,7 @@ describe('appraisal reports of the scoring city', () => {
         '1,411024,鄢陵县,90.89,良好,98.11,50.00,2,1,1,2,4000,有学校被一票否决，不得评为优秀\r\n' +
         '2,411003,建安区,63.66,合格,68.10,38.50,3,1,1,3,3110,有学校被一票否决，不得评为优秀\r\n' +
         '3,411002,魏都区,57.81,不合格,56.25,66.67,1,-2,0,1,800,\r\n' +
-        ',411000,市直,86.79,良好,84.46,100.00,,,0,1,3000,单独成组，不参与区县排名\r\n',
+        ',411000,市直,86.79,良好,84.46,100.00,,,0,1,3000,单独成组，不参与县区排名\r\n',
     );
     const schools = readFileSync(first.schoolsCsv, 'utf8').split('\r\n');
     expect(schools[0].startsWith('\uFEFF学段,排名组,排名,组内学校数,学校标识码,学校名称,所属单位,得分,等级,上年排名,名次变化,A 隐患排查治理（25分）')).toBe(true);

@@ -47,7 +47,7 @@ export function AppraisalRanking(rows) {
       {key: "school_mean", label: "学校加权平均分", numeric: true, format: (d) => score(d.school_mean)},
       {key: "supervision_score", label: "督导得分", numeric: true, format: (d) => score(d.supervision_score)},
       {key: "n_schools", label: "学校数", numeric: true, format: (d) => int(d.n_schools)},
-      {key: "n_vetoed_schools", label: "否决学校", numeric: true, format: (d) => int(d.n_vetoed_schools)}
+      {key: "n_vetoed_schools", label: "一票否决学校数", numeric: true, format: (d) => int(d.n_vetoed_schools)}
     ],
     {testId: "appraisal-ranking", sort: {key: "rank"}}
   );

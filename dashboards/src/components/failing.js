@@ -1,4 +1,4 @@
-// The 不合格与否决学校 page: the schools graded 不合格 and the vetoed ones of a period
+// The 不合格与一票否决学校 page: the schools graded 不合格 and the vetoed ones of a period
 // (data/failing.json), each with its weakest indicators and links to the school and its unit.
 import {h} from "./dom.js";
 import {fixedShort} from "./format.js";

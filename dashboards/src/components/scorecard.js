@@ -44,7 +44,7 @@ export function UnitScoreTable(units, {highlight = null, href = null} = {}) {
       {key: "rank_change", label: "名次变化", numeric: true, format: (d) => rankChange(d.rank_change, d.previous_rank)},
       {key: "previous_score", label: "上期得分", numeric: true, format: (d) => score(d.previous_score)},
       {key: "n_schools", label: "学校数", numeric: true, format: (d) => int(d.n_schools)},
-      {key: "n_vetoed_schools", label: "否决学校", numeric: true, format: (d) => int(d.n_vetoed_schools)}
+      {key: "n_vetoed_schools", label: "一票否决学校数", numeric: true, format: (d) => int(d.n_vetoed_schools)}
     ],
     {testId: "unit-ranking", sort: {key: "rank"}, rowClass: (d) => (d.unit_code === highlight ? "sc-highlight" : null)}
   );

@@ -1,4 +1,4 @@
-// Data for the 不合格与否决学校 page (src/failing.md): per period of marts.school_scorecard, the
+// Data for the 不合格与一票否决学校 page (src/failing.md): per period of marts.school_scorecard, the
 // schools graded 不合格 and the vetoed ones (一票否决), each with its unit, type, score, grade,
 // rank, veto reason and its weakest indicators — the WORST_LIMIT lowest share of points earned
 // (no data counts as none earned), by name — so a reader sees why before opening the school.

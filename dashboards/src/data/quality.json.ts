@@ -23,7 +23,7 @@ type Q = Kysely<Database>;
 /** Chinese names of the reject reason codes of sources/contract.ts. */
 const REASONS: Record<RejectReason | FileRejectReason, string> = {
   missing_required: '缺少必填字段',
-  missing_one_of: '学校与区县均未填写',
+  missing_one_of: '学校与县区均未填写',
   early_date: '日期早于合理范围',
   bad_date: '日期无法识别',
   bad_number: '数值格式错误',
@@ -31,7 +31,7 @@ const REASONS: Record<RejectReason | FileRejectReason, string> = {
   bad_school_code: '学校标识码格式错误',
   scientific_notation: '代码被存成科学计数法',
   unknown_school: '学校不在名录中',
-  unknown_unit: '区县代码不存在',
+  unknown_unit: '县区代码不存在',
   out_of_range: '数值超出合理范围',
   future_date: '日期晚于当前',
   duplicate_row: '重复行',
