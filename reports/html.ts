@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { copyFontFiles, fontFaceCss, fontSlices, slicesFor, BUNDLED_FONT_FAMILY, type FontWeight } from '../shared/fonts.ts';
-import { fixedShort, pct, type Goal } from '../shared/format.js';
+import { fixedShort, indicatorText, pct, type Goal } from '../shared/format.js';
 
 /** Trusted markup: produced by `html` or `raw`, inserted as is. */
 export class Markup {
@@ -62,17 +62,8 @@ export const percent = pct;
 /** Rank change, as the site writes it: ↑2 moved up, ↓1 moved down, 持平 unchanged, — no previous rank. */
 export const rankChange = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n > 0 ? `↑${n}` : n < 0 ? `↓${-n}` : '持平');
 
-/**
- * An indicator value in its display unit (rates are stored as 0–1). With the indicator's `goal`,
- * a value short of its target never reads as reaching it (fixedShort: 99.96%, not 100.0%).
- */
-export function indicatorValue(value: number | null, unit: string | null, goal: Goal | null = null): string {
-  if (value === null) return '—';
-  if (unit === '%') return percent(value, 1, goal);
-  if (unit === '是/否') return value >= 1 ? '是' : '否';
-  const digits = Number.isInteger(value) ? 0 : 2;
-  return `${fixedShort(value, digits, goal?.target, goal?.direction !== 'lower_better')}${unit && unit !== '分' ? ` ${unit}` : ''}`;
-}
+/** An indicator value in its display unit, as the site writes it (shared/format.js). */
+export const indicatorValue = (value: number | null, unit: string | null, goal: Goal | null = null) => indicatorText(value, unit, goal);
 
 /** Points with two decimals; points short of the maximum never read as reaching it. */
 export const pointsText = (points: number | null, max: number | null) => (points === null ? '—' : fixedShort(points, 2, max));

@@ -5,3 +5,5 @@ export interface Goal {
 }
 export declare function fixedShort(value: number, digits: number, goal?: number | null, higherBetter?: boolean): string;
 export declare function pct(value: number | null | undefined, digits?: number, goal?: Goal | null): string;
+export declare function indicatorText(value: number | null | undefined, unit: string | null | undefined, goal?: Goal | null): string;
+export declare function thresholdText(value: number | null | undefined, unit: string | null | undefined): string;

@@ -32,3 +32,27 @@ export function pct(value, digits = 1, goal = null) {
   const target = goal?.target == null ? null : percentOf(goal.target);
   return `${fixedShort(percentOf(value), digits, target, goal?.direction !== "lower_better")}%`;
 }
+
+/** The definition's display units as people say them after a number: 每万人 (weighted cases per 10,000 students) is 起/万人. */
+const SPOKEN_UNITS = {每万人: "起/万人"};
+
+/**
+ * An indicator's value in its display unit, the same on a page and in a report: a rate (%) as a
+ * percentage, 是/否 as 是 or 否 (a pooled share between them as a percentage), anything else with
+ * two decimals unless whole, followed by its unit as spoken (1.25 起/万人, 3 分钟). With a `goal`
+ * ({target, direction}), a value short of it never reads as reaching it.
+ */
+export function indicatorText(value, unit, goal = null) {
+  if (value == null || !Number.isFinite(value)) return "—";
+  if (unit === "%") return pct(value, 1, goal);
+  if (unit === "是/否") return value >= 1 ? "是" : value <= 0 ? "否" : pct(value, 1, goal);
+  const text = fixedShort(value, Number.isInteger(value) ? 0 : 2, goal?.target, goal?.direction !== "lower_better");
+  return unit ? `${text} ${SPOKEN_UNITS[unit] ?? unit}` : text;
+}
+
+/** A threshold of the definition (a target, a floor) in its indicator's unit: 98%, 20 起/万人. */
+export function thresholdText(value, unit) {
+  if (value == null) return "—";
+  if (unit === "%") return pct(value, Number.isInteger(value * 100) ? 0 : 1);
+  return unit ? `${value} ${SPOKEN_UNITS[unit] ?? unit}` : `${value}`;
+}

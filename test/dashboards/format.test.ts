@@ -54,18 +54,26 @@ describe('the site and the reports write indicator values and points by that rul
   it('on the site', () => {
     expect(siteValue({ value: 0.9996, unit: '%', target: 1, direction: 'higher_better' })).toBe('99.96%');
     expect(siteValue({ value: 3.04, unit: '分钟', target: 3, direction: 'lower_better' })).toBe('3.04 分钟');
-    expect(siteValue({ value: 2.5, unit: '分钟', target: 3, direction: 'lower_better' })).toBe('2.5 分钟');
-    expect(siteValue({ value: 0.04, unit: '每万人', target: 0, direction: 'lower_better' })).toBe('0.04 每万人');
+    expect(siteValue({ value: 2.5, unit: '分钟', target: 3, direction: 'lower_better' })).toBe('2.50 分钟');
+    expect(siteValue({ value: 0.04, unit: '每万人', target: 0, direction: 'lower_better' })).toBe('0.04 起/万人');
+    expect(siteValue({ value: 1.2, unit: '每万人', target: 0, direction: 'lower_better' })).toBe('1.20 起/万人');
     expect(siteValue({ value: 0.9996, unit: '是/否', target: 1, direction: 'higher_better' })).toBe('99.96%');
     expect(pointsOfMax({ points: 9.9984, max_points: 10 })).toBe('9.998 / 10');
     expect(pointsOfMax({ points: 10, max_points: 10 })).toBe('10.00 / 10');
+  });
+
+  it('the same way on a page and in a report, units as people say them', () => {
+    for (const [value, unit, goal] of [[2.5, '分钟', lower(3)], [3.75, '每万人', lower(0)], [0.9996, '%', higher(1)], [0.5, '是/否', higher(1)], [12, '项', null]] as const) {
+      expect(siteValue({ value, unit, ...goal })).toBe(reportValue(value, unit, goal));
+    }
   });
 
   it('in the reports', () => {
     expect(reportValue(0.9996, '%', higher(1))).toBe('99.96%');
     expect(reportValue(1, '%')).toBe('100.0%');
     expect(reportValue(3.004, '分钟', lower(3))).toBe('3.004 分钟');
-    expect(reportValue(0.004, '每万人', lower(0))).toBe('0.004 每万人');
+    expect(reportValue(0.004, '每万人', lower(0))).toBe('0.004 起/万人');
+    expect(reportValue(85, '分')).toBe('85 分');
     expect(reportValue(2, '分钟', lower(3))).toBe('2 分钟');
     expect(pointsText(9.9984, 10)).toBe('9.998');
     expect(pointsText(null, 10)).toBe('—');

@@ -3,7 +3,7 @@
 // which the site reaches through the symbolic link shared-format.js (Framework serves modules
 // only from inside src/; see dashboards/README.md).
 
-export {fixedShort, pct} from "./shared-format.js";
+export {fixedShort, indicatorText, pct, thresholdText} from "./shared-format.js";
 
 const integer = new Intl.NumberFormat("zh-CN", {maximumFractionDigits: 0});
 

@@ -1,7 +1,7 @@
 // Tables and wording of the 指标说明 page; data from data/methodology.json
 // (src/data/methodology.json.ts), one edition of the indicator system at a time.
 import {h} from "./dom.js";
-import {int, pct} from "./format.js";
+import {int, pct, thresholdText} from "./format.js";
 import {SortableTable} from "./table.js";
 
 const DIRECTION = {higher_better: "越高越好", lower_better: "越低越好"};
@@ -16,12 +16,7 @@ export const METHODS = {
 };
 
 /** A threshold in the indicator's unit: rates are stored as fractions (0.98 → 98%). */
-export function threshold(indicator, value) {
-  if (value == null) return "—";
-  if (indicator.unit === "%") return pct(value, Number.isInteger(value * 100) ? 0 : 1);
-  if (indicator.unit === "每万人") return `${value}/万人`;
-  return `${value} ${indicator.unit}`;
-}
+export const threshold = (indicator, value) => thresholdText(value, indicator.unit);
 
 /** How an indicator scores, in one phrase. */
 export function scoringRule(indicator) {

@@ -1,7 +1,7 @@
 // Scores, grades and ranks: the tables and charts shared by 总览, 县区评分卡 and 学校.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {PLOT_STYLE, fixedShort, int, pct} from "./format.js";
+import {PLOT_STYLE, fixedShort, indicatorText, int, pct} from "./format.js";
 import {palette} from "./palette.js";
 import {periodLabel} from "./period.js";
 import {hasRecords, recordsLink} from "./records.js";
@@ -83,17 +83,8 @@ export function indicatorStatus(d) {
   return d.points != null && d.max_points != null && d.points >= d.max_points - 1e-9 ? "达标" : "未达标";
 }
 
-/**
- * An indicator's value in its unit: % as percent, others with their unit. A value short of its
- * target ({target, direction} on the row) never reads as reaching it (fixedShort).
- */
-export function indicatorValue(d) {
-  if (d.value == null) return "—";
-  if (d.unit === "%") return pct(d.value, 1, d);
-  if (d.unit === "是/否") return d.value >= 1 ? "是" : d.value <= 0 ? "否" : pct(d.value, 1, d);
-  const digits = Number.isInteger(d.value) ? 0 : 1;
-  return `${fixedShort(d.value, digits, d.target, d.direction !== "lower_better")} ${d.unit ?? ""}`.trim();
-}
+/** An indicator's value in its unit, as the reports write it (shared/format.js); the row carries its goal (target, direction). */
+export const indicatorValue = (d) => indicatorText(d.value, d.unit, d);
 
 /** "points / max" with two decimals; points short of the maximum never read as reaching it. */
 export function pointsOfMax(d) {
