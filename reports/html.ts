@@ -8,7 +8,9 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { copyFontFiles, fontFaceCss, fontSlices, slicesFor, BUNDLED_FONT_FAMILY, type FontWeight } from '../shared/fonts.ts';
-import { fixedShort, indicatorText, pct, type Goal } from '../shared/format.js';
+import { fixedShort, indicatorText, int, pct, type Goal } from '../shared/format.js';
+
+export { int };
 
 /** Trusted markup: produced by `html` or `raw`, inserted as is. */
 export class Markup {

@@ -7,3 +7,4 @@ export declare function fixedShort(value: number, digits: number, goal?: number 
 export declare function pct(value: number | null | undefined, digits?: number, goal?: Goal | null): string;
 export declare function indicatorText(value: number | null | undefined, unit: string | null | undefined, goal?: Goal | null): string;
 export declare function thresholdText(value: number | null | undefined, unit: string | null | undefined): string;
+export declare function int(value: number | null | undefined): string;

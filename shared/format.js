@@ -20,6 +20,13 @@ export function fixedShort(value, digits, goal = null, higherBetter = true) {
   return ((higherBetter ? Math.floor(value * scale) : Math.ceil(value * scale)) / scale).toFixed(digits + 4);
 }
 
+const integer = new Intl.NumberFormat("zh-CN", {maximumFractionDigits: 0});
+
+/** A count with zh-CN grouping, e.g. 12345 → "12,345"; null → "—". */
+export function int(value) {
+  return value == null || !Number.isFinite(value) ? "—" : integer.format(value);
+}
+
 /** A share as a percentage number, without binary noise (0.29 → 29, not 28.999999999999996). */
 const percentOf = (share) => Number((share * 100).toPrecision(12));
 

@@ -1,6 +1,6 @@
 /** report.html of the annual appraisal: print-ready A4, Simplified Chinese. */
 import { barChart } from '../chart.ts';
-import { fixed, html, indicatorValue, page, percent, rankChange, table, type Markup } from '../html.ts';
+import { fixed, html, indicatorValue, int, page, percent, rankChange, table, type Markup } from '../html.ts';
 import type { AppraisalData, IndicatorInfo, SchoolRow } from './data.ts';
 import { SEPARATE_NOTE } from './tables.ts';
 
@@ -54,8 +54,8 @@ ${table(
       fixed(u.supervision_score),
       u.previous_rank ?? '—',
       rankChange(u.rank_change),
-      u.is_vetoed ? `是（${u.n_vetoed_schools}所学校）` : '否',
-      u.n_schools,
+      u.is_vetoed ? `是（${int(u.n_vetoed_schools)}所学校）` : '否',
+      int(u.n_schools),
     ],
   })),
   'units',

@@ -1,6 +1,6 @@
 /** The 评估报告 of a school or a unit: print-ready A4 HTML in Simplified Chinese. */
 import { barChart } from '../chart.ts';
-import { fixed, html, indicatorValue, page, percent, pointsText, rankChange, table, type Markup } from '../html.ts';
+import { fixed, html, indicatorValue, int, page, percent, pointsText, rankChange, table, type Markup } from '../html.ts';
 import { EVIDENCE_LIMIT } from './evidence.ts';
 import type { AssessmentData, IndicatorRow } from './data.ts';
 
@@ -34,8 +34,8 @@ function header(data: AssessmentData): Markup {
   const s = data.standing;
   const subject =
     data.subject.kind === 'school'
-      ? `${s.name}（学校标识码 ${data.subject.code}，${s.school_type}，在校生 ${s.enrollment ?? '—'} 人，${s.unit_name}）`
-      : `${s.name}（单位代码 ${data.subject.code}，所辖学校 ${s.n_schools} 所，在校生 ${s.enrollment ?? '—'} 人）`;
+      ? `${s.name}（学校标识码 ${data.subject.code}，${s.school_type}，在校生 ${int(s.enrollment)} 人，${s.unit_name}）`
+      : `${s.name}（单位代码 ${data.subject.code}，所辖学校 ${int(s.n_schools)} 所，在校生 ${int(s.enrollment)} 人）`;
   return html`<h1>${assessmentTitle(data)}</h1>
 <table class="keep"><tbody>
 <tr><th>评估对象</th><td>${subject}</td></tr>
@@ -84,7 +84,7 @@ const statusCell = (status: string) => html`<span class="status-${status}">${sta
 
 function basis(i: IndicatorRow): string {
   if (i.numerator === null && i.denominator === null) return '—';
-  const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(1));
+  const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) ? int(x) : x.toFixed(1));
   return `${num(i.numerator)} / ${num(i.denominator)}`;
 }
 
@@ -136,7 +136,7 @@ ${unmet.length
 <p>实际值 ${valueText(data, i)}，目标 ${targetText(data, i)}，计算依据 ${basis(i)}。${i.status === '无数据' ? '应报送的数据缺失，请核查数据报送。' : ''}</p>
 ${tables.map((t) =>
   t.rows.length
-    ? html`<p class="muted">${t.title}${t.total > t.rows.length ? `（共 ${t.total} 条，列出前 ${EVIDENCE_LIMIT} 条）` : `（${t.total} 条）`}</p>${table(t.headers, t.rows)}${t.note ? html`<p class="muted">${t.note}</p>` : ''}`
+    ? html`<p class="muted">${t.title}${t.total > t.rows.length ? `（共 ${int(t.total)} 条，列出前 ${EVIDENCE_LIMIT} 条）` : `（${int(t.total)} 条）`}</p>${table(t.headers, t.rows)}${t.note ? html`<p class="muted">${t.note}</p>` : ''}`
     : '',
 )}</div>`;
     })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixedShort, pct } from '../../shared/format.js';
+import { fixedShort, int, pct } from '../../shared/format.js';
 // @ts-expect-error browser component without type declarations
 import * as siteFormat from '../../dashboards/src/components/format.js';
 // @ts-expect-error browser component without type declarations
@@ -49,6 +49,8 @@ describe('the site and the reports write indicator values and points by that rul
   it('from one module: the site\'s format.js hands on shared/format.js through its symbolic link', () => {
     expect(siteFormat.pct).toBe(pct);
     expect(siteFormat.fixedShort).toBe(fixedShort);
+    expect(siteFormat.int).toBe(int);
+    expect([int(12345), int(999), int(1234567), int(null)]).toEqual(['12,345', '999', '1,234,567', '—']);
   });
 
   it('on the site', () => {

@@ -106,6 +106,8 @@ describe('safecampus report on the scoring city', () => {
     const weakest = /得分最低的 3 所学校<\/h3>.*?<tbody>(.*?)<\/tbody>/s.exec(unit)![1];
     expect([...weakest.matchAll(/<tr><td>(\d{10})<\/td>/g)].map((m) => m[1])).toEqual([J1, K1, P2]);
     expect(unit).toContain('得分 <b>63.66</b> 分，等级 <b>合格</b>，全市县区第 2 名（共 3 个）');
+    // K1 260 (after 2025-09-01) + P2 1,200 + J1 1,650, with the thousands separator
+    expect(unit).toContain('所辖学校 3 所，在校生 3,110 人');
     // B1 (test/scoring/inspections-devices.test.ts): K1 2 of 2 guards and P2 3 of 3 meet it, J1 5 of 6 does not —
     // 2 of the 3 schools, not the 10 of 11 guards their sums would give
     expect(indicatorRow(unit, 'B1 保安配备达标').slice(0, 3)).toEqual(['66.7% 的学校达到', '全部学校达到', '2 / 3']);

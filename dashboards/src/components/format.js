@@ -3,14 +3,7 @@
 // which the site reaches through the symbolic link shared-format.js (Framework serves modules
 // only from inside src/; see dashboards/README.md).
 
-export {fixedShort, indicatorText, pct, thresholdText} from "./shared-format.js";
-
-const integer = new Intl.NumberFormat("zh-CN", {maximumFractionDigits: 0});
-
-/** A count with zh-CN grouping, e.g. 12345 → "12,345"; null → "—". */
-export function int(value) {
-  return value == null || !Number.isFinite(value) ? "—" : integer.format(value);
-}
+export {fixedShort, indicatorText, int, pct, thresholdText} from "./shared-format.js";
 
 /** "numerator / denominator" for a rate's parts, e.g. "45 / 50". */
 export function ratio(numerator, denominator) {
