@@ -8,3 +8,4 @@ export declare function pct(value: number | null | undefined, digits?: number, g
 export declare function indicatorText(value: number | null | undefined, unit: string | null | undefined, goal?: Goal | null): string;
 export declare function thresholdText(value: number | null | undefined, unit: string | null | undefined): string;
 export declare function int(value: number | null | undefined): string;
+export declare function dateTime(iso: string | null | undefined): string;

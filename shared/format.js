@@ -63,3 +63,20 @@ export function thresholdText(value, unit) {
   if (unit === "%") return pct(value, Number.isInteger(value * 100) ? 0 : 1);
   return unit ? `${value} ${SPOKEN_UNITS[unit] ?? unit}` : `${value}`;
 }
+
+/**
+ * A timestamp as a Beijing-time date and time, e.g. "2026年1月5日 10:10". The warehouse
+ * stores Asia/Shanghai wall time without a zone; a zone, when present, is honoured.
+ */
+export function dateTime(iso) {
+  if (!iso) return "—";
+  const text = String(iso).replace(" ", "T");
+  const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}+08:00`);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat("zh-CN", {
+    timeZone: "Asia/Shanghai",
+    dateStyle: "long",
+    timeStyle: "short",
+    hourCycle: "h23"
+  }).format(date);
+}

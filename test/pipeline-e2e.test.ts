@@ -84,6 +84,8 @@ describe('safecampus run on the mini city', () => {
     warehouse.close();
     const spoken = await runCli(['run', '--db', db, '--inbox', inbox]);
     expect(spoken.stdout).toMatch(/^没有变化，无需重新计算、发布或构建网站/);
+    // when, in Beijing time and written in Chinese
+    expect(spoken.stdout).toMatch(/自快照 \S+（\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 发布）以来都没有变化/);
     expect(spoken.stdout).toContain(`报送监测 ${summary.health.checkOn}（数据截至 ${summary.health.dataUntilOn}）：缺报 ${summary.health.missing} 项`);
   }, 300_000);
 

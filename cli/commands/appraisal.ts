@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { dateTime } from '../../shared/format.js';
 import { dirname } from 'node:path';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
 import { withTemporal } from '../../workflows/dev-server.ts';
@@ -114,12 +115,12 @@ function sayState(state: AppraisalState, context: CommandContext): void {
     for (const [table, rows] of Object.entries(state.summary.rows)) context.say(`  ${table} ${state.summary.period}: ${rows} 行 rows`);
   }
   if (state.status === 'waiting_for_signoff') {
-    context.say(`  自 ${state.waitingSince} 起待签批，已提醒 ${state.remindersSent} 次（waiting since, reminders sent）`);
+    context.say(`  自 ${dateTime(state.waitingSince)} 起待签批，已提醒 ${state.remindersSent} 次（waiting since, reminders sent）`);
     context.say(`  签批：safecampus appraisal ${state.year} --approve [--by 姓名] [--comment 意见]，或 --reject 原因`);
   }
   if (state.decision) {
     const verb = state.decision.decision === 'approve' ? '批准' : '退回';
-    context.say(`  ${verb}人 ${state.decision.approver}，${state.decision.decidedAt}${state.decision.comment ? `，意见：${state.decision.comment}` : ''}`);
+    context.say(`  ${verb}人 ${state.decision.approver}，${dateTime(state.decision.decidedAt)}${state.decision.comment ? `，意见：${state.decision.comment}` : ''}`);
   }
   if (state.publishedPath) {
     context.say(`  已发布 published: ${state.publishedPath}, ${state.manifestPath}`);

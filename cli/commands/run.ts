@@ -7,6 +7,7 @@ import { withRunLock } from '../../workflows/run-lock.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
 import { BadInputError, type UnchangedOutcome } from '../../workflows/activities.ts';
 import { shanghaiDate } from '../../workflows/calendar.ts';
+import { dateTime } from '../../shared/format.js';
 import type { PipelineProgress, PipelineSummary } from '../../workflows/workflows.ts';
 import { startProgress, type Progress } from '../progress.ts';
 import { isPeriodId, PERIOD_HELP } from '../../transforms/periods.ts';
@@ -140,7 +141,7 @@ function reportSummary(summary: PipelineSummary, context: CommandContext): void 
   if (summary.unchanged) {
     const { snapshotId, createdAt } = summary.unchanged;
     context.say(
-      `没有变化，无需重新计算、发布或构建网站：收件箱没有新文件，批次、指标定义、参考数据和模型自快照 ${snapshotId}（${createdAt}）发布以来都没有变化` +
+      `没有变化，无需重新计算、发布或构建网站：收件箱没有新文件，批次、指标定义、参考数据和模型自快照 ${snapshotId}（${dateTime(createdAt)} 发布）以来都没有变化` +
         `（nothing changed since snapshot ${snapshotId} was published at ${createdAt}: no new export file, and no batch, definition, reference file or model changed — nothing to transform, publish or build）`,
     );
     context.say(`latest snapshot ${summary.snapshotPath}${summary.sitePath ? `; site in ${summary.sitePath}` : ''}`);

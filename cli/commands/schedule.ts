@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { dateTime } from '../../shared/format.js';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
 import { connectClient } from '../../workflows/client.ts';
 import { withTemporal } from '../../workflows/dev-server.ts';
@@ -75,7 +76,7 @@ async function listSchedules(client: Awaited<ReturnType<typeof connectClient>>, 
     return rows;
   }
   const table = [
-    ['计划 schedule', '名称 name', '时间 when', '时区 zone', '重叠 overlap', '补跑 catch-up', '下次 next run (Asia/Shanghai)'],
+    ['计划 schedule', '名称 name', '时间 when', '时区 zone', '重叠 overlap', '补跑 catch-up', '下次（北京时间）next run'],
     ...rows.map((r) => [
       r.schedule_id,
       r.title,
@@ -83,16 +84,12 @@ async function listSchedules(client: Awaited<ReturnType<typeof connectClient>>, 
       r.timezone,
       String(r.overlap),
       `${r.catchup_window_hours} h`,
-      r.paused ? '已暂停 paused' : r.next_run ? shanghaiTime(r.next_run) : '—',
+      r.paused ? '已暂停 paused' : r.next_run ? dateTime(r.next_run) : '—',
     ]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => displayWidth(row[i]!))));
   for (const row of table) context.say(row.map((cell, i) => cell + ' '.repeat(widths[i]! - displayWidth(cell))).join('  ').trimEnd());
   return rows;
-}
-
-function shanghaiTime(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** Columns in a terminal: CJK characters take two. */

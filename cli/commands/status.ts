@@ -1,4 +1,5 @@
 import { CommandOutcome, stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
+import { dateTime } from '../../shared/format.js';
 import { Warehouse } from '../../warehouse/connection.ts';
 import { readLatestSnapshot } from '../../warehouse/snapshot.ts';
 import { typedWarehouse } from '../../warehouse/kysely.ts';
@@ -72,6 +73,6 @@ async function warehouseStatus(db: Warehouse, path: string, context: CommandCont
   for (const h of held) context.say(`  HELD ${h.batch_id} ${h.file} — \`safecampus release ${h.batch_id}\` after review`);
   context.say('recent runs:');
   for (const r of runs) context.say(`  ${r.started_at} ${r.kind} ${r.status}`);
-  context.say(`latest snapshot: ${snapshot ? `${snapshot.path} (${snapshot.created_at})` : 'none yet'}`);
+  context.say(`最新快照 latest snapshot: ${snapshot ? `${snapshot.path}（${dateTime(snapshot.created_at)} 发布）` : '尚无 none yet'}`);
   return { path, schema_version: version, batches, held, runs, latest_snapshot: snapshot };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixedShort, int, pct } from '../../shared/format.js';
+import { dateTime, fixedShort, int, pct } from '../../shared/format.js';
 // @ts-expect-error browser component without type declarations
 import * as siteFormat from '../../dashboards/src/components/format.js';
 // @ts-expect-error browser component without type declarations
@@ -51,6 +51,8 @@ describe('the site and the reports write indicator values and points by that rul
     expect(siteFormat.fixedShort).toBe(fixedShort);
     expect(siteFormat.int).toBe(int);
     expect([int(12345), int(999), int(1234567), int(null)]).toEqual(['12,345', '999', '1,234,567', '—']);
+    // the CLI too: a UTC instant and the warehouse's zone-less Shanghai wall time, both in Beijing time
+    expect([dateTime('2026-01-04T16:10:00Z'), dateTime('2026-01-05 10:10:00'), dateTime(null)]).toEqual(['2026年1月5日 00:10', '2026年1月5日 10:10', '—']);
   });
 
   it('on the site', () => {

@@ -3,28 +3,13 @@
 // which the site reaches through the symbolic link shared-format.js (Framework serves modules
 // only from inside src/; see dashboards/README.md).
 
-export {fixedShort, indicatorText, int, pct, thresholdText} from "./shared-format.js";
+import {int} from "./shared-format.js";
+
+export {dateTime, fixedShort, indicatorText, int, pct, thresholdText} from "./shared-format.js";
 
 /** "numerator / denominator" for a rate's parts, e.g. "45 / 50". */
 export function ratio(numerator, denominator) {
   return numerator == null || denominator == null ? "—" : `${int(numerator)} / ${int(denominator)}`;
-}
-
-/**
- * A timestamp as a Beijing-time date and time, e.g. "2026年1月5日 10:10". The warehouse
- * stores Asia/Shanghai wall time without a zone; a zone, when present, is honoured.
- */
-export function dateTime(iso) {
-  if (!iso) return "—";
-  const text = String(iso).replace(" ", "T");
-  const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}+08:00`);
-  if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat("zh-CN", {
-    timeZone: "Asia/Shanghai",
-    dateStyle: "long",
-    timeStyle: "short",
-    hourCycle: "h23"
-  }).format(date);
 }
 
 /** The style every Plot chart of the site shares: the page's font stack at 13 px. */
