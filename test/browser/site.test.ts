@@ -362,6 +362,12 @@ describe('dashboards in Chromium', () => {
       ['合格', '60 ≤ 得分 < 80'],
       ['不合格', '0 ≤ 得分 < 60'],
     ]);
+    // the county status bands, from the definition's status_bands (95% and 80%)
+    expect(await tableRows(page, 'status-bands')).toEqual([
+      ['达标', '得分率 ≥ 95%'],
+      ['接近', '80% ≤ 得分率 < 95%'],
+      ['落后', '得分率 < 80%'],
+    ]);
     expect(await page.locator('[data-testid="vetoes"] li').count()).toBe(definition.vetoes.length);
     expect((await tableRows(page, 'ahp')).length).toBe(8);
     expect(problems).toEqual([]);
@@ -389,6 +395,14 @@ describe('dashboards in Chromium', () => {
     ]);
     expect(await page.locator('.sc-kpi').nth(0).textContent()).toContain('学校平均分 82.42');
     expect(await page.locator('.sc-kpi').nth(4).textContent()).toContain('其中超期 1 项');
+    // against 2024 (6 schools, 5 优秀/良好, 11 of 20 on time, one open major hazard, no case, no device or alert data):
+    // 75.0% − 83.3% and 88.9% − 55.0% in 个百分点; nothing where 2024 has no number
+    const kpiChanges = await page.locator('.sc-kpi').evaluateAll((cards) => cards.map((c) => c.querySelector('.sc-kpi-change')?.textContent ?? null));
+    expect(kpiChanges).toEqual(['同比 +6 所', '同比 −8.3 个百分点', '同比 +1 所', '同比 +7 起', '同比 +1 项', '同比 +33.9 个百分点', null, null]);
+    // five lines (four counties and 市直): one chart, each line named at its end with its latest score
+    const ends = await page.locator('[data-testid="trend-chart"] svg g[aria-label="text"] text').allTextContents();
+    expect(ends.sort()).toEqual(['市直 90.20', '禹州市 88.50', '许昌经济技术开发区 62.30', '鄢陵县 85.00', '魏都区 85.00'].sort());
+    expect(await page.locator('[data-testid="trend-chart"] svg g[aria-label="y-axis label"]').textContent()).toBe('得分（分），纵轴自 60 分起');
     expect(await tableRows(page, 'unit-ranking')).toEqual([
       ['1', '禹州市', '88.50', '良好', '↑1', '78.00', '3', '0'],
       ['2', '魏都区', '85.00', '良好', '↓1', '80.00', '3', '0'],
@@ -420,10 +434,12 @@ describe('dashboards in Chromium', () => {
     const kpis = await page.locator('.sc-kpi').evaluateAll((cards) => cards.map((c) => c.querySelector('.big')?.textContent));
     expect(kpis).toEqual(['85.00', '良好', '第 2 名', '3']);
     expect(await page.locator('.sc-kpi').nth(2).textContent()).toContain('共 4 个县区 · 较上期 ↓1');
+    expect(await page.locator('.sc-kpi').nth(0).locator('.sc-kpi-change').textContent()).toBe('同比 +5.00 分');
+    // value, target, city median of the units' values, points, band by attainment (A3 13/18, B2 1, I1 0.75 against 95% / 80%)
     expect(await tableRows(page, 'indicators')).toEqual([
-      ['A3', '隐患按期整改率', '90.0%', '4.33 / 6', '未达标', '2'],
-      ['B2', '一键报警在线率', '99.0%', '4.00 / 4', '达标', '1'],
-      ['I1', '交办函按期反馈率', '90.0%', '3.75 / 5', '未达标', '—'],
+      ['A3', '隐患按期整改率', '90.0%', '100.0%', '90.0%', '4.33 / 6', '落后', '2'],
+      ['B2', '一键报警在线率', '99.0%', '99.0%', '98.5%', '4.00 / 4', '达标', '1'],
+      ['I1', '交办函按期反馈率', '90.0%', '100.0%', '90.0%', '3.75 / 5', '落后', '—'],
     ]);
     expect(await page.locator('[data-testid="short-boards"]').textContent()).toContain('A3 隐患按期整改率：得分率 72.2%，全市中位数 75.0%，差距 2.8%。');
     expect((await tableRows(page, 'schools')).map((r) => [r[0], r[3], r[4], r[5]])).toEqual([

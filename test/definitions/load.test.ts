@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   allIndicators,
+  atOrPastFloor,
   DefinitionError,
   definitionHash,
   DEFINITIONS_DIR,
@@ -13,6 +14,7 @@ import {
   loadDefinition,
   parseDefinition,
   requiredGuards,
+  statusBand,
 } from '../../transforms/definitions/load.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -138,6 +140,34 @@ describe('the shipped 2025 definition', () => {
     expect([0, 1].map((v) => indicatorPoints(findIndicator(def, 'B1')!, v))).toEqual([0, 5]);
     expect([95, 90, 89.99, 80, 60, 59.9].map((s) => gradeFor(def, s))).toEqual(['优秀', '优秀', '良好', '良好', '合格', '不合格']);
     expect(gradeFor(def, 95, true)).toBe('不合格');
+  });
+});
+
+describe('the status bands of a county indicator', () => {
+  const def = loadDefinition(2025);
+  const { met, near } = def.status_bands;
+
+  it('ships 达标 from 95% attainment and 接近 from 80%', () => {
+    expect([met, near]).toEqual([0.95, 0.8]);
+  });
+
+  it("follows the definition's thresholds: each band starts at its threshold, inclusive", () => {
+    const bands = [1, met, met - 0.0001, near, near - 0.0001, 0, null].map((a) => statusBand(def.status_bands, a));
+    expect(bands).toEqual(['met', 'met', 'near', 'near', 'behind', 'behind', null]);
+    // other thresholds move the boundaries with them
+    expect([0.9, 0.89, 0.5, 0.49].map((a) => statusBand({ met: 0.9, near: 0.5 }, a))).toEqual(['met', 'near', 'near', 'behind']);
+  });
+
+  it('reads a pooled attainment a rounding hair below a threshold as reaching it', () => {
+    expect(statusBand(def.status_bands, 0.95 - 1e-12)).toBe('met');
+  });
+
+  it('flags a value at or past the floor in the direction of the indicator, and never one without a floor', () => {
+    const a2 = findIndicator(def, 'A2')!; // higher is better, floor 80%
+    const b5 = findIndicator(def, 'B5')!; // lower is better, floor 72 hours
+    expect([0.81, 0.8, 0.79, null].map((v) => atOrPastFloor(a2, v))).toEqual([false, true, true, false]);
+    expect([71, 72, 100].map((v) => atOrPastFloor(b5, v))).toEqual([false, true, true]);
+    expect(atOrPastFloor(findIndicator(def, 'A4')!, 10)).toBe(false);
   });
 });
 
@@ -481,6 +511,17 @@ describe('every rejection of a definition file', () => {
     // empty lists the rules read
     ['no severity weights', (d) => (d.severity_weights = []), 'severity_weights', 'must not be empty'],
     ['no grade bands', (d) => (d.grade_bands = []), 'grade_bands', 'must not be empty'],
+    // status bands of the county scorecard
+    ['no status bands', (d) => delete d.status_bands, 'status_bands', 'is missing'],
+    ['status bands without near', (d) => delete d.status_bands.near, 'status_bands.near', 'is missing'],
+    ['status bands without a reason', (d) => delete d.status_bands.reason, 'status_bands.reason', 'is missing'],
+    ['a met band above full attainment', (d) => (d.status_bands.met = 1.05), 'status_bands.met', 'attainment is at most 1, so met must be ≤ 1, got 1.05'],
+    ['a near band at met', (d) => (d.status_bands.near = 0.95), 'status_bands.near', 'near must be below met (0.95), got 0.95'],
+    ['a near band above met', (d) => (d.status_bands.near = 0.99), 'status_bands.near', 'near must be below met (0.95), got 0.99'],
+    ['a zero near band', (d) => (d.status_bands.near = 0), 'status_bands.near', 'must be greater than 0, got 0'],
+    ['a near band as text', (d) => (d.status_bands.near = '80%'), 'status_bands.near', 'must be a number, got "80%"'],
+    ['a band with 5 decimals', (d) => (d.status_bands.met = 0.95001), 'status_bands.met', decimals(4, 0.95001)],
+    ['an unknown band', (d) => (d.status_bands.far = 0.5), 'status_bands.far', contains('unknown key: correct its spelling or remove it (allowed here: met, near, reason)')],
     ['no guard bands', (d) => (d.guard_staffing.enrollment_bands = []), 'guard_staffing.enrollment_bands', 'must not be empty'],
     // keys the schema does not name: a misspelt optional key would otherwise change the scores silently
     [

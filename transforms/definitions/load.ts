@@ -171,6 +171,22 @@ export function gradeFor(definition: IndicatorDefinition, score: number, vetoed 
   return order.indexOf(band.grade) >= order.indexOf(cap) ? band.grade : cap;
 }
 
+export type IndicatorBand = 'met' | 'near' | 'behind';
+
+/** The status band of an attainment (0–1) under the definition's status_bands; null attainment → null. */
+export function statusBand(bands: Pick<IndicatorDefinition['status_bands'], 'met' | 'near'>, attainment: number | null): IndicatorBand | null {
+  if (attainment == null) return null;
+  // pooled attainments are sums of 4-decimal points: allow for floating-point noise at a boundary
+  if (attainment >= bands.met - 1e-9) return 'met';
+  return attainment >= bands.near - 1e-9 ? 'near' : 'behind';
+}
+
+/** Whether a value is at or past an indicator's floor (the value that scores zero); indicators without a floor never are. */
+export function atOrPastFloor(indicator: { direction: string; floor?: number | null }, value: number | null): boolean {
+  if (value == null || indicator.floor == null) return false;
+  return indicator.direction === 'lower_better' ? value >= indicator.floor : value <= indicator.floor;
+}
+
 /**
  * Points an indicator earns for a value (the default scoring rule of DOMAIN.md §5): rate and
  * duration linear between floor (0) and target (full), deduction per occurrence down to 0 — or,

@@ -283,6 +283,21 @@ const gradeBands = v.pipe(
   }),
 );
 
+/** How a unit's indicator reads on its scorecard (达标 / 接近 / 落后), by its attainment (0–1); no score depends on it. */
+const statusBands = v.pipe(
+  section({
+    /** Attainment at or above this reads 达标. */
+    met: count({ positive: true, decimals: EXACT_DECIMALS }),
+    /** Attainment at or above this (and below met) reads 接近; below it 落后. */
+    near: count({ positive: true, decimals: EXACT_DECIMALS }),
+    reason: text,
+  }),
+  rule((b, fail) => {
+    if (b.met > 1) fail(['met'], `attainment is at most 1, so met must be ≤ 1, got ${b.met}`);
+    if (!(b.near < b.met)) fail(['near'], `near must be below met (${b.met}), got ${b.near}`);
+  }),
+);
+
 const veto = section({
   id: text,
   name: localized,
@@ -459,6 +474,7 @@ export const definitionFileSchema = section({
   vetoes: list(veto, { nonEmpty: false }),
   veto_application: text,
   grade_bands: gradeBands,
+  status_bands: statusBands,
   guard_staffing: guardStaffing,
   unit_score: unitScore,
   /** Optional; resolved to the default (a failed re-check is not a rectification). */

@@ -103,6 +103,23 @@ export function GradeTable(bands) {
   );
 }
 
+/** The 县区评分卡 status bands: attainment thresholds {met, near} (0–1) as three rows. */
+export function StatusBandTable({met, near}) {
+  const percent = (x) => `${+(x * 100).toFixed(2)}%`;
+  return SortableTable(
+    [
+      {band: "达标", range: `得分率 ≥ ${percent(met)}`},
+      {band: "接近", range: `${percent(near)} ≤ 得分率 < ${percent(met)}`},
+      {band: "落后", range: `得分率 < ${percent(near)}`}
+    ],
+    [
+      {key: "band", label: "状态"},
+      {key: "range", label: "县区该项得分率"}
+    ],
+    {testId: "status-bands", compact: true}
+  );
+}
+
 export function GuardTable(staffing) {
   return SortableTable(
     staffing.enrollment_bands,

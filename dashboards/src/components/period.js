@@ -59,3 +59,14 @@ export function PeriodSelect(periods, {value, label = "统计期间"} = {}) {
   Object.defineProperty(element, "value", {get: () => select.value});
   return element;
 }
+
+/** The latest period of the same kind before `period` among `periods`, or null (a year's previous year, a term's previous term). */
+export function previousPeriod(periods, period) {
+  const kind = kindOf(period)?.kind.kind;
+  return [...new Set(periods)].filter((p) => kindOf(p)?.kind.kind === kind && String(p) < String(period)).sort().at(-1) ?? null;
+}
+
+/** How a change from the previous period is named: 同比 for a year against the year before, 环比 for terms, quarters and months. */
+export function changeWord(period) {
+  return kindOf(period)?.kind.kind === "year" ? "同比" : "环比";
+}

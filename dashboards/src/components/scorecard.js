@@ -1,9 +1,9 @@
 // Scores, grades and ranks: the tables and charts shared by 总览, 县区评分卡 and 学校.
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
-import {PLOT_STYLE, fixedShort, indicatorText, int, pct} from "./format.js";
+import {PLOT_STYLE, fixedShort, indicatorText, int, pct, textWidth} from "./format.js";
 import {palette} from "./palette.js";
-import {periodLabel} from "./period.js";
+import {periodLabel, shortPeriodLabel} from "./period.js";
 import {hasRecords, recordsLink} from "./records.js";
 import {SortableTable} from "./table.js";
 
@@ -170,24 +170,104 @@ export function ScoreBarChart(units, {width, highlight = null, cityAverage = nul
   return h("figure", {class: "sc-chart", "data-testid": "score-chart"}, plot, legend);
 }
 
-/** Lines of unit scores over periods of one kind; `highlight` drawn thick, the rest thin. rows: overview.json `trend`. */
-export function TrendChart(rows, {width, kind = "year", highlight = null, label = "得分（分）"}) {
-  const data = rows.filter((d) => d.period_kind === kind).map((d) => ({...d, 期间: periodLabel(d.period)}));
-  const periods = [...new Set(data.map((d) => d.period))].sort();
-  if (periods.length < 2) return h("p", {class: "sc-note"}, "只有一个统计期，暂无趋势。");
+/** Labelled x ticks of a trend: every period up to 12, else every k-th (the latest always labelled). */
+export function trendTicks(periods, max = 12) {
+  const step = Math.ceil(periods.length / max);
+  return periods.filter((_, i) => (periods.length - 1 - i) % step === 0);
+}
+
+/**
+ * The y-axis floor of a score trend: 60 (the 合格 line) when every score is at or above it, else the
+ * lowest score rounded down to ten. Scores start at a grade line, not at 0, so changes of a few
+ * points show; the axis label says where it starts.
+ */
+export function trendFloor(scores) {
+  const lowest = Math.min(...scores);
+  return lowest >= 60 ? 60 : Math.max(0, Math.floor(lowest / 10) * 10);
+}
+
+/** End labels spread apart so that none is nearer than `gap` (in score units) to the next. */
+function spreadLabels(ends, gap) {
+  const sorted = [...ends].sort((a, b) => a.score - b.score);
+  sorted.forEach((d, i) => (d.y = i === 0 ? d.score : Math.max(d.score, sorted[i - 1].y + gap)));
+  return sorted;
+}
+
+/** Lines of unit scores over periods of one kind, `highlight` drawn thick, each line named at its end. */
+function trendPlot(data, {width, height, periods, floor, top, label, highlight, colors, background = [], compact = false}) {
+  const innerHeight = height - 50;
+  const last = periods.at(-1);
+  const ends = spreadLabels(
+    data.filter((d) => d.period === last).map((d) => ({...d})),
+    ((top - floor) * 14) / innerHeight
+  );
+  const longest = Math.max(0, ...ends.map((d) => textWidth(`${d.unit_name} ${score(d.score)}`)));
   return Plot.plot({
     width,
-    height: 300,
-    marginBottom: 50,
+    height,
+    marginBottom: 40,
+    marginRight: compact ? 16 : 16 + longest,
+    marginTop: compact ? 24 : 20,
     style: PLOT_STYLE,
-    x: {domain: periods, label: null, tickFormat: periodLabel},
-    y: {label: label, labelArrow: "none", grid: true, nice: true},
-    color: {legend: true, domain: [...new Set(data.map((d) => d.unit_name))], range: [...Object.values(palette), "#000000"]},
+    x: {domain: periods, label: null, ticks: trendTicks(periods, compact ? 4 : 12), tickFormat: shortPeriodLabel, padding: 0.2},
+    y: {domain: [floor, top], label, labelArrow: "none", grid: true, ticks: compact ? 3 : undefined},
     marks: [
-      Plot.line(data, {x: "period", y: "score", z: "unit_code", stroke: "unit_name", strokeWidth: (d) => (d.unit_code === highlight ? 4 : 1.5)}),
-      Plot.dot(data, {x: "period", y: "score", fill: "unit_name", r: 3, channels: {期间: "期间"}, tip: {format: {x: false, 期间: true, y: (v) => `${v.toFixed(2)} 分`, fill: true}}})
+      Plot.line(background, {x: "period", y: "score", z: "unit_code", stroke: "#c8c8c8", strokeWidth: 1}),
+      Plot.line(data, {x: "period", y: "score", z: "unit_code", stroke: (d) => colors.get(d.unit_code), strokeWidth: (d) => (d.unit_code === highlight ? 4 : 2)}),
+      Plot.dot(data, {x: "period", y: "score", fill: (d) => colors.get(d.unit_code), r: 3, channels: {县区: "unit_name", 期间: "期间"}, tip: {format: {x: false, fill: false, 县区: true, 期间: true, y: (v) => `${v.toFixed(2)} 分`}}}),
+      compact ? Plot.text([data[0]], {frameAnchor: "top-left", dy: -16, text: "unit_name", fontWeight: 600}) : null,
+      compact ? null : Plot.text(ends, {x: "period", y: "y", text: (d) => `${d.unit_name} ${score(d.score)}`, textAnchor: "start", dx: 8, fill: (d) => colors.get(d.unit_code), fontWeight: (d) => (d.unit_code === highlight ? 700 : 400)})
     ]
   });
+}
+
+/**
+ * Unit scores over periods of one kind. Up to five units: one chart, each line in its own colour
+ * and named at its end. More: small multiples, one panel per unit, its line over the others in
+ * light grey, on the same axes. The y-axis starts at trendFloor and says so.
+ * rows: overview.json `trend` (or one unit's history with unit_code and unit_name).
+ */
+export function TrendChart(rows, {width, kind = "year", highlight = null, label = "得分（分）"}) {
+  const data = rows.filter((d) => d.period_kind === kind && d.score != null).map((d) => ({...d, 期间: periodLabel(d.period)}));
+  const periods = [...new Set(data.map((d) => d.period))].sort();
+  if (periods.length < 2) return h("p", {class: "sc-note"}, "只有一个统计期，暂无趋势。");
+  const floor = trendFloor(data.map((d) => d.score));
+  const top = 100;
+  const axisLabel = floor > 0 ? `${label}，纵轴自 ${floor} 分起` : label;
+  // best latest score first, so the panels read like the ranking
+  const latest = new Map(data.map((d) => [d.unit_code, d.score]));
+  const units = [...new Map(data.map((d) => [d.unit_code, d.unit_name]))].sort(([a], [b]) => latest.get(b) - latest.get(a));
+  const series = [palette.blue, palette.vermillion, palette.green, palette.purple, palette.orange];
+  if (units.length <= series.length) {
+    const colors = new Map(units.map(([code], i) => [code, series[i]]));
+    return h("figure", {class: "sc-chart", "data-testid": "trend-chart"}, trendPlot(data, {width, height: 300, periods, floor, top, label: axisLabel, highlight, colors}));
+  }
+  const columns = width >= 900 ? 5 : width >= 560 ? 3 : 2;
+  const panelWidth = Math.floor((width - (columns - 1) * 8) / columns);
+  const panels = units.map(([code]) =>
+    h(
+      "div",
+      {class: "sc-trend-panel", "data-unit": code},
+      trendPlot(data.filter((d) => d.unit_code === code), {
+        width: panelWidth,
+        height: 170,
+        periods,
+        floor,
+        top,
+        label: null,
+        highlight,
+        colors: new Map([[code, code === highlight ? palette.orange : palette.blue]]),
+        background: data.filter((d) => d.unit_code !== code),
+        compact: true
+      })
+    )
+  );
+  return h(
+    "figure",
+    {class: "sc-chart", "data-testid": "trend-chart"},
+    h("div", {class: "sc-trend-grid", style: `grid-template-columns: repeat(${columns}, minmax(0, 1fr))`}, panels),
+    h("figcaption", {class: "sc-note"}, `每格一个县区（蓝线），灰线为其他县区；纵轴为得分，${floor > 0 ? `自 ${floor} 分起，` : ""}满分 100。`)
+  );
 }
 
 /** Domain attainment of one unit (or school) against the city: paired bars per domain, in percent. rows: {domain_id, domain_name, points, attainment, city_attainment}. */

@@ -70,6 +70,7 @@ function edition(d: IndicatorDefinition) {
       unit_grade_barred: v.effect.unit_grade_barred,
     })),
     grade_bands: d.grade_bands.map(({ grade, min_score }) => ({ grade, min_score })),
+    status_bands: { met: d.status_bands.met, near: d.status_bands.near },
     guard_staffing: d.guard_staffing,
     unit_score: { formula_text: d.unit_score.formula_text },
     rectification: { failed_recheck_counts_as_rectified: d.rectification.failed_recheck_counts_as_rectified },

@@ -1,6 +1,6 @@
 // Data for one 县区评分卡 page (src/units/[unit].md), run once per unit (--unit=CODE when Framework runs it):
 // score, grade and rank history; per period (years and terms, the appraisal cadence): domain
-// attainment against the city, every indicator with its status, the unit's short boards, its
+// attainment against the city, every indicator with its status and band, the unit's short boards, its
 // schools ranked with grades, and its vetoes; for the latest year, the records behind each
 // indicator it does not meet (transforms/evidence.ts, as the assessment report lists them: the
 // first EVIDENCE_LIMIT rows and the total, over the unit's schools); and its 报送监测 rows
@@ -29,6 +29,8 @@ import { sourceHealth } from '../../../lib/health.ts';
 import { siteLoader } from '../../../lib/loader.ts';
 import { LoaderError, typedSnapshot, type Snapshot } from '../../../lib/snapshot.ts';
 import { EVIDENCE, EVIDENCE_LIMIT, EVIDENCE_TABLES, evidenceByScope, type EvidenceTable } from '../../../../transforms/evidence.ts';
+import { allIndicators, atOrPastFloor, statusBand, type IndicatorDefinition } from '../../../../transforms/definitions/load.ts';
+import { definitionForSnapshot, readEdition, SnapshotDefinitionError } from '../../../../transforms/definitions/snapshot-edition.ts';
 
 type Q = Kysely<Database>;
 
@@ -68,8 +70,36 @@ function domainsOf(q: Q, period: string, unit: string) {
     .execute();
 }
 
-/** The unit's indicators: its pooled school indicators and its own supervision indicators, in the definition's order. */
-function indicatorsOf(q: Q, period: string, unit: string) {
+/**
+ * The unit's indicators: its pooled school indicators and its own supervision indicators, in the
+ * definition's order, each with the city median of the units' values, and its band (达标 / 接近 /
+ * 落后 by the unit's attainment against the definition's status_bands) and whether its value is at
+ * or past the indicator's floor. A snapshot whose definition file is no longer at hand keeps its
+ * values and medians, without bands.
+ */
+async function indicatorsOf(q: Q, period: string, unit: string, definition: IndicatorDefinition | null) {
+  const rows = await indicatorRows(q, period, unit);
+  if (!definition) return rows.map((r) => ({ ...r, band: null, below_floor: false }));
+  const all = [...allIndicators(definition), ...definition.supervision.indicators];
+  return rows.map((r) => ({
+    ...r,
+    band: r.status === 'ok' ? statusBand(definition.status_bands, r.attainment) : null,
+    below_floor: r.status === 'ok' && atOrPastFloor({ direction: r.direction ?? 'higher_better', floor: all.find((i) => i.id === r.indicator_id)?.floor }, r.value),
+  }));
+}
+
+/** The definition the period was scored with, checked against the snapshot's record; null when that file is gone. */
+async function definitionOf(q: Q, period: string) {
+  const row = await q.selectFrom('core.dim_periods').select('definition_edition').where('period_id', '=', period).executeTakeFirstOrThrow();
+  try {
+    return definitionForSnapshot(await readEdition(q, row.definition_edition));
+  } catch (error) {
+    if (error instanceof SnapshotDefinitionError) return null;
+    throw error;
+  }
+}
+
+function indicatorRows(q: Q, period: string, unit: string) {
   const pooled = q
     .selectFrom('marts.unit_indicator_ranking as r')
     .innerJoin('core.dim_periods as d', 'd.period_id', 'r.period')
@@ -84,6 +114,13 @@ function indicatorsOf(q: Q, period: string, unit: string) {
       'i.direction',
       'r.value',
       'r.rank',
+      'r.attainment',
+      eb
+        .selectFrom('marts.unit_indicator_ranking as c')
+        .select((c) => sql<number | null>`median(${c.ref('c.value')})`.as('m'))
+        .whereRef('c.period', '=', 'r.period')
+        .whereRef('c.indicator_id', '=', 'r.indicator_id')
+        .as('city_median'),
       sql<number | null>`${eb.ref('r.attainment')} * ${eb.ref('i.points')}`.as('points'),
       sql<number | null>`case when ${eb.ref('r.n_schools_applicable')} > 0 then ${eb.ref('i.points')} end`.as('max_points'),
       sql<string>`case when ${eb.ref('r.n_schools_applicable')} = 0 then 'not_applicable' when ${eb.ref('r.attainment')} is null then 'no_data' else 'ok' end`.as('status'),
@@ -92,7 +129,7 @@ function indicatorsOf(q: Q, period: string, unit: string) {
     .where('r.unit_code', '=', unit);
   const supervision = q
     .selectFrom('marts.indicator_values as v')
-    .select([
+    .select((eb) => [
       'v.indicator_id',
       'v.indicator_name',
       'v.domain_id',
@@ -102,6 +139,14 @@ function indicatorsOf(q: Q, period: string, unit: string) {
       'v.direction',
       'v.value',
       sql<number | null>`null`.as('rank'),
+      sql<number | null>`${eb.ref('v.points')} / nullif(${eb.ref('v.max_points')}, 0)`.as('attainment'),
+      eb
+        .selectFrom('marts.indicator_values as c')
+        .select((c) => sql<number | null>`median(${c.ref('c.value')})`.as('m'))
+        .whereRef('c.period', '=', 'v.period')
+        .whereRef('c.indicator_id', '=', 'v.indicator_id')
+        .where('c.school_code', 'is', null)
+        .as('city_median'),
       'v.points',
       'v.max_points',
       'v.status',
@@ -214,8 +259,10 @@ async function unitPage(snapshot: Snapshot, code: string) {
   const schools = new Map<string, SchoolRow[]>();
   for (const { period } of history.filter((h) => h.period_kind !== 'quarter')) {
     schools.set(period, await schoolsOf(q, period, unit.unit_code));
-    const indicators = await indicatorsOf(q, period, unit.unit_code);
+    const definition = await definitionOf(q, period);
+    const indicators = await indicatorsOf(q, period, unit.unit_code, definition);
     byPeriod[period] = {
+      status_bands: definition ? { met: definition.status_bands.met, near: definition.status_bands.near } : null,
       domains: await domainsOf(q, period, unit.unit_code),
       indicators,
       records: period === latestYear ? await recordsOf(snapshot, period, unit.unit_code, indicators) : null,
@@ -248,5 +295,6 @@ export default await siteLoader(import.meta, {
     'core.dim_periods',
     'ref.indicators',
     'ref.domains',
+    'ref.definition_editions',
   ],
 });
