@@ -74,6 +74,9 @@ const options: ts.CompilerOptions = (() => {
   return ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT).options;
 })();
 
+/** Parsed files shared by the three compilations, so each parses only the schema it is given. */
+const parsed = new Map<string, ts.SourceFile | undefined>();
+
 let previous: ts.Program | undefined;
 
 /** The files among `files` with compile errors when schema.generated.ts reads as `schema`, with their first message. */
@@ -83,7 +86,7 @@ function filesWithErrors(files: string[], schema: string): Map<string, string> {
   host.readFile = (name) => (name === SCHEMA ? schema : readFile(name));
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, version, onError) =>
-    name === SCHEMA ? ts.createSourceFile(name, schema, version) : getSourceFile(name, version, onError);
+    name === SCHEMA ? ts.createSourceFile(name, schema, version) : parsed.get(name) ?? parsed.set(name, getSourceFile(name, version, onError)).get(name);
   const program = ts.createProgram({ rootNames: files, options, host, oldProgram: previous });
   previous = program;
   const errors = new Map<string, string>();
