@@ -239,5 +239,21 @@ describe('the morning walk', () => {
     expect(caseLinks.sort()).toEqual(cases.map((c) => `./schools.html#${c.school_code}`));
     expect(incidents.problems).toEqual([]);
     await incidents.page.close();
+
+    // 预警与设备 and 专项工作: every county of their indicator tables links to its scorecard
+    const drowningUnits = await snapshot.all<{ unit_code: string }>(
+      `select distinct unit_code from marts.unit_indicator_ranking where period = $1 and indicator_id in ('D1', 'D2', 'D3') order by 1`,
+      [PERIOD],
+    );
+    expect(drowningUnits.length).toBeGreaterThan(1);
+    for (const [path, testId] of [['/alerts', 'devices'], ['/programmes', 'programme-drowning']] as const) {
+      const topic = await openPage(browser, server.origin, path);
+      await topic.page.locator(`[data-testid="${testId}"] tbody tr`).first().waitFor();
+      const unitLinks = await topic.page.locator(`[data-testid="${testId}"] tbody td[data-key="unit_name"] a`).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      if (testId === 'programme-drowning') expect(unitLinks.sort()).toEqual(drowningUnits.map((u) => `./units/${u.unit_code}.html`));
+      else expect(unitLinks.length > 1 && unitLinks.every((href) => /^\.\/units\/\d{6}\.html$/.test(href ?? ''))).toBe(true);
+      expect(topic.problems).toEqual([]);
+      await topic.page.close();
+    }
   }, 120_000);
 });

@@ -6,13 +6,15 @@ import {hasRecords, recordsLink} from "./records.js";
 import {h} from "./dom.js";
 import {int, ratio} from "./format.js";
 import {indicatorValue, pointsOfMax} from "./scorecard.js";
+import {linked, unitHref} from "./links.js";
 import {SortableTable} from "./table.js";
 
 /**
  * rows: ranking rows of the chosen period; indicators: the indicator ids, in column order.
  * Units without any of them are left out, and so are indicators without rows; a missing cell shows "无数据".
+ * Each county links to its scorecard (none to another unit in a build scoped to `scope`).
  */
-export function UnitIndicatorTable(rows, {indicators, testId}) {
+export function UnitIndicatorTable(rows, {indicators, testId, scope = null}) {
   if (!rows.length) return h("p", {class: "sc-note", "data-testid": testId}, "本期没有这些指标的县区数据。");
   const units = new Map();
   for (const r of rows) {
@@ -32,7 +34,7 @@ export function UnitIndicatorTable(rows, {indicators, testId}) {
       return h("span", {title: [parts, r.rank == null ? "不排名" : `第 ${int(r.rank)} 名`].filter(Boolean).join(" · ")}, indicatorValue(r));
     }
   }));
-  return SortableTable([...units.values()], [{key: "unit_name", label: "县区"}, ...columns], {testId, sort: {key: columns[0].key, descending: true}, compact: true});
+  return SortableTable([...units.values()], [{key: "unit_name", label: "县区", format: (d) => linked(d.unit_name, unitHref(scope)(d.unit_code))}, ...columns], {testId, sort: {key: columns[0].key, descending: true}, compact: true});
 }
 
 /** A band of the unit loader (met / near / behind) in Chinese. */
