@@ -161,9 +161,13 @@ function notLanded(file: string): IngestResult {
   };
 }
 
-export async function ingestFile(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult> {
-  const file = resolve(path);
-  const sha256 = await sha256File(file);
+/**
+ * The outcome of a file that must not land again: content landed before is skipped, and a
+ * file that failed as a whole fails the same way again, unless the operator now says what it is,
+ * or it comes back under another name (a registry renamed to carry its report date: 学校名录_2025-01.csv).
+ * Null when the file should land.
+ */
+export async function earlierOutcome(db: Warehouse, file: string, sha256: string, options: IngestOptions = {}): Promise<IngestResult | null> {
   const base: IngestResult = { ...notLanded(file), sha256 };
   const earlier = await typedWarehouse(db)
     .selectFrom('audit.batches')
@@ -180,8 +184,6 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
       message: `已入库，跳过（already ingested as batch ${kept.batch_id} (${kept.status}); identical content is never landed twice）`,
     };
   }
-  // A file that failed as a whole fails the same way again, unless the operator now says what it is,
-  // or it comes back under another name (a registry renamed to carry its report date: 学校名录_2025-01.csv).
   const failed = earlier.at(-1);
   if (failed && failed.file === file && options.source === undefined && options.sheet === undefined && options.asOf === undefined) {
     return {
@@ -190,25 +192,55 @@ export async function ingestFile(db: Warehouse, path: string, options: IngestOpt
       message: `此前入库失败，跳过（failed before as batch ${failed.batch_id}: ${failed.message}; fix the file, or pass --source/--sheet/--as-of to try again）`,
     };
   }
+  return null;
+}
+
+export async function ingestFile(db: Warehouse, path: string, options: IngestOptions = {}): Promise<IngestResult> {
+  const file = resolve(path);
+  const sha256 = await sha256File(file);
+  const earlier = await earlierOutcome(db, file, sha256, options);
+  if (earlier) return earlier;
+  return landFile(db, file, sha256, { knownSchools: KNOWN_SCHOOLS, piiSalt: piiSalt(db.path), archive: () => archive(db, file, sha256) }, options);
+}
+
+/**
+ * What landing needs besides the file: a warehouse lands against its own known schools and
+ * salt and archives the file; a parse worker (sources/parse.ts) lands into a scratch copy of
+ * the raw and audit tables against the writer's exported school codes, archiving nothing.
+ */
+export interface LandingPlace {
+  /** Query of the known school codes (column school_code). */
+  knownSchools: string;
+  piiSalt: string;
+  /** Archives the file as received; resolves to where (null: the writer archives it later). */
+  archive(): Promise<string | null>;
+}
+
+/**
+ * Reads, validates and lands one file into `db`'s raw and audit tables in one transaction,
+ * whatever came before (the caller decides whether the file should land at all).
+ */
+export async function landFile(db: Warehouse, file: string, sha256: string, place: LandingPlace, options: IngestOptions = {}): Promise<IngestResult> {
   const scratchDir = await mkdtemp(join(tmpdir(), 'safecampus-ingest-'));
   // past the limit DuckDB spills the landed rows to its temp directory: memory stays flat
   // whatever the file size (the project sets no limit of its own, so reset restores DuckDB's)
   await db.run(`set memory_limit = '${INGEST_MEMORY_LIMIT}'`);
   try {
-    return await land(db, file, sha256, scratchDir, options, base);
+    return await land(db, file, sha256, scratchDir, place, options);
   } finally {
     await db.run('reset memory_limit');
     await rm(scratchDir, { recursive: true, force: true });
   }
 }
 
-async function land(db: Warehouse, file: string, sha256: string, scratchDir: string, options: IngestOptions, base: IngestResult): Promise<IngestResult> {
+async function land(db: Warehouse, file: string, sha256: string, scratchDir: string, place: LandingPlace, options: IngestOptions): Promise<IngestResult> {
+  const base: IngestResult = { ...notLanded(file), sha256 };
   const batchId = randomUUID();
   const startedAt = new Date();
   const bytes = (await stat(file)).size;
   const table = `landing_${batchId.replaceAll('-', '')}`;
   // the copy runs while DuckDB reads the file; the batch record waits for it
-  const archived = archive(db, file, sha256);
+  const archived = place.archive();
   archived.catch(() => undefined); // a failed copy is reported where the batch record awaits it
   let format: FileFormat | null = null;
   let source: SourceName | null = null;
@@ -237,8 +269,8 @@ async function land(db: Warehouse, file: string, sha256: string, scratchDir: str
       sheet: options.sheet,
       asOf: options.asOf,
       now: isoLocal(options.now ?? new Date()),
-      knownSchools: KNOWN_SCHOOLS,
-      piiSalt: piiSalt(db.path),
+      knownSchools: place.knownSchools,
+      piiSalt: place.piiSalt,
       scratchDir,
     });
     const { opened, contract, mapping, input, asOf } = prepared;
@@ -336,7 +368,7 @@ async function dropTempTables(db: Warehouse, table: string): Promise<void> {
 }
 
 /** Copies the file as received to <warehouse dir>/archive/<sha256>/<name>; idempotent. */
-async function archive(db: Warehouse, file: string, sha256: string): Promise<string> {
+export async function archive(db: Warehouse, file: string, sha256: string): Promise<string> {
   const dir = join(dirname(db.path), 'archive', sha256.slice(0, 2), sha256);
   const target = join(dir, basename(file));
   await mkdir(dir, { recursive: true });

@@ -7,15 +7,31 @@
  * the hashes in the warehouse cannot be reversed by trying every ID number from the
  * warehouse alone.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export function piiSalt(warehousePath: string): string {
   if (process.env.SAFECAMPUS_PII_SALT) return process.env.SAFECAMPUS_PII_SALT;
-  const file = join(dirname(warehousePath), '.pii-salt');
+  const file = saltFile(warehousePath);
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** The salt a warehouse already has, for a process that must never make one (a parse worker); null when there is none. */
+export function existingPiiSalt(warehousePath: string): string | null {
+  if (process.env.SAFECAMPUS_PII_SALT) return process.env.SAFECAMPUS_PII_SALT;
+  const file = saltFile(warehousePath);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+}
+
+/** Tells two salts apart without revealing either (the salt is 32 random bytes: its hash gives nothing away). */
+export function saltFingerprint(salt: string): string {
+  return createHash('sha256').update(`safecampus pii salt\n${salt}`).digest('hex').slice(0, 16);
+}
+
+function saltFile(warehousePath: string): string {
+  return join(dirname(warehousePath), '.pii-salt');
 }
 
 /** Headers that name personal data even when the contract does not know the column. */
