@@ -13,6 +13,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CheckTrigger, NotifyOutcome } from '../transforms/source-health.ts';
 import type { AppraisalSummary } from '../warehouse/appraisals.ts';
+import type { ParsedExport, ParseSettings } from '../sources/parse.ts';
 
 export type { AppraisalSummary } from '../warehouse/appraisals.ts';
 
@@ -86,18 +87,17 @@ export interface UnchangedOutcome {
   createdAt: string;
 }
 
-/**
- * What a parsing worker hands to the warehouse writer in scale-out mode: the file, its detected
- * source and a typed intermediate file (e.g. Parquet) on storage both workers can reach.
- * Must be JSON-serialisable.
- */
-export interface ParsedFile {
+/** A file for a parse worker, with what the writer says it must be parsed against (sources/parse.ts). */
+export interface ParseRequest {
   file: DiscoveredFile;
-  source: string | null;
-  artifactPath: string;
-  rows: number;
-  meta?: Record<string, unknown>;
+  settings: ParseSettings;
 }
+
+/** What a parse worker hands the writer: where the parsed batch lies and what it will land as. JSON-serialisable. */
+export type ParsedFile = ParsedExport;
+
+/** The writer's answer before a parse: the file's outcome when it must not land again, else the settings to parse it with. */
+export type ParsePreparation = { outcome: IngestOutcome } | { settings: ParseSettings };
 
 /** One appraisal run, as the appraisal workflow identifies it. */
 export interface AppraisalRequest {
@@ -159,10 +159,12 @@ export interface PipelineDeps {
   publish(options: { buildSite: boolean }, context?: StepContext): Promise<PublishOutcome>;
   /** Judge the monitor's rows on the check day, keep the check in audit, post its message when a webhook is configured. Idempotent by checkId. */
   checkHealth(request: HealthCheckRequest, context?: StepContext): Promise<HealthOutcome>;
-  /** Scale-out (optional): parse + validate on a parsing worker, write a typed intermediate file. Stateless. */
-  parseFile?(file: DiscoveredFile, context?: StepContext): Promise<ParsedFile>;
-  /** Scale-out (optional): land what parseFile produced, on the warehouse writer; idempotent by sha256. */
-  landParsed?(parsed: ParsedFile, context?: StepContext): Promise<IngestOutcome>;
+  /** Scale-out (optional), on the writer: the file's outcome if it landed before, else the lookups exported for the parse workers. */
+  prepareParse?(file: DiscoveredFile, context?: StepContext): Promise<ParsePreparation>;
+  /** Scale-out (optional), on a parse worker: read, validate and write the batch as Parquet to the shared folder. Never opens the warehouse. */
+  parseFile?(request: ParseRequest, context?: StepContext): Promise<ParsedFile>;
+  /** Scale-out (optional), on the writer: land what parseFile produced; idempotent by sha256. Null when the lookups changed since the parse: parse again. */
+  landParsed?(parsed: ParsedFile, context?: StepContext): Promise<IngestOutcome | null>;
   /** Appraisal (optional): freeze the warehouse as of the cut-off into an immutable file; idempotent by appraisalId. */
   freezeAppraisal?(request: AppraisalRequest, context?: StepContext): Promise<FrozenAppraisal>;
   /** Appraisal: summarise the year from the frozen file and record the appraisal as pending; idempotent. */
@@ -237,7 +239,7 @@ export async function runActivityStep<T>(step: string, fn: (context: StepContext
   }
 }
 
-type OptionalStep = 'parseFile' | 'landParsed' | 'freezeAppraisal' | 'computeAppraisal' | 'signOffAppraisal';
+type OptionalStep = 'prepareParse' | 'parseFile' | 'landParsed' | 'freezeAppraisal' | 'computeAppraisal' | 'signOffAppraisal';
 
 /** An optional dep bound to `deps`, or a non-retryable failure saying this worker cannot do it. */
 function optionalDep<K extends OptionalStep>(deps: PipelineDeps, name: K, job: string): NonNullable<PipelineDeps[K]> {
@@ -260,13 +262,17 @@ export function createActivities(deps: PipelineDeps) {
     async ingestFile(file: DiscoveredFile): Promise<IngestOutcome> {
       return runActivityStep(`ingest ${file.path}`, (c) => deps.ingestFile(file, c), { heartbeat: true });
     },
-    async parseFile(file: DiscoveredFile): Promise<ParsedFile> {
-      const parse = optionalDep(deps, 'parseFile', 'parse files on the parse task queue');
-      return runActivityStep(`parse ${file.path}`, (c) => parse(file, c), { heartbeat: true });
+    async prepareParse(file: DiscoveredFile): Promise<ParsePreparation> {
+      const prepare = optionalDep(deps, 'prepareParse', 'prepare files for the parse workers');
+      return runActivityStep(`prepare ${file.path}`, (c) => prepare(file, c), { heartbeat: true });
     },
-    async landParsed(parsed: ParsedFile): Promise<IngestOutcome> {
+    async parseFile(request: ParseRequest): Promise<ParsedFile> {
+      const parse = optionalDep(deps, 'parseFile', 'parse files on the parse task queue');
+      return runActivityStep(`parse ${request.file.path}`, (c) => parse(request, c), { heartbeat: true });
+    },
+    async landParsed(parsed: ParsedFile): Promise<IngestOutcome | null> {
       const land = optionalDep(deps, 'landParsed', 'land parsed files');
-      return runActivityStep(`land ${parsed.file.path}`, (c) => land(parsed, c), { heartbeat: true });
+      return runActivityStep(`land ${parsed.file}`, (c) => land(parsed, c), { heartbeat: true });
     },
     /**
      * State of another run's ingest workflow (run as a local activity by the pipeline when its own

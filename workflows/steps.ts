@@ -12,7 +12,8 @@ import { initWarehouseOnce } from '../sources/init.ts';
 import { typedWarehouse } from '../warehouse/kysely.ts';
 import { publicationBlockers } from '../warehouse/publication.ts';
 import { publishSnapshot } from '../warehouse/snapshot.ts';
-import { ingestFile } from '../sources/ingest.ts';
+import { earlierOutcome, ingestFile, type IngestResult } from '../sources/ingest.ts';
+import { landParsedExport, parseExport, parseSettings } from '../sources/parse.ts';
 import { runTransform } from '../transforms/runner.ts';
 import { scoreSummary } from '../transforms/scorecards.ts';
 import { currentPeriods } from '../transforms/periods.ts';
@@ -21,7 +22,7 @@ import { buildSite } from '../dashboards/build.ts';
 import { createAppraisalSteps, type WithWarehouse } from './appraisal-steps.ts';
 import { healthWebhookFromEnv, postHealthMessage } from './health-notify.ts';
 import { discoverNewFiles, inputFingerprint, recordPublication, unchangedSince } from './inputs.ts';
-import { BadInputError, type HealthOutcome, type IngestOutcome, type PipelineDeps, type PublishOutcome, type TransformOutcome } from './activities.ts';
+import { BadInputError, type HealthOutcome, type IngestOutcome, type ParsePreparation, type PipelineDeps, type PublishOutcome, type TransformOutcome } from './activities.ts';
 
 export interface StepsConfig {
   dbPath: string;
@@ -30,6 +31,12 @@ export interface StepsConfig {
   holdThreshold?: number;
   /** Where the health check posts its message; default SAFECAMPUS_HEALTH_WEBHOOK, null for nowhere. */
   healthWebhookUrl?: string | null;
+  /** Scale-out: the folder parse workers write parsed files to and the writer reads them from (default: <warehouse dir>/parsed). */
+  parsedDir?: string;
+}
+
+function ingestOutcome(r: IngestResult): IngestOutcome {
+  return { file: r.file, sha256: r.sha256, source: r.source, status: r.status, rowsLanded: r.rowsLanded, rowsRejected: r.rowsRejected, message: r.message };
 }
 
 export function createPipelineSteps(config: StepsConfig): PipelineDeps {
@@ -62,18 +69,19 @@ export function createPipelineSteps(config: StepsConfig): PipelineDeps {
         return discoverNewFiles(db, inboxDir);
       }),
     unchangedSince: (options) => withWarehouse((db) => unchangedSince(db, options)),
-    ingestFile: (file) =>
-      withWarehouse(async (db): Promise<IngestOutcome> => {
-        const r = await ingestFile(db, file.path, { holdThreshold: config.holdThreshold });
-        return {
-          file: r.file,
-          sha256: r.sha256,
-          source: r.source,
-          status: r.status,
-          rowsLanded: r.rowsLanded,
-          rowsRejected: r.rowsRejected,
-          message: r.message,
-        };
+    ingestFile: (file) => withWarehouse(async (db) => ingestOutcome(await ingestFile(db, file.path, { holdThreshold: config.holdThreshold }))),
+    prepareParse: (file) =>
+      withWarehouse(async (db): Promise<ParsePreparation> => {
+        const earlier = await earlierOutcome(db, file.path, file.sha256);
+        if (earlier) return { outcome: ingestOutcome(earlier) };
+        return { settings: await parseSettings(db, config.parsedDir ?? join(dirname(config.dbPath), 'parsed'), { holdThreshold: config.holdThreshold }) };
+      }),
+    // the parse worker never opens the warehouse: dbPath only locates this machine's copy of the PII salt
+    parseFile: ({ file, settings }) => parseExport(file.path, file.sha256, settings, config.dbPath),
+    landParsed: (parsed) =>
+      withWarehouse(async (db) => {
+        const landed = await landParsedExport(db, parsed);
+        return landed && ingestOutcome(landed);
       }),
     transform: () =>
       withWarehouse(async (db): Promise<TransformOutcome> => {

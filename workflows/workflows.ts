@@ -133,6 +133,9 @@ function isNonRetryableActivityFailure(error: unknown): boolean {
   return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true;
 }
 
+/** Parses of one file in scale-out mode before it is given up as failed (each parse found its lookups stale by landing). */
+const MAX_PARSES = 3;
+
 /** Ingest one file. Run as a child workflow with id `ingest-<sha256>`. */
 export async function ingestFileWorkflow(input: IngestInput): Promise<IngestOutcome> {
   const heartbeatTimeout = input.heartbeatTimeout ?? '1 minute';
@@ -145,8 +148,14 @@ export async function ingestFileWorkflow(input: IngestInput): Promise<IngestOutc
         // Waiting for a parsing worker to pick the task up is not an error; give it a day.
         scheduleToStartTimeout: '1 day',
       });
-      const parsed = await parser.parseFile(input.file);
-      return await warehouse.landParsed(parsed);
+      // Parsed against lookups that changed before it landed (another run landed a registry): parse again.
+      for (let attempt = 1; attempt <= MAX_PARSES; attempt++) {
+        const preparation = await warehouse.prepareParse(input.file);
+        if ('outcome' in preparation) return preparation.outcome;
+        const landed = await warehouse.landParsed(await parser.parseFile({ file: input.file, settings: preparation.settings }));
+        if (landed) return landed;
+      }
+      return outcomeOf(input.file, 'failed', `the school codes or reference data changed under each of ${MAX_PARSES} parses of this file; run again once no other run lands registries`);
     }
     return await warehouse.ingestFile(input.file);
   } catch (error) {

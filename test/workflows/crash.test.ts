@@ -16,7 +16,6 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCity } from '../../demo/index.ts';
-import { Warehouse } from '../../warehouse/connection.ts';
 import { connectClient } from '../../workflows/client.ts';
 import { startEmbeddedServer, type ServerHandle } from '../../workflows/dev-server.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
@@ -24,6 +23,7 @@ import { runPipeline } from '../../workflows/worker.ts';
 import { WAREHOUSE_TASK_QUEUE } from '../../workflows/task-queues.ts';
 import type { PipelineInput, PipelineSummary } from '../../workflows/workflows.ts';
 import { tempDir } from '../helpers.ts';
+import { martDigests, tableCounts } from './warehouse-digests.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'safecampus.js');
 const REFERENCE_NAMESPACE = 'crash-reference';
@@ -56,41 +56,6 @@ async function startWorkerProcess(): Promise<ChildProcess> {
 
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-/** Row count of every table the pipeline writes (raw, staging, core, marts, audit). */
-async function tableCounts(dbPath: string): Promise<Record<string, number>> {
-  const db = await Warehouse.open(dbPath, { readOnly: true });
-  try {
-    const tables = await db.all<{ name: string }>(
-      `select schema_name || '.' || table_name as name from duckdb_tables()
-       where database_name = current_database() and not temporary and schema_name in ('raw', 'staging', 'core', 'marts', 'audit')
-       order by name`,
-    );
-    const counts: Record<string, number> = {};
-    for (const { name } of tables) counts[name] = await db.value<number>(`select count(*) from ${name}`);
-    return counts;
-  } finally {
-    db.close();
-  }
-}
-
-/** A digest of every published mart's content (order-independent), to compare two warehouses. */
-async function martDigests(dbPath: string): Promise<Record<string, string>> {
-  const db = await Warehouse.open(dbPath, { readOnly: true });
-  try {
-    const tables = await db.all<{ name: string }>(
-      `select schema_name || '.' || table_name as name from duckdb_tables()
-       where database_name = current_database() and schema_name = 'marts' order by name`,
-    );
-    const digests: Record<string, string> = {};
-    for (const { name } of tables) {
-      digests[name] = await db.value<string>(`select md5(string_agg(md5(cast(t as varchar)), '' order by md5(cast(t as varchar)))) from ${name} t`);
-    }
-    return digests;
-  } finally {
-    db.close();
-  }
 }
 
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;

@@ -386,21 +386,38 @@ describe('pipeline workflow', () => {
 });
 
 describe('scale-out and crashes', () => {
-  it('scale-out: parses on the parse queue, lands on the warehouse queue', async () => {
-    const files = [file('sensors.ndjson')];
+  it('scale-out: prepares and lands on the warehouse queue, parses on the parse queue, and parses again when the lookups went stale', async () => {
+    const files = [file('sensors.ndjson'), file('landed-before.csv')];
     const fake = fakeDeps({ files });
-    fake.deps.parseFile = async (f) => {
-      fake.calls.push(`parse ${f.path}`);
-      return { file: f, source: 'sensors', artifactPath: `/tmp/${f.sha256}.parquet`, rows: 5 };
+    let lands = 0;
+    fake.deps.prepareParse = async (f) => {
+      fake.calls.push(`prepare ${f.path}`);
+      if (f === files[1] || f.path === files[1]!.path) return { outcome: { file: f.path, sha256: f.sha256, source: 'alerts', status: 'skipped', rowsLanded: 0, rowsRejected: 0 } };
+      return { settings: { outDir: '/shared', lookupsDir: `/shared/lookups/v${lands}`, lookupsFingerprint: `v${lands}`, saltFingerprint: 's', holdThreshold: 0.2, now: '2026-01-15T00:00:00.000Z' } };
+    };
+    fake.deps.parseFile = async ({ file: f, settings }) => {
+      fake.calls.push(`parse ${f.path} against ${settings.lookupsFingerprint}`);
+      const result = { file: f.path, sha256: f.sha256, batchId: 'b', source: 'sensors' as const, format: 'ndjson' as const, status: 'landed' as const, rowsRead: 5, rowsLanded: 5, rowsRejected: 0, rowsSkipped: 0, rejectsByReason: {}, cellsMasked: 0 };
+      return { file: f.path, sha256: f.sha256, dir: `/shared/${f.sha256}.x`, lookupsFingerprint: settings.lookupsFingerprint, result };
     };
     fake.deps.landParsed = async (parsed) => {
-      fake.calls.push(`land ${parsed.artifactPath}`);
-      return { file: parsed.file.path, sha256: parsed.file.sha256, source: parsed.source, status: 'landed', rowsLanded: parsed.rows, rowsRejected: 0 };
+      fake.calls.push(`land ${parsed.dir} (${parsed.lookupsFingerprint})`);
+      if (lands++ === 0) return null; // a registry landed between the parse and this landing
+      return { file: parsed.file, sha256: parsed.sha256, source: 'sensors', status: 'landed', rowsLanded: 5, rowsRejected: 0 };
     };
-    const summary = await run(fake.deps, { input: { scaleOut: true, heartbeatTimeout: '5 seconds' } });
-    expect(fake.calls.slice(1, 3)).toEqual(['parse /inbox/sensors.ndjson', `land /tmp/${files[0]!.sha256}.parquet`]);
+    const summary = await run(fake.deps, { input: { scaleOut: true, heartbeatTimeout: '5 seconds', maxParallelIngests: 1 } });
+    const dir = `/shared/${files[0]!.sha256}.x`;
+    expect(fake.calls.filter((c) => /^(prepare|parse|land) /.test(c))).toEqual([
+      'prepare /inbox/sensors.ndjson',
+      'parse /inbox/sensors.ndjson against v0',
+      `land ${dir} (v0)`,
+      'prepare /inbox/sensors.ndjson',
+      'parse /inbox/sensors.ndjson against v1',
+      `land ${dir} (v1)`,
+      'prepare /inbox/landed-before.csv',
+    ]);
     expect(fake.ingestCalls.size).toBe(0);
-    expect(summary).toMatchObject({ status: 'published', rowsLanded: 5, files: { landed: 1 } });
+    expect(summary).toMatchObject({ status: 'published', rowsLanded: 5, files: { landed: 1, skipped: 1 } });
   }, 30_000);
 
   it('a step lost with its worker is retried by another worker after the heartbeat timeout', async () => {
