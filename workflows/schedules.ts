@@ -25,6 +25,8 @@ export interface ScheduleConfig {
   /** Appraisal reminder interval (default 24 hours). */
   reminderEvery?: string;
   taskQueue?: string;
+  /** The scheduled pipelines parse on the parse task queue (`safecampus worker --queues parse` processes). */
+  scaleOut?: boolean;
 }
 
 export interface ScheduleDefinition {
@@ -38,7 +40,13 @@ export const SCHEDULE_IDS = ['safecampus-nightly-pipeline', 'safecampus-monthly-
 
 export function scheduleDefinitions(config: ScheduleConfig): ScheduleDefinition[] {
   const taskQueue = config.taskQueue ?? WAREHOUSE_TASK_QUEUE;
-  const pipeline = (extra: Partial<PipelineInput>): PipelineInput => ({ inboxDir: config.inboxDir, periods: [], buildSite: true, ...extra });
+  const pipeline = (extra: Partial<PipelineInput>): PipelineInput => ({
+    inboxDir: config.inboxDir,
+    periods: [],
+    buildSite: true,
+    ...(config.scaleOut ? { scaleOut: true } : {}),
+    ...extra,
+  });
   const appraisal: Omit<AppraisalInput, 'year' | 'cutoff'> = config.reminderEvery ? { reminderEvery: config.reminderEvery } : {};
   const define = (
     scheduleId: (typeof SCHEDULE_IDS)[number],

@@ -15,28 +15,29 @@ import { isPeriodId, PERIOD_HELP } from '../../transforms/periods.ts';
 export const runCommand: Command = {
   name: 'run',
   summary: 'the whole pipeline through Temporal: ingest new files, transform, score, publish',
-  usage: '[--inbox DIR] [--period P]... [--no-site]',
+  usage: '[--inbox DIR] [--period P]... [--no-site] [--scale-out]',
   help: [
     ['--inbox DIR', 'folder of export files (default data/inbox)'],
     ['--period P', `score these periods (repeatable; default the current ones): ${PERIOD_HELP}`],
     ['--no-site', 'publish the snapshot without building the dashboard site'],
+    ['--scale-out', 'parse files on the parse task queue: this process and every `safecampus worker --queues parse` with the same --db (or salt) share the parsing; the landing stays here'],
     ['', 'TEMPORAL_ADDRESS set: use that Temporal service; unset: an embedded dev server under data/temporal'],
   ],
-  options: { inbox: { type: 'string' }, period: { type: 'string', multiple: true }, 'no-site': { type: 'boolean' } },
+  options: { inbox: { type: 'string' }, period: { type: 'string', multiple: true }, 'no-site': { type: 'boolean' }, 'scale-out': { type: 'boolean' } },
   async run(values, _positionals, context) {
     const inboxDir = resolve(stringOption(values, 'inbox') ?? 'data/inbox');
     if (!existsSync(inboxDir)) throw new UsageError(`no inbox folder ${inboxDir}: create it and drop export files in, or pass --inbox DIR`);
     const periods = (values.period as string[] | undefined) ?? [];
     const bad = periods.find((p) => !isPeriodId(p));
     if (bad) throw new UsageError(`--period must look like ${PERIOD_HELP}; got "${bad}"`);
-    const summary = await runPipelineCommand({ inboxDir, periods, buildSite: !values['no-site'] }, context);
+    const summary = await runPipelineCommand({ inboxDir, periods, buildSite: !values['no-site'], scaleOut: values['scale-out'] === true }, context);
     if (summary.status === 'stopped') throw new Error(`pipeline stopped before publishing: ${summary.stoppedReason}`);
     return summary;
   },
 };
 
 export async function runPipelineCommand(
-  options: { inboxDir: string; periods: string[]; buildSite: boolean },
+  options: { inboxDir: string; periods: string[]; buildSite: boolean; scaleOut?: boolean },
   context: CommandContext,
 ): Promise<PipelineSummary> {
   const dbPath = context.dbPath;
@@ -79,7 +80,10 @@ export async function runPipelineCommand(
         workflowId,
         onStart: (id) => context.say(`pipeline workflow ${id} started`),
         onProgress: (p) => progress.show(p),
-        ...options,
+        inboxDir: options.inboxDir,
+        periods: options.periods,
+        buildSite: options.buildSite,
+        input: options.scaleOut ? { scaleOut: true } : undefined,
       }).finally(() => progress.finish());
       reportSummary(summary, context);
       return summary;

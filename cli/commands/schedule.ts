@@ -12,22 +12,25 @@ const ACTIONS = ['create', 'list', 'delete'] as const;
 export const scheduleCommand: Command = {
   name: 'schedule',
   summary: 'Temporal schedules (Asia/Shanghai): nightly pipeline 02:00, monthly scorecards on the 1st, annual appraisal on 15 January',
-  usage: 'create [--inbox DIR] [--remind-every 24h] | list | delete',
+  usage: 'create [--inbox DIR] [--remind-every 24h] [--scale-out] | list | delete',
   help: [
     ['create', 'create the three schedules, or update them if they exist (never duplicates)'],
     ['list', 'show them: when, overlap and catch-up policies, next run'],
     ['delete', "delete them (only safecampus's own schedules)"],
     ['--inbox DIR', 'folder the scheduled pipelines read (default data/inbox)'],
     ['--remind-every D', 'how often the scheduled appraisal reminds while it waits for sign-off (default 24h)'],
+    ['--scale-out', 'the scheduled pipelines parse files on `safecampus worker --queues parse` processes (see `run --scale-out`)'],
     ['', 'TEMPORAL_ADDRESS set: that Temporal service; unset: the embedded dev server, whose schedules fire only while it runs'],
   ],
-  options: { inbox: { type: 'string' }, 'remind-every': { type: 'string' } },
+  options: { inbox: { type: 'string' }, 'remind-every': { type: 'string' }, 'scale-out': { type: 'boolean' } },
   allowPositionals: true,
   async run(values, positionals, context) {
     const action = positionals[0] as (typeof ACTIONS)[number];
     if (positionals.length !== 1 || !ACTIONS.includes(action)) throw new UsageError('say what to do: `safecampus schedule create`, `list` or `delete`');
     const reminderEvery = stringOption(values, 'remind-every');
-    if (action !== 'create' && (values.inbox !== undefined || reminderEvery !== undefined)) throw new UsageError('--inbox and --remind-every go with `create`');
+    if (action !== 'create' && (values.inbox !== undefined || reminderEvery !== undefined || values['scale-out'] !== undefined)) {
+      throw new UsageError('--inbox, --remind-every and --scale-out go with `create`');
+    }
     if (reminderEvery !== undefined && !DURATION.test(reminderEvery)) throw new UsageError(`--remind-every takes a duration like 30s, 90m, 24h or 2d, got "${reminderEvery}"`);
     const inboxDir = resolve(stringOption(values, 'inbox') ?? 'data/inbox');
     const dataDir = dirname(context.dbPath);
@@ -36,7 +39,7 @@ export const scheduleCommand: Command = {
       const client = await connectClient(temporal.address, temporal.namespace);
       try {
         if (action === 'create') {
-          const results = await createSchedules(client, { inboxDir, reminderEvery });
+          const results = await createSchedules(client, { inboxDir, reminderEvery, scaleOut: values['scale-out'] === true });
           const titles = new Map(scheduleDefinitions({ inboxDir }).map((d) => [d.scheduleId, d.title]));
           for (const r of results) context.say(`${r.result === 'created' ? '已创建 created' : '已更新 updated'}  ${r.scheduleId}  ${titles.get(r.scheduleId)}`);
           if (temporal.source !== 'env') {
