@@ -13,7 +13,7 @@
  * again) and the fingerprint of the warehouse's PII salt, which the worker
  * checks against its own (the salt itself never travels).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { Warehouse } from '../warehouse/connection.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { archive, DEFAULT_HOLD_THRESHOLD, earlierOutcome, KNOWN_SCHOOLS, landFile, type IngestResult } from './ingest.ts';
+import { activeContracts, aliasesFile } from './aliases.ts';
 import { existingPiiSalt, piiSalt, saltFingerprint } from './pii.ts';
 import { syncRawTables } from './raw-tables.ts';
 import { sqlString } from './readers.ts';
@@ -34,6 +35,8 @@ export interface ParseSettings {
   lookupsFingerprint: string;
   /** The writer's PII salt, by fingerprint. */
   saltFingerprint: string;
+  /** The contracts as the writer reads exports with them (its code and its header aliases), by fingerprint. */
+  contractsFingerprint: string;
   holdThreshold: number;
   /** The writer's ingest clock (ISO instant): a parse worker judges future dates by it, not by its own. */
   now: string;
@@ -82,9 +85,14 @@ export async function parseSettings(db: Warehouse, outDir: string, options: { ho
     lookupsDir,
     lookupsFingerprint: fingerprint,
     saltFingerprint: saltFingerprint(piiSalt(db.path)),
+    contractsFingerprint: contractsFingerprint(),
     holdThreshold: options.holdThreshold ?? DEFAULT_HOLD_THRESHOLD,
     now: (options.now ?? new Date()).toISOString(),
   };
+}
+
+function contractsFingerprint(): string {
+  return createHash('sha256').update(JSON.stringify(activeContracts())).digest('hex').slice(0, 16);
 }
 
 /** File name (without .parquet) → query: the known school codes and every reference table. */
@@ -115,6 +123,14 @@ export async function parseExport(file: string, sha256: string, settings: ParseS
     throw new ParseSetupError(
       `this parse worker's PII salt ${salt === null ? 'is missing' : 'differs from the warehouse writer’s'}: give it the writer's salt (SAFECAMPUS_PII_SALT, or the .pii-salt file beside the warehouse its --db names) so student IDs hash alike`,
     );
+  }
+  if (contractsFingerprint() !== settings.contractsFingerprint) {
+    throw new ParseSetupError(
+      `this parse worker reads exports by other contracts or header aliases than the warehouse writer: run the same safecampus version on both, with the same aliases file (${aliasesFile()}; SAFECAMPUS_ALIASES names another)`,
+    );
+  }
+  if (!existsSync(file)) {
+    throw new ParseSetupError(`this parse worker cannot see ${file}: mount the inbox at the same path as on the warehouse writer`);
   }
   await removeAbandoned(settings.outDir, sha256);
   const scratch = await mkdtemp(join(tmpdir(), 'safecampus-parse-'));
@@ -209,7 +225,8 @@ async function removeAbandoned(outDir: string, sha256: string): Promise<void> {
  * The writer's side after parsing: lands the parsed batch in one transaction (its batch
  * number is the next in the landing order) and removes the parsed folder. Returns null when
  * the lookups (known school codes, reference tables) changed since the file was parsed: parse it again with fresh settings.
- * Idempotent: content landed before is skipped, as by the single-process ingest.
+ * Idempotent: content landed before is skipped, as by the single-process ingest. Either way the
+ * parsed folder is removed.
  */
 export async function landParsedExport(db: Warehouse, parsed: ParsedExport): Promise<IngestResult | null> {
   const earlier = await earlierOutcome(db, parsed.file, parsed.sha256);
@@ -217,7 +234,10 @@ export async function landParsedExport(db: Warehouse, parsed: ParsedExport): Pro
     await rm(parsed.dir, { recursive: true, force: true });
     return earlier;
   }
-  if ((await lookupsFingerprint(db, await lookupQueries(db))) !== parsed.lookupsFingerprint) return null;
+  if ((await lookupsFingerprint(db, await lookupQueries(db))) !== parsed.lookupsFingerprint) {
+    await rm(parsed.dir, { recursive: true, force: true });
+    return null;
+  }
   const archivePath = await archive(db, parsed.file, parsed.sha256);
   const { result } = parsed;
   const read = (name: string) => `read_parquet(${sqlString(join(parsed.dir, name))})`;

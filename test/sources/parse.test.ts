@@ -8,7 +8,7 @@
  * to parse.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../warehouse/connection.ts';
@@ -16,7 +16,7 @@ import { ingestPath, listExportFiles, sha256File, type IngestResult } from '../.
 import { landParsedExport, parseExport, parseSettings, ParseSetupError } from '../../sources/parse.ts';
 import { SOURCE_NAMES } from '../../sources/contract.ts';
 import { FIXTURES } from '../helpers.ts';
-import { NOW, openWarehouse, SALT, SOURCE_FIXTURES } from './helpers.ts';
+import { folderWith, NOW, openWarehouse, SALT, SOURCE_FIXTURES } from './helpers.ts';
 
 const CORPORA = [
   join(FIXTURES, 'real-shapes'),
@@ -96,6 +96,7 @@ describe('landing through a parse worker', () => {
 
     await landParsedExport(db, await parse(join(SOURCE_FIXTURES, 'csv-utf8', 'schools.csv')));
     expect(await landParsedExport(db, early)).toBeNull();
+    expect(existsSync(early.dir)).toBe(false); // never to be landed: removed
     expect(await db.value("select count(*) from audit.batches where source = 'activities'")).toBe(0);
 
     const again = await landParsedExport(db, await parse(activities));
@@ -133,5 +134,22 @@ describe('landing through a parse worker', () => {
       process.env.SAFECAMPUS_PII_SALT = SALT;
     }
     expect(basename(settings.lookupsDir)).toBe(settings.lookupsFingerprint);
+  });
+
+  it('a worker that reads exports otherwise than the writer, or cannot see the file, refuses to parse', async () => {
+    const { db } = await openWarehouse();
+    opened.push(db);
+    const settings = await parseSettings(db, join(dirname(db.path), 'parsed'), { now: NOW });
+    const file = join(FIXTURES, 'real-shapes', 'schools_gb18030.csv');
+    const sha = await sha256File(file);
+    const aliases = folderWith({ 'aliases.csv': 'source,kind,column,spelling,canonical\nschools,header,,在籍学生数,enrollment\n' });
+    process.env.SAFECAMPUS_ALIASES = join(aliases, 'aliases.csv');
+    try {
+      await expect(parseExport(file, sha, settings, db.path)).rejects.toThrow(/other contracts or header aliases than the warehouse writer/);
+    } finally {
+      delete process.env.SAFECAMPUS_ALIASES;
+    }
+    await expect(parseExport(join(aliases, 'not-here.csv'), sha, settings, db.path)).rejects.toThrow(/cannot see .*not-here\.csv: mount the inbox at the same path/);
+    expect((await parseExport(file, sha, settings, db.path)).result.status).toBe('landed');
   });
 });

@@ -393,7 +393,7 @@ describe('scale-out and crashes', () => {
     fake.deps.prepareParse = async (f) => {
       fake.calls.push(`prepare ${f.path}`);
       if (f === files[1] || f.path === files[1]!.path) return { outcome: { file: f.path, sha256: f.sha256, source: 'alerts', status: 'skipped', rowsLanded: 0, rowsRejected: 0 } };
-      return { settings: { outDir: '/shared', lookupsDir: `/shared/lookups/v${lands}`, lookupsFingerprint: `v${lands}`, saltFingerprint: 's', holdThreshold: 0.2, now: '2026-01-15T00:00:00.000Z' } };
+      return { settings: { outDir: '/shared', lookupsDir: `/shared/lookups/v${lands}`, lookupsFingerprint: `v${lands}`, saltFingerprint: 's', contractsFingerprint: 'c', holdThreshold: 0.2, now: '2026-01-15T00:00:00.000Z' } };
     };
     fake.deps.parseFile = async ({ file: f, settings }) => {
       fake.calls.push(`parse ${f.path} against ${settings.lookupsFingerprint}`);
