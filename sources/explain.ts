@@ -94,7 +94,7 @@ export async function explainPath(warehousePath: string, path: string, options: 
   const scratch = await Warehouse.open(':memory:');
   const scratchDir = await mkdtemp(join(tmpdir(), 'safecampus-explain-'));
   try {
-    await initWarehouse(scratch);
+    await initWarehouse(scratch, warehousePath);
     const notes = await knownFromWarehouse(scratch, warehousePath);
     const explanations: Explanation[] = [];
     for (const { path: file } of await listExportFiles(path)) {

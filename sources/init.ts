@@ -1,17 +1,18 @@
 /** `safecampus init`: create or migrate the warehouse, then refresh reference data. */
 import { migrate, type MigrationResult } from '../warehouse/migrate.ts';
 import { syncRawTables } from './raw-tables.ts';
-import { loadReference, referenceFingerprint } from './reference.ts';
+import { loadReference, referenceDirFor, referenceFingerprint } from './reference.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
 
 export interface InitResult extends MigrationResult {
   reference: Record<string, number>;
 }
 
-export async function initWarehouse(db: Warehouse): Promise<InitResult> {
+/** `referenceOf`: the warehouse whose reference folder to load, when `db` is a scratch copy of it (default `db` itself). */
+export async function initWarehouse(db: Warehouse, referenceOf = db.path): Promise<InitResult> {
   const migration = await migrate(db);
   await syncRawTables(db);
-  const reference = await loadReference(db);
+  const reference = await loadReference(db, referenceDirFor(referenceOf));
   return { ...migration, reference };
 }
 
@@ -35,7 +36,7 @@ async function warehouseIdentity(db: Warehouse): Promise<string | null> {
  * changes or the warehouse at that path is another one; null when nothing had to be done.
  */
 export async function initWarehouseOnce(db: Warehouse): Promise<InitResult | null> {
-  const files = referenceFingerprint();
+  const files = referenceFingerprint(db.path);
   const before = await warehouseIdentity(db);
   if (before !== null && initialised.get(db.path) === `${files}|${before}`) return null;
   const result = await initWarehouse(db);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { aliasesFile, loadBureauAliases, type BureauAlias } from './aliases.ts';
 import { CONTRACTS } from './contracts.ts';
 import { foldWidth } from './fold.ts';
@@ -15,9 +15,25 @@ import { loadReportingReference } from './reporting-reference.ts';
 
 export const REFERENCE_DIR = join(import.meta.dirname, '..', 'data', 'reference');
 
+/**
+ * The reference folder of a warehouse: a `reference/` folder beside it (a city's own units, tiles,
+ * calendar and cadence, when one install serves several cities) replaces data/reference whole;
+ * it must hold every file data/reference holds except the bureau's aliases (one file serves the
+ * install: SAFECAMPUS_ALIASES).
+ */
+export function referenceDirFor(warehousePath: string): string {
+  const own = join(dirname(warehousePath), 'reference');
+  if (!existsSync(own)) return REFERENCE_DIR;
+  const missing = readdirSync(REFERENCE_DIR).filter((f) => f.endsWith('.csv') && f !== 'aliases.csv' && !existsSync(join(own, f)));
+  if (missing.length) {
+    throw new Error(`${own} lacks ${missing.join(', ')}: copy them from ${REFERENCE_DIR} and edit them for this city (the folder replaces it whole)`);
+  }
+  return own;
+}
+
 const REFERENCE_TABLES = ['units', 'checklist_items'] as const;
 
-export async function loadReference(db: Warehouse, dir = REFERENCE_DIR): Promise<Record<string, number>> {
+export async function loadReference(db: Warehouse, dir = referenceDirFor(db.path)): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   const bureau = loadBureauAliases().filter((a) => a.kind === 'value');
   await db.transaction(async () => {
@@ -137,10 +153,11 @@ export function normaliseEnumText(text: string): string {
   return foldWidth(text).trim().toLowerCase();
 }
 
-/** A fingerprint of every file loadReference reads: the reference folder and the bureau's aliases. */
-export function referenceFingerprint(): string {
+/** A fingerprint of every file loadReference reads for a warehouse: its reference folder and the bureau's aliases. */
+export function referenceFingerprint(warehousePath: string): string {
   const hash = createHash('sha256');
-  const files = [...readdirSync(REFERENCE_DIR).sort().map((f) => join(REFERENCE_DIR, f)), aliasesFile()];
+  const dir = referenceDirFor(warehousePath);
+  const files = [...readdirSync(dir).sort().map((f) => join(dir, f)), aliasesFile()];
   for (const file of files) hash.update(`${file}\0`).update(existsSync(file) ? readFileSync(file) : '').update('\0');
   return hash.digest('hex');
 }

@@ -17,7 +17,7 @@ import { CONTRACTS } from '../sources/contracts.ts';
 import type { SourceContract } from '../sources/contract.ts';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { rawTableName, storedColumn } from '../sources/raw-tables.ts';
-import { REFERENCE_DIR } from '../sources/reference.ts';
+import { referenceDirFor } from '../sources/reference.ts';
 import { DEFINITIONS_DIR } from './definitions/load.ts';
 import type { Model } from './model.ts';
 
@@ -40,9 +40,9 @@ function filesIn(dir: string): string[] {
 }
 
 /** What the models compute from besides the data: the definition files, the reference data and the models themselves. */
-export function transformInputsFingerprint(models: Model[]): string {
+function transformInputsFingerprint(models: Model[], warehousePath: string): string {
   const hash = createHash('sha256');
-  for (const file of [...filesIn(DEFINITIONS_DIR), ...filesIn(REFERENCE_DIR)]) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
+  for (const file of [...filesIn(DEFINITIONS_DIR), ...filesIn(referenceDirFor(warehousePath))]) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
   for (const model of models) hash.update(`${model.id}\0${model.sql}\0`);
   return hash.digest('hex');
 }
@@ -62,7 +62,7 @@ async function scopeOf(db: Warehouse, models: Model[], full: boolean, fingerprin
   const everything = (reason: string): BuildScope => ({ full: true, changedFrom: EVERYTHING, changedSources: Object.keys(CONTRACTS), reason });
   if (full) return everything('全部重算（--full）rebuilding everything, as asked');
   if (fingerprint === null) return everything('首次计算 the first transform of this warehouse: everything');
-  if (fingerprint !== transformInputsFingerprint(models)) return everything('指标定义、参考数据或模型已变更 definitions, reference data or models changed: everything');
+  if (fingerprint !== transformInputsFingerprint(models, db.path)) return everything('指标定义、参考数据或模型已变更 definitions, reference data or models changed: everything');
   const changedBatches = await db.all<{ batch_seq: number; source: string }>(
     `with now as (select batch_seq, status from audit.batches where status in ${STAGED}),
           last as (select batch_seq, status from audit.transform_batches)
@@ -127,7 +127,7 @@ export async function recordBuild(db: Warehouse, models: Model[]): Promise<void>
   await db.run('delete from audit.transform_state');
   await db.run(
     `insert into audit.transform_state select $1, (select max(as_of_on) from core.dim_periods), now()::timestamp`,
-    [transformInputsFingerprint(models)],
+    [transformInputsFingerprint(models, db.path)],
   );
   await db.run('delete from audit.transform_batches');
   await db.run(`insert into audit.transform_batches select batch_seq, status from audit.batches where status in ${STAGED}`);

@@ -15,7 +15,7 @@ import { loadModels } from '../transforms/runner.ts';
 import { sql } from 'kysely';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { typedWarehouse } from '../warehouse/kysely.ts';
-import { REFERENCE_DIR } from '../sources/reference.ts';
+import { referenceDirFor } from '../sources/reference.ts';
 import type { DiscoveredFile, UnchangedOutcome } from './activities.ts';
 
 /**
@@ -66,7 +66,8 @@ export async function inputFingerprint(db: Warehouse): Promise<string> {
   const approved = await q.selectFrom('audit.appraisals').select(['appraisal_id', 'published_path']).where('status', '=', 'approved').orderBy('appraisal_id').execute();
   hash.update(approved.map((a) => `${a.appraisal_id}:${a.published_path ?? ''}`).join(',')).update('\0');
   hashFiles(hash, filesUnder(DEFINITIONS_DIR), DEFINITIONS_DIR);
-  hashFiles(hash, filesUnder(REFERENCE_DIR), REFERENCE_DIR);
+  const reference = referenceDirFor(db.path);
+  hashFiles(hash, filesUnder(reference), reference);
   const aliases = process.env.SAFECAMPUS_ALIASES ?? DEFAULT_ALIASES_FILE;
   if (existsSync(aliases)) hashFiles(hash, [aliases], aliases);
   for (const model of loadModels()) hash.update(`${model.id}\0${model.sql}\0`);
