@@ -2,6 +2,7 @@
  * What every `safecampus` sub-command looks like, and the two error kinds the CLI maps
  * to exit codes: UsageError → 2 (the call was wrong), anything else → 1 (the work failed).
  */
+import type { City } from './cities.ts';
 import type { ParseArgsConfig } from 'node:util';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -17,6 +18,8 @@ export interface CommandContext {
   stderr: NodeJS.WritableStream;
   /** The warehouse file, resolved once by main: --db, else env SAFECAMPUS_DB, else data/warehouse.duckdb (absolute). */
   dbPath: string;
+  /** The city `--city` picked (its warehouse is dbPath); null without --city. */
+  city: City | null;
 }
 
 export interface Command {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CommandOutcome, UsageError, type Command, type CommandContext } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { cityWarehouse, citiesFile, findCity, type City } from './cities.ts';
 
 const DEFAULT_DB_PATH = 'data/warehouse.duckdb';
 
@@ -13,15 +14,35 @@ export function warehousePath(flag: string | undefined, env: NodeJS.ProcessEnv):
 
 const GLOBAL_OPTIONS = {
   db: { type: 'string' },
+  city: { type: 'string' },
+  cities: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const GLOBAL_HELP: [string, string][] = [
   ['--db PATH', 'warehouse file (default data/warehouse.duckdb, env SAFECAMPUS_DB)'],
+  ['--city CODE', "one city of the cities file: its warehouse, inbox, reference data and Temporal namespace (instead of --db)"],
+  ['--cities FILE', 'the cities file (default cities.json, env SAFECAMPUS_CITIES)'],
   ['--json', 'machine-readable output'],
   ['-h, --help', 'this help'],
 ];
+
+/** The city `--city` picks, checked against the other ways of naming a warehouse or namespace; null without --city. */
+function cityOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv): City | null {
+  const code = typeof values.city === 'string' ? values.city : undefined;
+  if (code === undefined) {
+    if (values.cities !== undefined) throw new UsageError('--cities goes with --city CODE');
+    return null;
+  }
+  if (values.db !== undefined) throw new UsageError('--city names the warehouse already: drop --db');
+  const city = findCity(citiesFile(typeof values.cities === 'string' ? values.cities : undefined, env), code);
+  const namespace = env.TEMPORAL_NAMESPACE?.trim();
+  if (namespace && namespace !== city.namespace) {
+    throw new UsageError(`TEMPORAL_NAMESPACE is ${namespace}, but ${city.name} runs in its own namespace ${city.namespace}: unset TEMPORAL_NAMESPACE`);
+  }
+  return city;
+}
 
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
@@ -52,11 +73,20 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     return 0;
   }
   const json = values.json === true;
+  let city: City | null;
+  try {
+    city = cityOf(values, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`safecampus ${name}: ${error.message}\n`);
+    return 2;
+  }
   const context: CommandContext = {
     json,
     stdout: io.stdout,
     stderr: io.stderr,
-    dbPath: warehousePath(typeof values.db === 'string' ? values.db : undefined, env),
+    dbPath: city ? cityWarehouse(city) : warehousePath(typeof values.db === 'string' ? values.db : undefined, env),
+    city,
     say: (line) => {
       if (!json) io.stdout.write(`${line}\n`);
     },

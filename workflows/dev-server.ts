@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common';
 import { acquireFileLock, holderOfThisProcess } from '../warehouse/file-lock.ts';
 import { isProcessAlive } from '../warehouse/process.ts';
 import { locateTemporalCli } from './temporal-cli.ts';
@@ -117,6 +118,32 @@ export async function probeServer(address: string, namespace = DEFAULT_NAMESPACE
   } finally {
     await connection?.close().catch(() => undefined);
   }
+}
+
+/** How long a city namespace registered by safecampus keeps closed workflows' histories. */
+const NAMESPACE_RETENTION = '30 days';
+
+/**
+ * Registers `namespace` on the service at `address` unless it exists (a city's own namespace on
+ * the province's cluster: the first command that uses it creates it). Waits until it answers.
+ */
+export async function ensureNamespace(address: string, namespace: string): Promise<'existed' | 'registered'> {
+  if (await probeServer(address, namespace, 5000)) return 'existed';
+  const connection = await Connection.connect({ address, connectTimeout: 10_000 });
+  try {
+    await connection.workflowService
+      .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(NAMESPACE_RETENTION) })
+      .catch((error: { code?: number; message?: string }) => {
+        if (error.code !== 6) throw new Error(`cannot register the Temporal namespace ${namespace} at ${address}: ${error.message}; register it yourself (temporal operator namespace create ${namespace})`);
+      }); // 6: ALREADY_EXISTS (another process registered it first)
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+  for (let waited = 0; waited < 30_000; waited += 250) {
+    if (await probeServer(address, namespace, 2000)) return 'registered';
+    await sleep(250);
+  }
+  throw new Error(`registered the Temporal namespace ${namespace} at ${address}, but it does not answer after 30 s`);
 }
 
 /** false when /proc says the pid is some other program (pid reuse); true when it matches or cannot be checked. */
@@ -405,9 +432,11 @@ export async function ensureServer(dataDir: string, options: Omit<ServerOptions,
   const env = options.env ?? process.env;
   const external = env.TEMPORAL_ADDRESS?.trim();
   if (external) {
+    const namespace = env.TEMPORAL_NAMESPACE?.trim() || options.namespace || DEFAULT_NAMESPACE;
+    if (namespace !== DEFAULT_NAMESPACE) await ensureNamespace(external, namespace);
     return {
       address: external,
-      namespace: env.TEMPORAL_NAMESPACE?.trim() || options.namespace || DEFAULT_NAMESPACE,
+      namespace,
       owned: false,
       source: 'env',
       state: null,

@@ -3,6 +3,7 @@ import { dateTime } from '../../shared/format.js';
 import { dirname } from 'node:path';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
 import { withTemporal } from '../../workflows/dev-server.ts';
+import { temporalOptions } from '../cities.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
 import { appraisalStatus, signOffAppraisal, startAppraisal } from '../../workflows/appraisal-runner.ts';
 import { appraisalInputProblem, type AppraisalState } from '../../workflows/appraisal-workflow.ts';
@@ -66,7 +67,7 @@ export const appraisalCommand: Command = {
 
     const dbPath = context.dbPath;
     const dataDir = dirname(dbPath);
-    return withTemporal({ dataDir }, async (temporal) => {
+    return withTemporal(temporalOptions(context), async (temporal) => {
       sayTemporal(context, temporal, dataDir);
       const options = {
         address: temporal.address,

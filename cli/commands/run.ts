@@ -10,6 +10,7 @@ import { shanghaiDate } from '../../workflows/calendar.ts';
 import { dateTime } from '../../shared/format.js';
 import type { PipelineProgress, PipelineSummary } from '../../workflows/workflows.ts';
 import { startProgress, type Progress } from '../progress.ts';
+import { defaultInbox, temporalOptions } from '../cities.ts';
 import { isPeriodId, PERIOD_HELP } from '../../transforms/periods.ts';
 
 export const runCommand: Command = {
@@ -17,7 +18,7 @@ export const runCommand: Command = {
   summary: 'the whole pipeline through Temporal: ingest new files, transform, score, publish',
   usage: '[--inbox DIR] [--period P]... [--no-site] [--scale-out]',
   help: [
-    ['--inbox DIR', 'folder of export files (default data/inbox)'],
+    ['--inbox DIR', "folder of export files (default data/inbox, or the city's with --city)"],
     ['--period P', `score these periods (repeatable; default the current ones): ${PERIOD_HELP}`],
     ['--no-site', 'publish the snapshot without building the dashboard site'],
     ['--scale-out', 'parse files on the parse task queue: this process and every `safecampus worker --queues parse` with the same --db (or salt) share the parsing; the landing stays here'],
@@ -25,7 +26,8 @@ export const runCommand: Command = {
   ],
   options: { inbox: { type: 'string' }, period: { type: 'string', multiple: true }, 'no-site': { type: 'boolean' }, 'scale-out': { type: 'boolean' } },
   async run(values, _positionals, context) {
-    const inboxDir = resolve(stringOption(values, 'inbox') ?? 'data/inbox');
+    const inbox = stringOption(values, 'inbox');
+    const inboxDir = inbox === undefined ? defaultInbox(context) : resolve(inbox);
     if (!existsSync(inboxDir)) throw new UsageError(`no inbox folder ${inboxDir}: create it and drop export files in, or pass --inbox DIR`);
     const periods = (values.period as string[] | undefined) ?? [];
     const bad = periods.find((p) => !isPeriodId(p));
@@ -69,7 +71,7 @@ export async function runPipelineCommand(
       reportSummary(summary, context);
       return summary;
     }
-    return withTemporal({ dataDir }, async ({ address, namespace, source, signal }) => {
+    return withTemporal(temporalOptions(context), async ({ address, namespace, source, signal }) => {
       sayTemporal(context, { address, source }, dataDir);
       const progress = pipelineProgress(context);
       const summary = await runPipeline({

@@ -5,6 +5,7 @@ import { connectClient } from '../../workflows/client.ts';
 import { withTemporal } from '../../workflows/dev-server.ts';
 import { calendarText, createSchedules, deleteSchedules, describeSchedules, scheduleDefinitions } from '../../workflows/schedules.ts';
 import { sayTemporal } from './run.ts';
+import { defaultInbox, temporalOptions } from '../cities.ts';
 
 const DURATION = /^\d+(s|m|h|d)$/;
 const ACTIONS = ['create', 'list', 'delete'] as const;
@@ -17,7 +18,7 @@ export const scheduleCommand: Command = {
     ['create', 'create the three schedules, or update them if they exist (never duplicates)'],
     ['list', 'show them: when, overlap and catch-up policies, next run'],
     ['delete', "delete them (only safecampus's own schedules)"],
-    ['--inbox DIR', 'folder the scheduled pipelines read (default data/inbox)'],
+    ['--inbox DIR', "folder the scheduled pipelines read (default data/inbox, or the city's with --city)"],
     ['--remind-every D', 'how often the scheduled appraisal reminds while it waits for sign-off (default 24h)'],
     ['--scale-out', 'the scheduled pipelines parse files on `safecampus worker --queues parse` processes (see `run --scale-out`)'],
     ['', 'TEMPORAL_ADDRESS set: that Temporal service; unset: the embedded dev server, whose schedules fire only while it runs'],
@@ -32,9 +33,10 @@ export const scheduleCommand: Command = {
       throw new UsageError('--inbox, --remind-every and --scale-out go with `create`');
     }
     if (reminderEvery !== undefined && !DURATION.test(reminderEvery)) throw new UsageError(`--remind-every takes a duration like 30s, 90m, 24h or 2d, got "${reminderEvery}"`);
-    const inboxDir = resolve(stringOption(values, 'inbox') ?? 'data/inbox');
+    const inbox = stringOption(values, 'inbox');
+    const inboxDir = inbox === undefined ? defaultInbox(context) : resolve(inbox);
     const dataDir = dirname(context.dbPath);
-    return withTemporal({ dataDir }, async (temporal) => {
+    return withTemporal(temporalOptions(context), async (temporal) => {
       sayTemporal(context, temporal, dataDir);
       const client = await connectClient(temporal.address, temporal.namespace);
       try {

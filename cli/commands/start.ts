@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from '../command.ts';
+import { UsageError, type Command } from '../command.ts';
 import { listExportFiles } from '../../sources/ingest.ts';
 import { DEFAULT_GENERATE, generateWithProgress } from './generate.ts';
 import { runPipelineCommand } from './run.ts';
@@ -12,6 +12,7 @@ export const startCommand: Command = {
   help: [['--inbox DIR', 'folder of export files (default data/inbox)']],
   options: { inbox: { type: 'string' } },
   async run(values, _positionals, context) {
+    if (context.city) throw new UsageError('start runs the demo city; for a city of the cities file use `safecampus run --city CODE`');
     const inboxDir = resolve(typeof values.inbox === 'string' ? values.inbox : 'data/inbox');
     mkdirSync(inboxDir, { recursive: true });
     if ((await listExportFiles(inboxDir)).length === 0) {

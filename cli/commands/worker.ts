@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { stringOption, UsageError, type Command } from '../command.ts';
-import { installShutdownHandlers, DEFAULT_NAMESPACE } from '../../workflows/dev-server.ts';
+import { ensureNamespace, installShutdownHandlers, DEFAULT_NAMESPACE } from '../../workflows/dev-server.ts';
 import { runWorker } from '../../workflows/worker.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
 import type { TaskQueueRole } from '../../workflows/task-queues.ts';
@@ -19,14 +19,16 @@ export const workerCommand: Command = {
     const queues = (stringOption(values, 'queues') ?? 'warehouse').split(',').map((q) => q.trim());
     const unknown = queues.find((q) => q !== 'warehouse' && q !== 'parse');
     if (unknown) throw new UsageError(`--queues takes warehouse and/or parse, got "${unknown}"`);
+    const namespace = context.city?.namespace ?? (process.env.TEMPORAL_NAMESPACE?.trim() || DEFAULT_NAMESPACE);
+    if (context.city) await ensureNamespace(address, namespace);
     const handle = await runWorker({
       address,
-      namespace: process.env.TEMPORAL_NAMESPACE?.trim() || DEFAULT_NAMESPACE,
+      namespace,
       deps: createPipelineSteps({ dbPath: context.dbPath }),
       taskQueues: queues as TaskQueueRole[],
       identity: `safecampus-${process.pid}@${resolve('.')}`,
     });
-    context.say(`worker serving ${handle.taskQueues.join(', ')} at ${address}; Ctrl-C to stop`);
+    context.say(`worker serving ${handle.taskQueues.join(', ')} at ${address} (namespace ${namespace}); Ctrl-C to stop`);
     installShutdownHandlers(() => handle.shutdown());
     await handle.done;
     return { task_queues: handle.taskQueues };
