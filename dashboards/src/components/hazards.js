@@ -120,6 +120,6 @@ export function RecurrenceTable(rows, {scope = null} = {}) {
       {key: "n_recurred", label: "复发隐患", numeric: true, format: (d) => int(d.n_recurred)},
       {key: "n_hazards", label: "隐患总数", numeric: true, format: (d) => int(d.n_hazards)}
     ],
-    {testId: "recurrence", sort: {key: "rank"}, compact: true}
+    {testId: "recurrence", sort: {key: "rank"}, compact: true, keyColumns: 2}
   );
 }
