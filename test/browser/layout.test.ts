@@ -3,8 +3,9 @@
 // Layout of the built site in real Chromium: a 县区评分卡 prints cleanly on A4 (issue 6:
 // "a print stylesheet so a unit scorecard prints cleanly on A4"; issue 20 item 7: a short, dense
 // printout with the period, the day of printing and page numbers on every sheet), its wide tables
-// keep their key columns in view on a 390 px phone and say that they scroll, and the widest table
-// of the site fits a 1280 px desktop without sideways scrolling.
+// keep their key columns in view on a 390 px phone and say that they scroll, a stacked chart's
+// categories are told apart by hatching as well as colour (a black-and-white printout), and the
+// widest table of the site fits a 1280 px desktop without sideways scrolling.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,6 +186,21 @@ describe('site layout in Chromium', () => {
       await page.locator('[data-testid="schools"]').evaluate((table) => (table.parentElement!.scrollLeft = 0));
       await page.screenshot({ path: join(SHOTS_DIR, 'unit-411002-390.png'), fullPage: true });
     }
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('tells the categories of a stacked chart apart without colour: each is hatched in the chart and in its legend swatch', async () => {
+    // the fixture's open hazards are all 重大, the third level: crossed
+    const { page, problems } = await openPage(browser, server.origin, '/hazards');
+    const chart = page.locator('[data-testid="open-hazards"]');
+    await chart.locator('.sc-hatch rect').first().waitFor({ state: 'attached' });
+    expect(await chart.locator('.sc-hatch rect').evaluateAll((rects) => [...new Set(rects.map((r) => r.getAttribute('fill')))])).toEqual(['url(#sc-hatch-cross)']);
+    expect(await chart.locator('pattern#sc-hatch-cross path').count()).toBe(1);
+    const swatches = await chart.locator('.sc-legend span').evaluateAll((spans) =>
+      spans.map((span) => [span.textContent, getComputedStyle(span.querySelector('.sc-swatch')!).backgroundImage.match(/repeating-linear-gradient/g)?.length ?? 0]),
+    );
+    expect(swatches).toEqual([['重大', 2]]);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
