@@ -49,7 +49,7 @@ describe('safecampus command line', () => {
     const first = await runCli(['init', '--db', db, '--json']);
     expect(first.code).toBe(0);
     const firstResult = JSON.parse(first.stdout);
-    expect(firstResult.applied).toEqual(['0001_foundation', '0002_data_tests', '0003_reject_counts', '0004_appraisals', '0005_row_hash_numbers', '0006_raw_rows_name_their_batch_by_seq', '0007_batches_count_masked_cells', '0008_report_dates_summary_rows_unit_spellings', '0009_source_health', '0010_snapshots_record_their_inputs', '0011_transform_state', '0012_unit_tiles']);
+    expect(firstResult.applied).toEqual(['0001_foundation', '0002_data_tests', '0003_reject_counts', '0004_appraisals', '0005_row_hash_numbers', '0006_raw_rows_name_their_batch_by_seq', '0007_batches_count_masked_cells', '0008_report_dates_summary_rows_unit_spellings', '0009_source_health', '0010_snapshots_record_their_inputs', '0011_transform_state', '0012_unit_tiles', '0013_unit_city_name']);
     expect(firstResult.reference).toMatchObject({ units: 10, checklist_items: 28, unit_tiles: 9 });
 
     const second = await runCli(['init', '--db', db, '--json']);
@@ -61,7 +61,7 @@ describe('safecampus command line', () => {
       "select schema_name from information_schema.schemata where catalog_name = current_database() order by 1",
     );
     expect(schemas.map((s) => s.schema_name)).toEqual(expect.arrayContaining(['audit', 'core', 'marts', 'raw', 'ref', 'staging']));
-    expect(await warehouse.value('select count(*) from audit.schema_migrations')).toBe(12);
+    expect(await warehouse.value('select count(*) from audit.schema_migrations')).toBe(13);
     warehouse.close();
   });
 

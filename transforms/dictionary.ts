@@ -1,8 +1,8 @@
 /**
  * The data dictionary: every table and column of the reader-facing schemas (core, marts)
  * with its type — read from a warehouse the models built — and its grain, Chinese and
- * English description — from the models' headers (`-- title:`, `-- column:`, see
- * model.ts). Rendered as Markdown for the repo and as JSON for the site.
+ * English description — from the models' headers (`-- grain:`, `-- grain_zh:`, `-- title:`,
+ * `-- column:`, see model.ts). Rendered as Markdown for the repo and as JSON for the site.
  */
 import type { Warehouse } from '../warehouse/connection.ts';
 import type { Model } from './model.ts';
@@ -23,6 +23,8 @@ export interface DictionaryTable {
   title_zh: string;
   title_en: string;
   grain: string;
+  /** The grain in Chinese: what the site shows. */
+  grain_zh: string;
   /** The SQL file that builds it, relative to the repository root. */
   model: string;
   columns: DictionaryColumn[];
@@ -69,6 +71,7 @@ export async function describeWarehouse(db: Warehouse, models: Model[]): Promise
       problems.push(`${id}: no SQL model ${file} describes this table; build it from a model with "-- title:" and "-- column:" header lines`);
       continue;
     }
+    if (!docs.grainZh) problems.push(`${id}: no Chinese grain — add "-- grain_zh: <每…一行>" to ${file}`);
     if (!docs.title) problems.push(`${id}: no title — add "-- title: <中文表名> | <English name>" to ${file}`);
     for (const column of tableColumns) {
       if (!docs.columns.some((c) => c.name === column.column_name)) {
@@ -87,6 +90,7 @@ export async function describeWarehouse(db: Warehouse, models: Model[]): Promise
       title_zh: docs.title?.zh ?? '',
       title_en: docs.title?.en ?? '',
       grain: model.grain,
+      grain_zh: docs.grainZh ?? '',
       model: file,
       columns: tableColumns.map((column) => {
         const doc = docs.columns.find((c) => c.name === column.column_name);
@@ -109,13 +113,13 @@ export function dictionaryMarkdown(dictionary: Dictionary): string {
     '',
     `Every table and column of the \`${DICTIONARY_SCHEMAS.join('` and `')}\` schemas, as published in every snapshot and`,
     'queried with `safecampus query`. Generated from the headers of the SQL models in `transforms/models/`',
-    '(`-- title:` and `-- column:` lines, see `transforms/model.ts`) and the column types of a warehouse those',
+    '(`-- grain:`, `-- grain_zh:`, `-- title:` and `-- column:` lines, see `transforms/model.ts`) and the column types of a warehouse those',
     `models built: do not edit by hand — edit the model and run \`${REGENERATE}\`, which also writes`,
     '`docs/data-dictionary.json` for the site. `test/analyst/dictionary.test.ts` fails when this file is out of date.',
     '',
-    '| table | 表 | grain |',
-    '| --- | --- | --- |',
-    ...dictionary.tables.map((t) => `| [\`${t.table}\`](#${t.table.replace('.', '')}) | ${cell(t.title_zh)} | ${cell(t.grain)} |`),
+    '| table | 表 | 粒度 | grain |',
+    '| --- | --- | --- | --- |',
+    ...dictionary.tables.map((t) => `| [\`${t.table}\`](#${t.table.replace('.', '')}) | ${cell(t.title_zh)} | ${cell(t.grain_zh)} | ${cell(t.grain)} |`),
   ];
   for (const schema of dictionary.schemas) {
     lines.push('', `## ${schema}`);
@@ -124,7 +128,7 @@ export function dictionaryMarkdown(dictionary: Dictionary): string {
         '',
         `### ${table.table}`,
         '',
-        `**${cell(table.title_zh)}** — ${cell(table.title_en)}. Grain: ${cell(table.grain)}. Model: [\`${table.model}\`](../${table.model}).`,
+        `**${cell(table.title_zh)}** — ${cell(table.title_en)}. 粒度：${cell(table.grain_zh)}。Grain: ${cell(table.grain)}. Model: [\`${table.model}\`](../${table.model}).`,
         '',
         '| column | type | 中文说明 | description |',
         '| --- | --- | --- | --- |',

@@ -4,6 +4,7 @@
  * SQL-file models declare their header like this:
  *
  *   -- grain: one row per hazard
+ *   -- grain_zh: 每个隐患一行                (the grain in Chinese, for the data dictionary's readers)
  *   -- unique: hazard_id                 (one line per key; a key may list several columns)
  *   -- not_null: hazard_id, school_code
  *   -- accepted_values: hazard_level = 一般 | 较大 | 重大
@@ -15,7 +16,7 @@
  *   -- column: hazard_id | 隐患编号 | hazard id: inspection id and item code
  *                                           (one line per column: name | 中文说明 | English description)
  *
- * The title and column lines feed the data dictionary (docs/data-dictionary.md,
+ * The grain_zh, title and column lines feed the data dictionary (docs/data-dictionary.md,
  * `safecampus dictionary`).
  */
 export interface DataTest {
@@ -33,7 +34,7 @@ export interface Model {
   grain: string;
   sql: string;
   tests: DataTest[];
-  /** SQL-file models only: their `-- title:` and `-- column:` lines. */
+  /** SQL-file models only: their `-- grain_zh:`, `-- title:` and `-- column:` lines. */
   docs?: ModelDocs;
   /** The period column of a model rebuilt period by period (`-- incremental:`); absent: rebuilt whole. */
   incrementalBy?: string;
@@ -49,6 +50,8 @@ export interface ColumnDoc extends Bilingual {
 }
 
 export interface ModelDocs {
+  /** The grain in Chinese (`-- grain_zh:`); the English one is the model's `grain`. */
+  grainZh: string | null;
   title: Bilingual | null;
   columns: ColumnDoc[];
 }
@@ -62,6 +65,8 @@ function bilingualParts(id: string, key: string, line: string, shape: string, co
 }
 
 export function docsFromHeader(id: string, header: Map<string, string[]>): ModelDocs {
+  const grains = header.get('grain_zh') ?? [];
+  if (grains.length > 1) throw new Error(`model ${id} has ${grains.length} "-- grain_zh:" lines; keep one`);
   const titles = header.get('title') ?? [];
   if (titles.length > 1) throw new Error(`model ${id} has ${titles.length} "-- title:" lines; keep one`);
   const title = titles.length ? bilingualParts(id, 'title', titles[0], '<中文表名> | <English name>', 2) : null;
@@ -71,7 +76,7 @@ export function docsFromHeader(id: string, header: Map<string, string[]>): Model
     if (columns.some((c) => c.name === name)) throw new Error(`model ${id} describes column ${name} twice`);
     columns.push({ name, zh, en });
   }
-  return { title: title && { zh: title[0], en: title[1] }, columns };
+  return { grainZh: grains[0] ?? null, title: title && { zh: title[0], en: title[1] }, columns };
 }
 
 export function testsFromHeader(id: string, header: Map<string, string[]>): DataTest[] {

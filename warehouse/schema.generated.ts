@@ -901,6 +901,7 @@ export interface RefUnits {
   unit_kind: string;
   is_ranked: boolean;
   has_official_code: boolean;
+  city_name: string | null;
 }
 
 /** ref.vetoes */

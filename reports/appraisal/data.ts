@@ -86,6 +86,8 @@ export type GradeBand = ColumnsOf<RefGradeBands, 'grade' | 'min_score', 'grade' 
 
 export interface AppraisalData {
   year: number;
+  /** The city the units belong to (ref.units.city_name, from units.csv): 许昌市; null when the reference data names none. */
+  cityName: string | null;
   period: PeriodInfo;
   edition: EditionInfo;
   snapshotFile: string;
@@ -229,9 +231,11 @@ export async function readAppraisalData(
   const formula = await q.selectFrom('ref.definition_editions').select('unit_formula_text').where('edition', '=', edition.edition).executeTakeFirst();
   const unitFormula = formula?.unit_formula_text as string;
   const comparison = compareMethods(await readMethodInputs(q, period.period_id), definition);
+  const cityName = await readCityName(db);
 
   return {
     year,
+    cityName,
     period,
     edition,
     snapshotFile: basename(snapshotPath),
@@ -250,4 +254,16 @@ export async function readAppraisalData(
     unitFormula,
     comparison,
   };
+}
+
+/**
+ * The one city of ref.units (units.csv's city_name), or null when the reference data names none —
+ * or the snapshot predates the column (a frozen appraisal file is read as it was written).
+ */
+async function readCityName(db: Warehouse): Promise<string | null> {
+  const hasColumn = await db.value<number>("select count(*) from information_schema.columns where table_schema = 'ref' and table_name = 'units' and column_name = 'city_name'");
+  if (!hasColumn) return null;
+  const cities = await db.all<{ city_name: string }>('select distinct city_name from ref.units where city_name is not null order by city_name');
+  if (cities.length > 1) throw new ReportError(`the units of ref.units belong to ${cities.length} cities (${cities.map((c) => c.city_name).join('、')}): an appraisal ranks one city's units`);
+  return cities[0]?.city_name ?? null;
 }

@@ -6,13 +6,14 @@ import { SEPARATE_NOTE } from './tables.ts';
 
 const METHOD_NAMES: Record<string, string> = { points: '官方得分（指标积分）', ahp: '层次分析法（AHP）', entropy: '熵权法', topsis: 'TOPSIS 逼近理想解' };
 
-export function appraisalTitle(year: number): string {
-  return `许昌市${year}年度校园安全考核报告`;
+/** 许昌市2025年度校园安全考核报告: the city's name from the reference data (ref.units.city_name). */
+export function appraisalTitle(year: number, cityName: string | null): string {
+  return `${cityName ?? ''}${year}年度校园安全考核报告`;
 }
 
 export function appraisalHtml(data: AppraisalData): string {
   return page(
-    appraisalTitle(data.year),
+    appraisalTitle(data.year, data.cityName),
     html`${cover(data)}${unitRanking(data)}${unitSections(data)}${schoolRankings(data)}${methodComparison(data)}${appendix(data)}`,
   );
 }
@@ -20,8 +21,8 @@ export function appraisalHtml(data: AppraisalData): string {
 function cover(data: AppraisalData): Markup {
   const sign = data.signOff;
   return html`<section class="cover">
-<h1>${appraisalTitle(data.year)}</h1>
-<p>许昌市教育局</p>
+<h1>${appraisalTitle(data.year, data.cityName)}</h1>
+${data.cityName ? html`<p>${data.cityName}教育局</p>` : ''}
 <dl>
 <dt>考核年度</dt><dd>${data.year}年</dd>
 <dt>统计截止日</dt><dd>${data.period.as_of_on}${data.period.is_complete ? '' : '（年度未结束，按截止日已有数据评价）'}</dd>

@@ -60,7 +60,7 @@ export async function writeAppraisalReports(options: AppraisalOptions): Promise<
   await writePage(files.html, appraisalHtml(data));
   await writeFile(files.csv, csvText(units));
   await writeFile(files.schoolsCsv, csvText(schools));
-  await writeFile(files.xlsx, await xlsxBytes([units, schools], data.period.as_of_on, appraisalTitle(data.year)));
+  await writeFile(files.xlsx, await xlsxBytes([units, schools], data.period.as_of_on, appraisalTitle(data.year, data.cityName)));
   const printer = await openPrinter();
   try {
     await printer.print(files.html, files.pdf, data.period.as_of_on);

@@ -617,8 +617,29 @@ describe('dashboards in Chromium', () => {
     await page.locator('[data-testid="dictionary-count"]').waitFor();
     expect(await page.locator('section[data-table]').evaluateAll((s) => s.map((e) => e.getAttribute('data-table')))).toEqual(dictionary.tables.map((t) => t.table));
     const nColumns = dictionary.tables.reduce((n, t) => n + t.columns.length, 0);
-    expect(await page.locator('[data-testid="dictionary-count"]').textContent()).toBe(`共 ${dictionary.tables.length} 张表、${nColumns.toLocaleString('zh-CN')} 列`);
-    expect((await tableRows(page, 'columns-core.fct_hazards')).find((r) => r[0] === 'due_on')).toEqual(['due_on', 'DATE', '整改期限', 'rectification due date']);
+    expect(await page.locator('[data-testid="dictionary-count"]').textContent()).toBe(`共 ${dictionary.tables.length} 张表、${nColumns.toLocaleString('zh-CN')} 个字段`);
+    expect((await tableRows(page, 'columns-core.fct_hazards')).find((r) => r[0] === 'due_on')).toEqual(['due_on', '日期', '整改期限']);
+    // every table is named and described in Chinese; what is not Chinese is a name typed in SQL, set in <code>
+    // (a table's, labelled 表名, or a column's, under 字段名), or an indicator code (A1–A5)
+    const words = await page.locator('section[data-table]').evaluateAll((sections) =>
+      sections.map((section) => {
+        const outsideCode = (e: Element) => [...e.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('');
+        return {
+          table: section.getAttribute('data-table'),
+          title: section.querySelector('h3')!.textContent!,
+          grain: outsideCode(section.querySelector('[data-testid="dictionary-grain"]')!),
+          code: section.querySelector('[data-testid="dictionary-grain"] code')!.textContent,
+          headers: [...section.querySelectorAll('thead th')].map((th) => th.textContent),
+          types: [...new Set([...section.querySelectorAll('td[data-key="type"]')].map((td) => td.textContent))],
+        };
+      }),
+    );
+    const cjk = /[\u4e00-\u9fff]/;
+    const latin = (text: string) => text.replace(/\b[A-I]\d\b/g, '').match(/[A-Za-z]+/g) ?? [];
+    expect(words.filter((w) => !cjk.test(w.title) || !/^表名 。粒度：每.*[\u4e00-\u9fff].*。$/.test(w.grain) || w.code !== w.table)).toEqual([]);
+    expect(words.flatMap((w) => [w.title, w.grain, ...w.types].flatMap(latin))).toEqual([]);
+    expect(new Set(words.map((w) => w.headers.join('|')))).toEqual(new Set(['字段名|类型|说明']));
+    expect(new Set(words.flatMap((w) => w.types))).toEqual(new Set(['文本', '整数', '小数', '日期', '日期时间', '是/否', '结构化文本', '文本列表']));
     await page.locator('[data-testid="dictionary-filter"]').fill('整改期限');
     expect(await page.locator('section[data-table]').evaluateAll((s) => s.map((e) => e.getAttribute('data-table')))).toEqual(['core.fct_hazards']);
     expect((await tableRows(page, 'columns-core.fct_hazards')).map((r) => r[0])).toEqual(['due_on', 'is_rectified_on_time']);

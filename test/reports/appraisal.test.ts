@@ -7,8 +7,9 @@
  *
  * @module-tag browser
  */
+import { DuckDBInstance } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,39 @@ describe('appraisal reports of the scoring city', () => {
       expect(html, id).toMatch(new RegExp(`<tr><td[^>]*>${id}</td><td[^>]*>[^<]+</td><td[^>]*>\\d+</td>`));
     }
   });
+
+  it('is titled and signed with the city of the reference data (ref.units.city_name, from units.csv), so another city needs no code change', async () => {
+    expect(text(first.html)).toContain('<h1>许昌市2025年度校园安全考核报告</h1>\n<p>许昌市教育局</p>');
+    const titled = async (cityName: string | null) => {
+      const copy = join(out, `snapshot-${cityName ?? 'none'}.duckdb`);
+      copyFileSync(snapshot, copy);
+      const instance = await DuckDBInstance.create(copy);
+      const connection = await instance.connect();
+      await connection.run('update ref.units set city_name = $city', { city: cityName });
+      connection.closeSync();
+      instance.closeSync();
+      const files = await writeAppraisalReports({ snapshotPath: copy, year: 2025, outDir: join(out, `city-${cityName ?? 'none'}`), signOff: SIGN_OFF });
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(files.xlsx);
+      const html = text(files.html);
+      return {
+        title: /<title>(.*?)<\/title>/.exec(html)![1],
+        cover: /<h1>.*?<dl>/s.exec(html)![0],
+        sheet: workbook.getWorksheet('单位排名')!.getCell('A1').value,
+      };
+    };
+    expect(await titled('平顶山市')).toEqual({
+      title: '平顶山市2025年度校园安全考核报告',
+      cover: '<h1>平顶山市2025年度校园安全考核报告</h1>\n<p>平顶山市教育局</p>\n<dl>',
+      sheet: '平顶山市2025年度校园安全考核报告 · 单位排名',
+    });
+    // reference data that names no city: the report says no city rather than a wrong one
+    expect(await titled(null)).toEqual({
+      title: '2025年度校园安全考核报告',
+      cover: '<h1>2025年度校园安全考核报告</h1>\n\n<dl>',
+      sheet: '2025年度校园安全考核报告 · 单位排名',
+    });
+  }, 60_000);
 
   it('prints an A4 PDF of several pages', () => {
     const pdf = readFileSync(first.pdf).toString('latin1');

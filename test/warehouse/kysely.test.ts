@@ -141,6 +141,7 @@ describe('the Kysely dialect over a Warehouse', () => {
       ['unit_kind', 'VARCHAR', false],
       ['is_ranked', 'BOOLEAN', false],
       ['has_official_code', 'BOOLEAN', false],
+      ['city_name', 'VARCHAR', true],
     ]);
     expect(tables.find((t) => t.schema === 'audit' && t.name === 'reject_counts')?.isView).toBe(true);
   });

@@ -35,7 +35,7 @@ describe('migration 0005: row hashes as numbers', () => {
       await db.run("insert into raw.sensors values ('old', 1, 1, $1, 'SB-1'), ('old', 1, 2, $2, 'SB-2')", cells.map(hexMd5));
 
       const result = await initWarehouse(db);
-      expect(result.applied).toEqual(['0005_row_hash_numbers', '0006_raw_rows_name_their_batch_by_seq', '0007_batches_count_masked_cells', '0008_report_dates_summary_rows_unit_spellings', '0009_source_health', '0010_snapshots_record_their_inputs', '0011_transform_state', '0012_unit_tiles']);
+      expect(result.applied).toEqual(['0005_row_hash_numbers', '0006_raw_rows_name_their_batch_by_seq', '0007_batches_count_masked_cells', '0008_report_dates_summary_rows_unit_spellings', '0009_source_health', '0010_snapshots_record_their_inputs', '0011_transform_state', '0012_unit_tiles', '0013_unit_city_name']);
       expect(await db.value('select data_type from information_schema.columns where table_schema = $1 and table_name = $2 and column_name = $3', ['raw', 'sensors', 'row_hash'])).toBe('UHUGEINT');
       // and migration 0006: a raw row names its batch by batch_seq alone
       expect(await db.value("select count(*) from information_schema.columns where table_schema = 'raw' and table_name = 'sensors' and column_name = 'batch_id'")).toBe(0);

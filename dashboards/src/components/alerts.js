@@ -2,6 +2,7 @@
 import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {PLOT_STYLE, countTicks, int, pct, textWidth} from "./format.js";
+import {HatchLegend, hatch, hatchMark} from "./hatch.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -11,14 +12,11 @@ const LEVELS = [
   {key: "黄", color: palette.yellow},
   {key: "蓝", color: palette.blue}
 ];
+const LEVEL_KEYS = LEVELS.map((l) => l.key);
 const WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
 
 function minutes(value) {
   return value == null ? "—" : `${value.toFixed(1)} 分钟`;
-}
-
-function legend(items) {
-  return h("div", {class: "sc-legend"}, items.map((s) => h("span", {}, h("i", {class: "sc-swatch", style: `background:${s.color}`}), `${s.key}色预警`)));
 }
 
 /** Median and 90th percentile of the minutes to acknowledge, per origin and level. */
@@ -59,11 +57,12 @@ export function AcknowledgeChart(rows, {width, bands}) {
     color: {domain: present.map((l) => l.key), range: present.map((l) => l.color)},
     marks: [
       Plot.barX(rows, Plot.stackX({x: "n", y: "band", fill: "level", order: present.map((l) => l.key), insetTop: 5, insetBottom: 5, stroke: palette.ink, strokeWidth: 0.5, channels: {级别: "level"}, tip: {format: {x: true, y: true, fill: false, 级别: true}}})),
+      hatchMark(rows, {x: "n", y: "band", z: "level", keys: LEVEL_KEYS, order: present.map((l) => l.key), insetTop: 5, insetBottom: 5}),
       Plot.text(bands, {x: (b) => totals.get(b), y: (b) => b, text: total, textAnchor: "start", dx: 4}),
       Plot.ruleX([0])
     ]
   });
-  return h("figure", {class: "sc-chart", "data-testid": "acknowledge-bins"}, plot, legend(present));
+  return h("figure", {class: "sc-chart", "data-testid": "acknowledge-bins"}, hatch(plot), HatchLegend(present, {keys: LEVEL_KEYS, name: (l) => `${l.key}色预警`}));
 }
 
 export function FalseAlarmTable(rows) {

@@ -49,7 +49,7 @@ export function AppraisalRanking(rows) {
       {key: "n_schools", label: "学校数", numeric: true, format: (d) => int(d.n_schools)},
       {key: "n_vetoed_schools", label: "一票否决学校数", numeric: true, format: (d) => int(d.n_vetoed_schools)}
     ],
-    {testId: "appraisal-ranking", sort: {key: "rank"}}
+    {testId: "appraisal-ranking", sort: {key: "rank"}, keyColumns: 2}
   );
 }
 

@@ -3,6 +3,7 @@ import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {PLOT_STYLE, countTicks, int, pct} from "./format.js";
 import {checklistItem, linked, schoolHref, unitHref} from "./links.js";
+import {HatchLegend, hatch, hatchMark} from "./hatch.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -11,10 +12,7 @@ const LEVELS = [
   {key: "较大", color: palette.orange},
   {key: "重大", color: palette.vermillion}
 ];
-
-function legend(items) {
-  return h("div", {class: "sc-legend"}, items.map((s) => h("span", {}, h("i", {class: "sc-swatch", style: `background:${s.color}`}), s.key)));
-}
+const LEVEL_KEYS = LEVELS.map((l) => l.key);
 
 /** Open hazards per age band, stacked by level, total at the bar end. rows: {band, hazard_level, n}. */
 export function OpenHazardChart(rows, {width, bands}) {
@@ -34,11 +32,12 @@ export function OpenHazardChart(rows, {width, bands}) {
     color: {domain: present.map((l) => l.key), range: present.map((l) => l.color)},
     marks: [
       Plot.barX(rows, Plot.stackX({x: "n", y: "band", fill: "hazard_level", order: present.map((l) => l.key), insetTop: 5, insetBottom: 5, channels: {等级: "hazard_level"}, tip: {format: {x: true, y: true, fill: false, 等级: true}}})),
+      hatchMark(rows, {x: "n", y: "band", z: "hazard_level", keys: LEVEL_KEYS, order: present.map((l) => l.key), insetTop: 5, insetBottom: 5}),
       Plot.text(bands, {x: (b) => totals.get(b), y: (b) => b, text: (b) => `${totals.get(b)} 项`, textAnchor: "start", dx: 4}),
       Plot.ruleX([0])
     ]
   });
-  return h("figure", {class: "sc-chart", "data-testid": "open-hazards"}, plot, legend(present));
+  return h("figure", {class: "sc-chart", "data-testid": "open-hazards"}, hatch(plot), HatchLegend(present, {keys: LEVEL_KEYS}));
 }
 
 /** The rectification funnel: found → due → rectified → on time, each with its share of the due hazards. */
@@ -120,6 +119,6 @@ export function RecurrenceTable(rows, {scope = null} = {}) {
       {key: "n_recurred", label: "复发隐患", numeric: true, format: (d) => int(d.n_recurred)},
       {key: "n_hazards", label: "隐患总数", numeric: true, format: (d) => int(d.n_hazards)}
     ],
-    {testId: "recurrence", sort: {key: "rank"}, compact: true}
+    {testId: "recurrence", sort: {key: "rank"}, compact: true, keyColumns: 2}
   );
 }

@@ -3,6 +3,7 @@ import * as Plot from "@observablehq/plot";
 import {h} from "./dom.js";
 import {PLOT_STYLE, countTicks, int} from "./format.js";
 import {linked, schoolHref, unitHref} from "./links.js";
+import {HatchLegend, hatch, hatchMark} from "./hatch.js";
 import {palette} from "./palette.js";
 import {SortableTable} from "./table.js";
 
@@ -12,6 +13,7 @@ const SEVERITIES = [
   {key: "重大", color: palette.vermillion},
   {key: "特别重大", color: palette.ink}
 ];
+const SEVERITY_KEYS = SEVERITIES.map((s) => s.key);
 
 /**
  * Cases per category, stacked by severity, with the total at the bar end. rows: {category, severity, n_cases}.
@@ -37,12 +39,12 @@ export function CategoryChart(rows, {width}) {
     color: {domain: present.map((s) => s.key), range: present.map((s) => s.color)},
     marks: [
       Plot.barX(rows, Plot.stackX({x: "n_cases", y: "category", fill: "severity", order: present.map((s) => s.key), insetTop: 4, insetBottom: 4, channels: {等级: "severity"}, tip: {format: {x: true, y: true, fill: false, 等级: true}}})),
+      hatchMark(rows, {x: "n_cases", y: "category", z: "severity", keys: SEVERITY_KEYS, order: present.map((s) => s.key), insetTop: 4, insetBottom: 4}),
       Plot.text(order, {x: (c) => totals.get(c), y: (c) => c, text: (c) => (withheld.has(c) ? "—" : `${totals.get(c)} 起`), textAnchor: "start", dx: 4}),
       Plot.ruleX([0])
     ]
   });
-  const legend = h("div", {class: "sc-legend"}, present.map((s) => h("span", {}, h("i", {class: "sc-swatch", style: `background:${s.color}`}), s.key)));
-  return h("figure", {class: "sc-chart"}, plot, legend);
+  return h("figure", {class: "sc-chart"}, hatch(plot), HatchLegend(present, {keys: SEVERITY_KEYS}));
 }
 
 /** scope: the build's unit or null (links to the units that have pages). */

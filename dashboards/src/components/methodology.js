@@ -55,7 +55,7 @@ export function DomainTable(domains, {schoolTypes}) {
       {key: "n", label: "二级指标", sortValue: (d) => d.indicators.length, format: (d) => d.indicators.map((i) => `${i.id} ${i.name}`).join("、"), wrap: true},
       {key: "applies_to", label: "适用学校", format: (d) => applicability({applies_to: d.applies_to, requires_flags: []}, {schoolTypes, flags: []})}
     ],
-    {testId: "domains"}
+    {testId: "domains", keyColumns: 2}
   );
 }
 
@@ -72,7 +72,7 @@ export function IndicatorTable(indicators, {schoolTypes, flags, testId}) {
       {key: "empty_denominator", label: "无可计量对象时", format: (d) => EMPTY[d.empty_denominator] ?? d.empty_denominator},
       {key: "data_sources", label: "数据来源", format: (d) => d.data_sources.join("、"), wrap: true}
     ],
-    {testId}
+    {testId, keyColumns: 2}
   );
 }
 
@@ -150,6 +150,6 @@ export function AhpTable(ahp, domains, {totalPoints}) {
       {key: "weight", label: "AHP 权重", numeric: true, format: (d) => pct(d.weight)},
       {key: "points", label: "分值法权重", numeric: true, format: (d) => (d.points == null ? "—" : pct(d.points / totalPoints, 0))}
     ],
-    {testId: "ahp", sort: {key: "weight", descending: true}}
+    {testId: "ahp", sort: {key: "weight", descending: true}, keyColumns: 2}
   );
 }

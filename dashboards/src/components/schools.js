@@ -98,7 +98,7 @@ function IndicatorHistory(chunk, school) {
       {key: "indicator_name", label: "指标"},
       ...years.map((y) => ({key: `y${y}`, label: periodLabel(y), sortValue: (d) => d.byYear[y]?.points ?? null, format: (d) => (d.byYear[y] ? `${indicatorStatus(d.byYear[y])}（${pointsOfMax(d.byYear[y])}）` : "—")}))
     ],
-    {testId: "indicator-history", sort: {key: "indicator_id"}}
+    {testId: "indicator-history", sort: {key: "indicator_id"}, keyColumns: 2}
   );
 }
 

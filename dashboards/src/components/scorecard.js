@@ -46,7 +46,7 @@ export function UnitScoreTable(units, {highlight = null, href = null} = {}) {
       {key: "n_schools", label: "学校数", numeric: true, format: (d) => int(d.n_schools)},
       {key: "n_vetoed_schools", label: "一票否决学校数", numeric: true, format: (d) => int(d.n_vetoed_schools)}
     ],
-    {testId: "unit-ranking", sort: {key: "rank"}, rowClass: (d) => (d.unit_code === highlight ? "sc-highlight" : null)}
+    {testId: "unit-ranking", sort: {key: "rank"}, keyColumns: 2, rowClass: (d) => (d.unit_code === highlight ? "sc-highlight" : null)}
   );
 }
 
@@ -106,7 +106,7 @@ export function IndicatorTable(rows, {testId = "indicators", showRank = false, r
       {key: "status", label: "状态", sortValue: indicatorStatus, format: (d) => (indicatorStatus(d) === "未达标" ? h("strong", {}, "未达标") : indicatorStatus(d))},
       ...(showRank ? [{key: "rank", label: "县区排名", numeric: true, format: (d) => (d.rank == null ? "—" : String(d.rank))}] : [])
     ],
-    {testId, sort: {key: "indicator_id"}}
+    {testId, sort: {key: "indicator_id"}, keyColumns: 2}
   );
 }
 

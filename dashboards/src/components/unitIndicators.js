@@ -73,6 +73,6 @@ export function CountyIndicatorTable(rows, {testId = "indicators", records = nul
       },
       {key: "rank", label: "县区排名", numeric: true, format: (d) => (d.rank == null ? "—" : String(d.rank))}
     ],
-    {testId, sort: {key: "indicator_id"}, rowClass: (d) => (d.below_floor ? "sc-warn" : null)}
+    {testId, sort: {key: "indicator_id"}, keyColumns: 2, rowClass: (d) => (d.below_floor ? "sc-warn" : null)}
   );
 }

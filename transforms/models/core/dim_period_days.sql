@@ -1,4 +1,5 @@
 -- grain: one row per period and calendar day from the period's start to its as-of day (facts join their periods on the day, an equi-join)
+-- grain_zh: 每个统计周期的每个日历日一行，从周期起始日到截止日（事实表按日期与周期等值关联）
 -- incremental: period_id
 -- unique: period_id, day_on
 -- not_null: period_id, day_on

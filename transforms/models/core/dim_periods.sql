@@ -1,4 +1,5 @@
 -- grain: one row per reporting period (calendar year, quarter, month, and school term) of every year with data, up to the latest data
+-- grain_zh: 每个统计周期一行（自然年、季度、月份和学期），覆盖有数据的每一年，截至最新数据
 -- unique: period_id
 -- not_null: period_id, period_kind, start_on, end_on, as_of_on, definition_edition
 -- accepted_values: period_kind = year | quarter | month | term

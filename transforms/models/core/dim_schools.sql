@@ -1,4 +1,5 @@
 -- grain: one row per school per validity interval: a registry report and the days until the school's next report
+-- grain_zh: 每所学校的每个有效期一行：一次登记报送，及其后到该校下次报送前的日子
 -- unique: school_code, valid_from
 -- not_null: school_code, school_name, unit_code, school_type, valid_from, valid_to
 -- relationships: unit_code -> core.dim_units.unit_code

@@ -1,4 +1,5 @@
 -- grain: one row per school term (spring 1 February – 31 July, autumn 1 September – 31 January of the next year), from the autumn term that ends in the first year with data to the autumn term that starts in the last
+-- grain_zh: 每个学期一行（春季学期 2 月 1 日至 7 月 31 日，秋季学期 9 月 1 日至次年 1 月 31 日），从结束于首个有数据年份的秋季学期到开始于最后一年的秋季学期
 -- unique: term_id
 -- not_null: term_id, term_year, start_on, end_on
 -- expect: start_on < end_on

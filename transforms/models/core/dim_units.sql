@@ -1,4 +1,5 @@
 -- grain: one row per reporting unit (county, district, functional zone, or 市直)
+-- grain_zh: 每个报告单位一行（县、区、功能区或市直）
 -- unique: unit_code
 -- not_null: unit_code, unit_name, is_ranked
 -- title: 报告单位 | reporting units

@@ -1,4 +1,5 @@
 -- grain: one row per programme activity, attributed to a school (and its unit on that day) or to a unit
+-- grain_zh: 每条专项工作记录一行，归属到学校（及当日所属单位）或单位
 -- unique: activity_id
 -- not_null: activity_id, unit_code, activity_on, activity_kind
 -- relationships: unit_code -> core.dim_units.unit_code

@@ -1,4 +1,5 @@
 -- grain: one row per alert, with the school as it was when it was raised and its response times
+-- grain_zh: 每条预警一行，带预警发生时学校的情况和各项响应时长
 -- unique: alert_id
 -- not_null: alert_id, school_code, origin, level, raised_at
 -- accepted_values: level = 红 | 橙 | 黄 | 蓝

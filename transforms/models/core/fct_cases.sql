@@ -1,4 +1,5 @@
 -- grain: one row per incident case, with the school as it was when it occurred
+-- grain_zh: 每起事故案件一行，带案件发生时学校的情况
 -- unique: case_id
 -- not_null: case_id, school_code, occurred_at, reported_at, category, severity, severity_weight
 -- accepted_values: severity = 一般 | 较大 | 重大 | 特别重大

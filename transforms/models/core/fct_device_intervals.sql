@@ -1,4 +1,5 @@
 -- grain: one row per device per status interval: from one status event to the device's next event (gaps and islands of the event stream)
+-- grain_zh: 每台设备的每个状态区间一行：从一次状态事件到该设备的下一次事件
 -- unique: device_id, started_at
 -- not_null: device_id, school_code, device_type, state, started_at
 -- accepted_values: state = online | offline | fault

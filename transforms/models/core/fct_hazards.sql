@@ -1,4 +1,5 @@
 -- grain: one row per hazard: a checklist item found 不合格 in one inspection
+-- grain_zh: 每个隐患一行：一次检查中判为不合格的一个检查项
 -- unique: hazard_id
 -- not_null: hazard_id, school_code, unit_code, found_on, hazard_level
 -- accepted_values: hazard_level = 一般 | 较大 | 重大

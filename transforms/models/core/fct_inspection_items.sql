@@ -1,4 +1,5 @@
 -- grain: one row per checklist item checked in one inspection, with the school as it was that day
+-- grain_zh: 每次检查的每个检查项一行，带检查当日学校的情况
 -- unique: inspection_id, item_code
 -- not_null: inspection_id, item_code, school_code, unit_code, inspected_on, inspection_kind, result
 -- accepted_values: result = 合格 | 不合格 | 不适用

@@ -1,4 +1,5 @@
 -- grain: one row per source, school (empty for a unit's own records), record kind and business day with at least one record: what the source monitor (报送监测) counts
+-- grain_zh: 每个数据来源、学校（单位自身的记录为空）、记录类型和有记录的业务日一行：报送监测据此计数
 -- unique: source, unit_code, school_code, record_kind, business_on
 -- not_null: source, unit_code, business_on, n_records
 -- accepted_values: source = schools | inspections | sensors | alerts | cases | activities

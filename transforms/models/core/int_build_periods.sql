@@ -1,4 +1,5 @@
 -- grain: one row per period this transform rebuilds: every period in a full build; otherwise those ending on or after the earliest day the changed batches touch, and those whose as-of day moved
+-- grain_zh: 每个本次转换重算的统计周期一行：全量构建时为全部周期；否则为截止日不早于变更批次涉及的最早日期的周期，以及截止日有变化的周期
 -- unique: period_id
 -- not_null: period_id
 -- relationships: period_id -> core.dim_periods.period_id

@@ -1,4 +1,5 @@
 -- grain: one row per period and indicator formula, with the parameters of the edition that scores the period
+-- grain_zh: 每个统计周期的每个指标公式一行，带为该周期评分的指标版本的参数
 -- incremental: period_id
 -- unique: period_id, formula
 -- not_null: period_id, formula, indicator_id, params

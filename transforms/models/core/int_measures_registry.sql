@@ -1,4 +1,5 @@
 -- grain: one row per period, school and registry-based formula (B1): guards on the books against the number the staffing bands require
+-- grain_zh: 每个统计周期、学校和登记类公式（B1）一行：在册保安人数与配备标准要求人数的对照
 -- incremental: period_id
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required

@@ -1,4 +1,5 @@
 -- grain: one row per reporting window — every day, calendar month and school term (from the school calendar) — from the first day any export records to two years after the as-of day
+-- grain_zh: 每个报送窗口一行（每一天、每个自然月和按校历的每个学期），从导出文件记录的最早日期到截止日后两年
 -- unique: cadence, window_start_on
 -- not_null: cadence, window_start_on, window_end_on, window_name, n_school_days, is_in_calendar
 -- accepted_values: cadence = daily | monthly | term

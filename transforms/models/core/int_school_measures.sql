@@ -1,4 +1,5 @@
 -- grain: one row per period, school and school-level formula: every measure of the nine int_measures_* models, typed once
+-- grain_zh: 每个统计周期、学校和学校级公式一行：九张分类计量表的全部计量，统一类型
 -- incremental: period_id
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required

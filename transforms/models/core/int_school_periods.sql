@@ -1,4 +1,5 @@
 -- grain: one row per period and school open on at least one day of it up to the as-of day, with the school as registered on the as-of day and the days it is judged on
+-- grain_zh: 每个统计周期内截至截止日至少开办一天的每所学校一行，带截止日的登记情况和据以评价的天数
 -- incremental: period_id
 -- unique: period_id, school_code
 -- not_null: period_id, school_code, school_name, unit_code, school_type, definition_edition, window_start_on, window_end_on, student_days

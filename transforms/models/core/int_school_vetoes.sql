@@ -1,4 +1,5 @@
 -- grain: one row per period, school and veto rule triggered, with the cases behind it
+-- grain_zh: 每个统计周期、学校和触发的否决规则一行，带所依据的案件
 -- incremental: period_id
 -- unique: period_id, school_code, veto_id
 -- not_null: period_id, school_code, veto_id, veto_name_zh, case_ids

@@ -1,4 +1,5 @@
 -- grain: one row per period, reporting unit and supervision formula (I1–I3): the county office's own work
+-- grain_zh: 每个统计周期、报告单位和督导公式（I1–I3）一行：县区教育局自身的工作
 -- incremental: period_id
 -- unique: period_id, unit_code, formula
 -- not_null: period_id, unit_code, formula, is_required

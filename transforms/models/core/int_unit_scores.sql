@@ -1,4 +1,5 @@
 -- grain: one row per period and reporting unit with schools in it: school mean, supervision score, unit score, grade and rank among the ranked units (the unit scorecard adds the previous period's rank)
+-- grain_zh: 每个统计周期每个有学校的报告单位一行：学校均分、督导得分、单位得分、等级和在参与排名单位中的名次（单位评分卡再补上期名次）
 -- incremental: period
 -- unique: period, unit_code
 -- not_null: period, unit_code, unit_name, school_mean, score, grade, is_vetoed, n_schools

@@ -1,4 +1,5 @@
 -- grain: one row per period, school and indicator of the edition in force (school_code null: one row per period, unit and supervision indicator)
+-- grain_zh: 每个统计周期、学校和现行版本的每项指标一行（学校标识码为空时：每个统计周期、单位和督导指标一行）
 -- incremental: period
 -- unique: period, unit_code, school_code, indicator_id
 -- not_null: period, unit_code, indicator_id, indicator_name, domain_id, status, definition_edition

@@ -1,4 +1,5 @@
 -- grain: one row per period and school: points per domain, the score rescaled to 100 over applicable points, grade, vetoes and rank within school type
+-- grain_zh: 每个统计周期的每所学校一行：各一级指标得分、按适用分值折算为百分制的得分、等级、一票否决和同学段名次
 -- unique: period, school_code
 -- not_null: period, school_code, school_name, unit_code, school_type, score, grade, is_vetoed, earned_points, applicable_points
 -- relationships: period -> core.dim_periods.period_id

@@ -1,4 +1,5 @@
 -- grain: one row per period, school (or unit, school_code null) and short-board indicator: the up to three indicators furthest below the city median
+-- grain_zh: 每个统计周期、学校（或单位，学校标识码为空）和短板指标一行：低于全市中位数最多的至多三项指标
 -- incremental: period
 -- unique: period, unit_code, school_code, indicator_id
 -- not_null: period, unit_code, indicator_id, indicator_name, board_rank, attainment, city_median_attainment, gap

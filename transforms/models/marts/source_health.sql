@@ -1,4 +1,5 @@
 -- grain: one row per source and reporting unit, and per source and school, as ref.source_cadence lists them (scope unit / school): how late each is on the day the data runs to
+-- grain_zh: 每个数据来源和报告单位、每个数据来源和学校各一行（按报送要求所列，监测对象为单位或学校）：截至数据所到日期各迟报多久
 -- unique: scope, source, unit_code, school_code
 -- not_null: scope, source, unit_code, unit_name, cadence, as_of_on
 -- accepted_values: scope = unit | school

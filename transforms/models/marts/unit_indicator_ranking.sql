@@ -1,4 +1,5 @@
 -- grain: one row per period, reporting unit and school-level indicator: the unit's schools pooled, and the units ranked on it
+-- grain_zh: 每个统计周期、报告单位和学校级指标一行：单位内各校数据合并计算，并按该指标为各单位排名
 -- incremental: period
 -- unique: period, unit_code, indicator_id
 -- not_null: period, unit_code, unit_name, indicator_id, n_schools
