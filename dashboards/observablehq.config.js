@@ -63,6 +63,27 @@ async function* dynamicPaths() {
   if (existsSync(new URL('src/schools.md', import.meta.url))) for (const bucket of SCHOOL_BUCKETS) yield `/${schoolBucketPath(bucket)}`;
 }
 
+/** The city the snapshot's units belong to (units.csv's city_name), '' when it names none or several. */
+async function cityName() {
+  const snapshot = process.env.SAFECAMPUS_SNAPSHOT;
+  if (!snapshot || !existsSync(snapshot)) return '';
+  const instance = await DuckDBInstance.create(snapshot, {access_mode: 'READ_ONLY'});
+  const connection = await instance.connect();
+  try {
+    const columns = await connection.runAndReadAll(
+      "select count(*) from information_schema.columns where table_schema = 'ref' and table_name = 'units' and column_name = 'city_name'",
+    );
+    if (Number(columns.getRows()[0][0]) === 0) return ''; // a snapshot published before ref.units kept it
+    const rows = (await connection.runAndReadAll('select distinct city_name from ref.units where city_name is not null')).getRows();
+    return rows.length === 1 ? String(rows[0][0]) : '';
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const city = await cityName();
+
 const builtAt = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
   dateStyle: 'long',
@@ -73,7 +94,7 @@ const builtAt = new Intl.DateTimeFormat('zh-CN', {
 export default {
   root: 'src',
   output: process.env.SAFECAMPUS_SITE_OUTPUT || 'dist',
-  title: '许昌市校园安全评估',
+  title: `${city}校园安全评估`,
   pages: SITE_PAGES.filter((page) => existsSync(new URL(`src/${page.file}`, import.meta.url))).map(({name, path}) => ({name, path})),
   dynamicPaths,
   // Every page is a file and every link names it (./units/411002.html, ./units/index.html), so the
@@ -88,7 +109,7 @@ export default {
   style: 'style.css',
   globalStylesheets: [],
   head: '<link rel="icon" href="/favicon.svg" type="image/svg+xml"><script>document.documentElement.lang="zh-CN"</script>',
-  footer: `许昌市教育局 · 校园安全评估 · 站点生成于 ${builtAt}（北京时间）`,
+  footer: `${city ? `${city}教育局 · ` : ''}校园安全评估 · 站点生成于 ${builtAt}（北京时间）`,
   interpreters: {
     // Run TypeScript loaders in one process (the default is the `tsx` binary on PATH).
     '.ts': [process.execPath, '--import', 'tsx'],

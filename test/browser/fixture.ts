@@ -392,7 +392,7 @@ export async function createFixtureSnapshot(path: string): Promise<void> {
   try {
     const unitValues = FIXTURE_UNITS.map(
       ([code, name, pinyin, kind, ranked, official]) =>
-        `(${sqlString(code)}, ${sqlString(name)}, ${sqlString(pinyin)}, ${sqlString(kind)}, ${ranked}, ${official})`,
+        `(${sqlString(code)}, ${sqlString(name)}, ${sqlString(pinyin)}, ${sqlString(kind)}, ${ranked}, ${official}, '许昌市')`,
     ).join(',\n');
     const rankingValues = [
       ...FIXTURE_RANKING.map(
@@ -420,7 +420,7 @@ export async function createFixtureSnapshot(path: string): Promise<void> {
       create schema audit;
       create table ref.units (
         unit_code varchar, unit_name varchar, unit_pinyin varchar, unit_kind varchar,
-        is_ranked boolean, has_official_code boolean);
+        is_ranked boolean, has_official_code boolean, city_name varchar);
       insert into ref.units values ${unitValues};
       create table ref.unit_tiles (unit_code varchar, tile_col integer, tile_row integer);
       insert into ref.unit_tiles values ${FIXTURE_TILES.map(([code, col, row]) => `(${sqlString(code)}, ${col}, ${row})`).join(', ')};
