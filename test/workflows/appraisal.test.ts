@@ -105,7 +105,7 @@ describe('annual appraisal', () => {
     expect(waiting.snapshotSha256).toBe(await sha256File(waiting.snapshotPath!));
     expect(Date.parse(waiting.waitingSince!)).toBeLessThanOrEqual(Date.parse(waiting.lastReminderAt!));
     expect(await appraisalRows()).toEqual([
-      expect.objectContaining({ appraisal_id: waiting.appraisalId, year: 2025, cutoff_on: today, snapshot_sha256: waiting.snapshotSha256, definition_version: '2025.2', status: 'pending', approver: null, decided: false }),
+      expect.objectContaining({ appraisal_id: waiting.appraisalId, year: 2025, cutoff_on: today, snapshot_sha256: waiting.snapshotSha256, definition_version: '2025.3', status: 'pending', approver: null, decided: false }),
     ]);
     // The frozen copy holds the year's scores.
     const frozen = await Warehouse.open(waiting.snapshotPath!, { readOnly: true });
@@ -154,7 +154,7 @@ describe('annual appraisal', () => {
       appraisal_id: view.state.appraisalId,
       year: 2025,
       snapshot_sha256: view.state.snapshotSha256,
-      definition_version: '2025.2',
+      definition_version: '2025.3',
       status: 'approved',
       approver: '张局长',
       comment: '同意发布',

@@ -26,7 +26,7 @@ const request = (appraisal_id: string) =>
     cutoff_on: '2026-01-09',
     snapshot_path: `/data/appraisals/2025/${appraisal_id}.duckdb`,
     snapshot_sha256: 'ab',
-    definition_version: '2025.2',
+    definition_version: '2025.3',
     definition_sha256: 'cd',
     summary: null,
     requested_at: '2026-01-10 09:00:00',
