@@ -448,6 +448,12 @@ describe('dashboards in Chromium', () => {
       ['魏都区育才小学', '78.00', '合格', '4 / 6'],
     ]);
     expect(await page.locator('[data-testid="vetoes"]').textContent()).toContain('本期所辖学校无一票否决');
+    // the domain chart: bars where there are data, and a row that says so where there are none (the fixture scores domains A and B)
+    const chart = (await page.locator('[data-testid="domain-chart"] svg').textContent()) ?? '';
+    expect(chart).toContain('本县区 72.2%');
+    expect(chart).toContain('全市 68.9%');
+    expect(chart.match(/本县区 无数据/g)).toHaveLength(6);
+    expect(chart.match(/全市 无数据/g)).toHaveLength(6);
     expect(problems).toEqual([]);
     await page.close();
     const other = await open(server.origin, '/units/411071');

@@ -272,10 +272,13 @@ export function TrendChart(rows, {width, kind = "year", highlight = null, label 
 
 /** Domain attainment of one unit (or school) against the city: paired bars per domain, in percent. rows: {domain_id, domain_name, points, attainment, city_attainment}. */
 export function DomainChart(domains, {width, who = "本县区"}) {
-  const rows = domains.flatMap((d) => [
+  const both = domains.flatMap((d) => [
     {name: `${d.domain_id} ${d.domain_name}`, series: who, value: d.attainment, points: d.points},
     {name: `${d.domain_id} ${d.domain_name}`, series: "全市", value: d.city_attainment, points: d.points}
-  ]).filter((d) => d.value != null);
+  ]);
+  const rows = both.filter((d) => d.value != null);
+  // a domain without data keeps its row and says so, rather than an empty row that reads as 0
+  const missing = both.filter((d) => d.value == null);
   const series = [{key: who, color: palette.blue}, {key: "全市", color: palette.grey}];
   const plot = Plot.plot({
     width,
@@ -298,6 +301,7 @@ export function DomainChart(domains, {width, who = "本县区"}) {
         tip: {format: {fy: true, y: false, x: (v) => `${v.toFixed(1)}%`, fill: false, 对象: true, 折合得分: true}}
       }),
       Plot.text(rows, {x: (d) => d.value * 100, y: "series", fy: "name", text: (d) => `${d.series} ${pct(d.value)}`, textAnchor: "start", dx: 4, fontSize: 11}),
+      Plot.text(missing, {x: 0, y: "series", fy: "name", text: (d) => `${d.series} 无数据`, textAnchor: "start", dx: 4, fontSize: 11, fill: "#6b7280"}),
       Plot.ruleX([0])
     ]
   });
