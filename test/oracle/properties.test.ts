@@ -14,10 +14,9 @@ import { describe, expect, it } from 'vitest';
 import type { Row as CanonicalRow } from '../../demo/format.ts';
 import { ingestFile } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
-import { Warehouse } from '../../warehouse/connection.ts';
 import { initWarehouse } from '../../sources/init.ts';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
-import { tempDir } from '../helpers.ts';
+import { scratchWarehouse, tempDir } from '../helpers.ts';
 import type { CityRows } from './city.ts';
 import { disagreements, expectedOf, martsOf, type Row, type Tables } from './compare.ts';
 import { oracle } from './oracle.ts';
@@ -31,7 +30,7 @@ let cities = 0;
 /** Lands the rows as files into a fresh warehouse and transforms: the marts as plain records. */
 async function pipeline(rows: CityRows): Promise<Tables> {
   const root = tempDir('safecampus-property-');
-  const db = await Warehouse.open(join(root, `city-${cities++}.duckdb`));
+  const db = await scratchWarehouse(join(root, `city-${cities++}.duckdb`));
   try {
     await initWarehouse(db);
     for (const { path, source } of writeCity(rows, join(root, 'inbox'))) {
