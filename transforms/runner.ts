@@ -149,13 +149,14 @@ export async function runTransform(db: Warehouse, { models = loadModels(), full 
  * latest results are carried into this run, so a run's results always cover every test.
  */
 async function runDataTests(db: Warehouse, models: Model[], built: Set<string>, scope: BuildScope, runId: string, onTest: (done: number, detail: string) => void): Promise<TestResult[]> {
-  const planned: { model: Model; test: Model['tests'][number]; previous?: { failing_rows: number; sample: string | null }; sql?: string }[] = [];
+  const planned: { model: Model; test: Model['tests'][number]; previous?: LatestResult; sql?: string }[] = [];
   const builtIds = [...built];
+  const latest = built.size < models.length ? await latestResults(db) : new Map<string, LatestResult>();
   for (const model of models) {
     const rebuilt = model.incrementalBy && !scope.full ? `(select * from ${model.id} where ${model.incrementalBy} in (select period_id from core.int_build_periods))` : null;
     for (const test of model.tests) {
       const reads = (id: string) => new RegExp(`\\b${id.replace('.', '\\.')}\\b`).test(test.failingRowsSql);
-      const previous = built.has(model.id) || builtIds.some(reads) ? undefined : await latestResult(db, model.id, test.name);
+      const previous = built.has(model.id) || builtIds.some(reads) ? undefined : latest.get(`${model.id}\0${test.name}`);
       if (previous) planned.push({ model, test, previous });
       else planned.push({ model, test, sql: rebuilt && built.has(model.id) ? test.failingRowsSql.replaceAll(`from ${model.id} `, `from ${rebuilt} `) : test.failingRowsSql });
     }
@@ -198,15 +199,25 @@ async function countFailingRows(db: Warehouse, queries: string[]): Promise<numbe
   return counts;
 }
 
-async function latestResult(db: Warehouse, model: string, test: string) {
-  return typedWarehouse(db)
-    .selectFrom('audit.data_tests')
-    .select(['failing_rows', 'sample'])
-    .where('model', '=', model)
-    .where('test', '=', test)
-    .orderBy('tested_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+interface LatestResult {
+  failing_rows: number;
+  sample: string | null;
+}
+
+/** Each data test's latest stored result, by model and test name (one query, not one a test). */
+async function latestResults(db: Warehouse): Promise<Map<string, LatestResult>> {
+  const rows = await typedWarehouse(db)
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('audit.data_tests')
+        .select(['model', 'test', 'failing_rows', 'sample'])
+        .select((eb) => eb.fn.agg<number>('row_number').over((over) => over.partitionBy(['model', 'test']).orderBy('tested_at', 'desc')).as('recency'))
+        .as('results'),
+    )
+    .select(['model', 'test', 'failing_rows', 'sample'])
+    .where('recency', '=', 1)
+    .execute();
+  return new Map(rows.map((r) => [`${r.model}\0${r.test}`, { failing_rows: r.failing_rows, sample: r.sample }]));
 }
 
 async function finishRun(db: Warehouse, runId: string, status: string, detail: unknown): Promise<void> {
