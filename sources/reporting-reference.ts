@@ -182,13 +182,20 @@ export function readSchoolCalendar(dir: string): CalendarEntry[] {
 export async function loadReportingReference(db: Warehouse, dir: string): Promise<Record<string, number>> {
   const cadence = readSourceCadence(dir);
   const calendar = readSchoolCalendar(dir);
+  // one insert a table: a statement costs DuckDB about a millisecond, and every init loads these
   await db.run('delete from ref.source_cadence');
-  for (const row of cadence) {
-    await db.run(`insert into ref.source_cadence values (${CADENCE_COLUMNS.map(() => '?').join(', ')})`, CADENCE_COLUMNS.map((c) => row[c]));
+  if (cadence.length) {
+    await db.run(
+      `insert into ref.source_cadence values ${cadence.map(() => `(${CADENCE_COLUMNS.map(() => '?').join(', ')})`).join(', ')}`,
+      cadence.flatMap((row) => CADENCE_COLUMNS.map((c) => row[c])),
+    );
   }
   await db.run('delete from ref.school_calendar');
-  for (const entry of calendar) {
-    await db.run('insert into ref.school_calendar values (?, ?, ?::date, ?::date)', [entry.kind, entry.name, entry.start_on, entry.end_on]);
+  if (calendar.length) {
+    await db.run(
+      `insert into ref.school_calendar values ${calendar.map(() => '(?, ?, ?::date, ?::date)').join(', ')}`,
+      calendar.flatMap((entry) => [entry.kind, entry.name, entry.start_on, entry.end_on]),
+    );
   }
   return { source_cadence: cadence.length, school_calendar: calendar.length };
 }

@@ -16,6 +16,7 @@ import { decideScope, modelsToBuild, recordBuild, type BuildScope } from './scop
 
 const MODELS_DIR = join(import.meta.dirname, 'models');
 const LAYERS = ['core', 'marts'] as const;
+const DATA_TESTS_PER_STATEMENT = 50;
 
 export interface TestResult {
   model: string;
@@ -148,48 +149,75 @@ export async function runTransform(db: Warehouse, { models = loadModels(), full 
  * latest results are carried into this run, so a run's results always cover every test.
  */
 async function runDataTests(db: Warehouse, models: Model[], built: Set<string>, scope: BuildScope, runId: string, onTest: (done: number, detail: string) => void): Promise<TestResult[]> {
-  const results: TestResult[] = [];
+  const planned: { model: Model; test: Model['tests'][number]; previous?: LatestResult; sql?: string }[] = [];
   const builtIds = [...built];
+  const latest = built.size < models.length ? await latestResults(db) : new Map<string, LatestResult>();
   for (const model of models) {
     const rebuilt = model.incrementalBy && !scope.full ? `(select * from ${model.id} where ${model.incrementalBy} in (select period_id from core.int_build_periods))` : null;
     for (const test of model.tests) {
       const reads = (id: string) => new RegExp(`\\b${id.replace('.', '\\.')}\\b`).test(test.failingRowsSql);
-      const previous = built.has(model.id) || builtIds.some(reads) ? undefined : await latestResult(db, model.id, test.name);
-      if (previous) {
-        results.push({ model: model.id, test: test.name, severity: test.severity, failingRows: previous.failing_rows, sample: previous.sample });
-      } else {
-        const sql = rebuilt && built.has(model.id) ? test.failingRowsSql.replaceAll(`from ${model.id} `, `from ${rebuilt} `) : test.failingRowsSql;
-        const failingRows = await db.value<number>(`select count(*) from (${sql})`);
-        const sample = failingRows ? JSON.stringify(await db.all(`${sql} limit 5`)) : null;
-        results.push({ model: model.id, test: test.name, severity: test.severity, failingRows, sample });
-      }
-      onTest(results.length, `${model.id} ${test.name}`);
+      const previous = built.has(model.id) || builtIds.some(reads) ? undefined : latest.get(`${model.id}\0${test.name}`);
+      if (previous) planned.push({ model, test, previous });
+      else planned.push({ model, test, sql: rebuilt && built.has(model.id) ? test.failingRowsSql.replaceAll(`from ${model.id} `, `from ${rebuilt} `) : test.failingRowsSql });
     }
   }
+  const counts = await countFailingRows(db, planned.flatMap((p) => (p.sql === undefined ? [] : [p.sql])));
+  const results: TestResult[] = [];
+  for (const { model, test, previous, sql } of planned) {
+    if (previous) {
+      results.push({ model: model.id, test: test.name, severity: test.severity, failingRows: previous.failing_rows, sample: previous.sample });
+    } else {
+      const failingRows = counts.shift()!;
+      const sample = failingRows ? JSON.stringify(await db.all(`${sql} limit 5`)) : null;
+      results.push({ model: model.id, test: test.name, severity: test.severity, failingRows, sample });
+    }
+    onTest(results.length, `${model.id} ${test.name}`);
+  }
   await db.transaction(async () => {
-    for (const r of results) {
-      await db.run('insert into audit.data_tests values ($1, $2, $3, $4, $5, $6, now()::timestamp)', [
-        runId,
-        r.model,
-        r.test,
-        r.severity,
-        r.failingRows,
-        r.sample,
-      ]);
+    for (let start = 0; start < results.length; start += DATA_TESTS_PER_STATEMENT) {
+      const chunk = results.slice(start, start + DATA_TESTS_PER_STATEMENT);
+      await db.run(
+        `insert into audit.data_tests values ${chunk.map((_, i) => `(${[1, 2, 3, 4, 5, 6].map((k) => `$${i * 6 + k}`).join(', ')}, now()::timestamp)`).join(', ')}`,
+        chunk.flatMap((r) => [runId, r.model, r.test, r.severity, r.failingRows, r.sample]),
+      );
     }
   });
   return results;
 }
 
-async function latestResult(db: Warehouse, model: string, test: string) {
-  return typedWarehouse(db)
-    .selectFrom('audit.data_tests')
-    .select(['failing_rows', 'sample'])
-    .where('model', '=', model)
-    .where('test', '=', test)
-    .orderBy('tested_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+/**
+ * How many rows each query returns, in order. Many queries to a statement: each statement costs
+ * DuckDB about a millisecond however small, and a transform has some 400 data tests.
+ */
+async function countFailingRows(db: Warehouse, queries: string[]): Promise<number[]> {
+  const counts: number[] = [];
+  for (let start = 0; start < queries.length; start += DATA_TESTS_PER_STATEMENT) {
+    const chunk = queries.slice(start, start + DATA_TESTS_PER_STATEMENT);
+    const rows = await db.all<{ i: number; n: number }>(chunk.map((sql, i) => `select ${i} as i, count(*) as n from (${sql})`).join('\nunion all\n'));
+    for (const { i, n } of rows) counts[start + i] = n;
+  }
+  return counts;
+}
+
+interface LatestResult {
+  failing_rows: number;
+  sample: string | null;
+}
+
+/** Each data test's latest stored result, by model and test name (one query, not one a test). */
+async function latestResults(db: Warehouse): Promise<Map<string, LatestResult>> {
+  const rows = await typedWarehouse(db)
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('audit.data_tests')
+        .select(['model', 'test', 'failing_rows', 'sample'])
+        .select((eb) => eb.fn.agg<number>('row_number').over((over) => over.partitionBy(['model', 'test']).orderBy('tested_at', 'desc')).as('recency'))
+        .as('results'),
+    )
+    .select(['model', 'test', 'failing_rows', 'sample'])
+    .where('recency', '=', 1)
+    .execute();
+  return new Map(rows.map((r) => [`${r.model}\0${r.test}`, { failing_rows: r.failing_rows, sample: r.sample }]));
 }
 
 async function finishRun(db: Warehouse, runId: string, status: string, detail: unknown): Promise<void> {

@@ -95,17 +95,18 @@ describe('query --out never lands on what the pipeline owns', () => {
 describe('query limits', () => {
   const TIME_LIMIT = 'safecampus query: 查询超过 1 秒时间上限，已停止 / the query ran past its 1 s time limit and was stopped: narrow it (a WHERE, an aggregate, a LIMIT), or allow it more time with --timeout SECONDS\n';
 
-  it('a count over a trillion rows stops at --timeout', async () => {
+  // the five queries stopped at their time limit run side by side: each spends its one second working
+  it.concurrent('a count over a trillion rows stops at --timeout', async () => {
     expect(await query('select count(*) from range(1000000000000)', '--timeout', '1')).toEqual({ code: 1, stdout: '', stderr: TIME_LIMIT });
   });
 
-  it('a self cross join of indicator_values, counted, stops at --timeout', async () => {
+  it.concurrent('a self cross join of indicator_values, counted, stops at --timeout', async () => {
     const sql = 'select count(*) from marts.indicator_values a, marts.indicator_values b, marts.indicator_values c';
     expect(await query(sql, '--timeout', '1')).toEqual({ code: 1, stdout: '', stderr: TIME_LIMIT });
   });
 
   // (XLSX: refused before anything is written, in query.test.ts)
-  it.each(['csv', 'json', 'parquet'])('a billion rows exported as %s stop at --timeout and leave no file, not even a temporary one', async (format) => {
+  it.concurrent.each(['csv', 'json', 'parquet'])('a billion rows exported as %s stop at --timeout and leave no file, not even a temporary one', async (format) => {
     const folder = join(exports, `billion-${format}`);
     const { code, stderr } = await query('select * from range(1000000000)', '--out', join(folder, `rows.${format}`), '--timeout', '1');
     expect([code, stderr]).toEqual([1, TIME_LIMIT]);

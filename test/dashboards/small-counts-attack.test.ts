@@ -134,9 +134,12 @@ function readerView(period: string) {
   return { domains, equations, small: [...domains.keys()].filter((name) => domains.get(name)![0] === 1 && domains.get(name)![1] === 2) };
 }
 
-/** Whether some integer solution of the equations within the domains exists (depth-first, bounds pruned). */
+/**
+ * Whether some integer solution of the equations within the domains exists: depth-first, bounds
+ * pruned, always trying next an unknown of the equation with the fewest unknowns left (ties by
+ * name). Taken in the order the data files list them, one run in four took over a minute.
+ */
 function solvable(domains: Map<string, [number, number]>, equations: Equation[]): boolean {
-  const names = [...domains.keys()];
   const value = new Map<string, number>();
   const possible = (): boolean =>
     equations.every((e) => {
@@ -151,18 +154,28 @@ function solvable(domains: Map<string, [number, number]>, equations: Equation[])
       }
       return lo <= e.constant && e.constant <= hi;
     });
-  const search = (i: number): boolean => {
-    if (!possible()) return false;
-    if (i === names.length) return true;
-    const [lo, hi] = domains.get(names[i]!)!;
-    for (let v = lo; v <= hi; v++) {
-      value.set(names[i]!, v);
-      if (search(i + 1)) return true;
+  /** The most constrained unknown left; none when every equation is settled (an unknown in none can take any value of its domain). */
+  const next = (): string | undefined => {
+    let best: { open: number; name: string } | undefined;
+    for (const e of equations) {
+      const open = [...e.terms.keys()].filter((name) => !value.has(name)).sort();
+      if (open.length && (!best || open.length < best.open || (open.length === best.open && open[0]! < best.name))) best = { open: open.length, name: open[0]! };
     }
-    value.delete(names[i]!);
+    return best?.name;
+  };
+  const search = (): boolean => {
+    if (!possible()) return false;
+    const name = next();
+    if (name === undefined) return true;
+    const [lo, hi] = domains.get(name)!;
+    for (let v = lo; v <= hi; v++) {
+      value.set(name, v);
+      if (search()) return true;
+    }
+    value.delete(name);
     return false;
   };
-  return search(0);
+  return search();
 }
 
 describe('small counts on the 事故案件 page cannot be worked back out', () => {

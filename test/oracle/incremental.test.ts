@@ -13,8 +13,7 @@ import type { Row as CanonicalRow } from '../../demo/format.ts';
 import { ingestFile } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../sources/init.ts';
-import { tempDir } from '../helpers.ts';
+import { initialisedWarehouse, tempDir } from '../helpers.ts';
 import { dayOf, iso, SECONDS_PER_DAY, type Day } from './calendar.ts';
 import { RowCollector, type CityRows, type Source } from './city.ts';
 import { disagreements, martsOf } from './compare.ts';
@@ -110,9 +109,8 @@ describe('incremental transform', () => {
       fc.asyncProperty(randomCity, fc.integer({ min: 30, max: 360 }), fc.integer({ min: 3, max: 9 }), async (rows, cutDay, correctEvery) => {
         const split = waves(rows, dayOf(2025, 1, 1) + cutDay, correctEvery);
         const root = tempDir('safecampus-incremental-');
-        const db = await Warehouse.open(join(root, 'w.duckdb'));
+        const db = await initialisedWarehouse(join(root, 'w.duckdb'));
         try {
-          await initWarehouse(db);
           await land(db, split.first, join(root, 'first'));
           expect((await runTransform(db)).scope.full).toBe(true);
           await land(db, split.second, join(root, 'second'));

@@ -12,9 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCity, storyPath } from '../../demo/index.ts';
 import { ingestPath } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
-import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../sources/init.ts';
-import { tempDir } from '../helpers.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { initialisedWarehouse, tempDir } from '../helpers.ts';
 import { RowCollector } from './city.ts';
 import { diff, expectedOf, keyed, martsOf, TABLES, type Row } from './compare.ts';
 import { oracle } from './oracle.ts';
@@ -28,8 +27,10 @@ interface City {
   dirtyRate: number;
 }
 
+// 45 schools make every indicator status, grade, tie and short-board shape that 90 did (the clean
+// city was 90); the dirty two-year city is the one with a special-education school
 const CITIES: City[] = [
-  { name: 'clean, three years (closure, merge, move, rename)', schools: 90, fromYear: 2023, toYear: 2025, seed: 11, dirtyRate: 0 },
+  { name: 'clean, three years (closure, merge, move, rename)', schools: 45, fromYear: 2023, toYear: 2025, seed: 11, dirtyRate: 0 },
   { name: 'dirty, two years', schools: 70, fromYear: 2024, toYear: 2025, seed: 7, dirtyRate: 0.03 },
   { name: 'dirty, one year, another seed', schools: 45, fromYear: 2025, toYear: 2025, seed: 20260101, dirtyRate: 0.06 },
 ];
@@ -43,8 +44,7 @@ describe.each(CITIES)('the marts agree exactly with the oracle: $name', (city) =
   beforeAll(async () => {
     const collector = new RowCollector();
     await generateCity({ ...city, outDir: join(root, 'inbox'), onLanded: collector.listener });
-    db = await Warehouse.open(join(root, 'w.duckdb'));
-    await initWarehouse(db);
+    db = await initialisedWarehouse(join(root, 'w.duckdb'));
     await ingestPath(db, join(root, 'inbox'), { holdThreshold: 1, now: new Date('2026-06-01T00:00:00Z') });
     const transform = await runTransform(db);
     expect(transform.failures).toEqual([]);

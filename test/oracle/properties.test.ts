@@ -14,10 +14,8 @@ import { describe, expect, it } from 'vitest';
 import type { Row as CanonicalRow } from '../../demo/format.ts';
 import { ingestFile } from '../../sources/ingest.ts';
 import { runTransform } from '../../transforms/runner.ts';
-import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../sources/init.ts';
 import { loadDefinition } from '../../transforms/definitions/load.ts';
-import { tempDir } from '../helpers.ts';
+import { initialisedWarehouse, tempDir } from '../helpers.ts';
 import type { CityRows } from './city.ts';
 import { disagreements, expectedOf, martsOf, type Row, type Tables } from './compare.ts';
 import { oracle } from './oracle.ts';
@@ -31,9 +29,8 @@ let cities = 0;
 /** Lands the rows as files into a fresh warehouse and transforms: the marts as plain records. */
 async function pipeline(rows: CityRows): Promise<Tables> {
   const root = tempDir('safecampus-property-');
-  const db = await Warehouse.open(join(root, `city-${cities++}.duckdb`));
+  const db = await initialisedWarehouse(join(root, `city-${cities++}.duckdb`));
   try {
-    await initWarehouse(db);
     for (const { path, source } of writeCity(rows, join(root, 'inbox'))) {
       const result = await ingestFile(db, path, { source, holdThreshold: 1, now: new Date('2026-06-01T00:00:00Z') });
       expect([result.file, result.status, result.rowsRejected, result.message]).toEqual([path, 'landed', 0, undefined]);

@@ -11,6 +11,7 @@ import { dateInText, reportDate } from '../../sources/as-of.ts';
 import { loadBureauAliases } from '../../sources/aliases.ts';
 import type { Explanation } from '../../sources/explain.ts';
 import { ingestFile } from '../../sources/ingest.ts';
+import { initWarehouse } from '../../sources/init.ts';
 import { Warehouse } from '../../warehouse/connection.ts';
 import { FIXTURES, runCli, tempDir } from '../helpers.ts';
 import { folderWith, NOW, openWarehouse, rawRows, tableCounts } from './helpers.ts';
@@ -212,6 +213,27 @@ describe('the bureau’s aliases file', () => {
     expect(bad('schools,header,,学校识别号,school_id')).toContain('line 2: no schools column is named "school_id"');
     expect(bad('schools,value,enrollment,很多,100')).toContain('values can be taught for enumeration, yes/no and unit columns');
     expect(bad('school,header,,x,school_code')).toContain('source must be * or one of');
+  });
+
+  it('init refuses a unit alias for a code not in units.csv, or a spelling that already means another unit', async () => {
+    const initWith = async (lines: string[]) => {
+      const file = join(folderWith({}), 'aliases.csv');
+      writeFileSync(file, ['source,kind,column,spelling,canonical', ...lines, ''].join('\n'));
+      process.env.SAFECAMPUS_ALIASES = file;
+      const db = await Warehouse.open(':memory:');
+      try {
+        await initWarehouse(db);
+        return (await db.all("select spelling, unit_code from ref.unit_spellings where origin = 'bureau_alias' order by spelling")).map((r) => `${r.spelling} ${r.unit_code}`);
+      } catch (error) {
+        return (error as Error).message;
+      } finally {
+        db.close();
+      }
+    };
+    expect(await initWith(['*,value,unit_code,老城片,411002', '*,value,unit_code,Ｘ片,411003'])).toEqual(['x片 411003', '老城片 411002']);
+    expect(await initWith(['*,value,unit_code,老城片,411002', '*,value,unit_code,新片,999999'])).toMatch(/aliases\.csv line 3: "999999" is not a unit code of units\.csv$/);
+    expect(await initWith(['*,value,unit_code,魏都区,411003'])).toMatch(/aliases\.csv line 2: "魏都区" already means unit 411002$/);
+    expect(await initWith(['*,value,unit_code,老城片,411002', '*,value,unit_code,老城片,411003'])).toMatch(/aliases\.csv line 3: "老城片" already means unit 411002$/);
   });
 
   it('the committed file loads: its spellings are taught to every source with the column', () => {

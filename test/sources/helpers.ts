@@ -5,9 +5,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Warehouse } from '../../warehouse/connection.ts';
-import { initWarehouse } from '../../sources/init.ts';
-import { FIXTURES, tempDir } from '../helpers.ts';
+import type { Warehouse } from '../../warehouse/connection.ts';
+import { FIXTURES, initialisedWarehouse, tempDir } from '../helpers.ts';
 
 export const SOURCE_FIXTURES = join(FIXTURES, 'sources');
 export const FORMATS = ['csv-utf8', 'csv-utf8-bom', 'csv-gbk', 'xlsx', 'json', 'ndjson'] as const;
@@ -35,8 +34,7 @@ export function idHash(idNumber: string, salt = SALT): string {
 
 export async function openWarehouse(): Promise<{ db: Warehouse; dir: string }> {
   const dir = tempDir();
-  const db = await Warehouse.open(join(dir, 'warehouse.duckdb'));
-  await initWarehouse(db);
+  const db = await initialisedWarehouse(join(dir, 'warehouse.duckdb'));
   return { db, dir };
 }
 

@@ -79,8 +79,12 @@ const parsed = new Map<string, ts.SourceFile | undefined>();
 
 let previous: ts.Program | undefined;
 
-/** The files among `files` with compile errors when schema.generated.ts reads as `schema`, with their first message. */
-function filesWithErrors(files: string[], schema: string): Map<string, string> {
+/**
+ * The files with compile errors when schema.generated.ts reads as `schema`, with their first
+ * message: every file the compilation of `files` reaches, or (`only`) just `files`, checked only as
+ * far as they use the others — a third of the time.
+ */
+function filesWithErrors(files: string[], schema: string, only?: 'only'): Map<string, string> {
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   host.readFile = (name) => (name === SCHEMA ? schema : readFile(name));
@@ -90,7 +94,10 @@ function filesWithErrors(files: string[], schema: string): Map<string, string> {
   const program = ts.createProgram({ rootNames: files, options, host, oldProgram: previous });
   previous = program;
   const errors = new Map<string, string>();
-  for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
+  const diagnostics = only
+    ? files.map((file) => program.getSourceFile(file)!).flatMap((source) => [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)])
+    : ts.getPreEmitDiagnostics(program);
+  for (const diagnostic of diagnostics) {
     if (!diagnostic.file) continue;
     const file = relative(ROOT, diagnostic.file.fileName);
     if (!errors.has(file)) errors.set(file, ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n').split('\n')[0]);
@@ -113,17 +120,20 @@ describe('the readers are typed by the generated schema', () => {
   it('fails to compile in every reader when the columns are renamed', () => {
     const altered = renameEveryColumn(schema);
     expect(altered).toContain('  school_code_renamed: string;');
-    const errors = filesWithErrors(readers, altered);
+    const errors = filesWithErrors(readers, altered, 'only');
     const clean = readers.map((f) => relative(ROOT, f)).filter((f) => !errors.has(f));
     expect(clean).toEqual([]);
   }, 120_000);
 
   it('fails to compile in each reader of a dropped column', () => {
     // marts.unit_scorecard.supervision_score: the appraisal's tables, the method comparison, `safecampus score`
-    const errors = filesWithErrors(readers, dropColumn(schema, 'MartsUnitScorecard', 'supervision_score'));
-    expect([...errors.keys()].sort()).toEqual(
-      expect.arrayContaining(['dashboards/src/data/appraisal.json.ts', 'reports/appraisal/data.ts', 'transforms/weighting/methods.ts', 'transforms/scorecards.ts']),
+    const affected = ['dashboards/src/data/appraisal.json.ts', 'reports/appraisal/data.ts', 'transforms/scorecards.ts', 'transforms/weighting/methods.ts'];
+    const errors = filesWithErrors(
+      affected.map((f) => join(ROOT, f)),
+      dropColumn(schema, 'MartsUnitScorecard', 'supervision_score'),
+      'only',
     );
+    expect([...errors.keys()].sort()).toEqual(affected);
     expect(errors.get('transforms/weighting/methods.ts')).toMatch(/supervision_score/);
   }, 120_000);
 });

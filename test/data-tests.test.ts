@@ -1,0 +1,56 @@
+/**
+ * A transform's data tests report what fails: a model with 62 tests (more than one batch of
+ * the counting queries) where three error tests and one warning fail. Every test keeps its
+ * place in the results, the failing ones their row counts and up to five sample rows, only the
+ * error-level ones are failures, and audit.data_tests stores exactly the run's results.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseModel, runTransform } from '../transforms/runner.ts';
+import { initialisedWarehouse, tempDir } from './helpers.ts';
+
+const COLUMNS = Array.from({ length: 60 }, (_, i) => `c${i + 1}`);
+// eight rows: c7 is null in six (five sampled), c55 in one, k is 1 in two; c1 counts 0 to 7
+const ROWS = Array.from({ length: 8 }, (_, r) => [r === 1 ? 1 : r + 1, ...COLUMNS.map((c) => ((c === 'c7' && r >= 1 && r <= 6) || (c === 'c55' && r === 7) ? 'null' : String(r)))]);
+const probe = parseModel(
+  'core',
+  'probe_rows',
+  [
+    '-- grain: one row per k',
+    '-- unique: k',
+    `-- not_null: ${COLUMNS.join(', ')}`,
+    '-- warn_expect: c1 < 5',
+    `with final as (select * from (values ${ROWS.map((row) => `(${row.join(', ')})`).join(', ')}) as t(k, ${COLUMNS.join(', ')}))`,
+    'select * from final',
+  ].join('\n'),
+);
+
+describe('data tests', () => {
+  it('count the failing rows of every test, sample the failing ones, and store the run', async () => {
+    const db = await initialisedWarehouse(join(tempDir(), 'w.duckdb'));
+    try {
+      const result = await runTransform(db, { models: [probe] });
+      expect(result.tests.map((t) => t.test)).toEqual(['unique(k)', ...COLUMNS.map((c) => `not_null(${c})`), 'expect(c1 < 5)']);
+      const failing = result.tests.filter((t) => t.failingRows > 0).map((t) => [t.test, t.severity, t.failingRows, JSON.parse(t.sample!).length]);
+      expect(failing).toEqual([
+        ['unique(k)', 'error', 1, 1],
+        ['not_null(c7)', 'error', 6, 5],
+        ['not_null(c55)', 'error', 1, 1],
+        ['expect(c1 < 5)', 'warn', 3, 3],
+      ]);
+      expect(JSON.parse(result.tests[0].sample!)).toEqual([{ k: 1, n: 2 }]);
+      expect(result.tests.filter((t) => t.failingRows === 0).every((t) => t.sample === null)).toBe(true);
+      expect(result.failures.map((f) => f.test)).toEqual(['unique(k)', 'not_null(c7)', 'not_null(c55)']);
+
+      const stored = await db.all<{ test: string; severity: string; failing_rows: number; sample: string | null }>(
+        'select test, severity, failing_rows, sample from audit.data_tests where run_id = $1 order by test',
+        [result.runId],
+      );
+      const expected = result.tests.map((t) => ({ test: t.test, severity: t.severity, failing_rows: t.failingRows, sample: t.sample }));
+      expect(stored).toEqual(expected.sort((a, b) => (a.test < b.test ? -1 : 1)));
+      expect(await db.value('select count(distinct tested_at) from audit.data_tests where run_id = $1', [result.runId])).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+});
