@@ -32,14 +32,14 @@ const initialised = new Map<string, Promise<string>>();
  * 150 ms of DuckDB statements an init takes.
  */
 export async function initialisedWarehouse(path: string): Promise<Warehouse> {
-  const fingerprint = referenceFingerprint();
+  const fingerprint = referenceFingerprint(path);
   let template = initialised.get(fingerprint);
   if (!template) {
     template = (async () => {
       const file = join(tempDir('safecampus-initialised-'), 'warehouse.duckdb');
       const db = await Warehouse.open(file);
       try {
-        await initWarehouse(db);
+        await initWarehouse(db, path); // the reference data of the warehouse at `path`
       } finally {
         db.close(); // with its checkpoint: the file stands alone
       }
