@@ -200,8 +200,16 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     });
     options.onStart?.(workflowId);
     const onProgress = options.onProgress;
+    // One progress query at a time, awaited before the connection closes: a query still retrying
+    // when it closed would throw "Channel has been shut down" from the client's retry timer.
+    let progressQuery: Promise<void> | null = null;
     const poll = onProgress
-      ? setInterval(() => void handle.query<PipelineProgress>('progress').then(onProgress, () => undefined), PROGRESS_POLL_MS)
+      ? setInterval(() => {
+          progressQuery ??= handle
+            .query<PipelineProgress>('progress')
+            .then(onProgress, () => undefined)
+            .finally(() => (progressQuery = null));
+        }, PROGRESS_POLL_MS)
       : undefined;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
@@ -236,6 +244,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       clearInterval(poll);
       stopWaiting.abort();
       await result.catch(() => undefined);
+      await progressQuery;
       aborted.catch(() => undefined);
       workerDied.catch(() => undefined);
     }
