@@ -316,6 +316,3 @@ export function createActivities(deps: PipelineDeps) {
 }
 
 export type PipelineActivities = ReturnType<typeof createActivities>;
-
-/** Activity names served on the parse task queue (stateless). */
-export const PARSE_ACTIVITY_NAMES = ['parseFile'] as const;
