@@ -8,7 +8,7 @@
  *
  * @module-tag temporal
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,8 +24,8 @@ import { WAREHOUSE_TASK_QUEUE } from '../../workflows/task-queues.ts';
 import type { PipelineInput, PipelineSummary } from '../../workflows/workflows.ts';
 import { tempDir } from '../helpers.ts';
 import { martDigests, tableCounts } from './warehouse-digests.ts';
+import { exited, startWorkerProcess } from './worker-processes.ts';
 
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'safecampus.js');
 const REFERENCE_NAMESPACE = 'crash-reference';
 const root = tempDir('safecampus-crash-');
 const city = join(root, 'city');
@@ -35,27 +35,11 @@ let server: ServerHandle;
 let client: Client;
 const workers: ChildProcess[] = [];
 
-/** A `safecampus worker` process against the test's server; resolves once it serves its queue. */
-async function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--db', crashed.db], {
-    env: { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A `safecampus worker` process for the crashed warehouse against the test's server, once it serves. */
+async function startWorker(): Promise<ChildProcess> {
+  const child = await startWorkerProcess(server.address, ['--db', crashed.db]);
   workers.push(child);
-  let output = '';
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker serving')) resolve();
-    });
-    child.once('exit', (code, signal) => reject(new Error(`worker exited early (${code ?? signal}):\n${output}`)));
-  });
   return child;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
@@ -124,7 +108,7 @@ describe('crash safety of the pipeline', () => {
   }, 600_000);
 
   it('a worker killed with SIGKILL in the middle of an ingest is replaced; the run completes with the same counts', async () => {
-    const first = await startWorkerProcess();
+    const first = await startWorker();
     const workflowId = `pipeline-crash-${Date.now()}`;
     const input: PipelineInput = { inboxDir: crashed.inbox, periods: [], buildSite: false, heartbeatTimeout: '3 seconds' };
     const handle = await client.workflow.start('pipelineWorkflow', { taskQueue: WAREHOUSE_TASK_QUEUE, workflowId, args: [input] });
@@ -150,7 +134,7 @@ describe('crash safety of the pipeline', () => {
     await exited(first);
     expect(first.signalCode).toBe('SIGKILL');
 
-    await startWorkerProcess();
+    await startWorker();
     const summary = (await handle.result()) as PipelineSummary;
     expect(summary.status).toBe('published');
     // A kill after the landing committed but before the activity reported makes the retry find the

@@ -7,7 +7,7 @@
  *
  * @module-tag temporal
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,8 +23,8 @@ import { WAREHOUSE_TASK_QUEUE } from '../../workflows/task-queues.ts';
 import type { PipelineInput, PipelineSummary } from '../../workflows/workflows.ts';
 import { tempDir } from '../helpers.ts';
 import { batchDigests, martDigests, tableCounts } from './warehouse-digests.ts';
+import { exited, startWorkerProcess } from './worker-processes.ts';
 
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'safecampus.js');
 const REFERENCE_NAMESPACE = 'scale-out-reference';
 const root = tempDir('safecampus-scale-');
 const reference = { inbox: join(root, 'reference', 'inbox'), db: join(root, 'reference', 'warehouse.duckdb') };
@@ -33,27 +33,11 @@ let server: ServerHandle;
 let client: Client;
 const workers: ChildProcess[] = [];
 
-/** A `safecampus worker` process serving `queue` for the scaled warehouse; resolves once it serves. */
+/** A `safecampus worker` process serving `queue` for the scaled warehouse, once it serves. */
 async function startWorker(queue: 'warehouse' | 'parse'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--queues', queue, '--db', scaled.db], {
-    env: { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = await startWorkerProcess(server.address, ['--queues', queue, '--db', scaled.db]);
   workers.push(child);
-  let output = '';
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker serving')) resolve();
-    });
-    child.once('exit', (code, signal) => reject(new Error(`worker exited early (${code ?? signal}):\n${output}`)));
-  });
   return child;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
