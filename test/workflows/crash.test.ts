@@ -9,13 +9,12 @@
  * @module-tag temporal
  */
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCity } from '../../demo/index.ts';
 import { connectClient } from '../../workflows/client.ts';
 import { startEmbeddedServer, type ServerHandle } from '../../workflows/dev-server.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
@@ -24,11 +23,11 @@ import { WAREHOUSE_TASK_QUEUE } from '../../workflows/task-queues.ts';
 import type { PipelineInput, PipelineSummary } from '../../workflows/workflows.ts';
 import { tempDir } from '../helpers.ts';
 import { martDigests, tableCounts } from './warehouse-digests.ts';
-import { exited, startWorkerProcess } from './worker-processes.ts';
+import { cityInInboxes, exited, startWorkerProcess, tearDown } from './worker-processes.ts';
 
 const REFERENCE_NAMESPACE = 'crash-reference';
 const root = tempDir('safecampus-crash-');
-const city = join(root, 'city');
+const city = join(root, 'city'); // where cityInInboxes generates it
 const reference = { inbox: join(root, 'reference', 'inbox'), db: join(root, 'reference', 'warehouse.duckdb') };
 const crashed = { inbox: join(root, 'crashed', 'inbox'), db: join(root, 'crashed', 'warehouse.duckdb') };
 let server: ServerHandle;
@@ -68,22 +67,12 @@ async function runPipelineOnWorkers(workflowId: string): Promise<PipelineSummary
 }
 
 beforeAll(async () => {
-  await generateCity({ schools: 30, fromYear: 2025, toYear: 2025, seed: 424242, dirtyRate: 0.02, outDir: city });
-  for (const dir of [reference.inbox, crashed.inbox]) {
-    mkdirSync(dir, { recursive: true });
-    cpSync(city, dir, { recursive: true });
-  }
+  await cityInInboxes(root, 424242, [reference.inbox, crashed.inbox]);
   server = await startEmbeddedServer({ dataDir: join(root, 'temporal-data'), namespace: REFERENCE_NAMESPACE });
   client = await connectClient(server.address);
 }, 300_000);
 
-afterAll(async () => {
-  for (const child of workers) child.kill('SIGKILL');
-  await Promise.all(workers.map(exited));
-  await client?.connection.close();
-  await server?.stop();
-  rmSync(root, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => tearDown(root, workers, client, server), 60_000);
 
 describe('crash safety of the pipeline', () => {
   let referenceCounts: Record<string, number>;

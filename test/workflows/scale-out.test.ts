@@ -8,13 +8,12 @@
  * @module-tag temporal
  */
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCity } from '../../demo/index.ts';
 import { connectClient } from '../../workflows/client.ts';
 import { startEmbeddedServer, type ServerHandle } from '../../workflows/dev-server.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
@@ -23,7 +22,7 @@ import { WAREHOUSE_TASK_QUEUE } from '../../workflows/task-queues.ts';
 import type { PipelineInput, PipelineSummary } from '../../workflows/workflows.ts';
 import { tempDir } from '../helpers.ts';
 import { batchDigests, martDigests, tableCounts } from './warehouse-digests.ts';
-import { exited, startWorkerProcess } from './worker-processes.ts';
+import { cityInInboxes, exited, startWorkerProcess, tearDown } from './worker-processes.ts';
 
 const REFERENCE_NAMESPACE = 'scale-out-reference';
 const root = tempDir('safecampus-scale-');
@@ -57,25 +56,14 @@ async function parseInFlight(pipelineId: string, parsers: ChildProcess[]): Promi
 }
 
 beforeAll(async () => {
-  const city = join(root, 'city');
-  await generateCity({ schools: 30, fromYear: 2025, toYear: 2025, seed: 515151, dirtyRate: 0.02, outDir: city });
-  for (const dir of [reference.inbox, scaled.inbox]) {
-    mkdirSync(dir, { recursive: true });
-    cpSync(city, dir, { recursive: true });
-    // one salt for both warehouses, so student IDs hash alike; the parse workers find it beside the warehouse their --db names
-    writeFileSync(join(dir, '..', '.pii-salt'), 'scale-out-test-salt', { mode: 0o600 });
-  }
+  await cityInInboxes(root, 515151, [reference.inbox, scaled.inbox]);
+  // one salt for both warehouses, so student IDs hash alike; the parse workers find it beside the warehouse their --db names
+  for (const dir of [reference.inbox, scaled.inbox]) writeFileSync(join(dir, '..', '.pii-salt'), 'scale-out-test-salt', { mode: 0o600 });
   server = await startEmbeddedServer({ dataDir: join(root, 'temporal-data'), namespace: REFERENCE_NAMESPACE });
   client = await connectClient(server.address);
 }, 300_000);
 
-afterAll(async () => {
-  for (const child of workers) child.kill('SIGKILL');
-  await Promise.all(workers.map(exited));
-  await client?.connection.close();
-  await server?.stop();
-  rmSync(root, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => tearDown(root, workers, client, server), 60_000);
 
 describe('scale-out through parse workers', () => {
   it('lands a city through two parse worker processes, one killed mid-file, exactly as one process does', async () => {
