@@ -24,6 +24,7 @@
 // - Builds are serialised by a lock (warehouse/file-lock.ts; the cache is shared), written to a staging
 //   directory next to outDir, and swapped in whole: a reader never sees a half-built site.
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -73,8 +74,11 @@ function pageCount(units: number): number {
   return pages.reduce((n, e) => n + (e.name.startsWith('[') ? units : 1), 0);
 }
 
-/** Framework's log line as it starts a page ("load /units/411002"), not a data file. */
-const PAGE_LOAD = /^load (\/(?!data\/|_)\S*)\s*$/;
+/**
+ * Framework's log line for a page it has rendered ("load /units/411002 in 57ms"), not a data file.
+ * Framework writes "load /page" and " in 57ms" separately, so only whole lines are matched.
+ */
+const PAGE_LOAD = /^load (\/(?!data\/|_)\S*) in \d+(?:\.\d+)?m?s\s*$/;
 
 /** Cache entries that survive a build: package bundles and npm version seeds. */
 const KEPT_CACHE_ENTRIES = new Set(['_node', '_npm']);
@@ -141,21 +145,20 @@ const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 async function runFramework(env: NodeJS.ProcessEnv, deadline: number, onLog?: (line: string) => void): Promise<void> {
   const tail: string[] = [];
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').replace(ANSI, '').split(/\r?\n/)) {
-      if (!line.trim()) continue;
-      tail.push(line);
-      if (tail.length > 60) tail.shift();
-      onLog?.(line);
-    }
+  const keep = (line: string) => {
+    line = line.replace(ANSI, '');
+    if (!line.trim()) return;
+    tail.push(line);
+    if (tail.length > 60) tail.shift();
+    onLog?.(line);
   };
   const child = spawn(process.execPath, [findFrameworkBin(), 'build'], {
     cwd: DASHBOARDS_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  // whole lines only: a chunk may end mid-line, and a split "load /page" line would go uncounted
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', keep);
   const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(1_000, deadline - Date.now()));
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
     child.on('error', fail);
