@@ -67,7 +67,7 @@ const got = (value: unknown) => JSON.stringify(value);
 const anObject = v.custom<Record<string, unknown>>((value) => value !== null && typeof value === 'object' && !Array.isArray(value), 'must be an object');
 
 /** A JSON object with exactly these keys: a missing one "is missing", an unknown one is refused. */
-function section<const E extends v.ObjectEntries>(entries: E, messages: { missing?: Record<string, string>; unknown?: string } = {}) {
+export function section<const E extends v.ObjectEntries>(entries: E, messages: { missing?: Record<string, string>; unknown?: string } = {}) {
   const allowed = Object.keys(entries).join(', ');
   return v.pipe(
     anObject,
@@ -84,7 +84,7 @@ const dictionary = <S extends v.GenericSchema>(value: S) => v.pipe(anObject, v.r
 /** A JSON object of free keys (formula parameters) of which these are checked when present. */
 const params = <const E extends v.ObjectEntries>(entries: E) => v.optional(v.pipe(anObject, v.looseObject(entries)));
 
-const text = v.pipe(
+export const text = v.pipe(
   v.string('must be a non-empty string'),
   v.check((s) => s.trim() !== '', 'must be a non-empty string'),
 );
@@ -103,7 +103,7 @@ const knownTo = (allowed: readonly string[], message: (input: unknown) => string
   v.pipe(text, v.check((name) => allowed.includes(name), (issue) => message(issue.input)));
 
 /** A number; `decimals` caps its decimal places (points, targets and weights are scored exactly in 1/10,000 units). */
-function count({ integer = false, positive = false, min, decimals }: { integer?: boolean; positive?: boolean; min?: number; decimals?: number } = {}) {
+export function count({ integer = false, positive = false, min, decimals }: { integer?: boolean; positive?: boolean; min?: number; decimals?: number } = {}) {
   const checks: v.PipeItem<number, number, v.BaseIssue<unknown>>[] = [];
   if (integer) checks.push(v.integer((issue) => `must be a whole number, got ${issue.input}`));
   if (positive) checks.push(v.gtValue(0, (issue) => `must be greater than 0, got ${issue.input}`));
@@ -149,7 +149,7 @@ const sum = (items: { points: number }[]) => items.reduce((total, item) => total
 // ---------------------------------------------------------------------------------------------
 // indicators
 
-const localized = section({ zh: text, en: text });
+export const localized = section({ zh: text, en: text });
 const sources = list(oneOf(SOURCE_SYSTEMS, (input) => `unknown source ${got(input)}; expected one of ${SOURCE_SYSTEMS.join(', ')}`));
 /** School types by name; that they exist is checked against school_types in rules.ts. */
 const schoolTypeNames = list(text);
@@ -271,7 +271,7 @@ const severityWeights = v.pipe(
   }),
 );
 
-const gradeBands = v.pipe(
+export const gradeBands = v.pipe(
   list(section({ grade: text, en: text, /** Lower bound, inclusive. */ min_score: count({ min: 0, decimals: SCORE_DECIMALS }) })),
   rule((bands, fail) => {
     bands.forEach((b, i) => {
@@ -439,7 +439,7 @@ const ranking = v.pipe(
 // the file
 
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const date = v.pipe(text, v.regex(DATE, (issue) => `must be a date YYYY-MM-DD, got "${issue.input}"`));
+export const date = v.pipe(text, v.regex(DATE, (issue) => `must be a date YYYY-MM-DD, got "${issue.input}"`));
 
 export const definitionFileSchema = section({
   schema_version: v.literal(1, (issue) => `must be 1 (this loader reads schema version 1), got ${got(issue.input)}`),
