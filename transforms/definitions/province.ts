@@ -15,27 +15,29 @@ import { count, date, gradeBands, localized, section, text } from './schema.ts';
 
 export const PROVINCE_DEFINITIONS_DIR = join(DEFINITIONS_DIR, 'province');
 
-const provinceFileSchema = v.pipe(
-  section({
-    schema_version: v.literal(1, 'must be 1 (this loader reads schema version 1)'),
-    level: v.literal('province', 'must be "province" (this is the province-level file)'),
-    edition: count({ integer: true, min: 2000 }),
-    version: text,
-    title: localized,
-    /** The edition of the city-level file every city's snapshot must have been scored with. */
-    city_edition: count({ integer: true, min: 2000 }),
-    /** The last day (Asia/Shanghai) a city may publish its snapshot for the roll-up. */
-    publish_deadline: date,
-    city_score: section({
-      aggregation: v.literal('enrollment_weighted_mean', 'must be "enrollment_weighted_mean" (the one aggregation the roll-up implements)'),
-      formula_text: text,
-    }),
-    county_ranking: section({ formula_text: text }),
-    grade_bands: gradeBands,
-    veto: section({ city_grade_barred: text, text }),
-    ranking: section({ ties: v.literal('competition', 'must be "competition" (tied scores share a rank, the next rank is skipped)') }),
+const provinceFileShape = section({
+  schema_version: v.literal(1, 'must be 1 (this loader reads schema version 1)'),
+  level: v.literal('province', 'must be "province" (this is the province-level file)'),
+  edition: count({ integer: true, min: 2000 }),
+  version: text,
+  title: localized,
+  /** The edition of the city-level file every city's snapshot must have been scored with. */
+  city_edition: count({ integer: true, min: 2000 }),
+  /** The last day (Asia/Shanghai) a city may publish its snapshot for the roll-up. */
+  publish_deadline: date,
+  city_score: section({
+    aggregation: v.literal('enrollment_weighted_mean', 'must be "enrollment_weighted_mean" (the one aggregation the roll-up implements)'),
+    formula_text: text,
   }),
-  v.rawCheck<{ grade_bands: { grade: string }[]; veto: { city_grade_barred: string } }>(({ dataset, addIssue }) => {
+  county_ranking: section({ formula_text: text }),
+  grade_bands: gradeBands,
+  veto: section({ city_grade_barred: text, text }),
+  ranking: section({ ties: v.literal('competition', 'must be "competition" (tied scores share a rank, the next rank is skipped)') }),
+});
+
+const provinceFileSchema = v.pipe(
+  provinceFileShape,
+  v.rawCheck<v.InferOutput<typeof provinceFileShape>>(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const grades = dataset.value.grade_bands.map((band) => band.grade);
     const barred = dataset.value.veto.city_grade_barred;
