@@ -4,51 +4,30 @@
  * unit scores, rounded once half up; a vetoed city loses 优秀; tied units share a rank; a city
  * without a snapshot for the year, or scored with another edition, is listed and not ranked.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../warehouse/connection.ts';
 import { loadProvinceDefinition } from '../../transforms/definitions/province.ts';
 import { buildProvinceWarehouse, findPublication, type ProvinceCity } from '../../transforms/province/rollup.ts';
 import { tempDir } from '../helpers.ts';
-import { rmSync } from 'node:fs';
+import { publishedCity } from './fixture.ts';
 
 const root = tempDir('safecampus-province-rollup-');
 const definition = loadProvinceDefinition(2025);
-
-type UnitRow = [code: string, name: string, score: number, enrollment: number, isRanked: boolean, nVetoed: number, rank: number | null];
-
-/** A city folder whose latest snapshot holds just `rows` as marts.unit_scorecard for 2025 (scored with `edition`). */
-async function publishedCity(code: string, name: string, rows: UnitRow[], publishedAt: string, edition = 2025): Promise<ProvinceCity> {
-  const dataDir = join(root, code);
-  const path = join(dataDir, 'snapshots', `${code}.duckdb`);
-  mkdirSync(join(dataDir, 'snapshots'), { recursive: true });
-  const db = await Warehouse.open(path);
-  await db.run('create schema marts');
-  await db.run(
-    `create table marts.unit_scorecard (period varchar, unit_code varchar, unit_name varchar, score double, grade varchar, is_vetoed boolean,
-       n_vetoed_schools integer, rank integer, n_schools integer, enrollment hugeint, is_ranked boolean, definition_edition integer)`,
-  );
-  for (const [unit, unitName, score, enrollment, isRanked, nVetoed, rank] of rows) {
-    await db.run("insert into marts.unit_scorecard values ('2025', $1, $2, $3, '—', $4, $5, $6, 3, $7, $8, $9)", [unit, unitName, score, nVetoed > 0, nVetoed, rank, enrollment, isRanked, edition]);
-  }
-  db.close();
-  writeFileSync(join(dataDir, 'snapshots', 'latest.json'), JSON.stringify({ snapshot_id: `s-${code}`, path, created_at: publishedAt }));
-  return { code, name, warehousePath: join(dataDir, 'warehouse.duckdb'), siteDir: join(dataDir, 'site') };
-}
 
 let cities: ProvinceCity[];
 
 beforeAll(async () => {
   cities = [
     // (91.00×1000 + 85.50×3000 + 70.00×1000) / 5000 = 83.50 → 良好; published after the deadline
-    await publishedCity('4110', '许昌市', [['411002', '魏都区', 91, 1000, true, 0, 1], ['411003', '建安区', 85.5, 3000, true, 0, 2], ['411000', '市直', 70, 1000, false, 0, null]], '2026-02-02T01:00:00.000Z'),
+    await publishedCity(root, '4110', '许昌市', [['411002', '魏都区', 91, 1000, true, 0, 1], ['411003', '建安区', 85.5, 3000, true, 0, 2], ['411000', '市直', 70, 1000, false, 0, null]], '2026-02-02T01:00:00.000Z'),
     // (95.00×2000 + 93.33×1000) / 3000 = 94.4433… → 94.44, 优秀 barred by the veto → 良好
-    await publishedCity('4111', '漯河市', [['411102', '源汇区', 95, 2000, true, 1, 1], ['411103', '郾城区', 93.33, 1000, true, 0, 2]], '2026-01-20T02:00:00.000Z'),
+    await publishedCity(root, '4111', '漯河市', [['411102', '源汇区', 95, 2000, true, 1, 1], ['411103', '郾城区', 93.33, 1000, true, 0, 2]], '2026-01-20T02:00:00.000Z'),
     // (91.00×100 + 90.01×100) / 200 = 90.505 → 90.51 (half up) → 优秀
-    await publishedCity('4114', '平顶山市', [['411402', '新华区', 91, 100, true, 0, 1], ['411403', '卫东区', 90.01, 100, true, 0, 2]], '2026-01-30T02:00:00.000Z'),
+    await publishedCity(root, '4114', '平顶山市', [['411402', '新华区', 91, 100, true, 0, 1], ['411403', '卫东区', 90.01, 100, true, 0, 2]], '2026-01-30T02:00:00.000Z'),
     // scored with last year's edition
-    await publishedCity('4113', '南阳市', [['411302', '宛城区', 99, 100, true, 0, 1]], '2026-01-10T02:00:00.000Z', 2024),
+    await publishedCity(root, '4113', '南阳市', [['411302', '宛城区', 99, 100, true, 0, 1]], '2026-01-10T02:00:00.000Z', 2024),
     // nothing published
     { code: '4112', name: '三门峡市', warehousePath: join(root, '4112', 'warehouse.duckdb'), siteDir: join(root, '4112', 'site') },
   ];

@@ -4,7 +4,7 @@
  * them with the city ranking and the province-wide county ranking (city_ranking.sql,
  * unit_ranking.sql), scored by the province definition file (transforms/definitions/province.ts).
  *
- *   province.rollup        one row: the province, the year, the definition, the deadline, when built
+ *   province.rollup        one row: the province, the year, the definition (its title and rules in words), the deadline, when built
  *   province.cities        every city of the cities file, published or not, and why not
  *   province.grade_bands   the province file's bands, best first
  *   province.unit_scores   the unit scorecards of the year, as each published city's snapshot has them
@@ -125,7 +125,8 @@ export async function buildProvinceWarehouse(options: {
       `create table province.rollup as select
          $code::varchar as province_code, $name::varchar as province_name, $year::integer as year,
          $edition::integer as definition_edition, $version::varchar as definition_version, $sha::varchar as definition_sha256,
-         $cityEdition::integer as city_edition, $barred::varchar as city_grade_barred,
+         $title::varchar as title, $cityScoreText::varchar as city_score_text, $countyRankingText::varchar as county_ranking_text,
+         $cityEdition::integer as city_edition, $barred::varchar as city_grade_barred, $vetoText::varchar as veto_text,
          $deadline::timestamptz::timestamp as deadline_at, now()::timestamp as built_at`,
       {
         code: province.code,
@@ -136,6 +137,10 @@ export async function buildProvinceWarehouse(options: {
         sha: definition.source.sha256,
         cityEdition: definition.city_edition,
         barred: definition.veto.city_grade_barred,
+        title: definition.title.zh,
+        cityScoreText: definition.city_score.formula_text,
+        countyRankingText: definition.county_ranking.formula_text,
+        vetoText: definition.veto.text,
         deadline,
       },
     );

@@ -1,0 +1,30 @@
+/**
+ * Hand-made city snapshots for the province roll-up: a city folder whose latest snapshot holds
+ * only what a roll-up reads (marts.unit_scorecard for 2025), published at a given time.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Warehouse } from '../../warehouse/connection.ts';
+import type { ProvinceCity } from '../../transforms/province/rollup.ts';
+
+export type UnitRow = [code: string, name: string, score: number, enrollment: number, isRanked: boolean, nVetoed: number, rank: number | null];
+
+/** A city folder under `root` whose latest snapshot holds just `rows` as marts.unit_scorecard for 2025 (scored with `edition`). */
+export async function publishedCity(root: string, code: string, name: string, rows: UnitRow[], publishedAt: string, edition = 2025): Promise<ProvinceCity> {
+  const dataDir = join(root, code);
+  const path = join(dataDir, 'snapshots', `${code}.duckdb`);
+  mkdirSync(join(dataDir, 'snapshots'), { recursive: true });
+  const db = await Warehouse.open(path);
+  await db.run('create schema marts');
+  await db.run(
+    `create table marts.unit_scorecard (period varchar, unit_code varchar, unit_name varchar, score double, grade varchar, is_vetoed boolean,
+       n_vetoed_schools integer, rank integer, n_schools integer, enrollment hugeint, is_ranked boolean, definition_edition integer)`,
+  );
+  for (const [unit, unitName, score, enrollment, isRanked, nVetoed, rank] of rows) {
+    await db.run("insert into marts.unit_scorecard values ('2025', $1, $2, $3, '—', $4, $5, $6, 3, $7, $8, $9)", [unit, unitName, score, nVetoed > 0, nVetoed, rank, enrollment, isRanked, edition]);
+  }
+  db.close();
+  writeFileSync(join(dataDir, 'snapshots', 'latest.json'), JSON.stringify({ snapshot_id: `s-${code}`, path, created_at: publishedAt }));
+  return { code, name, warehousePath: join(dataDir, 'warehouse.duckdb'), siteDir: join(dataDir, 'site') };
+}
+
