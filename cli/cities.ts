@@ -29,7 +29,25 @@ const CitySchema = v.strictObject({
   inbox: v.pipe(v.string(), v.minLength(1, 'must name the folder of its export files')),
   data: v.pipe(v.string(), v.minLength(1, 'must name the folder of its warehouse')),
 });
-const CitiesSchema = v.strictObject({ cities: v.pipe(v.array(CitySchema), v.minLength(1, 'must list at least one city')) });
+const ProvinceSchema = v.strictObject({
+  code: v.pipe(v.string(), v.regex(/^\d{2}$/, 'must be the two-digit province code of GB/T 2260 (河南省: 41)')),
+  name: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
+  data: v.pipe(v.string(), v.minLength(1, 'must name the folder of the province warehouse and site')),
+});
+const CitiesSchema = v.strictObject({
+  province: v.optional(ProvinceSchema),
+  cities: v.pipe(v.array(CitySchema), v.minLength(1, 'must list at least one city')),
+});
+
+/** The province the cities belong to: its roll-up's warehouse and site live in `dataDir`. */
+export interface Province {
+  code: string;
+  name: string;
+  dataDir: string;
+  /** The province roll-up's Temporal namespace. */
+  namespace: string;
+  cities: City[];
+}
 
 export const DEFAULT_CITIES_FILE = 'cities.json';
 
@@ -39,6 +57,17 @@ export function citiesFile(flag: string | undefined, env: NodeJS.ProcessEnv): st
 
 /** Every city of `file`; a UsageError naming the file, the place and what is wrong otherwise. */
 export function loadCities(file: string): City[] {
+  return readCitiesFile(file).cities;
+}
+
+/** The province of `file` with its cities; a UsageError when the file names no province. */
+export function loadProvince(file: string): Province {
+  const { province } = readCitiesFile(file);
+  if (!province) throw new UsageError(`${file} names no province: add "province": { "code": "41", "name": "河南省", "data": "province" } (see README, "Several cities")`);
+  return province;
+}
+
+function readCitiesFile(file: string): { cities: City[]; province: Province | null } {
   if (!existsSync(file)) throw new UsageError(`no cities file ${file}: write one listing the cities (see README, "Several cities"), or pass --cities FILE`);
   let json: unknown;
   try {
@@ -54,11 +83,16 @@ export function loadCities(file: string): City[] {
   }
   const base = dirname(file);
   const seen = new Set<string>();
-  return parsed.output.cities.map((city, index) => {
+  const cities = parsed.output.cities.map((city, index) => {
     if (seen.has(city.code)) throw new UsageError(`${file}: cities.${index}.code ${city.code} is listed twice`);
     seen.add(city.code);
     return { code: city.code, name: city.name, inboxDir: resolve(base, city.inbox), dataDir: resolve(base, city.data), namespace: `safecampus-${city.code}` };
   });
+  const given = parsed.output.province;
+  if (!given) return { cities, province: null };
+  const foreign = cities.find((city) => !city.code.startsWith(given.code));
+  if (foreign) throw new UsageError(`${file}: city ${foreign.code} ${foreign.name} is not in province ${given.code} ${given.name} (a city code starts with its province's)`);
+  return { cities, province: { code: given.code, name: given.name, dataDir: resolve(base, given.data), namespace: `safecampus-${given.code}`, cities } };
 }
 
 export function findCity(file: string, code: string): City {

@@ -20,6 +20,8 @@ export interface CommandContext {
   dbPath: string;
   /** The city `--city` picked (its warehouse is dbPath); null without --city. */
   city: City | null;
+  /** The cities file: --cities, else env SAFECAMPUS_CITIES, else cities.json (absolute; it may not exist). */
+  citiesFile: string;
 }
 
 export interface Command {
@@ -31,6 +33,8 @@ export interface Command {
   help: [string, string][];
   options: OptionSpec;
   allowPositionals?: boolean;
+  /** The command reads the cities file as a whole (the province, every city), so --cities needs no --city. */
+  readsCitiesFile?: boolean;
   run(values: Values, positionals: string[], context: CommandContext): Promise<unknown>;
 }
 

@@ -29,10 +29,10 @@ const GLOBAL_HELP: [string, string][] = [
 ];
 
 /** The city `--city` picks, checked against the other ways of naming a warehouse or namespace; null without --city. */
-function cityOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv): City | null {
+function cityOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv, command: Command): City | null {
   const code = typeof values.city === 'string' ? values.city : undefined;
   if (code === undefined) {
-    if (values.cities !== undefined) throw new UsageError('--cities goes with --city CODE');
+    if (values.cities !== undefined && !command.readsCitiesFile) throw new UsageError('--cities goes with --city CODE');
     return null;
   }
   if (values.db !== undefined) throw new UsageError('--city names the warehouse already: drop --db');
@@ -75,7 +75,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   const json = values.json === true;
   let city: City | null;
   try {
-    city = cityOf(values, env);
+    city = cityOf(values, env, command);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`safecampus ${name}: ${error.message}\n`);
@@ -87,6 +87,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     stderr: io.stderr,
     dbPath: city ? cityWarehouse(city) : warehousePath(typeof values.db === 'string' ? values.db : undefined, env),
     city,
+    citiesFile: citiesFile(typeof values.cities === 'string' ? values.cities : undefined, env),
     say: (line) => {
       if (!json) io.stdout.write(`${line}\n`);
     },

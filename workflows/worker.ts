@@ -6,6 +6,7 @@
  *   warehouse: hosts the workflows and the warehouse activities, ONE activity at a time (DuckDB has
  *              one writer). Run exactly one such worker per warehouse.
  *   parse:     the stateless parseFile activity only; run as many as you like.
+ *   province:  the province roll-up's workflow and activities (province-activities.ts).
  */
 import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities, type PipelineDeps } from './activities.ts';
+import { createProvinceActivities } from './province-activities.ts';
 import { connectClient } from './client.ts';
 import { DEFAULT_NAMESPACE } from './dev-server.ts';
 import { TASK_QUEUES, type TaskQueueRole } from './task-queues.ts';
@@ -55,7 +57,8 @@ export function getWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 export interface RunWorkerOptions {
   address: string;
   namespace?: string;
-  deps: PipelineDeps;
+  /** What the warehouse and parse activities run on; the province queue needs none. */
+  deps?: PipelineDeps;
   /** Which queues this process serves. Default ['warehouse']. */
   taskQueues?: TaskQueueRole[];
   /** Override queue names (tests; several warehouses on one cluster). */
@@ -91,7 +94,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
   const roles = options.taskQueues ?? ['warehouse'];
   const names = { ...TASK_QUEUES, ...options.taskQueueNames };
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
-  const activities = createActivities(options.deps);
+  if (!options.deps && roles.some((role) => role !== 'province')) throw new Error(`serving ${roles.join(', ')} needs the pipeline's steps (deps)`);
+  const activities = options.deps ? createActivities(options.deps) : null;
   const connection = await NativeConnection.connect({ address: options.address });
   const workers: Worker[] = [];
   try {
@@ -104,12 +108,14 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
         shutdownForceTime: options.shutdownForceTime ?? '15 seconds',
         ...(options.identity ? { identity: `${options.identity}/${role}` } : {}),
       };
-      if (role === 'warehouse') {
+      if (role === 'province') {
+        workers.push(await Worker.create({ ...common, workflowBundle: await getWorkflowBundle(), activities: createProvinceActivities() }));
+      } else if (role === 'warehouse') {
         workers.push(
           await Worker.create({
             ...common,
             workflowBundle: await getWorkflowBundle(),
-            activities,
+            activities: activities!,
             // The single writer: warehouse activities run one at a time.
             maxConcurrentActivityTaskExecutions: 1,
           }),
@@ -118,7 +124,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
         workers.push(
           await Worker.create({
             ...common,
-            activities: { parseFile: activities.parseFile },
+            activities: { parseFile: activities!.parseFile },
             maxConcurrentActivityTaskExecutions: options.parseConcurrency ?? 2,
           }),
         );

@@ -43,6 +43,7 @@ import { PARSE_TASK_QUEUE } from './task-queues.ts';
 import { monthJustEnded, shanghaiDate } from './calendar.ts';
 
 export * from './appraisal-workflow.ts';
+export * from './province-workflow.ts';
 
 export interface PipelineInput {
   inboxDir: string;

@@ -18,6 +18,7 @@ import { typesCommand } from './types.ts';
 import { workerCommand } from './worker.ts';
 import { appraisalCommand } from './appraisal.ts';
 import { scheduleCommand } from './schedule.ts';
+import { provinceCommand } from './province.ts';
 
 export const COMMANDS: Command[] = [
   setupCommand,
@@ -35,6 +36,7 @@ export const COMMANDS: Command[] = [
   dictionaryCommand,
   scheduleCommand,
   appraisalCommand,
+  provinceCommand,
   dashboardsCommand,
   weightsCommand,
   statusCommand,
