@@ -12,6 +12,7 @@ import { loadProvinceDefinition } from '../../transforms/definitions/province.ts
 import { buildProvinceWarehouse, findPublication, type ProvinceCity } from '../../transforms/province/rollup.ts';
 import { tempDir } from '../helpers.ts';
 import { publishedCity } from './fixture.ts';
+import { rankFromSnapshots } from './ranking-oracle.ts';
 
 const root = tempDir('safecampus-province-rollup-');
 const definition = loadProvinceDefinition(2025);
@@ -66,6 +67,14 @@ describe('province roll-up', () => {
         { unit_code: '411403', city_code: '4114', score: 90.01, rank: 5, city_rank: 2 },
         { unit_code: '411003', city_code: '4110', score: 85.5, rank: 6, city_rank: 2 },
       ]);
+      // the second reading, from the snapshots' rows, agrees with the hand-worked figures above
+      const oracle = await rankFromSnapshots(publications.filter((p) => p.status === 'published').map((p) => ({ code: p.code, snapshotPath: p.snapshotPath! })), 2025, definition);
+      expect(oracle.cities).toEqual([
+        { code: '4111', score: '94.44', grade: '良好', rank: 1 },
+        { code: '4114', score: '90.51', grade: '优秀', rank: 2 },
+        { code: '4110', score: '83.50', grade: '良好', rank: 3 },
+      ]);
+      expect(oracle.units).toEqual(await db.all("select city_code, unit_code, score::varchar as score, rank from province.unit_ranking order by rank, unit_code"));
       expect(await db.all('select city_code, is_vetoed, n_vetoed_units, n_units, n_schools, enrollment::integer as enrollment from province.city_ranking order by rank')).toEqual([
         { city_code: '4111', is_vetoed: true, n_vetoed_units: 1, n_units: 2, n_schools: 6, enrollment: 3000 },
         { city_code: '4114', is_vetoed: false, n_vetoed_units: 0, n_units: 2, n_schools: 6, enrollment: 200 },
