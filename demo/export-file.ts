@@ -6,8 +6,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ColumnContract, SourceName } from '../sources/contract.ts';
-import type { City } from './city.ts';
 import { CONTRACTS } from '../sources/contracts.ts';
+import type { City } from './city.ts';
 import { DirtInjector, type DirtSettings, type RowProblem } from './dirt.ts';
 import type { Cell, Row } from './format.ts';
 import { FileHabits } from './habits.ts';

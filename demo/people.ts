@@ -48,8 +48,9 @@ const PARENT_AREAS: Record<string, string[]> = { '4110': ['411002', '411023', '4
 export function idAreas(units: readonly Unit[]): IdAreas {
   const counties = units.filter((u) => u.kind !== 'functional_zone' && u.kind !== 'city_direct').flatMap((u) => [u.code, ...(FORMER_CODES[u.code] ?? [])]);
   const city = units.filter((u) => u.kind === 'city_direct').map((u) => u.code);
-  return { births: [...counties, ...city], children: counties, parents: PARENT_AREAS[units[0]?.code.slice(0, 4) ?? ''] ?? counties };
+  return { births: [...counties, ...city], children: counties, parents: PARENT_AREAS[units[0].code.slice(0, 4)] ?? counties };
 }
+
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
