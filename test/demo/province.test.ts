@@ -16,7 +16,7 @@ import { initWarehouse } from '../../sources/init.ts';
 import { REFERENCE_DIR, referenceDirFor } from '../../sources/reference.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { readTable } from '../generator-files.ts';
-import { scratchWarehouse, tempDir } from '../helpers.ts';
+import { runCli, scratchWarehouse, tempDir } from '../helpers.ts';
 
 const XUCHANG = ['411002', '411003', '411024', '411025', '411081', '411082', '411071', '411072', '411073', '411000'];
 const LUOHE = ['411102', '411103', '411104', '411121', '411122', '411171', '411172', '411100'];
@@ -155,5 +155,27 @@ describe('a city generated from 漯河市’s reference folder', () => {
       const landed = await db.all<{ unit_code: string }>('select distinct unit_code from raw.schools order by 1');
       expect(landed.map((r) => r.unit_code)).toEqual([...LUOHE].sort());
     });
+  });
+});
+
+describe('safecampus generate', () => {
+  it('--province writes the province, and refuses --out or --reference beside it', async () => {
+    const dir = join(root, 'cli-province');
+    const run = await runCli(['generate', '--province', dir, '--schools', '10', '--years', '2025', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).citiesFile).toBe(join(dir, 'cities.json'));
+    expect(loadCities(join(dir, 'cities.json')).map((c) => c.code)).toEqual(['4110', '4111', '4112']);
+
+    const both = await runCli(['generate', '--province', dir, '--out', join(root, 'elsewhere')]);
+    expect([both.code, both.stderr]).toEqual([2, expect.stringContaining("--province writes each city's exports and reference folder itself: drop --out")]);
+  });
+
+  it('--reference builds the city on the folder given, and refuses a folder without units.csv', async () => {
+    const out = join(root, 'cli-luohe');
+    expect((await runCli(['generate', '--reference', cities[2].referenceDir, '--schools', '10', '--years', '2025', '--out', out])).code).toBe(0);
+    expect(readFileSync(join(out, '.demo-city', 'story.json'), 'utf8')).toContain('"unit_name": "渑池县"');
+
+    const none = await runCli(['generate', '--reference', root, '--out', out]);
+    expect([none.code, none.stderr]).toEqual([2, expect.stringContaining(`--reference ${root} has no units.csv`)]);
   });
 });
