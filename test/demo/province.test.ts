@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCities } from '../../cli/cities.ts';
 import { generateCity } from '../../demo/index.ts';
 import { generateProvince, type ProvinceCity } from '../../demo/province.ts';
+import { loadUnits } from '../../demo/reference.ts';
+import { storyUnits } from '../../demo/story.ts';
 import { ingestPath, type IngestResult } from '../../sources/ingest.ts';
 import { initWarehouse } from '../../sources/init.ts';
 import { REFERENCE_DIR, referenceDirFor } from '../../sources/reference.ts';
@@ -155,6 +157,16 @@ describe('a city generated from 漯河市’s reference folder', () => {
       const landed = await db.all<{ unit_code: string }>('select distinct unit_code from raw.schools order by 1');
       expect(landed.map((r) => r.unit_code)).toEqual([...LUOHE].sort());
     });
+  });
+});
+
+describe('the story in each city', () => {
+  it('falls on 许昌市’s units of docs/demo-city.md, and on the units of the same kinds elsewhere (a move within the districts where there is no zone)', () => {
+    expect(cities.map((c) => storyUnits(loadUnits(c.referenceDir)))).toEqual([
+      { renamed: '411002', movedFrom: '411003', movedTo: '411072', closed: '411025', deaths: '411081', lateReports: '411071', silentAlerts: '411024', silentSelfInspections: '411081' },
+      { renamed: '411102', movedFrom: '411103', movedTo: '411172', closed: '411122', deaths: '411121', lateReports: '411171', silentAlerts: '411102', silentSelfInspections: '411121' },
+      { renamed: '411202', movedFrom: '411203', movedTo: '411202', closed: '411224', deaths: '411281', lateReports: '411202', silentAlerts: '411221', silentSelfInspections: '411281' },
+    ]);
   });
 });
 
