@@ -18,12 +18,12 @@ export interface ExportContext {
 }
 
 export function openExport(ctx: ExportContext, spec: FileSpec, options: { truncate?: boolean; corrections?: ExportFile } = {}): ExportFile {
-  return ExportFile.open(ctx.outDir, spec, ctx.dirt, ctx.city.seed, { ...options, onLanded: ctx.onLanded });
+  return ExportFile.open(ctx.outDir, spec, ctx.dirt, ctx.city, { ...options, onLanded: ctx.onLanded });
 }
 
 /** Opens a corrections file next to a main file, only when the city is dirty. */
 export function openCorrections(ctx: ExportContext, spec: FileSpec): ExportFile | undefined {
-  return ctx.dirt ? ExportFile.open(ctx.outDir, spec, null, ctx.city.seed, { onLanded: ctx.onLanded }) : undefined;
+  return ctx.dirt ? ExportFile.open(ctx.outDir, spec, null, ctx.city, { onLanded: ctx.onLanded }) : undefined;
 }
 
 /** Closes files and collects their manifest entries (a corrections file that stayed empty is dropped). */

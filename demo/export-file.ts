@@ -7,6 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ColumnContract, SourceName } from '../sources/contract.ts';
 import { CONTRACTS } from '../sources/contracts.ts';
+import type { City } from './city.ts';
 import { DirtInjector, type DirtSettings, type RowProblem } from './dirt.ts';
 import type { Cell, Row } from './format.ts';
 import { FileHabits } from './habits.ts';
@@ -81,23 +82,23 @@ export class ExportFile {
     private readonly outDir: string,
     private readonly spec: FileSpec,
     dirt: DirtSettings | null,
-    seed: number,
+    city: City,
     private readonly options: ExportFileOptions,
   ) {
     const path = join(outDir, spec.file);
     mkdirSync(dirname(path), { recursive: true });
-    this.writer = openWriter(path, spec.format, spec.sheet ?? CONTRACTS[spec.source].zh);
+    this.writer = openWriter(path, spec.format, spec.sheet ?? CONTRACTS[spec.source].zh, `${city.name}教育局`);
     const byName = new Map(CONTRACTS[spec.source].columns.map((c) => [c.name, c]));
     this.contractColumns = spec.columns.map((c) => (c.column === null ? null : byName.get(c.column)!));
     const kinds = DirtInjector.kindsFor(this.contractColumns, options.corrections !== undefined);
-    this.dirt = dirt && dirt.rate > 0 ? new DirtInjector(this.contractColumns, dirt, streamFor(seed, 'dirt', spec.file), kinds) : null;
-    this.habits = dirt ? FileHabits.for(spec.file, spec.source, spec.format, this.contractColumns, dirt.rate, seed) : null;
+    this.dirt = dirt && dirt.rate > 0 ? new DirtInjector(this.contractColumns, dirt, streamFor(city.seed, 'dirt', spec.file), kinds) : null;
+    this.habits = dirt ? FileHabits.for(spec.file, spec.source, spec.format, this.contractColumns, dirt.rate, city) : null;
     const layout = spec.columns.map((c, i) => ({ header: c.header, column: this.contractColumns[i] }));
-    this.personal = this.dirt ? new PersonalDetails(layout, dirt!.rate, streamFor(seed, 'personal-details', spec.file)) : null;
+    this.personal = this.dirt ? new PersonalDetails(layout, dirt!.rate, streamFor(city.seed, 'personal-details', spec.file), city.idAreas) : null;
   }
 
-  static open(outDir: string, spec: FileSpec, dirt: DirtSettings | null, seed: number, options: ExportFileOptions = {}): ExportFile {
-    const file = new ExportFile(outDir, spec, dirt, seed, options);
+  static open(outDir: string, spec: FileSpec, dirt: DirtSettings | null, city: City, options: ExportFileOptions = {}): ExportFile {
+    const file = new ExportFile(outDir, spec, dirt, city, options);
     const headers = spec.columns.map((c) => c.header);
     const { before, header } = file.habits?.headerRows(headers, Number(/\d{4}/.exec(spec.file)?.[0])) ?? { before: [], header: headers };
     const [first, ...rest] = [...before, header];

@@ -14,7 +14,7 @@ export async function writeFileProblems(ctx: ExportContext, year: number): Promi
   const empty = { file: `alerts/alerts_${year}_retry.ndjson`, source: 'alerts', format: 'ndjson' } as const;
   mkdirSync(dirname(join(ctx.outDir, empty.file)), { recursive: true });
   writeFileSync(join(ctx.outDir, empty.file), '');
-  const headerOnly = ExportFile.open(ctx.outDir, casesSpec(`cases/cases_${year}_supplement.csv`, false), null, ctx.city.seed);
+  const headerOnly = ExportFile.open(ctx.outDir, casesSpec(`cases/cases_${year}_supplement.csv`, false), null, ctx.city);
   const entry = (await headerOnly.close())!;
   return [manifestEntry(empty, 0, 0, { empty_file: 1 }), { ...entry, injected: { header_only: 1 } }];
 }

@@ -18,7 +18,7 @@
 import type { ColumnContract, SourceName } from '../sources/contract.ts';
 import type { Cell } from './format.ts';
 import type { FileFormat } from './writers.ts';
-import { loadUnits } from './reference.ts';
+import type { City } from './city.ts';
 import { streamFor, type Rng } from './random.ts';
 
 type RowHabit = 'numbers_as_codes' | 'fullwidth_digits' | 'padded_spaces' | 'thousands_separators' | 'county_names' | 'scientific_notation';
@@ -62,18 +62,19 @@ export class FileHabits {
     private readonly title: string | undefined,
     private readonly rate: number,
     rng: Rng,
+    units: City['units'],
   ) {
     this.rng = rng;
     this.unused = rowHabits.slice();
     this.sums = columns.map(() => 0);
-    this.unitNames = new Map(loadUnits().map((u) => [u.code, [u.name, `${u.cityName}${u.name}`]]));
+    this.unitNames = new Map(units.map((u) => [u.code, [u.name, `${u.cityName}${u.name}`]]));
   }
 
   /** The habits of a file of a dirty city (null for a clean city, or a file whose system has none). */
-  static for(file: string, source: SourceName, format: FileFormat, columns: (ColumnContract | null)[], rate: number, seed: number): FileHabits | null {
+  static for(file: string, source: SourceName, format: FileFormat, columns: (ColumnContract | null)[], rate: number, city: City): FileHabits | null {
     const habits = HABITS[`${source}/${format}`];
     if (!habits || rate <= 0) return null;
-    return new FileHabits(columns, habits.rows, habits.sheet, habits.title, rate, streamFor(seed, 'habits', file));
+    return new FileHabits(columns, habits.rows, habits.sheet, habits.title, rate, streamFor(city.seed, 'habits', file), city.units);
   }
 
   /** Sheet habits this file shows (for the manifest: each once). */

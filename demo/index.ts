@@ -29,6 +29,10 @@ export interface GenerateOptions {
   seed: number;
   dirtyRate: number;
   outDir: string;
+  /** The reference folder the city's units and checklist come from (default data/reference, 许昌市). */
+  referenceDir?: string;
+  /** The first school serial (default 100000): cities of one province are given ranges of their own, so no two schools share a code. */
+  firstSerial?: number;
   /** Told of every row that will land, in file order (tests read the city's rows through it). */
   onLanded?: LandedRowListener;
   /** Told as each source's files are written: done of total, and the source. */
@@ -54,7 +58,7 @@ export async function generateCity(options: GenerateOptions): Promise<Manifest> 
   mkdirSync(outDir, { recursive: true });
   removePreviousRun(outDir);
 
-  const city = buildCity(seed, schools, fromYear, toYear);
+  const city = buildCity({ seed, schools, fromYear, toYear, referenceDir: options.referenceDir, firstSerial: options.firstSerial });
   const suffixes = codesBySuffix(city);
   const dirt: DirtSettings | null =
     dirtyRate > 0 ? { rate: dirtyRate, toYear, codesBySuffix: suffixes, sharedSuffixes: [...suffixes].filter(([, n]) => n > 1).map(([s]) => s) } : null;
@@ -75,7 +79,7 @@ export async function generateCity(options: GenerateOptions): Promise<Manifest> 
     files.push(...(await write()));
     options.onProgress?.(i + 1, writers.length, source);
   }
-  writeJson(storyPath(outDir), storyJson(city.story, city.schools, watch.json()));
+  writeJson(storyPath(outDir), storyJson(city.story, city.schools, city.units, watch.json()));
   const manifest = buildManifest(seed, schools, [fromYear, toYear], dirtyRate, files);
   writeJson(manifestPath(outDir), manifest);
   return manifest;

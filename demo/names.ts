@@ -1,5 +1,5 @@
 /**
- * School names the way Xuchang's registry spells them: urban schools after roads and
+ * School names the way a city's registry (Xuchang's, first) spells them: urban schools after roads and
  * ordinals (魏都区建设路小学, 许昌市第三高级中学), rural ones after their town and village
  * (禹州市花石镇李庄小学). Names are unique within the city.
  */
@@ -19,8 +19,18 @@ const TOWNS: Record<string, string[]> = {
   '411081': ['神垕', '方山', '鸠山', '浅井', '花石', '顺店', '古城', '火龙', '磨街', '文殊', '鸿畅', '郭连', '范坡', '无梁', '小吕'],
   '411082': ['后河', '石固', '老城', '坡胡', '大周', '和尚桥', '佛耳湖', '增福', '官亭', '董村', '石象', '南席'],
   '411003': ['灵井', '陈曹', '蒋李集', '张潘', '椹涧', '五女店', '艾庄', '河街', '小召', '榆林'],
+  '411103': ['孟庙', '商桥', '裴城', '新店', '龙城', '李集', '黑龙潭'],
+  '411104': ['邓襄', '万金', '老窝', '召陵', '后谢', '青年'],
+  '411121': ['北舞渡', '吴城', '孟寨', '辛安', '莲花', '保和', '章化', '马村', '太尉', '侯集', '九街', '文峰'],
+  '411122': ['繁城', '杜曲', '王岗', '台陈', '巨陵', '瓦店', '三家店', '窝城', '大郭', '王孟', '陈庄', '石桥'],
+  '411203': ['大营', '原店', '西张村', '观音堂', '张湾', '菜园', '张汴', '店子', '西李村', '宫前', '硖石'],
+  '411221': ['英豪', '张村', '洪阳', '天池', '仰韶', '南村', '果园', '陈村', '坡头', '段村'],
+  '411224': ['官道口', '朱阳关', '杜关', '五里川', '官坡', '范里', '东明', '双龙湾', '文峪', '横涧', '汤河', '瓦窑沟'],
+  '411282': ['函谷关', '阳平', '故县', '豫灵', '大王', '阳店', '焦村', '川口', '寺河', '苏村', '尹庄', '朱阳', '五亩', '西阎'],
 };
-const DEFAULT_TOWNS = ['尚集', '长村张', '丁庄', '高桥营', '苏桥', '邓庄', '许由', '半截河'];
+/** Towns for a unit without a list of its own: its city's, else names found in any county. */
+const CITY_TOWNS: Record<string, string[]> = { '4110': ['尚集', '长村张', '丁庄', '高桥营', '苏桥', '邓庄', '许由', '半截河'] };
+const GENERIC_TOWNS = ['城关', '新集', '十里铺', '三里桥', '王店', '李集', '张村', '刘庄', '孙店', '大王庄'];
 const VILLAGE_ENDINGS = ['庄', '营', '楼', '寨', '岗', '店', '湾', '屯', '集', '桥'];
 const VILLAGE_SURNAMES = [...'李张王刘陈杨赵黄周吴徐孙马朱胡郭何高林罗宋唐许韩冯邓曹彭'];
 const KINDERGARTEN_BRANDS = ['小天使', '阳光', '金太阳', '启明星', '童心', '贝贝', '蓝天', '七彩', '爱心', '小哈佛', '智慧树'];
@@ -66,7 +76,7 @@ export class SchoolNamer {
       return `${head}${brand}${attempt > 3 ? rng.pick(PLACES) : ''}${suffix(type)}`;
     }
     if (isRural) {
-      const town = rng.pick(TOWNS[unit.code] ?? DEFAULT_TOWNS);
+      const town = rng.pick(TOWNS[unit.code] ?? CITY_TOWNS[unit.code.slice(0, 4)] ?? GENERIC_TOWNS);
       const village = rng.pick(VILLAGE_SURNAMES) + rng.pick(VILLAGE_ENDINGS);
       if (type === '小学' || type === '幼儿园') return rng.chance(0.2) ? `${head}${town}镇中心${suffix(type)}` : `${head}${town}镇${village}${suffix(type)}`;
       return `${head}${town}镇${rng.chance(0.5) ? '' : '第' + rng.pick(ORDINALS.slice(0, 3))}${suffix(type)}`;
@@ -81,7 +91,7 @@ export class SchoolNamer {
 }
 
 function prefix(unit: Unit): string {
-  return unit.kind === 'city_direct' ? '许昌市' : unit.name;
+  return unit.kind === 'city_direct' ? unit.cityName || unit.name : unit.name;
 }
 
 function suffix(type: SchoolType): string {

@@ -5,6 +5,7 @@
  */
 import { dayOf, ymd, type Day } from './calendar.ts';
 import type { Rng } from './random.ts';
+import type { Unit } from './reference.ts';
 import type { SchoolType } from './registry.ts';
 
 const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱覃武戴孔汤'];
@@ -25,8 +26,31 @@ const AGES: Record<SchoolType, [number, number]> = {
   特教: [7, 17],
 };
 
-/** Birthplace codes: Xuchang's official county codes (the zones and 市直 have none of their own). */
-const BIRTHPLACES = ['411002', '411003', '411023', '411024', '411025', '411081', '411082', '411000'];
+/** The area codes the city's resident ID numbers start with (GB 11643's first six digits). */
+export interface IdAreas {
+  /** A student's: the city's counties and districts (with the codes they had before a renaming) and the city's own. */
+  births: string[];
+  /** A child's, typed into free text: the same without the city's own code. */
+  children: string[];
+  /** A parent's ID card of before 1999. */
+  parents: string[];
+}
+
+/** Codes a county or district had before its renaming, still on the ID cards issued then. */
+const FORMER_CODES: Record<string, string[]> = {
+  '411003': ['411023'], // 建安区, until 2017 许昌县
+  '411203': ['411222'], // 陕州区, until 2015 陕县
+};
+/** Where the parents of a city's children were registered before 1999, for the cities the demo knows. */
+const PARENT_AREAS: Record<string, string[]> = { '4110': ['411002', '411023', '411081'] };
+
+/** The ID areas of a city, from its units (functional zones have no code of their own on ID cards). */
+export function idAreas(units: readonly Unit[]): IdAreas {
+  const counties = units.filter((u) => u.kind !== 'functional_zone' && u.kind !== 'city_direct').flatMap((u) => [u.code, ...(FORMER_CODES[u.code] ?? [])]);
+  const city = units.filter((u) => u.kind === 'city_direct').map((u) => u.code);
+  return { births: [...counties, ...city], children: counties, parents: PARENT_AREAS[units[0].code.slice(0, 4)] ?? counties };
+}
+
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
@@ -36,13 +60,13 @@ export function idCheckDigit(first17: string): string {
   return ID_CHECK[sum % 11];
 }
 
-export function studentIdNumber(rng: Rng, type: SchoolType, on: Day, unitCode: string): string {
+export function studentIdNumber(rng: Rng, type: SchoolType, on: Day, unitCode: string, areas: IdAreas): string {
   const [minAge, maxAge] = AGES[type];
   const { y } = ymd(on);
   const earliest = dayOf(y - maxAge - 1, 1, 1);
   const latest = dayOf(y - minAge, 1, 1);
   const birth = ymd(rng.int(earliest, latest));
-  const place = BIRTHPLACES.includes(unitCode) ? unitCode : rng.pick(BIRTHPLACES);
+  const place = areas.births.includes(unitCode) ? unitCode : rng.pick(areas.births);
   const sequence = String(rng.int(1, 999)).padStart(3, '0');
   const first17 = `${place}${birth.y}${String(birth.m).padStart(2, '0')}${String(birth.d).padStart(2, '0')}${sequence}`;
   return first17 + idCheckDigit(first17);

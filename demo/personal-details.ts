@@ -10,7 +10,7 @@
  */
 import type { ColumnContract } from '../sources/contract.ts';
 import type { Cell } from './format.ts';
-import { idCheckDigit } from './people.ts';
+import { idCheckDigit, type IdAreas } from './people.ts';
 import type { Rng } from './random.ts';
 
 export const PERSONAL_DETAILS = 'pii_in_text';
@@ -31,15 +31,15 @@ export function carryPersonalDetails(cells: Cell[], copy: Cell[]): Cell[] {
   return copy;
 }
 
-function idNumber(rng: Rng): string {
+function idNumber(rng: Rng, areas: IdAreas): string {
   const born = `${rng.int(2008, 2020)}${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`;
-  const first17 = `${rng.pick(['411002', '411003', '411023', '411024', '411025', '411081', '411082'])}${born}${String(rng.int(1, 999)).padStart(3, '0')}`;
+  const first17 = `${rng.pick(areas.children)}${born}${String(rng.int(1, 999)).padStart(3, '0')}`;
   return first17 + idCheckDigit(first17);
 }
 
 /** A parent's ID card of before 1999: area, yymmdd, sequence. */
-function oldIdNumber(rng: Rng): string {
-  return `${rng.pick(['411002', '411023', '411081'])}${rng.int(60, 89)}${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}${String(rng.int(1, 999)).padStart(3, '0')}`;
+function oldIdNumber(rng: Rng, areas: IdAreas): string {
+  return `${rng.pick(areas.parents)}${rng.int(60, 89)}${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}${String(rng.int(1, 999)).padStart(3, '0')}`;
 }
 
 function mobileNumber(rng: Rng): string {
@@ -56,6 +56,7 @@ export class PersonalDetails {
     layout: { header: string; column: ColumnContract | null }[],
     private readonly rate: number,
     private readonly rng: Rng,
+    private readonly areas: IdAreas,
   ) {
     this.targets = layout.flatMap(({ header, column }, i) => ((column ? column.freeText : FREE_TEXT_EXTRA.test(header)) ? [i] : []));
     this.studentName = layout.findIndex(({ column }) => column?.name === 'student_name');
@@ -73,8 +74,8 @@ export class PersonalDetails {
     const name = this.studentName >= 0 ? cells[this.studentName] : null;
     const details = [
       typeof name === 'string' && name !== '' && this.rng.chance(0.7) ? `学生${name}` : null,
-      this.rng.chance(0.6) ? `身份证号${idNumber(this.rng)}` : null,
-      this.rng.chance(0.2) ? `监护人旧身份证${oldIdNumber(this.rng)}` : null,
+      this.rng.chance(0.6) ? `身份证号${idNumber(this.rng, this.areas)}` : null,
+      this.rng.chance(0.2) ? `监护人旧身份证${oldIdNumber(this.rng, this.areas)}` : null,
       `联系电话${mobileNumber(this.rng)}`,
     ].filter((d) => d !== null);
     const text = cells[target];

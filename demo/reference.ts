@@ -1,10 +1,11 @@
 /**
- * The committed reference data the city is built from: the reporting units and the
- * safety checklist (data/reference). Another city is a change to those files only.
+ * The reference data the city is built from: the reporting units and the safety checklist of a
+ * reference folder — the committed data/reference (许昌市) unless another is given. Another city
+ * is another folder (demo/cities/ holds the unit lists of two more, see province.ts).
  */
 import { readFileSync } from 'node:fs';
-
-const REFERENCE_DIR = new URL('../data/reference/', import.meta.url);
+import { join } from 'node:path';
+import { REFERENCE_DIR } from '../sources/reference.ts';
 
 export interface Unit {
   code: string;
@@ -24,14 +25,14 @@ export interface ChecklistItem {
 }
 
 /** Rows of a simple comma-separated file with a header (the reference files have no quoting). */
-function readSimpleCsv(name: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(new URL(name, REFERENCE_DIR), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+function readSimpleCsv(dir: string, name: string): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(join(dir, name), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
   const keys = header.split(',');
   return lines.map((line) => Object.fromEntries(line.split(',').map((value, i) => [keys[i], value])));
 }
 
-export function loadUnits(): Unit[] {
-  return readSimpleCsv('units.csv').map((r) => ({
+export function loadUnits(referenceDir = REFERENCE_DIR): Unit[] {
+  return readSimpleCsv(referenceDir, 'units.csv').map((r) => ({
     code: r.unit_code,
     name: r.unit_name,
     kind: r.unit_kind as Unit['kind'],
@@ -40,8 +41,8 @@ export function loadUnits(): Unit[] {
   }));
 }
 
-export function loadChecklist(): ChecklistItem[] {
-  return readSimpleCsv('checklist_items.csv').map((r) => ({
+export function loadChecklist(referenceDir = REFERENCE_DIR): ChecklistItem[] {
+  return readSimpleCsv(referenceDir, 'checklist_items.csv').map((r) => ({
     code: r.item_code,
     name: r.item_name,
     category: r.category,

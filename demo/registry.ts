@@ -133,7 +133,8 @@ export interface RegistryPlan {
   base: Map<School, { boardingShare: number; enrollment: number }>;
 }
 
-export function createSchools(rng: Rng, units: Unit[], total: number, fromYear: number): RegistryPlan {
+export function createSchools(rng: Rng, units: Unit[], total: number, fromYear: number, firstSerial = 100_000): RegistryPlan {
+  if (firstSerial < 100_000 || firstSerial + total * 8 > UNKNOWN_SERIAL_FLOOR) throw new Error(`${total} schools from serial ${firstSerial} run into the unknown codes at ${UNKNOWN_SERIAL_FLOOR}`);
   const namer = new SchoolNamer(rng);
   const counts = allocate(units, total);
   const drafts: { unit: Unit; type: SchoolType }[] = [];
@@ -144,7 +145,7 @@ export function createSchools(rng: Rng, units: Unit[], total: number, fromYear: 
   // Serials are handed out in shuffled order so codes say nothing about the county.
   const order = rng.shuffle(drafts.map((_, i) => i));
   const serials = new Array<number>(drafts.length);
-  order.forEach((draftIndex, rank) => (serials[draftIndex] = 100_000 + rank * 8 + rng.int(0, 7)));
+  order.forEach((draftIndex, rank) => (serials[draftIndex] = firstSerial + rank * 8 + rng.int(0, 7)));
 
   const schools: School[] = [];
   const base = new Map<School, { boardingShare: number; enrollment: number }>();

@@ -1,7 +1,7 @@
 /**
  * The story's silences, for the source monitor (报送监测) to find: in the last year one unit's
- * alert exports stop in mid-October (鄢陵县, every platform), and 30 schools of 禹州市 stop
- * self-inspecting (自查) from September. Chosen by rule from the registry on a stream of their
+ * alert exports stop in mid-October (鄢陵县 in 许昌市, every platform), and 30 schools of 禹州市
+ * stop self-inspecting (自查) from September (the units by role in another city: story.ts). Chosen by rule from the registry on a stream of their
  * own, so the rest of the story and every other export's draws stay as they were; the exports
  * leave the silenced rows out after drawing them. story.json records who, from when, the last
  * record of each that lands, and the flags the monitor must raise (ReportingWatch).
@@ -12,7 +12,7 @@ import type { LandedRowListener } from './export-file.ts';
 import type { Row } from './format.ts';
 import type { Rng } from './random.ts';
 import { stateOn, type RegistryPlan, type School } from './registry.ts';
-import type { Story } from './story.ts';
+import type { Story, StoryUnits } from './story.ts';
 
 export interface Silences {
   /** A unit whose alerts stop being exported (all three platforms) from `from` on. */
@@ -21,25 +21,23 @@ export interface Silences {
   selfInspections: { unitCode: string; from: Day; schools: string[] };
 }
 
-const ALERTS_UNIT = '411024'; // 鄢陵县
-const SELF_INSPECTION_UNIT = '411081'; // 禹州市
 const SELF_INSPECTION_SCHOOLS = 30;
 /** In a city too small for 30, at most this share of the unit's eligible schools. */
 const MAX_SHARE = 0.25;
 
-export function planSilences(rng: Rng, plan: RegistryPlan, story: Omit<Story, 'silences'>, lastYear: number): Silences {
+export function planSilences(rng: Rng, plan: RegistryPlan, story: Omit<Story, 'silences'>, where: StoryUnits, lastYear: number): Silences {
   const { rename, merge, closure, move } = story.events;
   const inStory = new Set(
     [rename?.code, merge?.absorbed, merge?.absorber, closure?.code, move?.code, ...story.deaths.map((c) => c.schoolCode), ...story.lateReports.map((c) => c.schoolCode)].filter(
       (code): code is string => code !== undefined,
     ),
   );
-  const eligible = plan.schools.filter((s) => s.unitCode === SELF_INSPECTION_UNIT && s.siblingCode === null && !inStory.has(s.code));
+  const eligible = plan.schools.filter((s) => s.unitCode === where.silentSelfInspections && s.siblingCode === null && !inStory.has(s.code));
   const count = Math.min(SELF_INSPECTION_SCHOOLS, Math.floor(eligible.length * MAX_SHARE));
   return {
-    alerts: { unitCode: ALERTS_UNIT, from: dayOf(lastYear, 10, 15) },
+    alerts: { unitCode: where.silentAlerts, from: dayOf(lastYear, 10, 15) },
     selfInspections: {
-      unitCode: SELF_INSPECTION_UNIT,
+      unitCode: where.silentSelfInspections,
       from: dayOf(lastYear, 9, 1),
       schools: rng
         .sample(eligible, count)

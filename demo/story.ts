@@ -6,8 +6,9 @@
  * docs, tests and dashboards.
  */
 import { dayOf, momentOf, schoolDays, type Day, type Moment } from './calendar.ts';
-import { UNIT_PROFILES } from './profiles.ts';
+import { profileOf } from './profiles.ts';
 import type { Rng } from './random.ts';
+import type { Unit } from './reference.ts';
 import type { RegistryEvents, RegistryPlan, School } from './registry.ts';
 import type { Silences } from './silences.ts';
 
@@ -30,18 +31,52 @@ export interface Story {
   silences: Silences;
 }
 
-const UNIT = { weidu: '411002', jianan: '411003', xiangcheng: '411025', yuzhou: '411081', jingkai: '411071', shifanqu: '411072' };
+/**
+ * Where the story happens, by role. The units of each kind are taken in units.csv order, which
+ * in 许昌市 gives the units docs/demo-city.md and the tests name: a rename in 魏都区, a move from
+ * 建安区 to 城乡一体化示范区, a closure in 襄城县, the deaths, a merge and the self-inspection
+ * silence in 禹州市, the late reports in 许昌经济技术开发区, the alert silence in 鄢陵县. A city
+ * without a unit for a role has no such event.
+ */
+export interface StoryUnits {
+  renamed?: string;
+  movedFrom?: string;
+  movedTo?: string;
+  closed?: string;
+  deaths?: string;
+  lateReports?: string;
+  silentAlerts: string;
+  silentSelfInspections: string;
+}
 
-export function planStory(rng: Rng, plan: RegistryPlan, years: number[]): Omit<Story, 'silences'> {
+export function storyUnits(units: readonly Unit[]): StoryUnits {
+  const of = (kind: Unit['kind']) => units.filter((u) => u.kind === kind).map((u) => u.code);
+  const [districts, counties, countyCities, zones] = [of('district'), of('county'), of('county_city'), of('functional_zone')];
+  const movedFrom = districts[1];
+  const closed = counties.at(-1) ?? countyCities.at(-1);
+  const deaths = countyCities[0] ?? counties[0];
+  return {
+    renamed: districts[0],
+    movedFrom,
+    movedTo: movedFrom && (zones[1] ?? zones[0] ?? districts.find((d) => d !== movedFrom)),
+    closed,
+    deaths,
+    lateReports: zones[0] ?? districts[0],
+    silentAlerts: [...counties, ...countyCities, ...districts].find((c) => c !== deaths && c !== closed) ?? units[0].code,
+    silentSelfInspections: deaths ?? units[0].code,
+  };
+}
+
+export function planStory(rng: Rng, plan: RegistryPlan, years: number[], where: StoryUnits): Omit<Story, 'silences'> {
   const taken = new Set<string>();
   const enrollment = (s: School) => plan.base.get(s)!.enrollment;
-  const candidates = (unit: string, filter: (s: School) => boolean = () => true) =>
+  const candidates = (unit: string | undefined, filter: (s: School) => boolean = () => true) =>
     plan.schools.filter((s) => s.unitCode === unit && s.siblingCode === null && !taken.has(s.code) && filter(s));
   const take = (s: School | undefined) => {
     if (s) taken.add(s.code);
     return s;
   };
-  const prefer = (unit: string, ...filters: ((s: School) => boolean)[]) => {
+  const prefer = (unit: string | undefined, ...filters: ((s: School) => boolean)[]) => {
     for (const f of filters) {
       const found = candidates(unit, f);
       if (found.length) return found;
@@ -52,36 +87,36 @@ export function planStory(rng: Rng, plan: RegistryPlan, years: number[]): Omit<S
   const middle = years[Math.min(1, years.length - 1)];
   const last = years[years.length - 1];
 
-  const deathSchool = take(rng.pick(prefer(UNIT.yuzhou, (s) => s.isNearWater && s.type !== '幼儿园', (s) => s.type !== '幼儿园')));
-  const lateSchool = take(rng.pick(prefer(UNIT.jingkai, (s) => s.type === '初中' || s.type === '小学', (s) => s.type !== '幼儿园')));
+  const deathSchool = take(rng.pick(prefer(where.deaths, (s) => s.isNearWater && s.type !== '幼儿园', (s) => s.type !== '幼儿园')));
+  const lateSchool = take(rng.pick(prefer(where.lateReports, (s) => s.type === '初中' || s.type === '小学', (s) => s.type !== '幼儿园')));
 
   const events: RegistryEvents = {};
-  const renamed = take(prefer(UNIT.weidu, (s) => s.type === '小学' && s.ownership === '公办' && !s.isRural, (s) => s.type === '小学')[0]);
+  const renamed = take(prefer(where.renamed, (s) => s.type === '小学' && s.ownership === '公办' && !s.isRural, (s) => s.type === '小学')[0]);
   if (renamed) events.rename = { code: renamed.code, newName: newNameFor(renamed.name), effectiveOn: dayOf(first, 8, 20) };
 
-  const primaries = prefer(UNIT.yuzhou, (s) => s.type === '小学').sort((a, b) => enrollment(a) - enrollment(b));
+  const primaries = prefer(where.deaths, (s) => s.type === '小学').sort((a, b) => enrollment(a) - enrollment(b));
   if (primaries.length >= 2) {
     const absorbed = take(primaries[0])!;
     const absorber = take(primaries[primaries.length - 1])!;
     events.merge = { absorbed: absorbed.code, absorber: absorber.code, closedOn: dayOf(last, 7, 31) };
   }
-  const closing = take(prefer(UNIT.xiangcheng, (s) => s.type === '小学' && s.isRural).sort((a, b) => enrollment(a) - enrollment(b))[0]);
+  const closing = take(prefer(where.closed, (s) => s.type === '小学' && s.isRural).sort((a, b) => enrollment(a) - enrollment(b))[0]);
   if (closing) events.closure = { code: closing.code, closedOn: dayOf(middle, 7, 10) };
 
-  const moving = take(prefer(UNIT.jianan, (s) => s.type === '小学' || s.type === '幼儿园')[0]);
-  if (moving) events.move = { code: moving.code, toUnit: UNIT.shifanqu, effectiveOn: dayOf(middle, 8, 1) };
+  const moving = take(prefer(where.movedFrom, (s) => s.type === '小学' || s.type === '幼儿园')[0]);
+  if (moving && where.movedTo) events.move = { code: moving.code, toUnit: where.movedTo, effectiveOn: dayOf(middle, 8, 1) };
 
   const deaths: PlantedCase[] = [];
   const lateReports: PlantedCase[] = [];
   for (const year of years) {
     if (deathSchool) {
       const occurredAt = momentOf(dayOf(year, 7, rng.int(14, 31)), rng.int(14, 18), rng.int(0, 59));
-      deaths.push({ year, caseId: `AJ${year}-${deathSchool.code}-D`, schoolCode: deathSchool.code, unitCode: UNIT.yuzhou, occurredAt, reportedAt: occurredAt + rng.int(40, 150) * 60 });
+      deaths.push({ year, caseId: `AJ${year}-${deathSchool.code}-D`, schoolCode: deathSchool.code, unitCode: deathSchool.unitCode, occurredAt, reportedAt: occurredAt + rng.int(40, 150) * 60 });
     }
     if (lateSchool) {
       const occurredAt = momentOf(rng.pick(schoolDays(year, 11)), rng.int(11, 17), rng.int(0, 59));
       const reportedAt = occurredAt + rng.int(72, 120) * 3600 + rng.int(0, 59) * 60;
-      lateReports.push({ year, caseId: `AJ${year}-${lateSchool.code}-L`, schoolCode: lateSchool.code, unitCode: UNIT.jingkai, occurredAt, reportedAt });
+      lateReports.push({ year, caseId: `AJ${year}-${lateSchool.code}-L`, schoolCode: lateSchool.code, unitCode: lateSchool.unitCode, occurredAt, reportedAt });
     }
   }
   const sharedSerials = plan.schools
@@ -99,7 +134,7 @@ const iso = (day: Day) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 const isoMinute = (moment: Moment) => new Date(moment * 1000).toISOString().slice(0, 16).replace('T', ' ');
 
 /** story.json: the story with codes, names and dates spelled out; `silences` as silences.ts's SilenceWatch saw them land. */
-export function storyJson(story: Story, schools: School[], silences: unknown): unknown {
+export function storyJson(story: Story, schools: School[], units: readonly Unit[], silences: unknown): unknown {
   const byCode = new Map(schools.map((s) => [s.code, s]));
   const { rename, merge, closure, move } = story.events;
   const planted = (c: PlantedCase) => ({
@@ -123,6 +158,6 @@ export function storyJson(story: Story, schools: School[], silences: unknown): u
     late_reports: story.lateReports.map(planted),
     shared_serials: story.sharedSerials,
     silences,
-    profiles: Object.fromEntries(Object.entries(UNIT_PROFILES).map(([code, p]) => [code, p.summary])),
+    profiles: Object.fromEntries(units.map((u) => [u.code, profileOf(u.code).summary])),
   };
 }

@@ -24,7 +24,8 @@ export interface TableWriter {
 /** Fixed so XLSX files are byte-identical between runs. */
 export const WORKBOOK_DATE = new Date(Date.UTC(2025, 0, 1));
 
-export function openWriter(path: string, format: FileFormat, sheetName: string): TableWriter {
+/** `creator`: the workbook's author (an xlsx keeps it; other formats have nowhere to). */
+export function openWriter(path: string, format: FileFormat, sheetName: string, creator: string): TableWriter {
   switch (format) {
     case 'csv-utf8':
       return new CsvWriter(path, 'utf8', '\n');
@@ -37,7 +38,7 @@ export function openWriter(path: string, format: FileFormat, sheetName: string):
     case 'json':
       return new JsonWriter(path, 'array');
     case 'xlsx':
-      return new XlsxWriter(path, sheetName);
+      return new XlsxWriter(path, sheetName, creator);
   }
 }
 
@@ -178,11 +179,12 @@ class XlsxWriter implements TableWriter {
   constructor(
     private readonly path: string,
     sheetName: string,
+    creator: string,
   ) {
     this.out = createWriteStream(path);
     // Without styles exceljs still gives date cells its built-in short-date format (14), and runs far faster.
     this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: this.out, useStyles: false, useSharedStrings: false });
-    this.workbook.creator = '许昌市教育局';
+    this.workbook.creator = creator;
     this.workbook.created = WORKBOOK_DATE;
     this.workbook.modified = WORKBOOK_DATE;
     this.sheet = this.workbook.addWorksheet(sheetName);

@@ -93,7 +93,8 @@ async function loadUnitTiles(db: Warehouse, dir: string): Promise<number> {
 /**
  * ref.unit_spellings from the units file just read (temp table reference_file): each unit's
  * code, name, and name after its city's (units.csv's optional city_name column: 许昌市魏都区),
- * then the bureau's spellings; a bureau spelling for a code not in the file is an error.
+ * then the bureau's spellings; a bureau spelling for a code not in the file is an error, unless
+ * the code is of another city of the same province (one install serving several cities).
  */
 async function loadUnitSpellings(db: Warehouse, bureau: BureauAlias[]): Promise<number> {
   const hasCity = (await db.value<number>("select count(*) from information_schema.columns where table_name = 'reference_file' and column_name = 'city_name'")) > 0;
@@ -110,8 +111,12 @@ async function loadUnitSpellings(db: Warehouse, bureau: BureauAlias[]): Promise<
   // checked against the spellings and units read once, the new ones inserted together: a statement costs DuckDB about a millisecond
   const spellings = new Map((await db.all<{ spelling: string; unit_code: string }>('select spelling, unit_code from ref.unit_spellings')).map((r) => [r.spelling, r.unit_code]));
   const units = new Set((await db.all<{ unit_code: string }>('select unit_code from ref.units')).map((r) => r.unit_code));
+  const cities = new Set([...units].map((u) => u.slice(0, 4)));
+  const provinces = new Set([...units].map((u) => u.slice(0, 2)));
   const added: [string, string][] = [];
   for (const alias of bureau) {
+    // one aliases file serves an install of several cities: a unit of another city of the province is that city's
+    if (!cities.has(alias.canonical.slice(0, 4)) && provinces.has(alias.canonical.slice(0, 2))) continue;
     const spelling = normaliseEnumText(alias.spelling);
     const known = spellings.get(spelling);
     if (!units.has(alias.canonical)) throw new Error(`${aliasesFile()} line ${alias.line}: "${alias.canonical}" is not a unit code of units.csv`);

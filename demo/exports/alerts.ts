@@ -128,7 +128,7 @@ function alertRow(rng: Rng, ctx: ExportContext, school: School, state: SchoolRep
     disposition,
     handler: ack === null ? null : rng.chance(0.7) ? school.safetyOfficer : chineseName(rng),
     student_name: student ? chineseName(rng) : null,
-    student_id_number: student ? studentIdNumber(rng, school.type, day, state.unitCode) : null,
+    student_id_number: student ? studentIdNumber(rng, school.type, day, state.unitCode, ctx.city.idAreas) : null,
     contact_phone: student ? mobilePhone(rng) : null,
   };
 }

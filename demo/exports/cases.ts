@@ -100,7 +100,7 @@ function finish(ctx: ExportContext, rng: Rng, school: School, state: SchoolRepor
     status: open ? '处理中' : '已结案',
     accountability: open ? null : row.accountability,
     student_name: student ? chineseName(rng) : null,
-    student_id_number: student ? studentIdNumber(rng, school.type, day, state.unitCode) : null,
+    student_id_number: student ? studentIdNumber(rng, school.type, day, state.unitCode, ctx.city.idAreas) : null,
     guardian_phone: student ? mobilePhone(rng) : null,
     school_name: state.name,
     summary: rng.pick(SUMMARIES[row.category as Category]),
