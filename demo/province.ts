@@ -1,7 +1,7 @@
 /**
  * The demo province: three cities of one install (README, "Several cities"), each with units of its
  * own — 许昌市 from data/reference, 漯河市 and 三门峡市 from demo/cities/<code>/ — written as one
- * `cities.json` beside a folder per city: `<code>/data/reference/` (its complete reference folder,
+ * `cities.json` (with the province, 河南省, whose roll-up goes to `province/`) beside a folder per city: `<code>/data/reference/` (its complete reference folder,
  * which its warehouse reads instead of data/reference) and `<code>/inbox/` (its exports, generated
  * from that folder with a seed of its own).
  */
@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { REFERENCE_DIR } from '../sources/reference.ts';
 import { generateCity, type GenerateOptions, type Manifest } from './index.ts';
 import { UNKNOWN_SERIAL_FLOOR } from './registry.ts';
+
+/** The province the demo cities belong to; its roll-up (`safecampus province`) goes to `province/`. */
+export const DEMO_PROVINCE_IDENTITY = { code: '41', name: '河南省', data: 'province' } as const;
 
 /** The cities, in cities.json order; `units`: the folder whose units.csv and unit_tiles.csv replace data/reference's (none for 许昌市). */
 export const DEMO_PROVINCE: readonly { code: string; name: string; units: string | null }[] = [
@@ -58,7 +61,7 @@ export async function generateProvince(options: ProvinceOptions): Promise<{ citi
   }
   const citiesFile = join(outDir, 'cities.json');
   const listed = DEMO_PROVINCE.map((c) => ({ code: c.code, name: c.name, inbox: `${c.code}/inbox`, data: `${c.code}/data` }));
-  writeFileSync(citiesFile, `${JSON.stringify({ cities: listed }, null, 2)}\n`);
+  writeFileSync(citiesFile, `${JSON.stringify({ province: DEMO_PROVINCE_IDENTITY, cities: listed }, null, 2)}\n`);
   return { citiesFile, cities };
 }
 

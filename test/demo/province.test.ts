@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCities } from '../../cli/cities.ts';
+import { loadCities, loadProvince } from '../../cli/cities.ts';
 import { generateCity } from '../../demo/index.ts';
 import { generateProvince, type ProvinceCity } from '../../demo/province.ts';
 import { loadUnits } from '../../demo/reference.ts';
@@ -46,7 +46,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('the demo province', () => {
-  it('writes a cities file the install reads: 许昌市, 漯河市 and 三门峡市, each with its inbox and data folder', () => {
+  it('writes a cities file the install reads: 河南省 with 许昌市, 漯河市 and 三门峡市, each with its inbox and data folder', () => {
     expect(loadCities(citiesFile)).toEqual(
       [
         ['4110', '许昌市'],
@@ -60,6 +60,8 @@ describe('the demo province', () => {
         namespace: `safecampus-${code}`,
       })),
     );
+    const province = loadProvince(citiesFile);
+    expect([province.code, province.name, province.dataDir, province.namespace]).toEqual(['41', '河南省', join(root, 'province', 'province'), 'safecampus-41']);
   });
 
   it('gives each city a complete reference folder with its own units and tiles, the rest and no aliases file as data/reference', () => {

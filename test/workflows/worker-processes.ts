@@ -1,5 +1,5 @@
 /**
- * What the tests that kill workers for real share (crash.test.ts, scale-out.test.ts): one
+ * What the tests that kill workers for real share (crash.test.ts, province-scale.test.ts): one
  * generated city copied into two inboxes (a reference run and the run under test land the same
  * files), `safecampus worker` child processes started against a Temporal address, and the
  * teardown of it all.
@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { generateCity } from '../../demo/index.ts';
 import type { ServerHandle } from '../../workflows/dev-server.ts';
 
@@ -32,10 +33,15 @@ export async function tearDown(root: string, workers: ChildProcess[], client: Cl
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'safecampus.js');
 
-/** `safecampus worker <args>` against `address` (namespace default); resolves once it serves its queues. */
+/**
+ * `safecampus worker <args>` against `address` (namespace default, or the cities file's when the
+ * args name cities); resolves once it serves its queues.
+ */
 export async function startWorkerProcess(address: string, args: string[]): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' };
+  if (args.includes('--cities')) delete env.TEMPORAL_NAMESPACE;
   const child = spawn(process.execPath, [CLI, 'worker', ...args], {
-    env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -52,4 +58,26 @@ export async function startWorkerProcess(address: string, args: string[]): Promi
 
 export function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+
+/** A parseFile activity running right now (first attempt) on one of `parsers`, under `pipelineId`'s ingest children. */
+export async function parseInFlight(client: Client, pipelineId: string, parsers: ChildProcess[]): Promise<{ workflowId: string; worker: ChildProcess } | null> {
+  const pipeline = await client.workflow.getHandle(pipelineId).describe();
+  for (const child of pipeline.raw.pendingChildren ?? []) {
+    const described = await client.workflow.getHandle(child.workflowId!).describe();
+    for (const activity of described.raw.pendingActivities ?? []) {
+      if (activity.state !== STARTED || activity.activityType?.name !== 'parseFile' || activity.attempt !== 1) continue;
+      const worker = parsers.find((p) => activity.lastWorkerIdentity?.startsWith(`safecampus-${p.pid}@`));
+      if (worker) return { workflowId: child.workflowId!, worker };
+    }
+  }
+  return null;
+}
+
+/** Whether `workflowId`'s history shows a task started on a second attempt by `survivor` (it took over a killed worker's task). */
+export async function takenOverBy(client: Client, workflowId: string, survivor: ChildProcess): Promise<boolean> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).some((e) => e.activityTaskStartedEventAttributes?.attempt === 2 && e.activityTaskStartedEventAttributes.identity?.startsWith(`safecampus-${survivor.pid}@`));
 }
