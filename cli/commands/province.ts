@@ -28,7 +28,7 @@ export const provinceCommand: Command = {
     ['--year YYYY', 'the appraisal year (default: the year just ended)'],
     ['--deadline D', 'the last day (Asia/Shanghai) a city may publish; `now` rolls up what is published without waiting (default: publish_deadline of the province file)'],
     ['--poll D', 'while a city has not published, look again every D (30s, 10m, 1h); default 10m'],
-    ['--definition FILE', 'the province definition file (default data/indicators/province/<year>.json)'],
+    ['--definition FILE', 'the province definition file (default data/province-indicators/<year>.json)'],
     ['', 'reads the province and its cities from the cities file (--cities FILE, see README "Several cities"); the roll-up goes to the province data folder'],
     ['', 'TEMPORAL_ADDRESS set: use that Temporal service; unset: the embedded dev server under the province data folder'],
   ],

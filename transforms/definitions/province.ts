@@ -1,5 +1,5 @@
 /**
- * The province-level definition file (data/indicators/province/<year>.json): how the province
+ * The province-level definition file (data/province-indicators/<year>.json): how the province
  * scores and ranks its cities from their published unit scorecards, and ranks every county of the
  * province together. The cities' own definition file (data/indicators/<year>.json) stays the one
  * that scores schools and counties; this file names which edition of it the cities must have used.
@@ -13,7 +13,8 @@ import * as v from 'valibot';
 import { DEFINITIONS_DIR, DefinitionError, type DefinitionProblem } from './load.ts';
 import { count, date, gradeBands, localized, section, text } from './schema.ts';
 
-export const PROVINCE_DEFINITIONS_DIR = join(DEFINITIONS_DIR, 'province');
+/** Beside data/indicators, not in it: the city transform fingerprints that folder, and a province file changes no city score. */
+export const PROVINCE_DEFINITIONS_DIR = resolve(DEFINITIONS_DIR, '..', 'province-indicators');
 
 const provinceFileShape = section({
   schema_version: v.literal(1, 'must be 1 (this loader reads schema version 1)'),
