@@ -120,6 +120,21 @@ export async function probeServer(address: string, namespace = DEFAULT_NAMESPACE
   }
 }
 
+/** Whether the service takes workflow calls in `namespace` (a listing of its workflows answers). */
+async function servesWorkflows(address: string, namespace: string): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: 2000 });
+    const conn = connection;
+    await conn.withDeadline(Date.now() + 2000, () => conn.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 }));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
 /** How long a city namespace registered by safecampus keeps closed workflows' histories. */
 const NAMESPACE_RETENTION = '30 days';
 
@@ -128,22 +143,26 @@ const NAMESPACE_RETENTION = '30 days';
  * the province's cluster: the first command that uses it creates it). Waits until it answers.
  */
 export async function ensureNamespace(address: string, namespace: string): Promise<'existed' | 'registered'> {
-  if (await probeServer(address, namespace, 5000)) return 'existed';
-  const connection = await Connection.connect({ address, connectTimeout: 10_000 });
-  try {
-    await connection.workflowService
-      .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(NAMESPACE_RETENTION) })
-      .catch((error: { code?: number; message?: string }) => {
-        if (error.code !== 6) throw new Error(`cannot register the Temporal namespace ${namespace} at ${address}: ${error.message}; register it yourself (temporal operator namespace create ${namespace})`);
-      }); // 6: ALREADY_EXISTS (another process registered it first)
-  } finally {
-    await connection.close().catch(() => undefined);
+  const existed = await probeServer(address, namespace, 5000);
+  if (!existed) {
+    const connection = await Connection.connect({ address, connectTimeout: 10_000 });
+    try {
+      await connection.workflowService
+        .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(NAMESPACE_RETENTION) })
+        .catch((error: { code?: number; message?: string }) => {
+          if (error.code !== 6) throw new Error(`cannot register the Temporal namespace ${namespace} at ${address}: ${error.message}; register it yourself (temporal operator namespace create ${namespace})`);
+        }); // 6: ALREADY_EXISTS (another process registered it first)
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
   }
+  // describeNamespace answers as soon as the namespace is stored; starting a workflow in it needs the
+  // frontend's namespace cache, refreshed about a second later on the dev server
   for (let waited = 0; waited < 30_000; waited += 250) {
-    if (await probeServer(address, namespace, 2000)) return 'registered';
+    if (await servesWorkflows(address, namespace)) return existed ? 'existed' : 'registered';
     await sleep(250);
   }
-  throw new Error(`registered the Temporal namespace ${namespace} at ${address}, but it does not answer after 30 s`);
+  throw new Error(`the Temporal namespace ${namespace} at ${address} is registered but takes no workflow calls after 30 s`);
 }
 
 /** false when /proc says the pid is some other program (pid reuse); true when it matches or cannot be checked. */
