@@ -7,7 +7,7 @@ import { endOfShanghaiDay, isIsoDate, yearJustEnded } from '../../workflows/cale
 import { runProvince } from '../../workflows/province-runner.ts';
 import type { ProvinceInput, ProvinceState } from '../../workflows/province-workflow.ts';
 import { DefinitionError } from '../../transforms/definitions/load.ts';
-import { loadProvinceDefinition, resolveProvinceDefinitionPath } from '../../transforms/definitions/province.ts';
+import { loadProvinceDefinition } from '../../transforms/definitions/province.ts';
 import type { PublicationStatus } from '../../transforms/province/rollup.ts';
 import { sayTemporal } from './run.ts';
 
@@ -42,14 +42,14 @@ export const provinceCommand: Command = {
     const poll = stringOption(values, 'poll') ?? '10m';
     const pollMatch = POLL.exec(poll);
     if (!pollMatch || Number(pollMatch[1]) === 0) throw new UsageError(`--poll takes a duration like 30s, 10m or 1h, got "${poll}"`);
-    const definitionPath = resolveProvinceDefinitionPath(stringOption(values, 'definition') ?? year);
     let definition;
     try {
-      definition = loadProvinceDefinition(definitionPath);
+      definition = loadProvinceDefinition(stringOption(values, 'definition') ?? year);
     } catch (error) {
       if (error instanceof DefinitionError) throw new UsageError(error.message);
       throw error;
     }
+    const definitionPath = definition.source.path;
     if (definition.edition !== year) throw new UsageError(`${definitionPath} is the province file of ${definition.edition}, not ${year}: pass --definition with the ${year} file`);
     const province = loadProvince(context.citiesFile);
     const deadline = deadlineOf(stringOption(values, 'deadline') ?? definition.publish_deadline);
