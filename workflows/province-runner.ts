@@ -3,13 +3,12 @@
  * roll-up of the year (or join the one already running), wait for it, shut down.
  */
 import { setMaxListeners } from 'node:events';
-import { WorkflowFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { connectClient } from './client.ts';
 import { DEFAULT_NAMESPACE } from './dev-server.ts';
 import { provinceWorkflowId, type ProvinceInput, type ProvinceState } from './province-workflow.ts';
 import { PROVINCE_TASK_QUEUE } from './task-queues.ts';
-import { runWorker } from './worker.ts';
+import { explainWorkflowFailure, runWorker } from './worker.ts';
 
 export interface ProvinceRunOptions {
   address: string;
@@ -50,12 +49,7 @@ export async function runProvince(options: ProvinceRunOptions): Promise<Province
       workerDied.catch(() => undefined);
       return (await Promise.race([result, workerDied])) as ProvinceState;
     } catch (error) {
-      if (error instanceof WorkflowFailedError) {
-        let root: unknown = error;
-        while (root instanceof Error && root.cause instanceof Error) root = root.cause;
-        throw new Error(`Province workflow ${workflowId} failed: ${(root as Error).message}`, { cause: error });
-      }
-      throw error;
+      throw explainWorkflowFailure(error, `Province workflow ${workflowId}`);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       stopWaiting.abort();

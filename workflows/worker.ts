@@ -240,12 +240,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     try {
       return (await Promise.race([result, aborted, workerDied])) as PipelineSummary;
     } catch (error) {
-      if (error instanceof WorkflowFailedError) {
-        let root: unknown = error;
-        while (root instanceof Error && root.cause instanceof Error) root = root.cause;
-        throw new Error(`Pipeline workflow ${workflowId} failed: ${(root as Error).message}`, { cause: error });
-      }
-      throw error;
+      throw explainWorkflowFailure(error, `Pipeline workflow ${workflowId}`);
     } finally {
       clearInterval(poll);
       stopWaiting.abort();
@@ -259,6 +254,14 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     await worker.shutdown();
     await client.connection.close().catch(() => undefined);
   }
+}
+
+/** A failed workflow as the error its deepest cause says (the activity's own message); other errors as they are. */
+export function explainWorkflowFailure(error: unknown, what: string): unknown {
+  if (!(error instanceof WorkflowFailedError)) return error;
+  let root: unknown = error;
+  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+  return new Error(`${what} failed: ${(root as Error).message}`, { cause: error });
 }
 
 /** Current step of a running pipeline (the workflow's `progress` query). */

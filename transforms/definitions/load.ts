@@ -62,23 +62,29 @@ export function definitionHash(pathOrYear: string | number): string {
 
 export function loadDefinition(pathOrYear: string | number): IndicatorDefinition {
   const path = resolveDefinitionPath(pathOrYear);
+  const { json, sha256 } = readDefinitionFile(path, /^\d{4}$/.test(String(pathOrYear)) ? ` (no edition ${pathOrYear} in ${DEFINITIONS_DIR})` : '');
+  const definition = parseDefinition(json, path);
+  definition.source = { path, sha256 };
+  return definition;
+}
+
+/**
+ * A definition file's JSON and the sha256 of its bytes; a DefinitionError when it cannot be read
+ * (`hint` says where an edition was looked for) or is not JSON. A BOM is allowed.
+ */
+export function readDefinitionFile(path: string, hint = ''): { json: unknown; sha256: string } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const hint = /^\d{4}$/.test(String(pathOrYear)) ? ` (no edition ${pathOrYear} in ${DEFINITIONS_DIR})` : '';
     throw new DefinitionError(path, [{ path: '(file)', message: `cannot read it: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}${hint}` }]);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    return { json: JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')), sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (error) {
     throw new DefinitionError(path, [{ path: '(file)', message: `not valid JSON: ${(error as Error).message}` }]);
   }
-  const definition = parseDefinition(json, path);
-  definition.source = { path, sha256: createHash('sha256').update(bytes).digest('hex') };
-  return definition;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,11 +6,9 @@
  *
  * Validated like the city file (schema.ts's building blocks), every problem reported at once.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as v from 'valibot';
-import { DEFINITIONS_DIR, DefinitionError, type DefinitionProblem } from './load.ts';
+import { DEFINITIONS_DIR, DefinitionError, readDefinitionFile, type DefinitionProblem } from './load.ts';
 import { count, date, gradeBands, localized, section, text } from './schema.ts';
 
 /** Beside data/indicators, not in it: the city transform fingerprints that folder, and a province file changes no city score. */
@@ -65,24 +63,12 @@ export function resolveProvinceDefinitionPath(pathOrYear: string | number): stri
 /** The province file of `pathOrYear`, validated; a DefinitionError lists every problem with its place. */
 export function loadProvinceDefinition(pathOrYear: string | number): ProvinceDefinition {
   const path = resolveProvinceDefinitionPath(pathOrYear);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const hint = /^\d{4}$/.test(String(pathOrYear)) ? ` (no province edition ${pathOrYear} in ${PROVINCE_DEFINITIONS_DIR})` : '';
-    throw new DefinitionError(path, [{ path: '(file)', message: `cannot read it: ${(error as Error).message}${hint}` }]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new DefinitionError(path, [{ path: '(file)', message: `not valid JSON: ${(error as Error).message}` }]);
-  }
+  const { json, sha256 } = readDefinitionFile(path, /^\d{4}$/.test(String(pathOrYear)) ? ` (no province edition ${pathOrYear} in ${PROVINCE_DEFINITIONS_DIR})` : '');
   const parsed = v.safeParse(provinceFileSchema, json);
   if (!parsed.success) {
     const problems: DefinitionProblem[] = parsed.issues.map((issue) => ({ path: v.getDotPath(issue) ?? '(file)', message: issue.message }));
     throw new DefinitionError(path, problems);
   }
-  return { ...parsed.output, source: { path, sha256: createHash('sha256').update(bytes).digest('hex') } };
+  return { ...parsed.output, source: { path, sha256 } };
 }
 
