@@ -121,9 +121,11 @@ const FRAMEWORK_VARS = /^SAFECAMPUS_(SNAPSHOT|UNIT|PROVINCE|SITE_OUTPUT)$/;
 
 /**
  * Framework's log line for a page it has rendered ("load /units/411002 in 57ms"), not a data file.
- * Framework writes "load /page" and " in 57ms" separately, so only whole lines are matched.
+ * Framework writes "load /page" and " in 57ms" separately, so only whole lines are read; and with a
+ * cold cache it writes the page's module resolution in between ("load /index npm:htl@1.0.0/+esm → …"),
+ * so a page is counted by the start of its line alone.
  */
-export const PAGE_LOAD = /^load (\/(?!data\/|_)\S*) in \d+(?:\.\d+)?m?s\s*$/;
+export const PAGE_LOAD = /^load (\/(?!data\/|_)\S*)(?:\s|$)/;
 
 /** Cache entries that survive a build: package bundles and npm version seeds. */
 const KEPT_CACHE_ENTRIES = new Set(['_node', '_npm']);
