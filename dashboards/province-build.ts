@@ -9,7 +9,7 @@
 //   "cities/<code>/index.html"): every city the file links must be given here with a built site,
 //   and every site given must be the one the file links, so no link of the province site 404s and
 //   no site is copied that nothing links.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,8 +48,6 @@ export interface BuildProvinceSiteResult {
 }
 
 const PROJECT = new FrameworkProject(join(dirname(fileURLToPath(import.meta.url)), 'province'));
-/** The province's own pages: 全省总览, 全省县区排名, 考核说明 (province/observablehq.config.js). */
-const PAGE_TOTAL = 3;
 
 /** Which site goes where: the province file's links checked against the sites given. */
 function citySiteFolders(links: { city_code: string; site_href: string | null }[], sites: CitySite[]): { code: string; siteDir: string; folder: string }[] {
@@ -94,10 +92,11 @@ export async function buildProvinceSite(options: BuildProvinceSiteOptions): Prom
   }
 
   const pages = await PROJECT.buildInto(outDir, deadline, async (staging) => {
+    const total = readdirSync(PROJECT.sourceRoot).filter((name) => name.endsWith('.md')).length;
     let done = 0;
     await PROJECT.run({ SAFECAMPUS_PROVINCE: provincePath }, staging, deadline, (line) => {
       const page = PAGE_LOAD.exec(line)?.[1];
-      if (page && done < PAGE_TOTAL) options.onProgress?.('pages', ++done, PAGE_TOTAL, page);
+      if (page && done < total) options.onProgress?.('pages', ++done, total, page);
       options.onLog?.(line);
     });
     const built = await finishOutput(staging);
