@@ -25,7 +25,7 @@ if (typeof original === 'function') {
         'imports, implicit globals (Plot, d3, Inputs, html, sql…), `sql:` front matter, or FileAttachment ' +
         'methods that pull a parser (.csv/.tsv → d3-dsv, .arrow/.parquet, .xlsx, .zip; use .json(), .text() or ' +
         '.arrayBuffer() with an explicit import); if Framework looks up an npm version, add it to ' +
-        'NPM_VERSION_SEEDS in dashboards/build.ts.',
+        'NPM_VERSION_SEEDS in dashboards/lib/framework.ts.',
     );
   };
 }

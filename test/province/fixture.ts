@@ -28,3 +28,11 @@ export async function publishedCity(root: string, code: string, name: string, ro
   return { code, name, warehousePath: join(dataDir, 'warehouse.duckdb'), siteDir: join(dataDir, 'site') };
 }
 
+
+/** A hand-written stand-in for a city's built site in `city.siteDir`: index.html and one units/<code>.html per unit, each headed with its name. */
+export function writeCitySite(city: ProvinceCity, units: [code: string, name: string][]): void {
+  const page = (title: string) => `<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`;
+  mkdirSync(join(city.siteDir, 'units'), { recursive: true });
+  writeFileSync(join(city.siteDir, 'index.html'), page(`${city.name}校园安全评估`));
+  for (const [code, name] of units) writeFileSync(join(city.siteDir, 'units', `${code}.html`), page(`${name}校园安全评分卡`));
+}

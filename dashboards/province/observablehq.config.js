@@ -1,0 +1,59 @@
+// Observable Framework 1.13 configuration for the province site: the province warehouse named by
+// SAFECAMPUS_PROVINCE (read-only; transforms/province/rollup.ts), built by ../province-build.ts,
+// which copies each city's own site under cities/<code>/. Offline and in Chinese like the city
+// site (../observablehq.config.js): our stylesheet and components are the city site's (symbolic
+// links in src/), no Google font, no search, every page a file named with its .html.
+
+import {existsSync} from 'node:fs';
+import {DuckDBInstance} from '@duckdb/node-api';
+
+export const PROVINCE_PAGES = [
+  {name: '全省总览', path: '/', file: 'index.md'},
+  {name: '全省县区排名', path: '/counties', file: 'counties.md'},
+  {name: '考核说明', path: '/rules', file: 'rules.md'}
+];
+
+/** The province's name as the roll-up recorded it, '' without a province file. */
+async function provinceName() {
+  const path = process.env.SAFECAMPUS_PROVINCE;
+  if (!path || !existsSync(path)) return '';
+  // attached under a name of our own: a file named province.duckdb would make "province" both its catalog and its schema
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run(`attach '${path.replaceAll("'", "''")}' as rollup_file (read_only)`);
+    return String((await connection.runAndReadAll('select province_name from rollup_file.province.rollup')).getRows()[0]?.[0] ?? '');
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const province = await provinceName();
+
+const builtAt = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  dateStyle: 'long',
+  timeStyle: 'short',
+  hour12: false,
+}).format(new Date());
+
+export default {
+  root: 'src',
+  output: process.env.SAFECAMPUS_SITE_OUTPUT || 'dist',
+  title: `${province}校园安全评估`,
+  pages: PROVINCE_PAGES.map(({name, path}) => ({name, path})),
+  preserveExtension: true,
+  preserveIndex: true,
+  pager: false,
+  toc: false,
+  sidebar: true,
+  search: false,
+  style: 'style.css',
+  globalStylesheets: [],
+  head: '<link rel="icon" href="/favicon.svg" type="image/svg+xml"><script>document.documentElement.lang="zh-CN"</script>',
+  footer: `${province ? `${province}教育厅 · ` : ''}校园安全评估 · 站点生成于 ${builtAt}（北京时间）`,
+  interpreters: {
+    '.ts': [process.execPath, '--import', 'tsx'],
+  },
+};
