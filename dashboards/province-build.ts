@@ -16,6 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { FrameworkProject, PAGE_LOAD, finishOutput } from './lib/framework.ts';
 import { readProvince, siteFolder } from './lib/province.ts';
 
+/** Where a city's own site sits in the province site (what province.cities.site_href must say). */
+export function citySiteHref(code: string): string {
+  return `cities/${code}/index.html`;
+}
+
 export interface CitySite {
   /** The city's code, as province.cities has it. */
   code: string;
@@ -65,7 +70,7 @@ function citySiteFolders(links: { city_code: string; site_href: string | null }[
       if (siteDir) problems.push(`city ${code}: a site is given but the province file links none (site_href is null)`);
       continue;
     }
-    if (href !== `cities/${code}/index.html`) problems.push(`city ${code}: site_href ${href} is not cities/${code}/index.html`);
+    if (href !== citySiteHref(code)) problems.push(`city ${code}: site_href ${href} is not ${citySiteHref(code)}`);
     else if (!siteDir) problems.push(`city ${code}: the province file links ${href} but no site is given for it`);
     else if (!existsSync(join(siteDir, 'index.html')) || !statSync(siteDir).isDirectory()) problems.push(`city ${code}: ${siteDir} is not a built site (no index.html)`);
     else out.push({ code, siteDir, folder: siteFolder(href) });

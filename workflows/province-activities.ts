@@ -1,8 +1,9 @@
 /**
  * The province roll-up's activities (run by the province worker, see province-runner.ts): where
- * each city stands, and the build of the province warehouse (and site) from what is published.
+ * each city stands, and the build of the province warehouse and site from what is published.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { buildProvinceSite, citySiteHref } from '../dashboards/province-build.ts';
 import { DefinitionError } from '../transforms/definitions/load.ts';
 import { loadProvinceDefinition, type ProvinceDefinition } from '../transforms/definitions/province.ts';
 import { buildProvinceWarehouse, findPublication, type CityPublication, type ProvinceCity, type ProvinceIdentity, type ProvinceRollup } from '../transforms/province/rollup.ts';
@@ -16,9 +17,13 @@ export interface ProvinceBuildInput {
   definitionPath: string;
   /** The province warehouse file (rebuilt whole). */
   outPath: string;
+  /** Where the province site goes (replaced whole), with each city's site copied in; null: no site. */
+  siteDir: string | null;
 }
 
-export interface ProvinceBuilt extends ProvinceRollup {}
+export interface ProvinceBuilt extends ProvinceRollup {
+  sitePath: string | null;
+}
 
 export interface ProvinceActivities {
   checkPublications(input: { cities: ProvinceCity[]; year: number; definitionPath: string }): Promise<CityPublication[]>;
@@ -42,7 +47,16 @@ export function createProvinceActivities(): ProvinceActivities {
       return Promise.all(cities.map((city) => findPublication(city, year, definition.city_edition)));
     },
     async buildProvince(input) {
-      return buildProvinceWarehouse({ ...input, definition: definitionAt(input.definitionPath) });
+      const withSite = input.siteDir !== null;
+      const rollup = await buildProvinceWarehouse({
+        ...input,
+        definition: definitionAt(input.definitionPath),
+        siteHref: (city) => (withSite && city.siteDir ? citySiteHref(city.code) : null),
+      });
+      if (!withSite) return { ...rollup, sitePath: null };
+      const citySites = input.publications.filter((city) => city.siteDir).map((city) => ({ code: city.code, siteDir: city.siteDir! }));
+      const site = await buildProvinceSite({ provincePath: rollup.path, outDir: input.siteDir!, citySites });
+      return { ...rollup, sitePath: site.outDir };
     },
   };
 }

@@ -23,16 +23,17 @@ const STATUS_TEXT: Record<PublicationStatus, string> = {
 export const provinceCommand: Command = {
   name: 'province',
   summary: 'the province roll-up (全省汇总): wait for each city’s snapshot until the deadline, then rank the cities and every county of the province',
-  usage: '[--year YYYY] [--deadline YYYY-MM-DD|now] [--poll 10m] [--definition FILE]',
+  usage: '[--year YYYY] [--deadline YYYY-MM-DD|now] [--poll 10m] [--definition FILE] [--no-site]',
   help: [
     ['--year YYYY', 'the appraisal year (default: the year just ended)'],
     ['--deadline D', 'the last day (Asia/Shanghai) a city may publish; `now` rolls up what is published without waiting (default: publish_deadline of the province file)'],
     ['--poll D', 'while a city has not published, look again every D (30s, 10m, 1h); default 10m'],
     ['--definition FILE', 'the province definition file (default data/province-indicators/<year>.json)'],
+    ['--no-site', 'build the province warehouse only, not the province site (which links each city’s own site)'],
     ['', 'reads the province and its cities from the cities file (--cities FILE, see README "Several cities"); the roll-up goes to the province data folder'],
     ['', 'TEMPORAL_ADDRESS set: use that Temporal service; unset: the embedded dev server under the province data folder'],
   ],
-  options: { year: { type: 'string' }, deadline: { type: 'string' }, poll: { type: 'string' }, definition: { type: 'string' } },
+  options: { year: { type: 'string' }, deadline: { type: 'string' }, poll: { type: 'string' }, definition: { type: 'string' }, 'no-site': { type: 'boolean' } },
   readsCitiesFile: true,
   async run(values, _positionals, context) {
     if (context.city) throw new UsageError('the province roll-up covers every city of the cities file: drop --city');
@@ -59,7 +60,12 @@ export const provinceCommand: Command = {
       deadline,
       pollEveryMs: Number(pollMatch[1]) * POLL_UNIT_MS[pollMatch[2] as keyof typeof POLL_UNIT_MS],
       cities: province.cities.map((city) => ({ code: city.code, name: city.name, warehousePath: cityWarehouse(city), siteDir: join(city.dataDir, 'site') })),
-      build: { province: { code: province.code, name: province.name }, definitionPath, outPath: join(province.dataDir, 'province.duckdb') },
+      build: {
+        province: { code: province.code, name: province.name },
+        definitionPath,
+        outPath: join(province.dataDir, 'province.duckdb'),
+        siteDir: values['no-site'] ? null : join(province.dataDir, 'site'),
+      },
     };
     return withTemporal({ dataDir: province.dataDir, namespace: province.namespace }, async (temporal) => {
       sayTemporal(context, temporal, province.dataDir);
@@ -91,5 +97,5 @@ function sayRollup(state: ProvinceState, province: Province, context: CommandCon
     const late = city.isLate ? '（逾期发布）' : '';
     context.say(city.rank !== null ? `  第 ${city.rank} 名 ${city.name} ${city.score?.toFixed(2)} 分 ${city.grade}${late}` : `  —  ${city.name} ${STATUS_TEXT[city.status]}，未参与排名`);
   }
-  context.say(`province warehouse ${built.path}`);
+  context.say(`province warehouse ${built.path}${built.sitePath ? `; site in ${built.sitePath} (each city’s own site under cities/<code>/)` : ''}`);
 }

@@ -34,7 +34,7 @@ function inputFor(year: number, cities: ProvinceCity[], deadlineMs: number, out:
     deadline: new Date(deadlineMs).toISOString(),
     pollEveryMs: 300,
     cities,
-    build: { province: { code: '41', name: '河南省' }, definitionPath: resolveProvinceDefinitionPath(2025), outPath: join(root, out, 'province.duckdb') },
+    build: { province: { code: '41', name: '河南省' }, definitionPath: resolveProvinceDefinitionPath(2025), outPath: join(root, out, 'province.duckdb'), siteDir: null },
   };
 }
 
@@ -105,7 +105,7 @@ describe('safecampus province', () => {
     const cli = join(import.meta.dirname, '..', '..', 'bin', 'safecampus.js');
     const env = { ...process.env };
     delete env.TEMPORAL_ADDRESS;
-    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'province', '--cities', file, '--year', '2025', '--deadline', 'now'], { env, cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'province', '--cities', file, '--year', '2025', '--deadline', 'now', '--no-site'], { env, cwd: root });
     expect(stdout).toContain('1/2 个市参与排名，2 个县区参与全省排名');
     expect(stdout).toContain('第 1 名 许昌市 86.88 分 良好');
     expect(stdout).toContain('三门峡市 未发布（无年度快照），未参与排名');
