@@ -1,6 +1,7 @@
 // Observable Framework 1.13 configuration for the safecampus dashboard site.
 //
-// Offline by construction (DESIGN.md, "Facts about this environment"):
+// Offline by construction (DESIGN.md, "Facts about this environment"); the settings are in
+// lib/site-config.js, which the province site's configuration shares:
 // - `globalStylesheets: []` drops the default Google Fonts stylesheet (Source Serif 4);
 //   src/style.css sets a system CJK font stack instead.
 // - `style` replaces the theme with our stylesheet, which imports Framework's own CSS
@@ -11,11 +12,12 @@
 //   build.ts seeds Framework's npm version cache and blocks fetch() during the build,
 //   so nothing is ever downloaded from a CDN or registry.
 // Framework 1.13 has no `lang` option: build.ts sets <html lang="zh-CN"> after the build,
-// and the head script below does it for `observable preview`.
+// and the head script of lib/site-config.js does it for `observable preview`.
 
 import {existsSync} from 'node:fs';
 import {DuckDBInstance} from '@duckdb/node-api';
 import {SCHOOL_BUCKETS, schoolBucketPath} from './src/components/schoolBuckets.js';
+import {siteConfig} from './lib/site-config.js';
 
 /**
  * The ten pages of the site (issue 6) and the data dictionary (issue 7), in sidebar order. A page is listed once its source
@@ -84,34 +86,9 @@ async function cityName() {
 
 const city = await cityName();
 
-const builtAt = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  dateStyle: 'long',
-  timeStyle: 'short',
-  hour12: false,
-}).format(new Date());
-
-export default {
-  root: 'src',
-  output: process.env.SAFECAMPUS_SITE_OUTPUT || 'dist',
+export default siteConfig({
   title: `${city}校园安全评估`,
   pages: SITE_PAGES.filter((page) => existsSync(new URL(`src/${page.file}`, import.meta.url))).map(({name, path}) => ({name, path})),
   dynamicPaths,
-  // Every page is a file and every link names it (./units/411002.html, ./units/index.html), so the
-  // site works on any static web server without rewrite rules; JavaScript-built links follow
-  // suit through components/links.js. (Framework 1.13's cleanUrls: false, without its deprecation warning.)
-  preserveExtension: true,
-  preserveIndex: true,
-  pager: false,
-  toc: false,
-  sidebar: true,
-  search: false,
-  style: 'style.css',
-  globalStylesheets: [],
-  head: '<link rel="icon" href="/favicon.svg" type="image/svg+xml"><script>document.documentElement.lang="zh-CN"</script>',
-  footer: `${city ? `${city}教育局 · ` : ''}校园安全评估 · 站点生成于 ${builtAt}（北京时间）`,
-  interpreters: {
-    // Run TypeScript loaders in one process (the default is the `tsx` binary on PATH).
-    '.ts': [process.execPath, '--import', 'tsx'],
-  },
-};
+  bureau: city ? `${city}教育局` : '',
+});

@@ -6,6 +6,7 @@
 
 import {existsSync} from 'node:fs';
 import {DuckDBInstance} from '@duckdb/node-api';
+import {siteConfig} from '../lib/site-config.js';
 
 export const PROVINCE_PAGES = [
   {name: '全省总览', path: '/', file: 'index.md'},
@@ -31,29 +32,8 @@ async function provinceName() {
 
 const province = await provinceName();
 
-const builtAt = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  dateStyle: 'long',
-  timeStyle: 'short',
-  hour12: false,
-}).format(new Date());
-
-export default {
-  root: 'src',
-  output: process.env.SAFECAMPUS_SITE_OUTPUT || 'dist',
+export default siteConfig({
   title: `${province}校园安全评估`,
   pages: PROVINCE_PAGES.map(({name, path}) => ({name, path})),
-  preserveExtension: true,
-  preserveIndex: true,
-  pager: false,
-  toc: false,
-  sidebar: true,
-  search: false,
-  style: 'style.css',
-  globalStylesheets: [],
-  head: '<link rel="icon" href="/favicon.svg" type="image/svg+xml"><script>document.documentElement.lang="zh-CN"</script>',
-  footer: `${province ? `${province}教育厅 · ` : ''}校园安全评估 · 站点生成于 ${builtAt}（北京时间）`,
-  interpreters: {
-    '.ts': [process.execPath, '--import', 'tsx'],
-  },
-};
+  bureau: province ? `${province}教育厅` : '',
+});

@@ -1,0 +1,39 @@
+// What the city site's and the province site's Observable Framework configurations share: offline
+// (no Google font, no search, our stylesheet), Chinese, every page a file named with its .html
+// (so either site works on any static web server without rewrite rules; Framework 1.13's
+// cleanUrls: false without its deprecation warning), TypeScript loaders run in one process, and
+// a footer naming the bureau and when the site was built.
+
+/**
+ * @param {{title: string, pages: {name: string, path: string}[], bureau: string, dynamicPaths?: () => AsyncGenerator<string>}} site
+ *   `bureau`: who publishes it (许昌市教育局), '' when unknown
+ */
+export function siteConfig({title, pages, bureau, dynamicPaths}) {
+  const builtAt = new Intl.DateTimeFormat('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    dateStyle: 'long',
+    timeStyle: 'short',
+    hour12: false,
+  }).format(new Date());
+  return {
+    root: 'src',
+    output: process.env.SAFECAMPUS_SITE_OUTPUT || 'dist',
+    title,
+    pages,
+    ...(dynamicPaths ? {dynamicPaths} : {}),
+    preserveExtension: true,
+    preserveIndex: true,
+    pager: false,
+    toc: false,
+    sidebar: true,
+    search: false,
+    style: 'style.css',
+    globalStylesheets: [],
+    head: '<link rel="icon" href="/favicon.svg" type="image/svg+xml"><script>document.documentElement.lang="zh-CN"</script>',
+    footer: `${bureau ? `${bureau} · ` : ''}校园安全评估 · 站点生成于 ${builtAt}（北京时间）`,
+    interpreters: {
+      // the default is the `tsx` binary on PATH, a process of its own per loader
+      '.ts': [process.execPath, '--import', 'tsx'],
+    },
+  };
+}
