@@ -15,9 +15,8 @@
 // and the head script of lib/site-config.js does it for `observable preview`.
 
 import {existsSync} from 'node:fs';
-import {DuckDBInstance} from '@duckdb/node-api';
 import {SCHOOL_BUCKETS, schoolBucketPath} from './src/components/schoolBuckets.js';
-import {siteConfig} from './lib/site-config.js';
+import {readDuckDbFile, siteConfig} from './lib/site-config.js';
 
 /**
  * The ten pages of the site (issue 6) and the data dictionary (issue 7), in sidebar order. A page is listed once its source
@@ -48,17 +47,9 @@ export const SITE_PAGES = [
 async function* dynamicPaths() {
   const snapshot = process.env.SAFECAMPUS_SNAPSHOT;
   if (!snapshot) return;
-  let units = process.env.SAFECAMPUS_UNIT ? [process.env.SAFECAMPUS_UNIT] : null;
-  if (!units) {
-    const instance = await DuckDBInstance.create(snapshot, {access_mode: 'READ_ONLY'});
-    const connection = await instance.connect();
-    try {
-      units = (await connection.runAndReadAll('select unit_code from ref.units order by unit_code')).getRows().map(([code]) => String(code));
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
-  }
+  const units = process.env.SAFECAMPUS_UNIT
+    ? [process.env.SAFECAMPUS_UNIT]
+    : await readDuckDbFile(snapshot, async (rows) => (await rows('select unit_code from ref.units order by unit_code')).map(([code]) => String(code)));
   for (const unit of units) {
     if (existsSync(new URL('src/units/[unit].md', import.meta.url))) yield `/units/${unit}`;
   }
@@ -69,19 +60,12 @@ async function* dynamicPaths() {
 async function cityName() {
   const snapshot = process.env.SAFECAMPUS_SNAPSHOT;
   if (!snapshot || !existsSync(snapshot)) return '';
-  const instance = await DuckDBInstance.create(snapshot, {access_mode: 'READ_ONLY'});
-  const connection = await instance.connect();
-  try {
-    const columns = await connection.runAndReadAll(
-      "select count(*) from information_schema.columns where table_schema = 'ref' and table_name = 'units' and column_name = 'city_name'",
-    );
-    if (Number(columns.getRows()[0][0]) === 0) return ''; // a snapshot published before ref.units kept it
-    const rows = (await connection.runAndReadAll('select distinct city_name from ref.units where city_name is not null')).getRows();
-    return rows.length === 1 ? String(rows[0][0]) : '';
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  return readDuckDbFile(snapshot, async (rows) => {
+    const columns = await rows("select count(*) from information_schema.columns where table_schema = 'ref' and table_name = 'units' and column_name = 'city_name'");
+    if (Number(columns[0][0]) === 0) return ''; // a snapshot published before ref.units kept it
+    const names = await rows('select distinct city_name from ref.units where city_name is not null');
+    return names.length === 1 ? String(names[0][0]) : '';
+  });
 }
 
 const city = await cityName();

@@ -4,6 +4,8 @@
 // cleanUrls: false without its deprecation warning), TypeScript loaders run in one process, and
 // a footer naming the bureau and when the site was built.
 
+import {DuckDBInstance} from '@duckdb/node-api';
+
 /**
  * @param {{title: string, pages: {name: string, path: string}[], bureau: string, dynamicPaths?: () => AsyncGenerator<string>}} site
  *   `bureau`: who publishes it (许昌市教育局), '' when unknown
@@ -36,4 +38,26 @@ export function siteConfig({title, pages, bureau, dynamicPaths}) {
       '.ts': [process.execPath, '--import', 'tsx'],
     },
   };
+}
+
+/**
+ * Runs `read` with a function that returns the rows of a query on the DuckDB file at `path`,
+ * attached read-only under a name of its own (a file named province.duckdb would otherwise make
+ * "province" both its catalog and its schema).
+ * @template T
+ * @param {string} path
+ * @param {(rows: (sql: string) => Promise<unknown[][]>) => Promise<T>} read
+ * @returns {Promise<T>}
+ */
+export async function readDuckDbFile(path, read) {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run(`attach '${path.replaceAll("'", "''")}' as site_source (read_only)`);
+    await connection.run('use site_source');
+    return await read(async (sql) => (await connection.runAndReadAll(sql)).getRows());
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }

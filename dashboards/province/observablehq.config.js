@@ -5,8 +5,7 @@
 // links in src/), no Google font, no search, every page a file named with its .html.
 
 import {existsSync} from 'node:fs';
-import {DuckDBInstance} from '@duckdb/node-api';
-import {siteConfig} from '../lib/site-config.js';
+import {readDuckDbFile, siteConfig} from '../lib/site-config.js';
 
 export const PROVINCE_PAGES = [
   {name: '全省总览', path: '/', file: 'index.md'},
@@ -18,16 +17,7 @@ export const PROVINCE_PAGES = [
 async function provinceName() {
   const path = process.env.SAFECAMPUS_PROVINCE;
   if (!path || !existsSync(path)) return '';
-  // attached under a name of our own: a file named province.duckdb would make "province" both its catalog and its schema
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    await connection.run(`attach '${path.replaceAll("'", "''")}' as rollup_file (read_only)`);
-    return String((await connection.runAndReadAll('select province_name from rollup_file.province.rollup')).getRows()[0]?.[0] ?? '');
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  return readDuckDbFile(path, async (rows) => String((await rows('select province_name from province.rollup'))[0]?.[0] ?? ''));
 }
 
 const province = await provinceName();
