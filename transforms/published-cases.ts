@@ -46,8 +46,36 @@ export interface PublishedCases {
   schools: Array<{ school_code: string; unit_code: string | null; n_other: Published; sensitive: Record<string, Published>; n_injured: number; n_deaths: Published }>;
 }
 
-/** The protected tables of one period's case groups. */
+/** Published tables by their case groups (as JSON, in canonical order); bounded, for a long-lived worker. */
+const publishedByGroups = new Map<string, PublishedCases>();
+const REMEMBERED = 256;
+
+const groupOrder = (a: CaseGroup, b: CaseGroup) =>
+  a.period.localeCompare(b.period) ||
+  a.school_code.localeCompare(b.school_code) ||
+  a.category.localeCompare(b.category) ||
+  a.severity.localeCompare(b.severity);
+
+/**
+ * The protected tables of one period's case groups, the same whatever order the groups come in (a
+ * grouping query returns them in no fixed order, and two pages choosing different cells to
+ * withhold could together give a "<3" away). The search for the cells to withhold is costly and
+ * several loaders of one site build ask for the same periods, so results are remembered; each
+ * caller gets its own copy.
+ */
 export function publishCases(groups: CaseGroup[]): PublishedCases {
+  const ordered = [...groups].sort(groupOrder);
+  const key = JSON.stringify(ordered);
+  let published = publishedByGroups.get(key);
+  if (!published) {
+    published = protectedTables(ordered);
+    if (publishedByGroups.size >= REMEMBERED) publishedByGroups.clear();
+    publishedByGroups.set(key, published);
+  }
+  return structuredClone(published);
+}
+
+function protectedTables(groups: CaseGroup[]): PublishedCases {
   const cells = new Map<string, Cell>();
   const add = (id: string, value: number, shape: Omit<Cell, 'id' | 'value'>) => {
     const cell = cells.get(id) ?? { id, value: 0, ...shape };

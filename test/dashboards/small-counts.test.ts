@@ -1,6 +1,7 @@
 // The small-count rule (transforms/small-counts.ts, docs/privacy.md) on hand-checked tables.
 import { describe, expect, it } from 'vitest';
 import { protectCounts, SENSITIVE_CATEGORIES, suppressSmall, type Cell, type Relation } from '../../transforms/small-counts.ts';
+import { publishCases, type CaseGroup } from '../../transforms/published-cases.ts';
 
 /** A column of school cells and its published total: Σ schools = total. */
 function column(values: number[], total: Partial<Cell> = {}): { cells: Cell[]; relations: Relation[] } {
@@ -64,5 +65,46 @@ describe('protectCounts: complementary suppression', () => {
   it('says so when the cells do not add up or a relation names an unknown cell', () => {
     expect(() => protectCounts([{ id: 'x', value: 1 }, { id: 't', value: 2 }], [[['t', -1], ['x', 1]]])).toThrow(/do not add up/);
     expect(() => protectCounts([{ id: 'x', value: 1 }], [[['y', -1], ['x', 1]]])).toThrow(/unknown cell y/);
+  });
+});
+
+describe('publishCases', () => {
+  /** Seeded case groups of one period: ten schools in three units, sensitive and other categories, counts 1–4. */
+  function groupsOf(seed: number): CaseGroup[] {
+    let state = seed;
+    const next = (n: number) => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % n;
+    };
+    const groups = new Map<string, CaseGroup>();
+    for (let i = 0; i < 24; i++) {
+      const school = next(10);
+      const category = ['性侵害', '心理危机', '交通事故', '溺水'][next(4)];
+      const severity = ['一般', '较大'][next(2)];
+      const n = 1 + next(4);
+      groups.set(`${school}|${category}|${severity}`, {
+        period: '2025',
+        school_code: `21410000${String(school).padStart(2, '0')}`,
+        unit_code: ['411002', '411003', '411024'][school % 3],
+        category,
+        severity,
+        severity_weight: severity === '一般' ? 1 : 3,
+        n_cases: n,
+        n_injured: next(2),
+        n_deaths: 0,
+        n_late_reported: next(2) ? 1 : 0,
+      });
+    }
+    return [...groups.values()];
+  }
+
+  it('withholds the same cells whatever order the groups come in (a grouping query gives no order)', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const groups = groupsOf(seed);
+      const reversed = [...groups].reverse();
+      const rotated = [...groups.slice(7), ...groups.slice(0, 7)];
+      expect(publishCases(reversed), `seed ${seed}`).toEqual(publishCases(groups));
+      expect(publishCases(rotated), `seed ${seed}`).toEqual(publishCases(groups));
+    }
   });
 });
