@@ -24,13 +24,14 @@ type Q = Kysely<Database>;
 const countWhere = (condition: RawBuilder<unknown>) => sql<number>`count(*) filter (where ${condition})::integer`;
 const literals = (values: string[]) => sql.join(values.map((v) => sql.lit(v)));
 
-/** The units of a period with their previous period's score and grade, ranked units first. */
-function unitsOf(q: Q, period: string) {
+/** The units of every period with their previous period's score and grade, by period, ranked units first. */
+function unitsOf(q: Q) {
   return q
     .selectFrom('marts.unit_scorecard as s')
     .innerJoin('core.dim_periods as d', 'd.period_id', 's.period')
     .leftJoin('marts.unit_scorecard as p', (join) => join.onRef('p.period', '=', 'd.previous_period_id').onRef('p.unit_code', '=', 's.unit_code'))
     .select([
+      's.period',
       's.unit_code',
       's.unit_name',
       's.is_ranked',
@@ -44,7 +45,7 @@ function unitsOf(q: Q, period: string) {
       's.n_schools',
       's.n_vetoed_schools',
     ])
-    .where('s.period', '=', period)
+    .orderBy('s.period')
     .orderBy('s.is_ranked', 'desc')
     .orderBy('s.rank', (order) => order.nullsLast())
     .orderBy('s.score', 'desc')
@@ -150,8 +151,8 @@ function headlinesOf(q: Q) {
     .execute();
 }
 
-/** How many schools moved up and down a grade since the previous period. */
-function gradeChangesOf(q: Q, period: string) {
+/** How many schools moved up and down a grade since the previous period, for every period. */
+function gradeChangesOf(q: Q) {
   return q
     .selectFrom('marts.school_scorecard as s')
     .innerJoin('core.dim_periods as d', 'd.period_id', 's.period')
@@ -159,14 +160,26 @@ function gradeChangesOf(q: Q, period: string) {
     .innerJoin('ref.grade_bands as b', (join) => join.onRef('b.grade', '=', 's.grade').onRef('b.edition', '=', 's.definition_edition'))
     .innerJoin('ref.grade_bands as a', (join) => join.onRef('a.grade', '=', 'p.grade').onRef('a.edition', '=', 's.definition_edition'))
     .select((eb) => [
+      's.period',
       sql<'up' | 'down'>`case when ${eb.ref('b.min_score')} > ${eb.ref('a.min_score')} then 'up' else 'down' end`.as('direction'),
       sql<number>`count(*)::integer`.as('n'),
     ])
-    .where('s.period', '=', period)
     .whereRef('s.grade', '<>', 'p.grade')
     .groupBy(sql`all`)
+    .orderBy('s.period')
     .orderBy('direction')
     .execute();
+}
+
+/** `rows` grouped by their period, each group in the rows' order, without the period. */
+function byPeriodOf<R extends { period: string }>(rows: R[]): Map<string, Omit<R, 'period'>[]> {
+  const groups = new Map<string, Omit<R, 'period'>[]>();
+  for (const { period, ...rest } of rows) {
+    const group = groups.get(period) ?? [];
+    group.push(rest);
+    groups.set(period, group);
+  }
+  return groups;
 }
 
 async function overview(snapshot: Snapshot) {
@@ -177,9 +190,11 @@ async function overview(snapshot: Snapshot) {
   if (latestYear === undefined) throw new Error('marts.school_scorecard has no annual rows: run `safecampus transform` before building the site');
   const byPeriod: Record<string, unknown> = {};
   const cases = await caseGroups(q).execute();
+  const unitsByPeriod = byPeriodOf(await unitsOf(q));
+  const gradeChangesByPeriod = byPeriodOf(await gradeChangesOf(q));
   for (const h of headlines) {
-    const units = await unitsOf(q, h.period);
-    const gradeChanges = await gradeChangesOf(q, h.period);
+    const units = unitsByPeriod.get(h.period) ?? [];
+    const gradeChanges = gradeChangesByPeriod.get(h.period) ?? [];
     const groups = cases.filter((g) => g.period === h.period);
     const city = groups.length ? { ...h, n_cases: publishCases(groups).n_cases } : h;
     byPeriod[h.period] = { city, units, school_grade_changes: Object.fromEntries(gradeChanges.map((g) => [g.direction, g.n])) };
