@@ -67,8 +67,8 @@ interface DetailWindow {
 /**
  * A school's details, selected once for every school with its bucket and staged in a temp
  * table, so each bucket is a lookup rather than a scan of the marts (100 scans of millions
- * of indicator rows at province scale). Rows are in display order: DuckDB keeps insertion
- * order, and filtering a table keeps its order.
+ * of indicator rows at province scale). Rows are staged in display order and read back in it
+ * (by rowid).
  */
 function detailQueries(q: Q, window: DetailWindow) {
   const asOf = sql`${window.as_of}::date`;
@@ -202,14 +202,27 @@ async function stageDetails(q: Q, window: DetailWindow): Promise<void> {
   for (const name of DETAILS) await q.schema.createTable(`detail_${name}`).temporary().as(queries[name]).execute();
 }
 
-/** The details of the schools of one bucket (all of `schools` end in `bucket`), from the staged tables. */
-async function bucketDetails(q: Q, bucket: string, schools: SchoolRow[], records: Map<string, Record<string, EvidenceTable[]>>) {
-  const details = new Map<string, Map<string, unknown[]>>();
+/** Buckets read from the staged tables at once: a tenth of the queries of one read a bucket, a tenth of the rows in memory of one read in all. */
+const BUCKETS_PER_READ = 10;
+
+type StagedDetails = Map<string, Map<string, unknown[]>>;
+
+/** The staged details of the schools of `buckets`: by bucket, by detail, by school, each school's rows in display order. */
+async function readDetails(q: Q, buckets: string[]): Promise<Map<string, StagedDetails>> {
+  const out = new Map<string, StagedDetails>(buckets.map((bucket) => [bucket, new Map()]));
   for (const name of DETAILS) {
-    // a staged table has the columns of its detail query, which the generated types check
-    const { rows } = await sql<{ school_code: string }>`select * exclude (bucket) from ${sql.table(`detail_${name}`)} where bucket = ${bucket}`.execute(q);
-    details.set(name, groupBy(rows));
+    // a staged table has the columns of its detail query, which the generated types check; its
+    // rows are in display order (rowid, the order of insertion): a filtered scan may return them out of it
+    const { rows } = await sql<{ bucket: string; school_code: string }>`select * from ${sql.table(`detail_${name}`)} where bucket in (${sql.join(buckets)}) order by rowid`.execute(q);
+    const byBucket = new Map<string, Array<{ school_code: string }>>(buckets.map((bucket) => [bucket, []]));
+    for (const { bucket, ...row } of rows) byBucket.get(bucket)!.push(row);
+    for (const [bucket, bucketRows] of byBucket) out.get(bucket)!.set(name, groupBy(bucketRows));
   }
+  return out;
+}
+
+/** The details of the schools of one bucket, from what readDetails read of it. */
+function bucketDetails(details: StagedDetails, schools: SchoolRow[], records: Map<string, Record<string, EvidenceTable[]>>) {
   const of = (name: string, code: string) => details.get(name)!.get(code) ?? [];
   return schools.map(({ unit_code: _unit, ...s }) => ({
     ...s,
@@ -273,12 +286,16 @@ async function schoolsArchive(snapshot: Snapshot): Promise<Buffer> {
   ];
   await stageDetails(q, window);
   const records = await recordsOf(snapshot, q, year?.period);
-  for (const [bucket, members] of byBucket) {
-    const details = members.length ? await bucketDetails(q, bucket, members, records) : [];
-    entries.push({
-      name: `${bucket}.json.gz`,
-      data: gzipJson({ year: year?.period ?? null, as_of_on: window.as_of, evidence_limit: EVIDENCE_LIMIT, indicators: indicatorNames, schools: details }),
-    });
+  const buckets = [...byBucket.keys()];
+  for (let i = 0; i < buckets.length; i += BUCKETS_PER_READ) {
+    const read = await readDetails(q, buckets.slice(i, i + BUCKETS_PER_READ));
+    for (const [bucket, details] of read) {
+      const members = byBucket.get(bucket)!;
+      entries.push({
+        name: `${bucket}.json.gz`,
+        data: gzipJson({ year: year?.period ?? null, as_of_on: window.as_of, evidence_limit: EVIDENCE_LIMIT, indicators: indicatorNames, schools: bucketDetails(details, members, records) }),
+      });
+    }
   }
   return tarArchive(entries);
 }
