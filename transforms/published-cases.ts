@@ -11,6 +11,7 @@
 //     reports ≤ its cases, and each severity's county cases add up to the city's (the county ×
 //     severity counts and the cases not reported late are never shown: hidden cells);
 //   - a county's deaths = its schools' deaths; the counties' deaths = the categories' deaths.
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../warehouse/schema.generated.ts';
 import { isSensitiveCategory, protectCounts, SENSITIVE_CATEGORIES, type Cell, type Published, type Relation } from './small-counts.ts';
@@ -46,9 +47,12 @@ export interface PublishedCases {
   schools: Array<{ school_code: string; unit_code: string | null; n_other: Published; sensitive: Record<string, Published>; n_injured: number; n_deaths: Published }>;
 }
 
-/** Published tables by their case groups (as JSON, in canonical order); bounded, for a long-lived worker. */
+/**
+ * Published tables by the hash of their case groups (as JSON, in canonical order): a site build asks
+ * for at most a few dozen periods; bounded for a long-lived worker, whose later builds start afresh.
+ */
 const publishedByGroups = new Map<string, PublishedCases>();
-const REMEMBERED = 256;
+const REMEMBERED = 128;
 
 const groupOrder = (a: CaseGroup, b: CaseGroup) =>
   a.period.localeCompare(b.period) ||
@@ -65,7 +69,7 @@ const groupOrder = (a: CaseGroup, b: CaseGroup) =>
  */
 export function publishCases(groups: CaseGroup[]): PublishedCases {
   const ordered = [...groups].sort(groupOrder);
-  const key = JSON.stringify(ordered);
+  const key = createHash('sha256').update(JSON.stringify(ordered)).digest('hex');
   let published = publishedByGroups.get(key);
   if (!published) {
     published = protectedTables(ordered);
