@@ -27,6 +27,7 @@ function filesNeedingAService(): string[] {
 export default defineConfig(({ mode }) => ({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     // DuckDB files, Temporal dev servers and Chromium are heavy: two suites at a time on 2 cores.
