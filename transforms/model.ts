@@ -23,6 +23,11 @@ export interface DataTest {
   name: string;
   /** Counts the offending rows; samples come from the same query. */
   failingRowsSql: string;
+  /**
+   * For a test that judges each row on its own: what makes a row offend. The runner counts all of
+   * a model's such tests in one scan of it instead of one scan each.
+   */
+  failingRowCondition?: string;
   severity: 'error' | 'warn';
 }
 
@@ -38,6 +43,12 @@ export interface Model {
   docs?: ModelDocs;
   /** The period column of a model rebuilt period by period (`-- incremental:`); absent: rebuilt whole. */
   incrementalBy?: string;
+  /**
+   * `-- materialized: view`: the model is a view, computed where it is read. For a wide model that
+   * only adds descriptive columns to a narrow table: writing them into every row cost more than
+   * joining them where read.
+   */
+  isView?: boolean;
 }
 
 export interface Bilingual {
@@ -88,34 +99,22 @@ export function testsFromHeader(id: string, header: Map<string, string[]>): Data
       severity: 'error',
     });
   }
+  const rowTest = (name: string, condition: string, severity: DataTest['severity'] = 'error') =>
+    tests.push({ name, failingRowsSql: `select * from ${id} where ${condition}`, failingRowCondition: condition, severity });
   for (const line of header.get('not_null') ?? []) {
-    for (const column of line.split(',').map((c) => c.trim())) {
-      tests.push({ name: `not_null(${column})`, failingRowsSql: `select * from ${id} where ${column} is null`, severity: 'error' });
-    }
+    for (const column of line.split(',').map((c) => c.trim())) rowTest(`not_null(${column})`, `${column} is null`);
   }
   for (const line of header.get('accepted_values') ?? []) {
     const [column, list] = line.split('=').map((p) => p.trim());
     const values = list.split('|').map((v) => `'${v.trim().replaceAll("'", "''")}'`);
-    tests.push({
-      name: `accepted_values(${column})`,
-      failingRowsSql: `select * from ${id} where ${column} is not null and ${column} not in (${values.join(', ')})`,
-      severity: 'error',
-    });
+    rowTest(`accepted_values(${column})`, `${column} is not null and ${column} not in (${values.join(', ')})`);
   }
   for (const line of header.get('relationships') ?? []) {
     const [column, target] = line.split('->').map((p) => p.trim());
     const [targetTable, targetColumn] = [target.slice(0, target.lastIndexOf('.')), target.slice(target.lastIndexOf('.') + 1)];
-    tests.push({
-      name: `relationships(${column} -> ${target})`,
-      failingRowsSql: `select * from ${id} where ${column} is not null and ${column} not in (select ${targetColumn} from ${targetTable})`,
-      severity: 'error',
-    });
+    rowTest(`relationships(${column} -> ${target})`, `${column} is not null and ${column} not in (select ${targetColumn} from ${targetTable})`);
   }
-  for (const condition of header.get('expect') ?? []) {
-    tests.push({ name: `expect(${condition})`, failingRowsSql: `select * from ${id} where not coalesce(${condition}, false)`, severity: 'error' });
-  }
-  for (const condition of header.get('warn_expect') ?? []) {
-    tests.push({ name: `expect(${condition})`, failingRowsSql: `select * from ${id} where not coalesce(${condition}, false)`, severity: 'warn' });
-  }
+  for (const condition of header.get('expect') ?? []) rowTest(`expect(${condition})`, `not coalesce(${condition}, false)`);
+  for (const condition of header.get('warn_expect') ?? []) rowTest(`expect(${condition})`, `not coalesce(${condition}, false)`, 'warn');
   return tests;
 }

@@ -37,6 +37,13 @@ export interface TransformResult {
 
 /** A whole model rebuilt, or (incremental, not a full build) only the periods in core.int_build_periods, the others kept. */
 async function buildModel(db: Warehouse, model: Model, scope: BuildScope): Promise<void> {
+  // a model that changed between table and view: the other kind is dropped first (neither `create or replace` replaces it)
+  const existing = await db.value<string>('select table_type from information_schema.tables where table_catalog = current_database() and table_schema = $1 and table_name = $2', [model.schema, model.name]);
+  if (existing === (model.isView ? 'BASE TABLE' : 'VIEW')) await db.run(`drop ${model.isView ? 'table' : 'view'} ${model.id}`);
+  if (model.isView) {
+    await db.run(`create or replace view ${model.id} as ${model.sql}`);
+    return;
+  }
   if (!model.incrementalBy || scope.full) {
     await db.run(`create or replace table ${model.id} as ${model.sql}`);
     return;
@@ -73,7 +80,14 @@ export function parseModel(schema: Model['schema'], name: string, text: string):
   if (!grain) throw new Error(`model ${id} does not state its grain: start the file with "-- grain: one row per …"`);
   if (!/select \* from final\s*;?\s*$/i.test(text)) throw new Error(`model ${id} must end with "select * from final"`);
   const incrementalBy = header.get('incremental')?.[0];
-  return { id, schema, name, grain, sql: text, tests: testsFromHeader(id, header), docs: docsFromHeader(id, header), ...(incrementalBy ? { incrementalBy } : {}) };
+  const materialized = header.get('materialized')?.[0] ?? 'table';
+  if (materialized !== 'table' && materialized !== 'view') throw new Error(`model ${id}: "-- materialized: ${materialized}" must be table or view`);
+  if (materialized === 'view' && incrementalBy) throw new Error(`model ${id} is a view: it cannot also be built period by period ("-- incremental:")`);
+  return {
+    id, schema, name, grain, sql: text, tests: testsFromHeader(id, header), docs: docsFromHeader(id, header),
+    ...(incrementalBy ? { incrementalBy } : {}),
+    ...(materialized === 'view' ? { isView: true } : {}),
+  };
 }
 
 function orderByDependencies(models: Model[]): Model[] {
@@ -149,19 +163,24 @@ export async function runTransform(db: Warehouse, { models = loadModels(), full 
  * latest results are carried into this run, so a run's results always cover every test.
  */
 async function runDataTests(db: Warehouse, models: Model[], built: Set<string>, scope: BuildScope, runId: string, onTest: (done: number, detail: string) => void): Promise<TestResult[]> {
-  const planned: { model: Model; test: Model['tests'][number]; previous?: LatestResult; sql?: string }[] = [];
+  const planned: { model: Model; test: Model['tests'][number]; previous?: LatestResult; count?: FailingRowCount; sql?: string }[] = [];
   const builtIds = [...built];
   const latest = built.size < models.length ? await latestResults(db) : new Map<string, LatestResult>();
   for (const model of models) {
-    const rebuilt = model.incrementalBy && !scope.full ? `(select * from ${model.id} where ${model.incrementalBy} in (select period_id from core.int_build_periods))` : null;
+    const rebuilt = model.incrementalBy && !scope.full && built.has(model.id) ? `(select * from ${model.id} where ${model.incrementalBy} in (select period_id from core.int_build_periods))` : null;
     for (const test of model.tests) {
       const reads = (id: string) => new RegExp(`\\b${id.replace('.', '\\.')}\\b`).test(test.failingRowsSql);
       const previous = built.has(model.id) || builtIds.some(reads) ? undefined : latest.get(`${model.id}\0${test.name}`);
-      if (previous) planned.push({ model, test, previous });
-      else planned.push({ model, test, sql: rebuilt && built.has(model.id) ? test.failingRowsSql.replaceAll(`from ${model.id} `, `from ${rebuilt} `) : test.failingRowsSql });
+      if (previous) {
+        planned.push({ model, test, previous });
+        continue;
+      }
+      const sql = rebuilt ? test.failingRowsSql.replaceAll(`from ${model.id} `, `from ${rebuilt} `) : test.failingRowsSql;
+      const count = test.failingRowCondition === undefined ? { sql } : { relation: rebuilt ?? model.id, condition: test.failingRowCondition };
+      planned.push({ model, test, count, sql });
     }
   }
-  const counts = await countFailingRows(db, planned.flatMap((p) => (p.sql === undefined ? [] : [p.sql])));
+  const counts = await countFailingRows(db, planned.flatMap((p) => (p.count ? [p.count] : [])));
   const results: TestResult[] = [];
   for (const { model, test, previous, sql } of planned) {
     if (previous) {
@@ -185,16 +204,36 @@ async function runDataTests(db: Warehouse, models: Model[], built: Set<string>, 
   return results;
 }
 
+/** What a data test counts: the rows a query returns, or the rows of a relation that meet a condition. */
+type FailingRowCount = { sql: string } | { relation: string; condition: string };
+
 /**
- * How many rows each query returns, in order. Many queries to a statement: each statement costs
- * DuckDB about a millisecond however small, and a transform has some 400 data tests.
+ * How many rows each count finds, in order. The row conditions on one relation are counted in one
+ * scan of it (a model's not-null, accepted-values, relationship and expect tests read it once), and
+ * many scans go to a statement: each statement costs DuckDB about a millisecond however small, and a
+ * transform has some 400 data tests.
  */
-async function countFailingRows(db: Warehouse, queries: string[]): Promise<number[]> {
+async function countFailingRows(db: Warehouse, wanted: FailingRowCount[]): Promise<number[]> {
+  const scans = new Map<string, { conditions: string[]; positions: number[] }>();
+  const queries: { sql: string; positions: number[] }[] = [];
+  for (const [position, count] of wanted.entries()) {
+    if ('sql' in count) {
+      queries.push({ sql: `select [count(*)] as n from (${count.sql})`, positions: [position] });
+      continue;
+    }
+    const scan = scans.get(count.relation) ?? { conditions: [], positions: [] };
+    scan.conditions.push(count.condition);
+    scan.positions.push(position);
+    scans.set(count.relation, scan);
+  }
+  for (const [relation, { conditions, positions }] of scans) {
+    queries.push({ sql: `select [${conditions.map((c) => `count_if(${c})`).join(', ')}] as n from ${relation}`, positions });
+  }
   const counts: number[] = [];
   for (let start = 0; start < queries.length; start += DATA_TESTS_PER_STATEMENT) {
     const chunk = queries.slice(start, start + DATA_TESTS_PER_STATEMENT);
-    const rows = await db.all<{ i: number; n: number }>(chunk.map((sql, i) => `select ${i} as i, count(*) as n from (${sql})`).join('\nunion all\n'));
-    for (const { i, n } of rows) counts[start + i] = n;
+    const rows = await db.all<{ i: number; n: number[] }>(chunk.map(({ sql }, i) => `select ${i} as i, n from (${sql})`).join('\nunion all\n'));
+    for (const { i, n } of rows) chunk[i].positions.forEach((position, k) => (counts[position] = Number(n[k])));
   }
   return counts;
 }

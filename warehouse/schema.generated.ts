@@ -355,6 +355,23 @@ export interface CoreIntIndicatorParams {
   params: string;
 }
 
+/** core.int_indicator_points */
+export interface CoreIntIndicatorPoints {
+  period_id: string;
+  unit_code: string;
+  school_code: string | null;
+  indicator_id: string;
+  edition: number;
+  value: number | null;
+  value_numerator: number | null;
+  value_denominator: number | null;
+  points: number | null;
+  max_points: number | null;
+  status: string;
+  numerator: number | null;
+  denominator: number | null;
+}
+
 /** core.int_measures_alerts */
 export interface CoreIntMeasuresAlerts {
   period_id: string;
@@ -1052,6 +1069,7 @@ export interface Database {
   'core.fct_reporting_days': CoreFctReportingDays;
   'core.int_build_periods': CoreIntBuildPeriods;
   'core.int_indicator_params': CoreIntIndicatorParams;
+  'core.int_indicator_points': CoreIntIndicatorPoints;
   'core.int_measures_alerts': CoreIntMeasuresAlerts;
   'core.int_measures_cases': CoreIntMeasuresCases;
   'core.int_measures_devices': CoreIntMeasuresDevices;

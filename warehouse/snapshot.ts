@@ -60,6 +60,16 @@ export async function writeSnapshotFile(db: Warehouse, path: string): Promise<vo
     for (const { schema_name, table_name } of tables) {
       await db.run(`create table ${alias}.${schema_name}.${table_name} as select * from ${schema_name}.${table_name}`);
     }
+    // views (a wide model computed where it is read) go as views: their tables are in the snapshot, and a view resolves its names there
+    const views = await db.all<{ schema_name: string; view_name: string; sql: string }>(
+      `select schema_name, view_name, sql from duckdb_views()
+       where database_name = current_database() and not internal and schema_name in (${PUBLISHED_SCHEMAS.map((s) => `'${s}'`).join(', ')})
+       order by all`,
+    );
+    for (const { schema_name, view_name, sql } of views) {
+      const query = sql.replace(/^CREATE VIEW \S+ AS /i, '').replace(/;\s*$/, '');
+      await db.run(`create view ${alias}.${schema_name}.${view_name} as ${query}`);
+    }
   } finally {
     await db.run(`detach ${alias}`);
   }

@@ -26,14 +26,14 @@ it('rounds indicator points half up to 4 decimals from the exact value: 5 × (0.
      where period_id = '2025' and school_code = $1 and formula = 'checklist_pass_rate'`,
     [P1],
   );
-  await rebuild('marts.indicator_values');
+  await rebuild('core.int_indicator_points');
   expect(await db.value(`select points from marts.indicator_values where period = '2025' and school_code = $1 and indicator_id = 'A2'`, [P1])).toBe(2.5001);
 });
 
 it('rounds a school score once, half up: 100 × 83.9664 / 96 = 87.465 → 87.47', async () => {
   // in doubles: 87.46499999… → 87.46
-  await db.run(`update marts.indicator_values set points = null, max_points = null, status = 'not_applicable' where period = '2025' and school_code = $1`, [P1]);
-  await db.run(`update marts.indicator_values set points = 83.9664, max_points = 96, status = 'ok' where period = '2025' and school_code = $1 and indicator_id = 'A1'`, [P1]);
+  await db.run(`update core.int_indicator_points set points = null, max_points = null, status = 'not_applicable' where period_id = '2025' and school_code = $1`, [P1]);
+  await db.run(`update core.int_indicator_points set points = 83.9664, max_points = 96, status = 'ok' where period_id = '2025' and school_code = $1 and indicator_id = 'A1'`, [P1]);
   await rebuild('core.int_school_scores');
   await rebuild('marts.school_scorecard');
   expect(await db.value(`select score from marts.school_scorecard where period = '2025' and school_code = $1`, [P1])).toBe(87.47);
@@ -44,8 +44,8 @@ it('combines a unit score from the exact school mean and supervision score, roun
   // 100 (shown 72.05). 0.85 × 70.2249 + 0.15 × 72.0549 = 70.4994 → 70.50; from the shown parts 70.4945 → 70.49.
   await db.run(`update core.int_school_scores set score = 70.22, student_days = 51 where period = '2025' and school_code = $1`, [P3]);
   await db.run(`update core.int_school_scores set score = 70.23, student_days = 49 where period = '2025' and school_code = $1`, [P4]);
-  await db.run(`update marts.indicator_values set points = null, max_points = null, status = 'not_applicable' where period = '2025' and unit_code = '411024' and school_code is null`);
-  await db.run(`update marts.indicator_values set points = 72.0549, max_points = 100, status = 'ok' where period = '2025' and unit_code = '411024' and school_code is null and indicator_id = 'I1'`);
+  await db.run(`update core.int_indicator_points set points = null, max_points = null, status = 'not_applicable' where period_id = '2025' and unit_code = '411024' and school_code is null`);
+  await db.run(`update core.int_indicator_points set points = 72.0549, max_points = 100, status = 'ok' where period_id = '2025' and unit_code = '411024' and school_code is null and indicator_id = 'I1'`);
   await rebuild('core.int_unit_scores');
   await rebuild('marts.unit_scorecard');
   expect(await db.one(`select school_mean, supervision_score, score from marts.unit_scorecard where period = '2025' and unit_code = '411024'`)).toEqual({
