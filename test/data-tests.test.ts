@@ -53,4 +53,21 @@ describe('data tests', () => {
       db.close();
     }
   });
+  it('build a `-- materialized: view` model as a view, test it like a table, and replace a table of its name', async () => {
+    const db = await initialisedWarehouse(join(tempDir(), 'w.duckdb'));
+    try {
+      const base = parseModel('core', 'probe_base', ['-- grain: one row per k', 'with final as (select * from (values (1, 10), (2, null)) as t(k, v))', 'select * from final'].join('\n'));
+      const view = (materialized: string) =>
+        parseModel('marts', 'probe_wide', ['-- grain: one row per k', `-- materialized: ${materialized}`, '-- not_null: v', 'with final as (select k, v, k * 100 as wide from core.probe_base)', 'select * from final'].join('\n'));
+      await runTransform(db, { models: [base, view('table')] });
+      expect(await db.value("select table_type from information_schema.tables where table_name = 'probe_wide'")).toBe('BASE TABLE');
+      const result = await runTransform(db, { models: [base, view('view')] });
+      expect(await db.value("select table_type from information_schema.tables where table_name = 'probe_wide'")).toBe('VIEW');
+      expect(await db.all('select * from marts.probe_wide order by k')).toEqual([{ k: 1, v: 10, wide: 100 }, { k: 2, v: null, wide: 200 }]);
+      expect(result.tests.map((t) => [t.model, t.test, t.failingRows])).toEqual([['marts.probe_wide', 'not_null(v)', 1]]);
+      expect(() => view('ephemeral')).toThrow('"-- materialized: ephemeral" must be table or view');
+    } finally {
+      db.close();
+    }
+  });
 });
