@@ -41,7 +41,10 @@ export interface Model {
   tests: DataTest[];
   /** SQL-file models only: their `-- grain_zh:`, `-- title:` and `-- column:` lines. */
   docs?: ModelDocs;
-  /** The period column of a model rebuilt period by period (`-- incremental:`); absent: rebuilt whole. */
+  /**
+   * The period column of a model rebuilt period by period (`-- incremental:`); absent: rebuilt whole.
+   * On a view over such models: its data tests read only the periods rebuilt.
+   */
   incrementalBy?: string;
   /**
    * `-- materialized: view`: the model is a view, computed where it is read. For a wide model that

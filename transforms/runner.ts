@@ -82,7 +82,6 @@ export function parseModel(schema: Model['schema'], name: string, text: string):
   const incrementalBy = header.get('incremental')?.[0];
   const materialized = header.get('materialized')?.[0] ?? 'table';
   if (materialized !== 'table' && materialized !== 'view') throw new Error(`model ${id}: "-- materialized: ${materialized}" must be table or view`);
-  if (materialized === 'view' && incrementalBy) throw new Error(`model ${id} is a view: it cannot also be built period by period ("-- incremental:")`);
   return {
     id, schema, name, grain, sql: text, tests: testsFromHeader(id, header), docs: docsFromHeader(id, header),
     ...(incrementalBy ? { incrementalBy } : {}),
@@ -108,7 +107,8 @@ function orderByDependencies(models: Model[]): Model[] {
 
 function dependenciesOf(model: Model, byId: Map<string, Model>): Model[] {
   const found = new Set<Model>();
-  for (const match of model.sql.matchAll(/\b(staging|core|marts)\.([a-z0-9_]+)/g)) {
+  const code = model.sql.replace(/--.*$/gm, ''); // a header may name other models in words
+  for (const match of code.matchAll(/\b(staging|core|marts)\.([a-z0-9_]+)/g)) {
     const dependency = byId.get(`${match[1]}.${match[2]}`);
     if (dependency && dependency !== model) found.add(dependency);
   }

@@ -22,7 +22,7 @@ async function rebuild(id: string): Promise<void> {
 it('rounds indicator points half up to 4 decimals from the exact value: 5 × (0.8900018 − 0.8) / 0.18 = 2.50005 → 2.5001', async () => {
   // in doubles the same arithmetic gives 2.50004999… and 2.5000
   await db.run(
-    `update core.int_school_measures set value_numerator = 8900018, value_denominator = 10000000
+    `update core.int_measures_inspections set value_numerator = 8900018, value_denominator = 10000000
      where period_id = '2025' and school_code = $1 and formula = 'checklist_pass_rate'`,
     [P1],
   );

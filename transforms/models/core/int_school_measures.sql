@@ -1,6 +1,7 @@
--- grain: one row per period, school and school-level formula: every measure of the nine int_measures_* models, typed once
+-- grain: one row per period, school and school-level formula: every measure of the nine int_measures_* models, typed once (a view: read once, by core.int_indicator_points)
 -- grain_zh: 每个统计周期、学校和学校级公式一行：九张分类计量表的全部计量，统一类型
 -- incremental: period_id
+-- materialized: view
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id
@@ -16,11 +17,7 @@
 -- column: value_denominator | 指标值的精确分数之分母（正整数） | the value as an exact fraction: its denominator (a positive integer)
 -- column: value | 指标值（value_numerator ÷ value_denominator）；无可计量内容时为空 | the value (value_numerator ÷ value_denominator); empty when there is nothing to measure
 -- column: is_required | 本周期是否有此项要求（如该周期无学期结束则为否） | whether the period holds a requirement (false e.g. when no term ends in it)
-with build_periods as (
-  select * from core.int_build_periods
-),
-
-unioned as (
+with unioned as (
   select * from core.int_measures_inspections
   union all by name select * from core.int_measures_registry
   union all by name select * from core.int_measures_devices
@@ -45,7 +42,6 @@ final as (
     cast(value_numerator as double) / cast(value_denominator as double) as value,
     is_required
   from unioned
-  where period_id in (select period_id from build_periods)
 )
 
 select * from final
