@@ -10,6 +10,10 @@
 // opened snapshot for the other units' runs of this loader: one query per unit would scan the
 // facts once per unit (27 s for the default city's 10 units and 9 periods, minutes for a
 // province's). Only the latest year, as on the 学校 page, so the cost does not grow with history.
+// Likewise the indicators with their city medians, the domains' point rows and the definitions
+// (each edition once): read for every unit and period once per opened snapshot. The unit's own
+// schools and short boards are one query each over all its periods (issue 16: one query per
+// period and figure was ~50 queries per unit).
 //
 // A unit can have thousands of schools (5,697 in a province's largest), listed for every
 // period, so the document is gzip-compressed JSON (lib/gzip.ts; the page inflates it) and the
