@@ -10,6 +10,10 @@
 // opened snapshot for the other units' runs of this loader: one query per unit would scan the
 // facts once per unit (27 s for the default city's 10 units and 9 periods, minutes for a
 // province's). Only the latest year, as on the 学校 page, so the cost does not grow with history.
+// Likewise the indicators with their city medians, the domains' point rows and the definitions
+// (each edition once): read for every unit and period once per opened snapshot. The unit's own
+// schools and short boards are one query each over all its periods (issue 16: one query per
+// period and figure was ~50 queries per unit).
 //
 // A unit can have thousands of schools (5,697 in a province's largest), listed for every
 // period, so the document is gzip-compressed JSON (lib/gzip.ts; the page inflates it) and the
@@ -34,77 +38,120 @@ import { definitionForSnapshot, readEdition, SnapshotDefinitionError } from '../
 
 type Q = Kysely<Database>;
 
-/** Per domain of the period's edition: the unit's attainment and the city's (points earned over points available, pooled over the schools). */
-function domainsOf(q: Q, period: string, unit: string) {
+/** The kinds of period the page shows in full (its history also lists quarters, with scores only). */
+const PAGE_KINDS = [sql.lit('year'), sql.lit('term')];
+
+/** `read` run once per opened snapshot, its result shared by the other units' runs of this loader. */
+function perSnapshot<T>(read: (snapshot: Snapshot) => Promise<T>): (snapshot: Snapshot) => Promise<T> {
+  const done = new WeakMap<Snapshot, Promise<T>>();
+  return (snapshot) => {
+    if (!done.has(snapshot)) done.set(snapshot, read(snapshot));
+    return done.get(snapshot)!;
+  };
+}
+
+const rowKey = (...values: unknown[]) => values.join('\t');
+
+/** Rows by their values of `keys` (rowKey), in order, each without those columns. */
+function groupRows<T extends object, K extends keyof T & string>(rows: readonly T[], keys: readonly K[]): Map<string, Array<Omit<T, K>>> {
+  const out = new Map<string, Array<Omit<T, K>>>();
+  for (const row of rows) {
+    const rest: Partial<T> = { ...row };
+    for (const k of keys) delete rest[k];
+    const key = rowKey(...keys.map((k) => row[k]));
+    if (!out.has(key)) out.set(key, []);
+    out.get(key)!.push(rest as Omit<T, K>);
+  }
+  return out;
+}
+
+/** Points earned and available per unit and indicator of the period: what domain attainment pools. */
+function pointRows(q: Q, period: string) {
   return q
-    .with('rows', (w) =>
-      w
-        .selectFrom('marts.unit_indicator_ranking as r')
-        .innerJoin('core.dim_periods as d', 'd.period_id', 'r.period')
-        .innerJoin('ref.indicators as i', (join) => join.onRef('i.indicator_id', '=', 'r.indicator_id').onRef('i.edition', '=', 'd.definition_edition'))
-        .select((eb) => [
-          'r.unit_code',
-          'i.domain_id',
-          sql<number>`${eb.ref('i.points')} * ${eb.ref('r.n_schools_applicable')}`.as('available'),
-          sql<number>`${eb.ref('r.attainment')} * ${eb.ref('i.points')} * ${eb.ref('r.n_schools_applicable')}`.as('earned'),
-        ])
-        .where('r.period', '=', period)
-        .where('r.attainment', 'is not', null)
-        .where('r.n_schools_applicable', '>', sql.lit(0)),
-    )
-    .selectFrom('ref.domains as dm')
-    .innerJoin('core.dim_periods as d', (join) => join.onRef('d.definition_edition', '=', 'dm.edition').on('d.period_id', '=', period))
-    .leftJoin('rows', 'rows.domain_id', 'dm.domain_id')
-    .select((eb) => {
-      const ofUnit = sql`${eb.ref('rows.unit_code')} = ${unit}`;
-      return [
-        'dm.domain_id',
-        'dm.domain_name_zh as domain_name',
-        'dm.points',
-        sql<number | null>`sum(${eb.ref('rows.earned')}) filter (where ${ofUnit}) / sum(${eb.ref('rows.available')}) filter (where ${ofUnit})`.as('attainment'),
-        sql<number | null>`sum(${eb.ref('rows.earned')}) / sum(${eb.ref('rows.available')})`.as('city_attainment'),
-      ];
-    })
-    .groupBy(sql`all`)
-    .orderBy((eb) => sql`any_value(${eb.ref('dm.sort_order')})`)
+    .selectFrom('marts.unit_indicator_ranking as r')
+    .innerJoin('core.dim_periods as d', 'd.period_id', 'r.period')
+    .innerJoin('ref.indicators as i', (join) => join.onRef('i.indicator_id', '=', 'r.indicator_id').onRef('i.edition', '=', 'd.definition_edition'))
+    .select((eb) => [
+      'r.period',
+      'r.unit_code',
+      'i.domain_id',
+      sql<number | null>`${eb.ref('i.points')} * ${eb.ref('r.n_schools_applicable')}`.as('available'),
+      sql<number | null>`${eb.ref('r.attainment')} * ${eb.ref('i.points')} * ${eb.ref('r.n_schools_applicable')}`.as('earned'),
+    ])
+    .where('r.period', '=', period)
+    .where('r.attainment', 'is not', null)
+    .where('r.n_schools_applicable', '>', sql.lit(0))
     .execute();
 }
 
+/** The domains of each page period's edition, in order. */
+function domainRows(q: Q) {
+  return q
+    .selectFrom('ref.domains as dm')
+    .innerJoin('core.dim_periods as d', 'd.definition_edition', 'dm.edition')
+    .select(['d.period_id as period', 'dm.domain_id', 'dm.domain_name_zh as domain_name', 'dm.points'])
+    .where('d.period_kind', 'in', PAGE_KINDS)
+    .orderBy('d.period_id')
+    .orderBy('dm.sort_order')
+    .execute();
+}
+
+/** The sum of the values that are not null, null when none is; added last to first (see attainmentOf). */
+function sumLastFirst(values: Array<number | null>): number | null {
+  let sum: number | null = null;
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) sum = (sum ?? 0) + values[i]!;
+  return sum;
+}
+
 /**
- * The unit's indicators: its pooled school indicators and its own supervision indicators, in the
- * definition's order, each with the city median of the units' values, and its band (达标 / 接近 /
- * 落后 by the unit's attainment against the definition's status_bands) and whether its value is at
- * or past the indicator's floor. A snapshot whose definition file is no longer at hand keeps its
- * values and medians, without bands.
+ * Σ points earned over Σ points available of the rows; null without any. A floating-point sum
+ * depends on its order: the rows of one period's pointRows, last first, is the order the
+ * published figures were always summed in (by a hash join over that query), so they stay the
+ * same to the last bit.
  */
-async function indicatorsOf(q: Q, period: string, unit: string, definition: IndicatorDefinition | null) {
-  const rows = await indicatorRows(q, period, unit);
-  if (!definition) return rows.map((r) => ({ ...r, band: null, below_floor: false }));
-  const all = [...allIndicators(definition), ...definition.supervision.indicators];
-  return rows.map((r) => ({
-    ...r,
-    band: r.status === 'ok' ? statusBand(definition.status_bands, r.attainment) : null,
-    below_floor: r.status === 'ok' && atOrPastFloor({ direction: r.direction ?? 'higher_better', floor: all.find((i) => i.id === r.indicator_id)?.floor }, r.value),
+function attainmentOf(rows: Array<{ earned: number | null; available: number | null }>): number | null {
+  const earned = sumLastFirst(rows.map((r) => r.earned));
+  const available = sumLastFirst(rows.map((r) => r.available));
+  return earned === null || !available ? null : earned / available;
+}
+
+/** Every page period's domains and the point rows behind attainment, per domain and per unit and domain, read once per opened snapshot. */
+const domainPoints = perSnapshot(async (snapshot) => {
+  const q = typedSnapshot(snapshot);
+  const domains = groupRows(await domainRows(q), ['period']);
+  const points = [];
+  // One query per period, not one for all: its rows' order is the summing order (attainmentOf).
+  for (const period of domains.keys()) points.push(...(await pointRows(q, period)));
+  return {
+    domains,
+    city: groupRows(points, ['period', 'domain_id']),
+    units: groupRows(points, ['unit_code', 'period', 'domain_id']),
+  };
+});
+
+/** Per domain of the period's edition: the unit's attainment and the city's (pooled over the schools). */
+function domainsOf({ domains, city, units }: Awaited<ReturnType<typeof domainPoints>>, unit: string, period: string) {
+  return (domains.get(rowKey(period)) ?? []).map(({ domain_id, domain_name, points }) => ({
+    domain_id,
+    domain_name,
+    points,
+    attainment: attainmentOf(units.get(rowKey(unit, period, domain_id)) ?? []),
+    city_attainment: attainmentOf(city.get(rowKey(period, domain_id)) ?? []),
   }));
 }
 
-/** The definition the period was scored with, checked against the snapshot's record; null when that file is gone. */
-async function definitionOf(q: Q, period: string) {
-  const row = await q.selectFrom('core.dim_periods').select('definition_edition').where('period_id', '=', period).executeTakeFirstOrThrow();
-  try {
-    return definitionForSnapshot(await readEdition(q, row.definition_edition));
-  } catch (error) {
-    if (error instanceof SnapshotDefinitionError) return null;
-    throw error;
-  }
-}
-
-function indicatorRows(q: Q, period: string, unit: string) {
+/**
+ * Every unit's indicators per page period: its pooled school indicators and its own supervision
+ * indicators, in the definition's order, each with the city median of the units' values.
+ */
+function indicatorRows(q: Q) {
   const pooled = q
     .selectFrom('marts.unit_indicator_ranking as r')
     .innerJoin('core.dim_periods as d', 'd.period_id', 'r.period')
     .innerJoin('ref.indicators as i', (join) => join.onRef('i.indicator_id', '=', 'r.indicator_id').onRef('i.edition', '=', 'd.definition_edition'))
     .select((eb) => [
+      'r.unit_code',
+      'r.period',
       'r.indicator_id',
       'i.indicator_name_zh as indicator_name',
       'i.domain_id',
@@ -125,11 +172,13 @@ function indicatorRows(q: Q, period: string, unit: string) {
       sql<number | null>`case when ${eb.ref('r.n_schools_applicable')} > 0 then ${eb.ref('i.points')} end`.as('max_points'),
       sql<string>`case when ${eb.ref('r.n_schools_applicable')} = 0 then 'not_applicable' when ${eb.ref('r.attainment')} is null then 'no_data' else 'ok' end`.as('status'),
     ])
-    .where('r.period', '=', period)
-    .where('r.unit_code', '=', unit);
+    .where('d.period_kind', 'in', PAGE_KINDS);
   const supervision = q
     .selectFrom('marts.indicator_values as v')
+    .innerJoin('core.dim_periods as d', 'd.period_id', 'v.period')
     .select((eb) => [
+      'v.unit_code',
+      'v.period',
       'v.indicator_id',
       'v.indicator_name',
       'v.domain_id',
@@ -151,26 +200,77 @@ function indicatorRows(q: Q, period: string, unit: string) {
       'v.max_points',
       'v.status',
     ])
-    .where('v.period', '=', period)
-    .where('v.unit_code', '=', unit)
+    .where('d.period_kind', 'in', PAGE_KINDS)
     .where('v.school_code', 'is', null);
-  return pooled.unionAll(supervision).orderBy('sort_order').execute();
+  return pooled.unionAll(supervision).orderBy('unit_code').orderBy('period').orderBy('sort_order').execute();
 }
 
-function schoolsOf(q: Q, period: string, unit: string) {
+/** Every unit's indicators per page period (rowKey(unit, period)), read once per opened snapshot. */
+const unitIndicators = perSnapshot(async (snapshot) => groupRows(await indicatorRows(typedSnapshot(snapshot)), ['unit_code', 'period']));
+
+/** The definition an edition was scored with, checked against the snapshot's record; null when that file is gone. */
+async function definitionOf(q: Q, edition: number) {
+  try {
+    return definitionForSnapshot(await readEdition(q, edition));
+  } catch (error) {
+    if (error instanceof SnapshotDefinitionError) return null;
+    throw error;
+  }
+}
+
+/** The definition of each page period, each edition read once per opened snapshot. */
+const periodDefinitions = perSnapshot(async (snapshot) => {
+  const q = typedSnapshot(snapshot);
+  const periods = await q.selectFrom('core.dim_periods').select(['period_id', 'definition_edition']).where('period_kind', 'in', PAGE_KINDS).execute();
+  const editions = new Map<number, IndicatorDefinition | null>();
+  for (const { definition_edition: edition } of periods) if (!editions.has(edition)) editions.set(edition, await definitionOf(q, edition));
+  return new Map(periods.map((p) => [p.period_id, editions.get(p.definition_edition)!]));
+});
+
+type IndicatorRow = Omit<Awaited<ReturnType<typeof indicatorRows>>[number], 'unit_code' | 'period'>;
+
+/**
+ * The indicators with their band (达标 / 接近 / 落后 by the unit's attainment against the
+ * definition's status_bands) and whether the value is at or past the indicator's floor. A
+ * snapshot whose definition file is no longer at hand keeps its values and medians, without bands.
+ */
+function withBands(rows: IndicatorRow[], definition: IndicatorDefinition | null) {
+  if (!definition) return rows.map((r) => ({ ...r, band: null, below_floor: false }));
+  const all = [...allIndicators(definition), ...definition.supervision.indicators];
+  return rows.map((r) => ({
+    ...r,
+    band: r.status === 'ok' ? statusBand(definition.status_bands, r.attainment) : null,
+    below_floor: r.status === 'ok' && atOrPastFloor({ direction: r.direction ?? 'higher_better', floor: all.find((i) => i.id === r.indicator_id)?.floor }, r.value),
+  }));
+}
+
+function schoolRows(q: Q, unit: string) {
   return q
-    .selectFrom('marts.school_scorecard')
-    .select(['school_code', 'school_name', 'school_type', 'score', 'grade', 'rank', 'n_ranked', 'previous_rank', 'rank_change', 'is_vetoed', 'veto_reason'])
-    .where('period', '=', period)
-    .where('unit_code', '=', unit)
-    .orderBy('score', 'desc')
-    .orderBy('school_code')
+    .selectFrom('marts.school_scorecard as s')
+    .innerJoin('core.dim_periods as d', 'd.period_id', 's.period')
+    .select(['s.period', 's.school_code', 's.school_name', 's.school_type', 's.score', 's.grade', 's.rank', 's.n_ranked', 's.previous_rank', 's.rank_change', 's.is_vetoed', 's.veto_reason'])
+    .where('s.unit_code', '=', unit)
+    .where('d.period_kind', 'in', PAGE_KINDS)
+    .orderBy('s.period')
+    .orderBy('s.score', 'desc')
+    .orderBy('s.school_code')
     .execute();
 }
 
-type SchoolRow = Awaited<ReturnType<typeof schoolsOf>>[number];
+type SchoolRow = Omit<Awaited<ReturnType<typeof schoolRows>>[number], 'period'>;
 
-type IndicatorRow = Awaited<ReturnType<typeof indicatorsOf>>[number];
+function shortBoardRows(q: Q, unit: string) {
+  return q
+    .selectFrom('marts.short_boards as b')
+    .innerJoin('core.dim_periods as d', 'd.period_id', 'b.period')
+    .select(['b.period', 'b.indicator_id', 'b.indicator_name', 'b.board_rank', 'b.attainment', 'b.city_median_attainment', 'b.gap', 'b.suggestions'])
+    .where('b.unit_code', '=', unit)
+    .where('b.school_code', 'is', null)
+    .where('d.period_kind', 'in', PAGE_KINDS)
+    .orderBy('b.period')
+    .orderBy('b.board_rank')
+    .execute();
+}
 
 /** Not met: no data where data was due, or short of full points. */
 const isUnmet = (d: IndicatorRow) => d.status === 'no_data' || (d.status === 'ok' && d.points != null && d.max_points != null && d.points < d.max_points - 1e-9);
@@ -256,27 +356,24 @@ async function unitPage(snapshot: Snapshot, code: string) {
     .execute();
   const byPeriod: Record<string, Record<string, unknown>> = {};
   const latestYear = history.filter((h) => h.period_kind === 'year').at(-1)?.period;
-  const schools = new Map<string, SchoolRow[]>();
-  for (const { period } of history.filter((h) => h.period_kind !== 'quarter')) {
-    schools.set(period, await schoolsOf(q, period, unit.unit_code));
-    const definition = await definitionOf(q, period);
-    const indicators = await indicatorsOf(q, period, unit.unit_code, definition);
+  const periods = history.filter((h) => h.period_kind !== 'quarter').map((h) => h.period);
+  const definitions = await periodDefinitions(snapshot);
+  const domains = await domainPoints(snapshot);
+  const indicatorsByUnit = await unitIndicators(snapshot);
+  const schools = groupRows(await schoolRows(q, unit.unit_code), ['period']);
+  const boards = groupRows(await shortBoardRows(q, unit.unit_code), ['period']);
+  for (const period of periods) {
+    const definition = definitions.get(period) ?? null;
+    const indicators = withBands(indicatorsByUnit.get(rowKey(unit.unit_code, period)) ?? [], definition);
     byPeriod[period] = {
       status_bands: definition ? { met: definition.status_bands.met, near: definition.status_bands.near } : null,
-      domains: await domainsOf(q, period, unit.unit_code),
+      domains: domainsOf(domains, unit.unit_code, period),
       indicators,
       records: period === latestYear ? await recordsOf(snapshot, period, unit.unit_code, indicators) : null,
-      short_boards: await q
-        .selectFrom('marts.short_boards')
-        .select(['indicator_id', 'indicator_name', 'board_rank', 'attainment', 'city_median_attainment', 'gap', 'suggestions'])
-        .where('period', '=', period)
-        .where('unit_code', '=', unit.unit_code)
-        .where('school_code', 'is', null)
-        .orderBy('board_rank')
-        .execute(),
+      short_boards: boards.get(rowKey(period)) ?? [],
     };
   }
-  const listed = schoolColumns(schools);
+  const listed = schoolColumns(new Map(periods.map((period) => [period, schools.get(rowKey(period)) ?? []])));
   for (const [period, rows] of listed.periods) byPeriod[period]!.schools = rows;
   const health = await sourceHealth(snapshot, unit.unit_code);
   return gzipJson({ unit, scope: snapshot.scope, history, schools: listed.schools, by_period: byPeriod, evidence_limit: EVIDENCE_LIMIT, health });
