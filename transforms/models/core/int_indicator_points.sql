@@ -1,5 +1,5 @@
 -- grain: one row per period, school and indicator of the edition in force (school_code null: one row per period, unit and supervision indicator): the value and its exact points, without the indicator's names, which the indicator_values view of marts adds
--- grain_zh: 每个统计周期、学校和现行版本的每项指标一行（学校标识码为空时：每个统计周期、单位和督导指标一行）：指标值及其精确得分，不含指标名称等说明（由集市层视图 indicator_values 补上）
+-- grain_zh: 每个统计周期、学校和现行版本的每项指标一行（学校标识码为空时：每个统计周期、单位和督导指标一行）：指标值及其精确得分，不含指标名称等说明（由集市层的指标值视图补上）
 -- incremental: period_id
 -- unique: period_id, unit_code, school_code, indicator_id
 -- not_null: period_id, unit_code, indicator_id, status, edition
