@@ -9,18 +9,16 @@
  *   province:  the province roll-up's workflow and activities (province-activities.ts).
  */
 import { setMaxListeners } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import {
-  bundleWorkflowCode,
   DefaultLogger,
   NativeConnection,
   Runtime,
   Worker,
   type LogLevel,
-  type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { getWorkflowBundle } from './bundle.ts';
 import { createActivities, type PipelineDeps } from './activities.ts';
 import { createProvinceActivities } from './province-activities.ts';
 import { connectClient } from './client.ts';
@@ -28,7 +26,7 @@ import { DEFAULT_NAMESPACE } from './dev-server.ts';
 import { TASK_QUEUES, type TaskQueueRole } from './task-queues.ts';
 import type { PipelineInput, PipelineProgress, PipelineSummary } from './workflows.ts';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+export { getWorkflowBundle } from './bundle.ts';
 
 /**
  * Make the SDK's own logging quiet (default: warnings and errors only). The SDK's Runtime is a
@@ -41,17 +39,6 @@ export function configureTemporalLogging(level: LogLevel = 'WARN'): void {
   } catch {
     // installed concurrently or by the host application: keep theirs
   }
-}
-
-let bundlePromise: Promise<WorkflowBundleWithSourceMap> | null = null;
-
-/** The webpack bundle of workflows.ts, built once per process (a few seconds). */
-export function getWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundlePromise ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }).catch((error: unknown) => {
-    bundlePromise = null;
-    throw error;
-  });
-  return bundlePromise;
 }
 
 export interface RunWorkerOptions {
