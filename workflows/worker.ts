@@ -26,7 +26,6 @@ import { DEFAULT_NAMESPACE } from './dev-server.ts';
 import { TASK_QUEUES, type TaskQueueRole } from './task-queues.ts';
 import type { PipelineInput, PipelineProgress, PipelineSummary } from './workflows.ts';
 
-export { getWorkflowBundle } from './bundle.ts';
 
 /**
  * Make the SDK's own logging quiet (default: warnings and errors only). The SDK's Runtime is a

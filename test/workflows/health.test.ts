@@ -24,7 +24,8 @@ import { startEmbeddedServer, type ServerHandle } from '../../workflows/dev-serv
 import { healthWebhookFromEnv } from '../../workflows/health-notify.ts';
 import { createSchedules, deleteSchedules } from '../../workflows/schedules.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
-import { getWorkflowBundle, runPipeline, runWorker } from '../../workflows/worker.ts';
+import { getWorkflowBundle } from '../../workflows/bundle.ts';
+import { runPipeline, runWorker } from '../../workflows/worker.ts';
 import type { PipelineSummary } from '../../workflows/workflows.ts';
 import { tempDir } from '../helpers.ts';
 import { landHealthCity } from '../health/city.ts';

@@ -30,7 +30,8 @@ import {
   startEmbeddedServer,
   type ServerHandle,
 } from '../../workflows/dev-server.ts';
-import { getWorkflowBundle, runPipeline, runWorker } from '../../workflows/worker.ts';
+import { getWorkflowBundle } from '../../workflows/bundle.ts';
+import { runPipeline, runWorker } from '../../workflows/worker.ts';
 import type { PipelineSummary } from '../../workflows/workflows.ts';
 import { monthJustEnded, shanghaiDate } from '../../workflows/calendar.ts';
 

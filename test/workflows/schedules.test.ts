@@ -15,7 +15,8 @@ import { connectClient } from '../../workflows/client.ts';
 import { startEmbeddedServer, type ServerHandle } from '../../workflows/dev-server.ts';
 import { SCHEDULE_IDS } from '../../workflows/schedules.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
-import { getWorkflowBundle, runWorker } from '../../workflows/worker.ts';
+import { getWorkflowBundle } from '../../workflows/bundle.ts';
+import { runWorker } from '../../workflows/worker.ts';
 import { monthJustEnded, yearJustEnded, endOfShanghaiDay, isIsoDate, shanghaiDate } from '../../workflows/calendar.ts';
 import { runCli, tempDir } from '../helpers.ts';
 

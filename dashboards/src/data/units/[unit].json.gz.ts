@@ -10,7 +10,7 @@
 // opened snapshot for the other units' runs of this loader: one query per unit would scan the
 // facts once per unit (27 s for the default city's 10 units and 9 periods, minutes for a
 // province's). Only the latest year, as on the 学校 page, so the cost does not grow with history.
-// Likewise the indicators with their city medians, the domains' point rows and the definitions
+// Likewise the indicators with their city medians, the domains' attainments and the definitions
 // (each edition once): read for every unit and period once per opened snapshot. The unit's own
 // schools and short boards are one query each over all its periods (issue 16: one query per
 // period and figure was ~50 queries per unit).
@@ -41,12 +41,15 @@ type Q = Kysely<Database>;
 /** The kinds of period the page shows in full (its history also lists quarters, with scores only). */
 const PAGE_KINDS = [sql.lit('year'), sql.lit('term')];
 
-/** `read` run once per opened snapshot, its result shared by the other units' runs of this loader. */
-function perSnapshot<T>(read: (snapshot: Snapshot) => Promise<T>): (snapshot: Snapshot) => Promise<T> {
-  const done = new WeakMap<Snapshot, Promise<T>>();
-  return (snapshot) => {
-    if (!done.has(snapshot)) done.set(snapshot, read(snapshot));
-    return done.get(snapshot)!;
+/** `read` run once per opened snapshot (and arguments), its result shared by the other units' runs of this loader. */
+function perSnapshot<T, A extends string[] = []>(read: (snapshot: Snapshot, ...args: A) => Promise<T>): (snapshot: Snapshot, ...args: A) => Promise<T> {
+  const done = new WeakMap<Snapshot, Map<string, Promise<T>>>();
+  return (snapshot, ...args) => {
+    if (!done.has(snapshot)) done.set(snapshot, new Map());
+    const results = done.get(snapshot)!;
+    const key = args.join('\t');
+    if (!results.has(key)) results.set(key, read(snapshot, ...args));
+    return results.get(key)!;
   };
 }
 
@@ -65,22 +68,25 @@ function groupRows<T extends object, K extends keyof T & string>(rows: readonly 
   return out;
 }
 
-/** Points earned and available per unit and indicator of the period: what domain attainment pools. */
-function pointRows(q: Q, period: string) {
+/**
+ * Domain attainment in every page period, each unit's and the city's: points earned over points
+ * available, pooled over the units' indicators (the city's rows have no unit_code).
+ */
+function attainmentRows(q: Q) {
   return q
     .selectFrom('marts.unit_indicator_ranking as r')
     .innerJoin('core.dim_periods as d', 'd.period_id', 'r.period')
     .innerJoin('ref.indicators as i', (join) => join.onRef('i.indicator_id', '=', 'r.indicator_id').onRef('i.edition', '=', 'd.definition_edition'))
     .select((eb) => [
       'r.period',
-      'r.unit_code',
       'i.domain_id',
-      sql<number | null>`${eb.ref('i.points')} * ${eb.ref('r.n_schools_applicable')}`.as('available'),
-      sql<number | null>`${eb.ref('r.attainment')} * ${eb.ref('i.points')} * ${eb.ref('r.n_schools_applicable')}`.as('earned'),
+      sql<string | null>`case when grouping(${eb.ref('r.unit_code')}) = 0 then ${eb.ref('r.unit_code')} end`.as('unit_code'),
+      sql<number | null>`sum(${eb.ref('r.attainment')} * ${eb.ref('i.points')} * ${eb.ref('r.n_schools_applicable')}) / sum(${eb.ref('i.points')} * ${eb.ref('r.n_schools_applicable')})`.as('attainment'),
     ])
-    .where('r.period', '=', period)
+    .where('d.period_kind', 'in', PAGE_KINDS)
     .where('r.attainment', 'is not', null)
     .where('r.n_schools_applicable', '>', sql.lit(0))
+    .groupBy(sql`grouping sets ((r.period, i.domain_id), (r.period, i.domain_id, r.unit_code))`)
     .execute();
 }
 
@@ -96,47 +102,24 @@ function domainRows(q: Q) {
     .execute();
 }
 
-/** The sum of the values that are not null, null when none is; added last to first (see attainmentOf). */
-function sumLastFirst(values: Array<number | null>): number | null {
-  let sum: number | null = null;
-  for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) sum = (sum ?? 0) + values[i]!;
-  return sum;
-}
-
-/**
- * Σ points earned over Σ points available of the rows; null without any. A floating-point sum
- * depends on its order: the rows of one period's pointRows, last first, is the order the
- * published figures were always summed in (by a hash join over that query), so they stay the
- * same to the last bit.
- */
-function attainmentOf(rows: Array<{ earned: number | null; available: number | null }>): number | null {
-  const earned = sumLastFirst(rows.map((r) => r.earned));
-  const available = sumLastFirst(rows.map((r) => r.available));
-  return earned === null || !available ? null : earned / available;
-}
-
-/** Every page period's domains and the point rows behind attainment, per domain and per unit and domain, read once per opened snapshot. */
-const domainPoints = perSnapshot(async (snapshot) => {
+/** Every page period's domains and attainments (rowKey(period, domain, unit); the city's with an empty unit), read once per opened snapshot. */
+const domainAttainments = perSnapshot(async (snapshot) => {
   const q = typedSnapshot(snapshot);
-  const domains = groupRows(await domainRows(q), ['period']);
-  const points = [];
-  // One query per period, not one for all: its rows' order is the summing order (attainmentOf).
-  for (const period of domains.keys()) points.push(...(await pointRows(q, period)));
+  const attainments = await attainmentRows(q);
   return {
-    domains,
-    city: groupRows(points, ['period', 'domain_id']),
-    units: groupRows(points, ['unit_code', 'period', 'domain_id']),
+    domains: groupRows(await domainRows(q), ['period']),
+    attainment: new Map(attainments.map((a) => [rowKey(a.period, a.domain_id, a.unit_code ?? ''), a.attainment])),
   };
 });
 
 /** Per domain of the period's edition: the unit's attainment and the city's (pooled over the schools). */
-function domainsOf({ domains, city, units }: Awaited<ReturnType<typeof domainPoints>>, unit: string, period: string) {
+function domainsOf({ domains, attainment }: Awaited<ReturnType<typeof domainAttainments>>, unit: string, period: string) {
   return (domains.get(rowKey(period)) ?? []).map(({ domain_id, domain_name, points }) => ({
     domain_id,
     domain_name,
     points,
-    attainment: attainmentOf(units.get(rowKey(unit, period, domain_id)) ?? []),
-    city_attainment: attainmentOf(city.get(rowKey(period, domain_id)) ?? []),
+    attainment: attainment.get(rowKey(period, domain_id, unit)) ?? null,
+    city_attainment: attainment.get(rowKey(period, domain_id, '')) ?? null,
   }));
 }
 
@@ -278,27 +261,14 @@ const isUnmet = (d: IndicatorRow) => d.status === 'no_data' || (d.status === 'ok
 /** Every evidence table of every unit in a period: per query, the units' tables. */
 type UnitEvidence = Array<{ indicators: string[]; tables: Map<string, EvidenceTable> }>;
 
-const evidenceRead = new WeakMap<Snapshot, Map<string, Promise<UnitEvidence>>>();
-
 /** The evidence of every unit in `period`, read once per opened snapshot. */
-function unitEvidence(snapshot: Snapshot, period: string): Promise<UnitEvidence> {
-  if (!evidenceRead.has(snapshot)) evidenceRead.set(snapshot, new Map());
-  const read = evidenceRead.get(snapshot)!;
-  if (!read.has(period)) {
-    const run = (text: string, params: Array<string | null>) => snapshot.query(text, params);
-    read.set(
-      period,
-      (async () => {
-        const out: UnitEvidence = [];
-        for (const query of EVIDENCE) out.push({ indicators: query.indicators, tables: await evidenceByScope(run, query, { period, code: null, level: 'unit' }) });
-        return out;
-      })(),
-    );
-  }
-  return read.get(period)!;
-}
+const unitEvidence = perSnapshot(async (snapshot, period: string): Promise<UnitEvidence> => {
+  const run = (text: string, params: Array<string | null>) => snapshot.query(text, params);
+  const out: UnitEvidence = [];
+  for (const query of EVIDENCE) out.push({ indicators: query.indicators, tables: await evidenceByScope(run, query, { period, code: null, level: 'unit' }) });
+  return out;
+});
 
-/** The records behind the unit's unmet indicators, per indicator; none from a snapshot without the facts they are read from. */
 async function recordsOf(snapshot: Snapshot, period: string, unit: string, indicators: IndicatorRow[]) {
   const out: Record<string, EvidenceTable[]> = {};
   if (!EVIDENCE_TABLES.every((t) => snapshot.has(t))) return out;
@@ -358,7 +328,7 @@ async function unitPage(snapshot: Snapshot, code: string) {
   const latestYear = history.filter((h) => h.period_kind === 'year').at(-1)?.period;
   const periods = history.filter((h) => h.period_kind !== 'quarter').map((h) => h.period);
   const definitions = await periodDefinitions(snapshot);
-  const domains = await domainPoints(snapshot);
+  const domains = await domainAttainments(snapshot);
   const indicatorsByUnit = await unitIndicators(snapshot);
   const schools = groupRows(await schoolRows(q, unit.unit_code), ['period']);
   const boards = groupRows(await shortBoardRows(q, unit.unit_code), ['period']);
