@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseModel, runTransform } from '../transforms/runner.ts';
+import { modelsToBuild } from '../transforms/scope.ts';
 import { initialisedWarehouse, tempDir } from './helpers.ts';
 
 const COLUMNS = Array.from({ length: 60 }, (_, i) => `c${i + 1}`);
@@ -65,9 +66,44 @@ describe('data tests', () => {
       expect(await db.value("select table_type from information_schema.tables where table_name = 'probe_wide'")).toBe('VIEW');
       expect(await db.all('select * from marts.probe_wide order by k')).toEqual([{ k: 1, v: 10, wide: 100 }, { k: 2, v: null, wide: 200 }]);
       expect(result.tests.map((t) => [t.model, t.test, t.failingRows])).toEqual([['marts.probe_wide', 'not_null(v)', 1]]);
-      expect(() => view('ephemeral')).toThrow('"-- materialized: ephemeral" must be table or view');
+      expect(() => view('ephemeral')).toThrow('"-- materialized: ephemeral" must be table, view, temporary or temporary view');
     } finally {
       db.close();
     }
+  });
+
+  it('build a `-- materialized: temporary` model for the transform only: read by the models after it, tested, never left in the warehouse', async () => {
+    const db = await initialisedWarehouse(join(tempDir(), 'w.duckdb'));
+    try {
+      const middle = (materialized: string) =>
+        parseModel('core', 'probe_middle', ['-- grain: one row per k', `-- materialized: ${materialized}`, '-- not_null: v', 'with final as (select * from (values (1, 10), (2, null), (3, 30)) as t(k, v))', 'select * from final'].join('\n'));
+      const top = parseModel('marts', 'probe_top', ['-- grain: one row', 'with final as (select count(*) as n, sum(v) as total from core.probe_middle)', 'select * from final'].join('\n'));
+      const kinds = () => db.all("select table_catalog, table_name, table_type from information_schema.tables where table_name like 'probe_%' order by all");
+      await runTransform(db, { models: [middle('table'), top] });
+      expect(await kinds()).toEqual([
+        { table_catalog: 'safecampus', table_name: 'probe_middle', table_type: 'BASE TABLE' },
+        { table_catalog: 'safecampus', table_name: 'probe_top', table_type: 'BASE TABLE' },
+      ]);
+      const result = await runTransform(db, { models: [middle('temporary'), top] });
+      // the table of its name is gone, and the temporary one was dropped with the transform
+      expect(await kinds()).toEqual([{ table_catalog: 'safecampus', table_name: 'probe_top', table_type: 'BASE TABLE' }]);
+      expect(await db.one('select n, total from marts.probe_top')).toEqual({ n: 3, total: 40 });
+      expect(result.tests.map((t) => [t.model, t.test, t.failingRows])).toEqual([['core.probe_middle', 'not_null(v)', 1]]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('build a temporary model whenever a model reading it is rebuilt, and only then', () => {
+    const model = (schema: 'core' | 'marts', name: string, lines: string[]) => parseModel(schema, name, ['-- grain: one row per k', ...lines, 'with final as (select 1 as k)', 'select * from final'].join('\n'));
+    const temporary = model('core', 'probe_temporary', ['-- materialized: temporary']);
+    const unread = model('core', 'probe_unread', ['-- materialized: temporary']);
+    const reader = model('marts', 'probe_reader', ['-- incremental: period']);
+    reader.sql = reader.sql.replace('select 1 as k', 'select 1 as k from core.probe_temporary');
+    const kept = model('marts', 'probe_kept', []);
+    const models = [temporary, unread, reader, kept];
+    const readsOf = (m: typeof reader) => (m === reader ? [temporary] : []);
+    const scope = { full: false, changedFrom: '9999-12-31', changedSources: [], reason: 'nothing new' };
+    expect([...modelsToBuild(models, scope, readsOf)].sort()).toEqual(['core.probe_temporary', 'marts.probe_reader']);
   });
 });

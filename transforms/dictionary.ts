@@ -116,6 +116,8 @@ export function dictionaryMarkdown(dictionary: Dictionary): string {
     '(`-- grain:`, `-- grain_zh:`, `-- title:` and `-- column:` lines, see `transforms/model.ts`) and the column types of a warehouse those',
     `models built: do not edit by hand — edit the model and run \`${REGENERATE}\`, which also writes`,
     '`docs/data-dictionary.json` for the site. `test/analyst/dictionary.test.ts` fails when this file is out of date.',
+    'Models declared `-- materialized: temporary` exist only while a transform runs and are not listed: the models',
+    'that read them carry their numbers on (the nine `core.int_measures_*` into `core.int_indicator_points`).',
     '',
     '| table | 表 | 粒度 | grain |',
     '| --- | --- | --- | --- |',

@@ -52,6 +52,13 @@ export interface Model {
    * joining them where read.
    */
   isView?: boolean;
+  /**
+   * `-- materialized: temporary` (or `temporary view`): built for one transform in the connection's
+   * temporary catalog, read by the models after it and by its data tests, dropped when the transform
+   * ends — never written to the warehouse file or published. For large intermediate rows whose every
+   * number a kept model carries on.
+   */
+  isTemporary?: boolean;
 }
 
 export interface Bilingual {

@@ -35,25 +35,54 @@ export interface TransformResult {
   scope: BuildScope;
 }
 
-/** A whole model rebuilt, or (incremental, not a full build) only the periods in core.int_build_periods, the others kept. */
-async function buildModel(db: Warehouse, model: Model, scope: BuildScope): Promise<void> {
-  // a model that changed between table and view: the other kind is dropped first (neither `create or replace` replaces it)
-  const existing = await db.value<string>('select table_type from information_schema.tables where table_catalog = current_database() and table_schema = $1 and table_name = $2', [model.schema, model.name]);
-  if (existing === (model.isView ? 'BASE TABLE' : 'VIEW')) await db.run(`drop ${model.isView ? 'table' : 'view'} ${model.id}`);
-  if (model.isView) {
-    await db.run(`create or replace view ${model.id} as ${model.sql}`);
-    return;
+/** Where a model's rows are read from: its table or view in the warehouse, or the temporary relation of a temporary model. */
+export function relationOf(model: Model): string {
+  return model.isTemporary ? `temp.main.${model.name}` : model.id;
+}
+
+/** A model's (or data test's) SQL reading the temporary models it names from where they are built. */
+export function resolveTemporaryModels(sql: string, models: Model[]): string {
+  let resolved = sql;
+  for (const model of models) {
+    if (model.isTemporary) resolved = resolved.replace(new RegExp(`\\b${model.id.replace('.', '\\.')}\\b`, 'g'), relationOf(model));
   }
-  if (!model.incrementalBy || scope.full) {
-    await db.run(`create or replace table ${model.id} as ${model.sql}`);
+  return resolved;
+}
+
+/** A whole model rebuilt, or (incremental, not a full build) only the periods in core.int_build_periods, the others kept. */
+export async function buildModel(db: Warehouse, model: Model, models: Model[], full: boolean): Promise<void> {
+  // a model that changed kind (table, view, temporary): what the warehouse holds under its name is dropped first (`create or replace` replaces only its own kind)
+  const existing = await db.value<string>('select table_type from information_schema.tables where table_catalog = current_database() and table_schema = $1 and table_name = $2', [model.schema, model.name]);
+  const kept = model.isView ? 'VIEW' : 'BASE TABLE';
+  if (existing && (model.isTemporary || existing !== kept)) await db.run(`drop ${existing === 'VIEW' ? 'view' : 'table'} ${model.id}`);
+  const sql = resolveTemporaryModels(model.sql, models);
+  const create = `create or replace ${model.isTemporary ? 'temp ' : ''}${model.isView ? 'view' : 'table'} ${relationOf(model)} as`;
+  if (model.isView) {
+    await db.run(`${create} ${sql}`);
     return;
   }
   const column = model.incrementalBy;
+  if (!column || full) {
+    await db.run(`${create} ${sql}`);
+    return;
+  }
+  const rebuilt = `select * from (${sql}) where ${column} in (select period_id from core.int_build_periods)`;
+  if (model.isTemporary) {
+    await db.run(`${create} ${rebuilt}`);
+    return;
+  }
   await db.run(
     `delete from ${model.id}
      where ${column} in (select period_id from core.int_build_periods) or ${column} not in (select period_id from core.dim_periods)`,
   );
-  await db.run(`insert into ${model.id} by name select * from (${model.sql}) where ${column} in (select period_id from core.int_build_periods)`);
+  await db.run(`insert into ${model.id} by name ${rebuilt}`);
+}
+
+/** The temporary models' relations, dropped once a transform and its data tests are done with them. */
+async function dropTemporaryModels(db: Warehouse, models: Model[]): Promise<void> {
+  for (const model of [...models].reverse()) {
+    if (model.isTemporary) await db.run(`drop ${model.isView ? 'view' : 'table'} if exists ${relationOf(model)}`);
+  }
 }
 
 export function loadModels(dir = MODELS_DIR): Model[] {
@@ -81,11 +110,14 @@ export function parseModel(schema: Model['schema'], name: string, text: string):
   if (!/select \* from final\s*;?\s*$/i.test(text)) throw new Error(`model ${id} must end with "select * from final"`);
   const incrementalBy = header.get('incremental')?.[0];
   const materialized = header.get('materialized')?.[0] ?? 'table';
-  if (materialized !== 'table' && materialized !== 'view') throw new Error(`model ${id}: "-- materialized: ${materialized}" must be table or view`);
+  if (!['table', 'view', 'temporary', 'temporary view'].includes(materialized)) {
+    throw new Error(`model ${id}: "-- materialized: ${materialized}" must be table, view, temporary or temporary view`);
+  }
   return {
     id, schema, name, grain, sql: text, tests: testsFromHeader(id, header), docs: docsFromHeader(id, header),
     ...(incrementalBy ? { incrementalBy } : {}),
-    ...(materialized === 'view' ? { isView: true } : {}),
+    ...(materialized.endsWith('view') ? { isView: true } : {}),
+    ...(materialized.startsWith('temporary') ? { isTemporary: true } : {}),
   };
 }
 
@@ -137,7 +169,7 @@ export async function runTransform(db: Warehouse, { models = loadModels(), full 
       const built = modelsToBuild(models, scope, (m) => dependenciesOf(m, byId));
       for (const [i, model] of models.entries()) {
         try {
-          if (built.has(model.id)) await buildModel(db, model, scope);
+          if (built.has(model.id)) await buildModel(db, model, models, scope.full);
         } catch (error) {
           throw new Error(`model ${model.id} failed to build: ${(error as Error).message}`);
         }
@@ -145,7 +177,7 @@ export async function runTransform(db: Warehouse, { models = loadModels(), full 
       }
       return { scope, built };
     });
-    const tests = await runDataTests(db, models, built, scope, runId, (done, detail) => onProgress?.(models.length + done, total, detail));
+    const tests = await runDataTests(db, models, built, scope, runId, (done, detail) => onProgress?.(models.length + done, total, detail)).finally(() => dropTemporaryModels(db, models));
     const failures = tests.filter((t) => t.failingRows > 0 && t.severity === 'error');
     if (!failures.length) await recordBuild(db, models);
     await finishRun(db, runId, failures.length ? 'failed' : 'succeeded', { models: built.size, tests: tests.length, failures: failures.length, scope });
@@ -167,7 +199,8 @@ async function runDataTests(db: Warehouse, models: Model[], built: Set<string>, 
   const builtIds = [...built];
   const latest = built.size < models.length ? await latestResults(db) : new Map<string, LatestResult>();
   for (const model of models) {
-    const rebuilt = model.incrementalBy && !scope.full && built.has(model.id) ? `(select * from ${model.id} where ${model.incrementalBy} in (select period_id from core.int_build_periods))` : null;
+    const relation = relationOf(model);
+    const rebuilt = model.incrementalBy && !scope.full && built.has(model.id) ? `(select * from ${relation} where ${model.incrementalBy} in (select period_id from core.int_build_periods))` : null;
     for (const test of model.tests) {
       const reads = (id: string) => new RegExp(`\\b${id.replace('.', '\\.')}\\b`).test(test.failingRowsSql);
       const previous = built.has(model.id) || builtIds.some(reads) ? undefined : latest.get(`${model.id}\0${test.name}`);
@@ -175,8 +208,8 @@ async function runDataTests(db: Warehouse, models: Model[], built: Set<string>, 
         planned.push({ model, test, previous });
         continue;
       }
-      const sql = rebuilt ? test.failingRowsSql.replaceAll(`from ${model.id} `, `from ${rebuilt} `) : test.failingRowsSql;
-      const count = test.failingRowCondition === undefined ? { sql } : { relation: rebuilt ?? model.id, condition: test.failingRowCondition };
+      const sql = resolveTemporaryModels(rebuilt ? test.failingRowsSql.replaceAll(`from ${model.id} `, `from ${rebuilt} `) : test.failingRowsSql, models);
+      const count = test.failingRowCondition === undefined ? { sql } : { relation: rebuilt ?? relation, condition: resolveTemporaryModels(test.failingRowCondition, models) };
       planned.push({ model, test, count, sql });
     }
   }

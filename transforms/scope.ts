@@ -136,7 +136,8 @@ export async function recordBuild(db: Warehouse, models: Model[]): Promise<void>
 /**
  * The models this build must (re)build, in order: everything in a full build; otherwise the
  * staging models of the changed sources, every model built period by period or reading the
- * audit tables (the scope, the batches), and every model reading one of those.
+ * audit tables (the scope, the batches), every model reading one of those, and the temporary
+ * models those read.
  */
 export function modelsToBuild(models: Model[], scope: BuildScope, dependencies: (model: Model) => Model[]): Set<string> {
   if (scope.full) return new Set(models.map((m) => m.id));
@@ -144,6 +145,10 @@ export function modelsToBuild(models: Model[], scope: BuildScope, dependencies: 
   for (const model of models) {
     const own = model.schema === 'staging' ? scope.changedSources.includes(model.name.replace(/^stg_/, '')) : Boolean(model.incrementalBy) || /\baudit\./.test(model.sql);
     if (own || dependencies(model).some((d) => dirty.has(d.id))) dirty.add(model.id);
+  }
+  // a temporary model exists only while a transform builds it: it is built whenever a model reading it is
+  for (const model of [...models].reverse()) {
+    if (dirty.has(model.id)) for (const d of dependencies(model)) if (d.isTemporary) dirty.add(d.id);
   }
   return dirty;
 }

@@ -372,114 +372,6 @@ export interface CoreIntIndicatorPoints {
   denominator: number | null;
 }
 
-/** core.int_measures_alerts */
-export interface CoreIntMeasuresAlerts {
-  period_id: string;
-  school_code: string;
-  formula: string;
-  numerator: number | null;
-  denominator: number | null;
-  value_numerator: number | null;
-  value_denominator: number | null;
-  is_required: boolean;
-}
-
-/** core.int_measures_cases */
-export interface CoreIntMeasuresCases {
-  period_id: string;
-  school_code: string;
-  formula: string;
-  numerator: number | null;
-  denominator: number | null;
-  value_numerator: number | null;
-  value_denominator: number | null;
-  is_required: boolean;
-}
-
-/** core.int_measures_devices */
-export interface CoreIntMeasuresDevices {
-  period_id: string;
-  school_code: string;
-  formula: string;
-  numerator: number | null;
-  denominator: number | null;
-  value_numerator: number | null;
-  value_denominator: number | null;
-  is_required: boolean;
-}
-
-/** core.int_measures_drills */
-export interface CoreIntMeasuresDrills {
-  period_id: string;
-  school_code: string;
-  formula: string;
-  numerator: number | null;
-  denominator: number | null;
-  value_numerator: number | null;
-  value_denominator: number | null;
-  is_required: boolean;
-}
-
-/** core.int_measures_inspections */
-export interface CoreIntMeasuresInspections {
-  period_id: string;
-  school_code: string;
-  formula: string;
-  numerator: number | null;
-  denominator: number | null;
-  value_numerator: number | null;
-  value_denominator: number | null;
-  is_required: boolean;
-}
-
-/** core.int_measures_patrol_weeks */
-export interface CoreIntMeasuresPatrolWeeks {
-  period_id: string;
-  school_code: string;
-  formula: string;
-  numerator: number | null;
-  denominator: number | null;
-  value_numerator: number | null;
-  value_denominator: number | null;
-  is_required: boolean;
-}
-
-/** core.int_measures_registry */
-export interface CoreIntMeasuresRegistry {
-  period_id: string;
-  school_code: string;
-  formula: string;
-  numerator: number | null;
-  denominator: number | null;
-  value_numerator: number | null;
-  value_denominator: number | null;
-  is_required: boolean;
-}
-
-/** core.int_measures_screenings */
-export interface CoreIntMeasuresScreenings {
-  period_id: string;
-  school_code: string;
-  formula: string;
-  numerator: number | null;
-  denominator: number | null;
-  value_numerator: number | null;
-  value_denominator: number | null;
-  is_required: boolean;
-}
-
-/** core.int_measures_term_programmes */
-export interface CoreIntMeasuresTermProgrammes {
-  period_id: string;
-  school_code: string;
-  formula: string;
-  numerator: number | null;
-  denominator: number | null;
-  value_numerator: number | null;
-  value_denominator: number | null;
-  is_required: boolean;
-}
-
 /** core.int_reporting_windows */
 export interface CoreIntReportingWindows {
   cadence: string;
@@ -488,19 +380,6 @@ export interface CoreIntReportingWindows {
   window_name: string;
   n_school_days: number;
   is_in_calendar: boolean;
-}
-
-/** core.int_school_measures */
-export interface CoreIntSchoolMeasures {
-  period_id: string;
-  school_code: string;
-  formula: string;
-  numerator: number | null;
-  denominator: number | null;
-  value_numerator: number | null;
-  value_denominator: number | null;
-  value: number | null;
-  is_required: boolean;
 }
 
 /** core.int_school_periods */
@@ -1070,17 +949,7 @@ export interface Database {
   'core.int_build_periods': CoreIntBuildPeriods;
   'core.int_indicator_params': CoreIntIndicatorParams;
   'core.int_indicator_points': CoreIntIndicatorPoints;
-  'core.int_measures_alerts': CoreIntMeasuresAlerts;
-  'core.int_measures_cases': CoreIntMeasuresCases;
-  'core.int_measures_devices': CoreIntMeasuresDevices;
-  'core.int_measures_drills': CoreIntMeasuresDrills;
-  'core.int_measures_inspections': CoreIntMeasuresInspections;
-  'core.int_measures_patrol_weeks': CoreIntMeasuresPatrolWeeks;
-  'core.int_measures_registry': CoreIntMeasuresRegistry;
-  'core.int_measures_screenings': CoreIntMeasuresScreenings;
-  'core.int_measures_term_programmes': CoreIntMeasuresTermProgrammes;
   'core.int_reporting_windows': CoreIntReportingWindows;
-  'core.int_school_measures': CoreIntSchoolMeasures;
   'core.int_school_periods': CoreIntSchoolPeriods;
   'core.int_school_scores': CoreIntSchoolScores;
   'core.int_school_vetoes': CoreIntSchoolVetoes;

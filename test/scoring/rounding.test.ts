@@ -4,7 +4,7 @@
  * numbers sit on a rounding boundary where doubles fall on the wrong side.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadModels } from '../../transforms/runner.ts';
+import { buildModel, loadModels } from '../../transforms/runner.ts';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { landScoringCity, P1, P3, P4 } from './city.ts';
 
@@ -14,15 +14,17 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => db.close());
 
+const models = loadModels();
+
 async function rebuild(id: string): Promise<void> {
-  const model = loadModels().find((m) => m.id === id)!;
-  await db.run(`create or replace table ${id} as ${model.sql}`);
+  await buildModel(db, models.find((m) => m.id === id)!, models, true);
 }
 
 it('rounds indicator points half up to 4 decimals from the exact value: 5 × (0.8900018 − 0.8) / 0.18 = 2.50005 → 2.5001', async () => {
-  // in doubles the same arithmetic gives 2.50004999… and 2.5000
+  // in doubles the same arithmetic gives 2.50004999… and 2.5000; the measure models are temporary: built again to be changed
+  for (const model of models.filter((m) => m.isTemporary)) await rebuild(model.id);
   await db.run(
-    `update core.int_measures_inspections set value_numerator = 8900018, value_denominator = 10000000
+    `update temp.main.int_measures_inspections set value_numerator = 8900018, value_denominator = 10000000
      where period_id = '2025' and school_code = $1 and formula = 'checklist_pass_rate'`,
     [P1],
   );

@@ -1,6 +1,7 @@
 -- grain: one row per period, school and alert formula (C2, E3, G1, G2): response times and closure of the alerts raised in the period
 -- grain_zh: 每个统计周期、学校和预警类公式（C2、E3、G1、G2）一行：周期内预警的响应时长和办结情况
 -- incremental: period_id
+-- materialized: temporary
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id

@@ -1,6 +1,7 @@
 -- grain: one row per period, school and case formula (E2, H1): bullying investigations and the severity-weighted incident rate
 -- grain_zh: 每个统计周期、学校和案件类公式（E2、H1）一行：欺凌事件调查和按严重程度加权的事故发生率
 -- incremental: period_id
+-- materialized: temporary
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id

@@ -1,6 +1,7 @@
 -- grain: one row per period, school and device-based formula (B2–B5): device-hours behind uptime, repair times
 -- grain_zh: 每个统计周期、学校和设备类公式（B2–B5）一行：在线率所依据的设备小时数、维修时长
 -- incremental: period_id
+-- materialized: temporary
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id

@@ -1,6 +1,7 @@
 -- grain: one row per period and school, for the evacuation-drill formula (C1): requirement windows of the school's frequency held against the drills logged
 -- grain_zh: 每个统计周期的每所学校一行，用于应急疏散演练公式（C1）：按该校演练频次划分的时段与已登记演练的对照
 -- incremental: period_id
+-- materialized: temporary
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id

@@ -1,6 +1,7 @@
 -- grain: one row per period, school and inspection-based formula (A1–A5, C3): the counts and value behind the indicator
 -- grain_zh: 每个统计周期、学校和检查类公式（A1–A5、C3）一行：指标所依据的计数和指标值
 -- incremental: period_id
+-- materialized: temporary
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id

@@ -1,6 +1,7 @@
 -- grain: one row per period and school, for the water-patrol formula (D2): weeks of the patrol months in the school's window held against the patrols logged
 -- grain_zh: 每个统计周期的每所学校一行，用于防溺水巡查公式（D2）：该校时段内巡查月份的周数与已登记巡查的对照
 -- incremental: period_id
+-- materialized: temporary
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id

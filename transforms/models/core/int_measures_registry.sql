@@ -1,6 +1,7 @@
 -- grain: one row per period, school and registry-based formula (B1): guards on the books against the number the staffing bands require
 -- grain_zh: 每个统计周期、学校和登记类公式（B1）一行：在册保安人数与配备标准要求人数的对照
 -- incremental: period_id
+-- materialized: temporary
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id

@@ -1,6 +1,7 @@
 -- grain: one row per period, school and screening formula (F1 screening coverage, F2 tracking of warned students): the psychological screenings of the twelve months up to the last day of the school's window
 -- grain_zh: 每个统计周期、学校和心理筛查公式（F1 筛查覆盖率、F2 预警学生跟踪）一行：截至该校时段最后一天的十二个月内的心理筛查
 -- incremental: period_id
+-- materialized: temporary
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id

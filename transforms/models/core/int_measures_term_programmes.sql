@@ -1,6 +1,7 @@
 -- grain: one row per period, school and per-term programme formula (D1 letters, D3 drowning lessons, E1 bullying surveys, F3 mental-health courses): the activities of each term that ends in the school's window
 -- grain_zh: 每个统计周期、学校和按学期计量的专项工作公式（D1 告知书、D3 防溺水教育课、E1 欺凌调查、F3 心理健康课）一行：结束于该校时段内的每个学期的工作记录
 -- incremental: period_id
+-- materialized: temporary
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id

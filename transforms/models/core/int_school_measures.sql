@@ -1,7 +1,7 @@
--- grain: one row per period, school and school-level formula: every measure of the nine int_measures_* models, typed once (a view: read once, by core.int_indicator_points)
+-- grain: one row per period, school and school-level formula: every measure of the nine int_measures_* models, typed once (a temporary view, like the nine: read once, by core.int_indicator_points, whose rows carry every measure on)
 -- grain_zh: 每个统计周期、学校和学校级公式一行：九张分类计量表的全部计量，统一类型
 -- incremental: period_id
--- materialized: view
+-- materialized: temporary view
 -- unique: period_id, school_code, formula
 -- not_null: period_id, school_code, formula, is_required
 -- relationships: period_id -> core.dim_periods.period_id
