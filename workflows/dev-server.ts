@@ -528,10 +528,17 @@ export interface TemporalContext {
  * waits (up to `graceMs`, default 20 s) for `fn` to finish its clean-up, stops the owned server and exits.
  */
 export async function withTemporal<T>(
-  options: Omit<ServerOptions, 'dataDir'> & { dataDir: string; env?: NodeJS.ProcessEnv; graceMs?: number; keepServer?: boolean },
+  options: Omit<ServerOptions, 'dataDir'> & {
+    dataDir: string;
+    env?: NodeJS.ProcessEnv;
+    graceMs?: number;
+    keepServer?: boolean;
+    /** A server the caller already began to start (ensureServer): used instead of starting one here. */
+    starting?: Promise<ServerHandle>;
+  },
   fn: (context: TemporalContext) => Promise<T>,
 ): Promise<T> {
-  const server = await ensureServer(options.dataDir, options);
+  const server = await (options.starting ?? ensureServer(options.dataDir, options));
   const controller = new AbortController();
   let work: Promise<unknown> = Promise.resolve();
   const dispose = installShutdownHandlers(async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { stringOption, UsageError, type Command, type CommandContext } from '../command.ts';
-import { withTemporal, type TemporalContext } from '../../workflows/dev-server.ts';
+import { withTemporal, type ServerHandle, type TemporalContext } from '../../workflows/dev-server.ts';
 import { defaultPipelineWorkflowId, runPipeline } from '../../workflows/worker.ts';
 import { withRunLock } from '../../workflows/run-lock.ts';
 import { createPipelineSteps } from '../../workflows/steps.ts';
@@ -39,7 +39,14 @@ export const runCommand: Command = {
 };
 
 export async function runPipelineCommand(
-  options: { inboxDir: string; periods: string[]; buildSite: boolean; scaleOut?: boolean },
+  options: {
+    inboxDir: string;
+    periods: string[];
+    buildSite: boolean;
+    scaleOut?: boolean;
+    /** A Temporal server already coming up for this run (`start` begins it while it generates the city). */
+    temporal?: Promise<ServerHandle>;
+  },
   context: CommandContext,
 ): Promise<PipelineSummary> {
   const dbPath = context.dbPath;
@@ -71,7 +78,7 @@ export async function runPipelineCommand(
       reportSummary(summary, context);
       return summary;
     }
-    return withTemporal(temporalOptions(context), async ({ address, namespace, source, signal }) => {
+    return withTemporal({ ...temporalOptions(context), starting: options.temporal }, async ({ address, namespace, source, signal }) => {
       sayTemporal(context, { address, source }, dataDir);
       const progress = pipelineProgress(context);
       const summary = await runPipeline({

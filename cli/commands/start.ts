@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError, type Command } from '../command.ts';
 import { listExportFiles } from '../../sources/ingest.ts';
+import { ensureServer, installShutdownHandlers, type ServerHandle } from '../../workflows/dev-server.ts';
+import { temporalOptions } from '../cities.ts';
 import { DEFAULT_GENERATE, generateWithProgress } from './generate.ts';
 import { runPipelineCommand } from './run.ts';
 
@@ -15,13 +17,29 @@ export const startCommand: Command = {
     if (context.city) throw new UsageError('start runs the demo city; for a city of the cities file use `safecampus run --city CODE`');
     const inboxDir = resolve(typeof values.inbox === 'string' ? values.inbox : 'data/inbox');
     mkdirSync(inboxDir, { recursive: true });
-    if ((await listExportFiles(inboxDir)).length === 0) {
-      context.say(`inbox ${inboxDir} is empty: generating the demo city (${DEFAULT_GENERATE.schools} schools, ${DEFAULT_GENERATE.fromYear}–${DEFAULT_GENERATE.toYear})…`);
-      const manifest = await generateWithProgress({ ...DEFAULT_GENERATE, outDir: inboxDir }, context);
-      context.say(`generated ${manifest.files.length} export files`);
+    let temporal: Promise<ServerHandle> | undefined;
+    const stopTemporal = () => temporal?.then((server) => server.stop(), () => undefined);
+    try {
+      if ((await listExportFiles(inboxDir)).length === 0) {
+        context.say(`inbox ${inboxDir} is empty: generating the demo city (${DEFAULT_GENERATE.schools} schools, ${DEFAULT_GENERATE.fromYear}–${DEFAULT_GENERATE.toYear})…`);
+        // the embedded Temporal server takes over a second to come up: it starts while the city is generated
+        const { dataDir, ...serverOptions } = temporalOptions(context);
+        temporal = ensureServer(dataDir, serverOptions);
+        temporal.catch(() => undefined); // a failed start is reported where the pipeline awaits it
+        const disposeHandlers = installShutdownHandlers(async () => stopTemporal());
+        try {
+          const manifest = await generateWithProgress({ ...DEFAULT_GENERATE, outDir: inboxDir }, context);
+          context.say(`generated ${manifest.files.length} export files`);
+        } finally {
+          disposeHandlers();
+        }
+      }
+      const summary = await runPipelineCommand({ inboxDir, periods: [], buildSite: true, temporal }, context);
+      if (summary.status === 'stopped') throw new Error(`pipeline stopped before publishing: ${summary.stoppedReason}`);
+      return summary;
+    } finally {
+      // stopping is idempotent: the pipeline has stopped a server it used; this one stops it if the pipeline never did
+      await stopTemporal();
     }
-    const summary = await runPipelineCommand({ inboxDir, periods: [], buildSite: true }, context);
-    if (summary.status === 'stopped') throw new Error(`pipeline stopped before publishing: ${summary.stoppedReason}`);
-    return summary;
   },
 };
