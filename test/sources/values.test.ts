@@ -93,6 +93,30 @@ describe('school codes', () => {
   });
 });
 
+describe('enumerations', () => {
+  it('finds a value whatever the case, width and spaces of its spelling, the cell as it is first and lower-cased only when that finds none', async () => {
+    const rows: [string, string | null][] = [
+      ['online', '在线'],
+      ['ONLINE', '在线'],
+      ['Online', '在线'],
+      ['在线', '在线'],
+      ['ＯＮＬＩＮＥ', '在线'],
+      [' Fault ', '故障'],
+      ['1', '在线'],
+      ['onlinex', null],
+      ['在 线', null],
+    ];
+    const lines = ['设备编号,学校标识码,设备类型,事件时间,状态', ...rows.map(([status], i) => `E-${i + 1},2141010001,烟感,2025-03-05 10:05:00,${status}`)];
+    const result = await ingestFile(db, join(folderWith({ 'statuses.csv': lines.join('\n') }), 'statuses.csv'), { now: NOW, holdThreshold: 1 });
+    const landed = new Map((await rawRows(db, 'sensors', `batch_id = '${result.batchId}'`)).map((r) => [r.row_number, r.status]));
+    expect(rows.map(([status], i) => [status, landed.get(i + 1) ?? null])).toEqual(rows);
+    expect(await rejectsOf(db, result.batchId)).toEqual([
+      [8, 'bad_enum'],
+      [9, 'bad_enum'],
+    ]);
+  });
+});
+
 describe('reject messages', () => {
   it('say in Chinese and English what is wrong with which value, and what to do', async () => {
     const result = await ingestFile(db, fixture('csv-utf8', 'inspections'), { now: NOW, holdThreshold: 1 });
