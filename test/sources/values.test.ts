@@ -1,13 +1,16 @@
 /**
  * Cell values as the exports write them (DOMAIN.md §4), beyond what the per-format
  * fixtures show: every date and time style, school codes that lost leading digits (how
- * many digits may be missing), and the wording of the reject messages.
+ * many digits may be missing), the wording of the reject messages, and the quick path that
+ * takes a cell as it is when trimming and folding could not change it.
  */
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/connection.ts';
 import { ingestFile } from '../../sources/ingest.ts';
+import { foldWidthSql } from '../../sources/fold.ts';
+import { SPACE_AT_AN_END, trimmed } from '../../sources/validate.ts';
 import { fixture, folderWith, NOW, openWarehouse, rawRows, rejectsOf } from './helpers.ts';
 
 const STYLES: [string, string | null][] = [
@@ -90,6 +93,30 @@ describe('school codes', () => {
   });
 });
 
+describe('enumerations', () => {
+  it('finds a value whatever the case, width and spaces of its spelling, the cell as it is first and lower-cased only when that finds none', async () => {
+    const rows: [string, string | null][] = [
+      ['online', '在线'],
+      ['ONLINE', '在线'],
+      ['Online', '在线'],
+      ['在线', '在线'],
+      ['ＯＮＬＩＮＥ', '在线'],
+      [' Fault ', '故障'],
+      ['1', '在线'],
+      ['onlinex', null],
+      ['在 线', null],
+    ];
+    const lines = ['设备编号,学校标识码,设备类型,事件时间,状态', ...rows.map(([status], i) => `E-${i + 1},2141010001,烟感,2025-03-05 10:05:00,${status}`)];
+    const result = await ingestFile(db, join(folderWith({ 'statuses.csv': lines.join('\n') }), 'statuses.csv'), { now: NOW, holdThreshold: 1 });
+    const landed = new Map((await rawRows(db, 'sensors', `batch_id = '${result.batchId}'`)).map((r) => [r.row_number, r.status]));
+    expect(rows.map(([status], i) => [status, landed.get(i + 1) ?? null])).toEqual(rows);
+    expect(await rejectsOf(db, result.batchId)).toEqual([
+      [8, 'bad_enum'],
+      [9, 'bad_enum'],
+    ]);
+  });
+});
+
 describe('reject messages', () => {
   it('say in Chinese and English what is wrong with which value, and what to do', async () => {
     const result = await ingestFile(db, fixture('csv-utf8', 'inspections'), { now: NOW, holdThreshold: 1 });
@@ -105,5 +132,34 @@ describe('reject messages', () => {
       bad_enum: '“检查类型”（inspection_kind）不是允许的取值（自查、督查、联合检查）：“抽查”（value not in the enumeration）',
       duplicate_row: '与文件中前面的一行完全相同（exact duplicate of an earlier row）',
     });
+  });
+});
+
+describe('spaces and full-width forms', () => {
+  // the cell as validation reads it, computed the slow way: every cell trimmed, typed cells folded
+  const slow = (x: string, fold: boolean) => `nullif(trim(${fold ? foldWidthSql(x) : x}), '')`;
+
+  it('the quick test for a space at either end finds every character DuckDB’s trim removes', async () => {
+    const missed = await db.value<number>(
+      `select count(*) from range(0, 1114112) t(c)
+       where (c < 55296 or c > 57343) and length(trim(chr(c::integer) || 'a' || chr(c::integer))) <> 3
+         and not (regexp_matches(chr(c::integer) || 'a', '${SPACE_AT_AN_END}') and regexp_matches('a' || chr(c::integer), '${SPACE_AT_AN_END}'))`,
+    );
+    expect(missed).toBe(0);
+  });
+
+  it('a cell taken as it is equals the cell trimmed and folded, for ASCII, Chinese, spaces of every kind and full-width forms', async () => {
+    const spaces = [' ', '\u00a0', '\u1680', '\u2003', '\u202f', '\u205f', '\u3000'];
+    const cells = [
+      '', ' ', 'abc', ' abc', 'abc ', 'a b', '烟感', ' 烟感', '烟感 ', '烟 感', '２０２５－０１－０５', '2025－01－05', 'ＹＧ01', '烟感\t', '\t烟感', '买买提·艾力',
+      ...spaces.flatMap((s) => [`${s}烟感`, `烟感${s}`, `烟${s}感`, `${s}abc`, `abc${s}`, `a${s}c`, s, `${s}${s}`]),
+    ];
+    const values = cells.map((c) => `('${c.replaceAll("'", "''")}')`).join(', ');
+    for (const fold of [true, false]) {
+      const differing = await db.all<{ x: string }>(`select x from (values ${values}) v(x) where ${trimmed('x', fold)} is distinct from ${slow('x', fold)}`);
+      expect(differing).toEqual([]);
+    }
+    // and the test is not empty: some of these cells do change
+    expect(await db.value<number>(`select count(*) from (values ${values}) v(x) where x is distinct from ${slow('x', true)}`)).toBeGreaterThan(40);
   });
 });
