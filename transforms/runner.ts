@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Warehouse } from '../warehouse/connection.ts';
 import { typedWarehouse } from '../warehouse/kysely.ts';
@@ -17,6 +18,12 @@ import { decideScope, modelsToBuild, recordBuild, type BuildScope } from './scop
 const MODELS_DIR = join(import.meta.dirname, 'models');
 const LAYERS = ['core', 'marts'] as const;
 const DATA_TESTS_PER_STATEMENT = 50;
+/**
+ * DuckDB's memory for a transform: past it, it spills to its temporary directory beside the
+ * warehouse. Its own default (80 % of the machine) let a province's transform (30,000 schools)
+ * hold 8.2 GB; the default city needs about 2 GB.
+ */
+const TRANSFORM_MEMORY_MB = Math.min(4096, Math.floor((totalmem() * 0.8) / 2 ** 20));
 
 export interface TestResult {
   model: string;
@@ -161,6 +168,7 @@ export async function runTransform(db: Warehouse, { models = loadModels(), full 
   const runId = randomUUID();
   const total = models.length + models.reduce((n, m) => n + m.tests.length, 0);
   await db.run(`insert into audit.runs values ($1, 'transform', now()::timestamp, null, 'running', null)`, [runId]);
+  await db.run(`set memory_limit = '${TRANSFORM_MEMORY_MB}MB'`);
   try {
     const byId = new Map(models.map((m) => [m.id, m]));
     const { scope, built } = await db.transaction(async () => {
@@ -185,6 +193,8 @@ export async function runTransform(db: Warehouse, { models = loadModels(), full 
   } catch (error) {
     await finishRun(db, runId, 'failed', { error: (error as Error).message });
     throw error;
+  } finally {
+    await db.run('reset memory_limit');
   }
 }
 
