@@ -15,10 +15,13 @@ export const transformCommand: Command = {
     try {
       await initWarehouse(db);
       const models = loadModels();
-      const progress = startProgress(context, 'transform', models.length + models.reduce((n, m) => n + m.tests.length, 0), '模型与数据检验 models and tests');
-      const result = await runTransform(db, { models, full: values.full === true, onProgress: (done, _total, detail) => progress.update(done, detail) }).finally(() =>
-        progress.finish(),
-      );
+      // the data tests take seconds where the models take minutes: together they are the bar's last step, or its estimate would count them as models
+      const progress = startProgress(context, 'transform', models.length + 1, '模型，最后数据检验 models, then the data tests');
+      const onProgress = (done: number, total: number, detail: string) =>
+        done <= models.length
+          ? progress.update(done, detail)
+          : progress.update(done === total ? models.length + 1 : models.length, `数据检验 data tests ${done - models.length}/${total - models.length}`);
+      const result = await runTransform(db, { models, full: values.full === true, onProgress }).finally(() => progress.finish());
       context.say(result.scope.reason);
       context.say(`built ${result.models.length} models; ${result.tests.length} data tests, ${result.failures.length} failing`);
       for (const failure of result.failures) context.say(`  FAIL ${failure.model} ${failure.test}: ${failure.failingRows} row(s), e.g. ${failure.sample}`);
