@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loaderBytes, NO_SNAPSHOT, outputPath, type LoaderParams, type SiteLoader } from './loader.ts';
 import { openSnapshot, type Snapshot } from './snapshot.ts';
+import { readTar } from '../../shared/tar.ts';
 
 const LANES = 2;
 
@@ -36,6 +37,13 @@ function loaderFiles(dir: string): string[] {
 async function declaredLoader(file: string): Promise<SiteLoader | null> {
   const module = (await import(pathToFileURL(file).href)) as { default?: SiteLoader };
   return module.default && typeof module.default.build === 'function' ? module.default : null;
+}
+
+async function writeCached(cacheDir: string, output: string, bytes: Uint8Array): Promise<void> {
+  const target = join(cacheDir, ...output.split('/'));
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(`${target}.${process.pid}`, bytes);
+  await rename(`${target}.${process.pid}`, target);
 }
 
 /** Writes every declared loader's output into the cache; returns the outputs' paths under src/data. */
@@ -71,10 +79,10 @@ export async function prebuildData({ snapshotPath, unit, dataDir, cacheDir, onPr
             next = jobs.length; // the other lane stops after its current job
             throw new Error(`data loader for ${output} failed: ${(error as Error).message}`, { cause: error });
           }
-          const target = join(cacheDir, ...output.split('/'));
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(`${target}.${process.pid}`, bytes);
-          await rename(`${target}.${process.pid}`, target);
+          await writeCached(cacheDir, output, bytes);
+          // an archive's members too, where Framework would extract them (data/schools.tar → data/schools/NN.json.gz):
+          // it finds them fresh instead of reading through the archive once per member
+          if (output.endsWith('.tar')) for (const member of readTar(bytes)) await writeCached(cacheDir, `${output.slice(0, -'.tar'.length)}/${member.name}`, member.data);
           written.push(output);
           onProgress?.(written.length, total, output);
         }
