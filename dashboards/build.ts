@@ -157,7 +157,10 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     let pagesTotal: number | undefined;
     let pagesDone = 0;
     const reportPages = () => {
-      while (pagesTotal !== undefined && pagesDone < Math.min(loaded.length, pagesTotal)) options.onProgress?.('pages', ++pagesDone, pagesTotal, loaded[pagesDone - 1]!);
+      while (pagesTotal !== undefined && pagesDone < Math.min(loaded.length, pagesTotal)) {
+        pagesDone++;
+        options.onProgress?.('pages', pagesDone, pagesTotal, loaded[pagesDone - 1]!);
+      }
     };
     const framework = PROJECT.run(
       vars,

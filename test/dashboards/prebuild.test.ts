@@ -82,6 +82,11 @@ describe('the site data built in one process', () => {
     expect(firstPage).toBeGreaterThan(0);
   }, 240_000);
 
+  it('a build asked for no progress finishes all the same', async () => {
+    const site = await buildSite({ snapshotPath, outDir: join(work, 'site-quiet') });
+    expect(site.pages).toHaveLength(22);
+  }, 240_000);
+
   it('a build whose data fails stops Framework and says which data', async () => {
     const broken = join(work, 'no-cases.duckdb');
     await copyFile(snapshotPath, broken);
