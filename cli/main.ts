@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CommandOutcome, UsageError, type Command, type CommandContext } from './command.ts';
-import { COMMANDS } from './commands/index.ts';
+import { COMMAND_NAMES, loadCommand } from './commands/index.ts';
 import { cityWarehouse, citiesFile, findCity, type City } from './cities.ts';
 
 const DEFAULT_DB_PATH = 'data/warehouse.duckdb';
@@ -47,10 +47,10 @@ function cityOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv, command
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(generalHelp());
+    io.stdout.write(await generalHelp());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = await loadCommand(name);
   if (!command) {
     io.stderr.write(`safecampus: unknown command "${name}". Run \`safecampus --help\` for the list.\n`);
     return 2;
@@ -113,15 +113,16 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   }
 }
 
-function generalHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function generalHelp(): Promise<string> {
+  const commands = await Promise.all(COMMAND_NAMES.map(async (name) => (await loadCommand(name))!));
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'safecampus — campus-safety evaluation warehouse',
     '',
     'Usage: safecampus <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Global options:',
     ...formatOptions(GLOBAL_HELP),

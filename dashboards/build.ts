@@ -4,8 +4,9 @@
 //
 // - Runs `observable build` in dashboards/ with SAFECAMPUS_SNAPSHOT / SAFECAMPUS_UNIT set
 //   for the data loaders; Framework comes from the root package's node_modules.
-// - The data loaders run first, all in this process on one opened snapshot (lib/prebuild.ts),
-//   writing into Framework's cache, so Framework starts no loader process of its own.
+// - The data loaders run all in this process on one opened snapshot (lib/prebuild.ts), writing
+//   into Framework's cache, so Framework starts no loader process of its own. Framework runs
+//   meanwhile, compiling the pages, and waits for the data before it reads any.
 // - Never serves stale data: Framework caches loader output under
 //   src/.observablehq/cache and reuses it whenever it is newer than the loader's source
 //   (even for a different snapshot), so every build first clears that cache, keeping only
@@ -142,21 +143,47 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
 
   const vars: Record<string, string> = { SAFECAMPUS_SNAPSHOT: snapshotPath, ...(unit ? { SAFECAMPUS_UNIT: unit } : {}) };
   const pages = await PROJECT.buildInto(outDir, deadline, async (staging) => {
-    const outputs = await prebuildData({
+    // Framework starts at once and compiles the pages while the data is computed; it reads no data
+    // file before the data is all in its cache (observablehq.config.js, `dataReady`).
+    const data = prebuildData({
       snapshotPath,
       unit,
       dataDir: join(SOURCE_ROOT, 'data'),
       cacheDir: join(PROJECT.cacheDir, 'data'),
       onProgress: (done, total, output) => options.onProgress?.('data', done, total, output),
     });
-    const units = outputs.filter((o) => o.startsWith('units/')).length;
-    const pagesTotal = pageCount(units);
+    // pages compiled meanwhile are reported once the data is done: progress goes data files, then pages
+    const loaded: string[] = [];
+    let pagesTotal: number | undefined;
     let pagesDone = 0;
-    await PROJECT.run(vars, staging, deadline, (line) => {
-      const page = PAGE_LOAD.exec(line)?.[1];
-      if (page && pagesDone < pagesTotal) options.onProgress?.('pages', ++pagesDone, pagesTotal, page);
-      options.onLog?.(line);
+    const reportPages = () => {
+      while (pagesTotal !== undefined && pagesDone < Math.min(loaded.length, pagesTotal)) {
+        pagesDone++;
+        options.onProgress?.('pages', pagesDone, pagesTotal, loaded[pagesDone - 1]!);
+      }
+    };
+    const framework = PROJECT.run(
+      vars,
+      staging,
+      deadline,
+      (line) => {
+        const page = PAGE_LOAD.exec(line)?.[1];
+        if (page) {
+          loaded.push(page);
+          reportPages();
+        }
+        options.onLog?.(line);
+      },
+      data,
+    );
+    const counted = data.then((outputs) => {
+      pagesTotal = pageCount(outputs.filter((o) => o.startsWith('units/')).length);
+      reportPages();
     });
+    // both settled before either's failure is thrown: Framework is stopped when the data fails
+    const [dataDone, frameworkDone] = await Promise.allSettled([counted, framework]);
+    if (dataDone.status === 'rejected') throw dataDone.reason;
+    if (frameworkDone.status === 'rejected') throw frameworkDone.reason;
     const built = await finishOutput(staging);
     if (unit) await checkUnitScope(staging, snapshotPath, unit);
     else await copyAppraisalFiles(snapshotPath, staging);

@@ -53,7 +53,28 @@ async function* dynamicPaths() {
   for (const unit of units) {
     if (existsSync(new URL('src/units/[unit].md', import.meta.url))) yield `/units/${unit}`;
   }
+  // every page is compiled by now; what follows reads data files
+  await dataReady();
   if (existsSync(new URL('src/schools.md', import.meta.url))) for (const bucket of SCHOOL_BUCKETS) yield `/${schoolBucketPath(bucket)}`;
+}
+
+/**
+ * The site build (build.ts) starts Framework while it still computes the data (lib/prebuild.ts) and
+ * says so with SAFECAMPUS_DATA_PENDING: Framework compiles the pages meanwhile and waits here, before
+ * the first path that reads a data file, for the line the build writes to its stdin once every output
+ * is in the cache (Framework would otherwise run a loader process for an output not yet there).
+ */
+let ready;
+function dataReady() {
+  if (!process.env.SAFECAMPUS_DATA_PENDING) return Promise.resolve();
+  ready ??= new Promise((resolve, reject) => {
+    process.stdin.once('data', () => {
+      process.stdin.destroy();
+      resolve();
+    });
+    process.stdin.once('end', () => reject(new Error('the site build ended before its data was ready')));
+  });
+  return ready;
 }
 
 /** The city the snapshot's units belong to (units.csv's city_name), '' when it names none or several. */

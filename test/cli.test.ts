@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Warehouse } from '../warehouse/connection.ts';
+import { COMMAND_NAMES, loadCommand } from '../cli/commands/index.ts';
 import { runCli, tempDir } from './helpers.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'safecampus.js');
@@ -33,6 +34,12 @@ describe('safecampus command line', () => {
 
     const bare = spawnSync('node', [BIN], { encoding: 'utf8' });
     expect(bare.status).toBe(2);
+  });
+
+  it('finds each command under its own name, and nothing under another', async () => {
+    expect(COMMAND_NAMES).toHaveLength(new Set(COMMAND_NAMES).size);
+    for (const name of COMMAND_NAMES) expect((await loadCommand(name))?.name).toBe(name);
+    for (const name of ['frobnicate', 'constructor', '__proto__']) expect(await loadCommand(name)).toBeUndefined();
   });
 
   it('prints help for every command and exits 0', async () => {

@@ -65,17 +65,26 @@ export function protectCounts(cells: Cell[], relations: Relation[]): Map<string,
   for (const relation of relations) for (const [id] of relation) relationsOf.set(id, [...(relationsOf.get(id) ?? []), relation]);
   const unknown = (c: Cell) => c.hidden || withheld.has(c.id) || primaries.has(c);
 
-  // withholding a cell only widens what a reader can infer, so a "<3" found safe stays safe: each is checked until it is
-  const isOpen = (p: Cell) => {
-    const domains = new Map(cells.map((c) => [c.id, domainOf(c, unknown(c))]));
-    consistent(domains, relations); // tightened once, so each trial starts from what the table already tells
-    return [1, 2].every((v) => consistent(new Map(domains).set(p.id, { lo: v, hi: v }), relations));
+  // What the table as published so far tells a reader, tightened from every relation; it depends only
+  // on the cells withheld, so it is worked out again only after one more is withheld.
+  let told: Map<string, Bounds> | undefined;
+  const tableTells = () => {
+    if (!told) {
+      told = new Map(cells.map((c) => [c.id, domainOf(c, unknown(c))]));
+      tighten(told, relations, relationsOf);
+    }
+    return told;
   };
+  // A trial starts from what the table tells, where every relation already holds: only the relations
+  // of the fixed cell, and of the cells it moves in turn, can tighten anything.
+  const isOpen = (p: Cell) => [1, 2].every((v) => tighten(new Map([[p.id, { lo: v, hi: v }]]), relationsOf.get(p.id) ?? [], relationsOf, tableTells()));
+  // withholding a cell only widens what a reader can infer, so a "<3" found safe stays safe: each is checked until it is
   for (const exposed of primaries) {
     while (!isOpen(exposed)) {
       const complement = smallestComplement(exposed, relationsOf, (c) => !unknown(c) && c.value > 0, (id) => byId.get(id)!);
       if (!complement) throw new Error(`cannot protect ${exposed.id}: every cell it adds up with is already withheld or zero`);
       withheld.add(complement.id);
+      told = undefined;
     }
   }
   const published = new Map<string, Published>();
@@ -91,37 +100,55 @@ function domainOf(cell: Cell, isUnknown: boolean): Bounds {
   return { lo: 0, hi: Infinity };
 }
 
-/** Tightens the bounds from every relation until nothing changes; false when they cannot all hold. */
-function consistent(domains: Map<string, Bounds>, relations: Relation[]): boolean {
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const relation of relations) {
-      // Σ a·x over the relation: its least and greatest value, counting infinite ends apart
-      let lo = 0, hi = 0, loInf = 0, hiInf = 0;
-      const terms = relation.map(([id, a]) => {
-        const d = domains.get(id)!;
-        const [tlo, thi] = a > 0 ? [a * d.lo, a * d.hi] : [a * d.hi, a * d.lo];
-        if (tlo === -Infinity) loInf++; else lo += tlo;
-        if (thi === Infinity) hiInf++; else hi += thi;
-        return { id, a, tlo, thi };
-      });
-      for (const { id, a, tlo, thi } of terms) {
-        // the rest of the relation lies in [restLo, restHi], and a·x = −rest
-        const restLo = tlo === -Infinity ? (loInf > 1 ? -Infinity : lo) : loInf ? -Infinity : lo - tlo;
-        const restHi = thi === Infinity ? (hiInf > 1 ? Infinity : hi) : hiInf ? Infinity : hi - thi;
-        const [xlo, xhi] = a > 0 ? [-restHi / a, -restLo / a] : [-restLo / a, -restHi / a];
-        const d = domains.get(id)!;
-        const next = { lo: Math.max(d.lo, Math.ceil(xlo)), hi: Math.min(d.hi, Math.floor(xhi)) };
-        if (next.lo > next.hi) return false;
-        if (next.lo !== d.lo || next.hi !== d.hi) {
-          domains.set(id, next);
-          changed = true;
-        }
+/**
+ * Tightens the bounds from the relations `from`, and again from every relation of a cell whose bounds
+ * moved, until nothing changes; false when they cannot all hold. Each step only narrows bounds by what
+ * one relation allows, so the order they are taken in does not change where this ends (the tightest
+ * bounds every relation allows) nor whether it fails. With `under`, `bounds` holds only what differs
+ * from it (a trial's changes to what the table tells), and only `bounds` is written.
+ */
+function tighten(bounds: Map<string, Bounds>, from: Relation[], relationsOf: Map<string, Relation[]>, under?: Map<string, Bounds>): boolean {
+  const get = (id: string) => bounds.get(id) ?? under!.get(id)!;
+  const queued = new Set(from);
+  for (const relation of queued) {
+    queued.delete(relation);
+    // Σ a·x over the relation: its least and greatest value, counting infinite ends apart
+    let lo = 0, hi = 0, loInf = 0, hiInf = 0;
+    const n = relation.length;
+    if (termLo.length < n) [termLo, termHi] = [new Float64Array(2 * n), new Float64Array(2 * n)];
+    for (let i = 0; i < n; i++) {
+      const [id, a] = relation[i]!;
+      const d = get(id);
+      const tlo = a > 0 ? a * d.lo : a * d.hi;
+      const thi = a > 0 ? a * d.hi : a * d.lo;
+      if (tlo === -Infinity) loInf++; else lo += tlo;
+      if (thi === Infinity) hiInf++; else hi += thi;
+      termLo[i] = tlo;
+      termHi[i] = thi;
+    }
+    for (let i = 0; i < n; i++) {
+      const [id, a] = relation[i]!;
+      const tlo = termLo[i]!, thi = termHi[i]!;
+      // the rest of the relation lies in [restLo, restHi], and a·x = −rest
+      const restLo = tlo === -Infinity ? (loInf > 1 ? -Infinity : lo) : loInf ? -Infinity : lo - tlo;
+      const restHi = thi === Infinity ? (hiInf > 1 ? Infinity : hi) : hiInf ? Infinity : hi - thi;
+      const xlo = a > 0 ? -restHi / a : -restLo / a;
+      const xhi = a > 0 ? -restLo / a : -restHi / a;
+      const d = get(id);
+      const next = { lo: Math.max(d.lo, Math.ceil(xlo)), hi: Math.min(d.hi, Math.floor(xhi)) };
+      if (next.lo > next.hi) return false;
+      if (next.lo !== d.lo || next.hi !== d.hi) {
+        bounds.set(id, next);
+        for (const other of relationsOf.get(id)!) queued.add(other);
       }
     }
   }
   return true;
 }
+
+/** Each term's least and greatest value in the relation being tightened (reused, grown as needed). */
+let termLo = new Float64Array(64);
+let termHi = new Float64Array(64);
 
 /**
  * The cell to withhold next: among the published cells that add up with the exposed one — in
@@ -130,12 +157,25 @@ function consistent(domains: Map<string, Bounds>, relations: Relation[]): boolea
  */
 function smallestComplement(exposed: Cell, relationsOf: Map<string, Relation[]>, eligible: (c: Cell) => boolean, cell: (id: string) => Cell): Cell | undefined {
   const seen = new Set([exposed.id]);
+  // a relation read once has all its cells seen: the big ones (a category over every school) are read once per search
+  const read = new Set<Relation>();
   let frontier = [exposed.id];
   while (frontier.length) {
-    const neighbours = [...new Set(frontier.flatMap((id) => (relationsOf.get(id) ?? []).flatMap((r) => r.map(([other]) => other))))].filter((id) => !seen.has(id));
+    const neighbours: string[] = [];
+    for (const id of frontier) {
+      for (const relation of relationsOf.get(id) ?? []) {
+        if (read.has(relation)) continue;
+        read.add(relation);
+        for (const [other] of relation) {
+          if (!seen.has(other)) {
+            seen.add(other);
+            neighbours.push(other);
+          }
+        }
+      }
+    }
     const candidates = neighbours.map(cell).filter(eligible);
     if (candidates.length) return candidates.sort((a, b) => (a.tier ?? 0) - (b.tier ?? 0) || a.value - b.value || a.id.localeCompare(b.id))[0];
-    for (const id of neighbours) seen.add(id);
     frontier = neighbours;
   }
   return undefined;

@@ -82,15 +82,19 @@ export class FrameworkProject {
   /**
    * Runs `observable build` in the project with `vars` (SAFECAMPUS_* for its config and loaders; the
    * build's own SAFECAMPUS_* from this process's environment are dropped) and `staging` as its output.
-   * Throws with the tail of the log on failure; `onLog` gets each whole line.
+   * Throws with the tail of the log on failure; `onLog` gets each whole line. With `dataPending`, the
+   * data files are still being written into the cache: the project's configuration waits for a line on
+   * stdin (SAFECAMPUS_DATA_PENDING) before it reads them, written when `dataPending` resolves; when it
+   * rejects, Framework is stopped.
    */
-  async run(vars: Record<string, string>, staging: string, deadline: number, onLog?: (line: string) => void): Promise<void> {
+  async run(vars: Record<string, string>, staging: string, deadline: number, onLog?: (line: string) => void, dataPending?: Promise<unknown>): Promise<void> {
     const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !FRAMEWORK_VARS.test(name)));
     Object.assign(env, vars, {
       SAFECAMPUS_SITE_OUTPUT: staging,
       OBSERVABLE_TELEMETRY_DISABLE: '1',
       NO_COLOR: '1',
       NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${pathToFileURL(GUARD_PATH).href}`].filter(Boolean).join(' '),
+      ...(dataPending ? { SAFECAMPUS_DATA_PENDING: '1' } : {}),
     });
     const tail: string[] = [];
     const keep = (line: string) => {
@@ -100,9 +104,14 @@ export class FrameworkProject {
       if (tail.length > 60) tail.shift();
       onLog?.(line);
     };
-    const child = spawn(process.execPath, [findFrameworkBin(this.dir), 'build'], { cwd: this.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [findFrameworkBin(this.dir), 'build'], { cwd: this.dir, env, stdio: [dataPending ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    dataPending?.then(
+      () => child.stdin!.end('ready\n'),
+      () => child.kill('SIGKILL'),
+    );
+    child.stdin?.on('error', () => {}); // Framework gone before it read the line: its exit code says why
     // whole lines only: a chunk may end mid-line, and a split "load /page" line would go uncounted
-    for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', keep);
+    for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', keep);
     const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(1_000, deadline - Date.now()));
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
       child.on('error', fail);
@@ -117,7 +126,7 @@ export class FrameworkProject {
 }
 
 /** The build's own variables: a caller's environment may carry another build's (SAFECAMPUS_UNIT of a scoped build). */
-const FRAMEWORK_VARS = /^SAFECAMPUS_(SNAPSHOT|UNIT|PROVINCE|SITE_OUTPUT)$/;
+const FRAMEWORK_VARS = /^SAFECAMPUS_(SNAPSHOT|UNIT|PROVINCE|SITE_OUTPUT|DATA_PENDING)$/;
 
 /**
  * Framework's log line for a page it has rendered ("load /units/411002 in 57ms"), not a data file.

@@ -23,6 +23,8 @@ export interface SiteLoader {
   output: string | ((params: LoaderParams) => string);
   /** The route parameter of a file named after it (`[unit]`): the build runs the loader once per unit. */
   param?: 'unit';
+  /** Takes several times longer than most loaders: the site build starts it first (lib/prebuild.ts). */
+  slow?: boolean;
   /** Tables (`schema.table`) the loader reads; none: it reads no snapshot. */
   tables?: string[];
   /** The data: bytes as they are (an archive, gzip), anything else as JSON. */

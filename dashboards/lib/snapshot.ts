@@ -53,20 +53,34 @@ export function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
+/**
+ * A value of a query's result as JSON can carry it. Arrays and objects are the result's own, made
+ * fresh for each row, so they are converted in place (key order kept): a row is not copied.
+ */
 function toJsonValue(value: unknown): unknown {
-  if (typeof value === 'bigint') {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n)) throw new LoaderError(`integer ${value} does not fit a JavaScript number`);
-    return n;
+  switch (typeof value) {
+    case 'bigint': {
+      const n = Number(value);
+      if (!Number.isSafeInteger(n)) throw new LoaderError(`integer ${value} does not fit a JavaScript number`);
+      return n;
+    }
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'object': {
+      if (value === null) return null;
+      // DuckDB TIMESTAMPs are zone-less Asia/Shanghai wall time; the Date's UTC fields hold it.
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 19).replace('T', ' ');
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) value[i] = toJsonValue(value[i]);
+        return value;
+      }
+      const fields = value as Record<string, unknown>;
+      for (const key in fields) fields[key] = toJsonValue(fields[key]);
+      return value;
+    }
+    default:
+      return value;
   }
-  // DuckDB TIMESTAMPs are zone-less Asia/Shanghai wall time; the Date's UTC fields hold it.
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 19).replace('T', ' ');
-  if (Array.isArray(value)) return value.map(toJsonValue);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
-  }
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  return value;
 }
 
 /**

@@ -2,12 +2,14 @@
 // The site build runs every data loader in its own process, on one opened snapshot, into
 // Framework's cache (dashboards/lib/prebuild.ts). On the hand-made fixture snapshot: each
 // output is byte for byte what the loader writes when Framework runs it as a process (city-wide
-// and scoped to a unit), and a whole build starts no loader process.
+// and scoped to a unit), and a whole build starts no loader process. Framework compiles the pages
+// while the data is computed: when the data fails, the build fails with the loader's error.
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../../dashboards/build.ts';
 import { prebuildData } from '../../dashboards/lib/prebuild.ts';
@@ -78,5 +80,24 @@ describe('the site data built in one process', () => {
     expect(phases.slice(firstPage).every((p) => p.startsWith('pages'))).toBe(true);
     expect(phases.slice(0, firstPage).every((p) => p.startsWith('data'))).toBe(true);
     expect(firstPage).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('a build asked for no progress finishes all the same', async () => {
+    const site = await buildSite({ snapshotPath, outDir: join(work, 'site-quiet') });
+    expect(site.pages).toHaveLength(22);
+  }, 240_000);
+
+  it('a build whose data fails stops Framework and says which data', async () => {
+    const broken = join(work, 'no-cases.duckdb');
+    await copyFile(snapshotPath, broken);
+    const instance = await DuckDBInstance.create(broken);
+    const connection = await instance.connect();
+    await connection.run('drop table core.fct_cases');
+    connection.closeSync();
+    instance.closeSync();
+    const outDir = join(work, 'site-broken');
+    await expect(buildSite({ snapshotPath: broken, outDir })).rejects.toThrow(`snapshot ${broken} has no table core.fct_cases`);
+    expect(existsSync(outDir)).toBe(false);
+    expect(readdirSync(work).filter((f) => f.startsWith('site-broken'))).toEqual([]);
   }, 240_000);
 });

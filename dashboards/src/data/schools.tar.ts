@@ -302,6 +302,7 @@ async function schoolsArchive(snapshot: Snapshot): Promise<Buffer> {
 
 export default await siteLoader(import.meta, {
   output: 'schools.tar',
+  slow: true,
   build: schoolsArchive,
   tables: [
     'marts.school_scorecard',

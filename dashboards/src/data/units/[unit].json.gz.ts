@@ -352,6 +352,7 @@ async function unitPage(snapshot: Snapshot, code: string) {
 export default await siteLoader(import.meta, {
   output: ({ unit }) => `units/${unit}.json.gz`,
   param: 'unit',
+  slow: true,
   build: (snapshot, { unit }) => unitPage(snapshot, unit!),
   tables: [
     'marts.unit_scorecard',
