@@ -43,12 +43,12 @@ export interface TransformResult {
 }
 
 /** Where a model's rows are read from: its table or view in the warehouse, or the temporary relation of a temporary model. */
-export function relationOf(model: Model): string {
+function relationOf(model: Model): string {
   return model.isTemporary ? `temp.main.${model.name}` : model.id;
 }
 
 /** A model's (or data test's) SQL reading the temporary models it names from where they are built. */
-export function resolveTemporaryModels(sql: string, models: Model[]): string {
+function resolveTemporaryModels(sql: string, models: Model[]): string {
   let resolved = sql;
   for (const model of models) {
     if (model.isTemporary) resolved = resolved.replace(new RegExp(`\\b${model.id.replace('.', '\\.')}\\b`, 'g'), relationOf(model));
