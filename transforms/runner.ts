@@ -64,12 +64,9 @@ export async function buildModel(db: Warehouse, model: Model, models: Model[], f
   if (existing && (model.isTemporary || existing !== kept)) await db.run(`drop ${existing === 'VIEW' ? 'view' : 'table'} ${model.id}`);
   const sql = resolveTemporaryModels(model.sql, models);
   const create = `create or replace ${model.isTemporary ? 'temp ' : ''}${model.isView ? 'view' : 'table'} ${relationOf(model)} as`;
-  if (model.isView) {
-    await db.run(`${create} ${sql}`);
-    return;
-  }
   const column = model.incrementalBy;
-  if (!column || full) {
+  // a view is always whole: its `-- incremental:` only narrows its data tests to the periods rebuilt
+  if (model.isView || !column || full) {
     await db.run(`${create} ${sql}`);
     return;
   }
